@@ -1,0 +1,131 @@
+//! Sentence splitting over tokens. A sentence ends at `.`, `!`, `?` (or an abbreviation
+//! that also closes a sentence, like "U.S." before "The"), taking closing quotes and
+//! brackets with it, when the next token opens a new sentence; a line break (cleaned text
+//! keeps only paragraph breaks) always ends one. Titles ("Mr.", "Gen.") never end one.
+
+use super::token::is_title_abbreviation;
+use super::{Sentence, Span, Token};
+
+/// Words that start sentences far more often than they follow an abbreviation.
+const SENTENCE_STARTERS: &[&str] = &[
+    "The", "He", "She", "It", "They", "We", "I", "In", "A", "An", "But", "And", "This", "That",
+    "There", "His", "Her", "Its", "Their", "On", "At", "As", "After", "When", "While", "If",
+    "Officials", "Some", "Many", "Meanwhile", "However", "Still", "Earlier", "Later", "Last",
+];
+
+fn is_closer(s: &str) -> bool {
+    matches!(
+        s,
+        "\"" | "'" | "”" | "’" | "»" | ")" | "]" | "}" | "''" | "“"
+    )
+}
+
+fn opens_sentence(s: &str) -> bool {
+    let c = s.chars().next().unwrap_or(' ');
+    c.is_uppercase()
+        || c.is_ascii_digit()
+        || matches!(c, '"' | '“' | '‘' | '«' | '(' | '[' | '\'' | '-' | '—' | '•' | '*')
+}
+
+/// Split tokens into sentences. Every token belongs to exactly one sentence.
+pub fn split(text: &str, tokens: &[Token]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let n = tokens.len();
+    let tok = |i: usize| &text[tokens[i].span.range()];
+    let mut i = 0;
+    while i < n {
+        let mut end_here = false;
+        let mut last = i;
+        let t = tok(i);
+        if matches!(t, "." | "!" | "?" | "..." | "?!" | "!!" | "??") || t.starts_with("...") {
+            end_here = true;
+        } else if t.len() > 1 && t.ends_with('.') {
+            // Abbreviation with its period: ends a sentence only before a likely starter.
+            let word = &t[..t.len() - 1];
+            if !is_title_abbreviation(word) && i + 1 < n {
+                let next = tok(i + 1);
+                end_here = SENTENCE_STARTERS.contains(&next);
+            }
+        }
+        if end_here {
+            // Take closing quotes and brackets with the sentence.
+            while last + 1 < n && is_closer(tok(last + 1)) && is_closing_position(text, tokens, last + 1) {
+                last += 1;
+            }
+            if last + 1 < n {
+                let next = tok(last + 1);
+                let gap_has_newline = text[tokens[last].span.end as usize..tokens[last + 1].span.start as usize].contains('\n');
+                if !(opens_sentence(next) || gap_has_newline) {
+                    end_here = false;
+                }
+            }
+        }
+        if !end_here && i + 1 < n {
+            let gap = &text[tokens[i].span.end as usize..tokens[i + 1].span.start as usize];
+            if gap.contains('\n') {
+                end_here = true;
+                last = i;
+            }
+        }
+        if end_here || last + 1 == n {
+            out.push(Sentence {
+                span: Span::new(tokens[start].span.start as usize, tokens[last].span.end as usize),
+                tokens: start..last + 1,
+            });
+            start = last + 1;
+        }
+        i = last + 1;
+    }
+    out
+}
+
+/// A quote token closes when it touches the previous token (no space before it).
+fn is_closing_position(text: &str, tokens: &[Token], i: usize) -> bool {
+    let t = &text[tokens[i].span.range()];
+    if matches!(t, "”" | "’" | "»" | ")" | "]" | "}" | "''") {
+        return true;
+    }
+    i > 0 && tokens[i - 1].span.end == tokens[i].span.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::token::tokenize;
+    use super::*;
+
+    fn sents(text: &str) -> Vec<&str> {
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        split(text, &toks).iter().map(|s| &text[s.span.range()]).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_quotes() {
+        assert_eq!(
+            sents("Gen. Mark Milley met Mr. Smith in the U.S. on Monday. They talked."),
+            vec!["Gen. Mark Milley met Mr. Smith in the U.S. on Monday.", "They talked."]
+        );
+        assert_eq!(
+            sents("He said: \"We will win.\" The crowd cheered."),
+            vec!["He said: \"We will win.\"", "The crowd cheered."]
+        );
+        assert_eq!(
+            sents("\"Will we win?\" he asked. Nobody knew."),
+            vec!["\"Will we win?\" he asked.", "Nobody knew."]
+        );
+        assert_eq!(sents("It rained in the U.S. The end"), vec!["It rained in the U.S.", "The end"]);
+        assert_eq!(sents("First paragraph\n\nSecond one."), vec!["First paragraph", "Second one."]);
+    }
+
+    #[test]
+    fn every_token_in_one_sentence() {
+        let text = "a. b! c? \"d.\" (e.) ... f";
+        let mut toks = Vec::new();
+        tokenize(text, &mut toks);
+        let s = split(text, &toks);
+        let covered: usize = s.iter().map(|s| s.tokens.len()).sum();
+        assert_eq!(covered, toks.len());
+        assert!(s.windows(2).all(|w| w[0].tokens.end == w[1].tokens.start));
+    }
+}
