@@ -1,0 +1,250 @@
+//! Command line: clap definitions and dispatch. Turns flags into validated settings and
+//! calls the library; returns the exit code (0 done, 1 too many rejects, 2 nothing usable).
+
+use crate::config::{load_settings, Overrides, Settings};
+use crate::error::Error;
+use crate::runner::{self, RunRequest};
+use crate::stages::StageName;
+use crate::tables::schema::output_docs;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "newsgrid", version, about = "News dumps to entity, event and attribution tables (Parquet + CSV)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the stale stages (or the ones named) and write the tables.
+    Run {
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Input file or folder (repeatable); replaces [input] paths.
+        #[arg(long, value_name = "PATH")]
+        input: Vec<PathBuf>,
+        /// Output folder; replaces [output] dir.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Work folder for stage artifacts; replaces [run] work_dir.
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
+        /// Rerun exactly this stage from the saved output of the one before (repeatable).
+        #[arg(long, value_name = "NAME")]
+        stage: Vec<String>,
+        /// Rerun this stage and every stage after it.
+        #[arg(long, value_name = "NAME", conflicts_with = "stage")]
+        from: Option<String>,
+        /// Ignore freshness: run every selected stage.
+        #[arg(long)]
+        force: bool,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// Process only shard K of N (by article_id hash), e.g. 0/4.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// No progress bars.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Show each stage: fresh, stale or missing, rows, when, fingerprint.
+    Status {
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
+    },
+    /// Check the config and inputs; touch nothing; report every error at once.
+    Validate {
+        #[arg(short, long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        input: Vec<PathBuf>,
+    },
+    /// Print the output tables' schemas.
+    Schema {
+        #[arg(long, value_name = "NAME")]
+        table: Option<String>,
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Md)]
+        format: SchemaFormat,
+    },
+    /// Score components against gold data.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+    /// Train models.
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Tag CoNLL-2003 tokens and score exact-span P/R/F1 per type.
+    Ner {
+        #[arg(long, value_name = "FILE")]
+        conll: PathBuf,
+        /// Write `TOKEN GOLD PRED` lines here.
+        #[arg(long, value_name = "OUT")]
+        predictions: Option<PathBuf>,
+        /// Model file (default: the built-in model).
+        #[arg(long, value_name = "MODEL")]
+        model: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrainCommand {
+    /// Train the entity tagger from CoNLL-2003 files.
+    Ner {
+        #[arg(long, value_name = "FILE")]
+        train: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        dev: Option<PathBuf>,
+        #[arg(long, value_name = "MODEL")]
+        out: PathBuf,
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SchemaFormat {
+    Md,
+    Json,
+}
+
+/// The config file to use: the one given, else `./pipeline.toml` when it exists.
+fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
+    given.or_else(|| Path::new("pipeline.toml").exists().then(|| PathBuf::from("pipeline.toml")))
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), Error> {
+    let bad = || Error::Usage(format!("--shard {s}: expected K/N with 0 <= K < N, e.g. 0/4"));
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if n == 0 || k >= n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if threads > 0 {
+        b = b.num_threads(threads);
+    }
+    b.build().map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
+}
+
+/// Run a parsed command line; returns the exit code.
+pub fn execute(cli: Cli) -> Result<u8, Error> {
+    match cli.command {
+        Command::Run { config, input, out, work, stage, from, force, threads, shard, quiet } => {
+            let overrides = Overrides { inputs: input, out, work, threads };
+            let settings: Settings = load_settings(config_path(config).as_deref(), &overrides)?;
+            let mut stages = Vec::new();
+            for s in &stage {
+                stages.push(StageName::parse(s)?);
+            }
+            let req = RunRequest {
+                stages,
+                from: from.as_deref().map(StageName::parse).transpose()?,
+                force,
+                quiet,
+                shard: shard.as_deref().map(parse_shard).transpose()?,
+            };
+            let outcome = pool(settings.threads)?.install(|| runner::run(&settings, &req))?;
+            print!("{}", outcome.summary);
+            Ok(if outcome.reject_ratio_exceeded { 1 } else { 0 })
+        }
+        Command::Status { config, work } => {
+            let overrides = Overrides { work, ..Default::default() };
+            let settings = load_settings(config_path(config).as_deref(), &overrides)?;
+            print!("{}", runner::status(&settings)?);
+            Ok(0)
+        }
+        Command::Validate { config, input } => {
+            let path = config_path(config);
+            let overrides = Overrides { inputs: input, ..Default::default() };
+            let settings = load_settings(path.as_deref(), &overrides)?;
+            let files = crate::io::expand_inputs(&settings.inputs).map_err(|e| Error::Config(vec![format!("[input] paths: {e}")]))?;
+            let mut problems = Vec::new();
+            for f in &files {
+                if crate::io::file_kind(f, &settings.config.input.format).is_none() {
+                    problems.push(format!("[input] paths: {} is not .jsonl, .csv, .txt, .html or .json; it will be a reject", f.display()));
+                } else if let Err(e) = std::fs::File::open(f) {
+                    problems.push(format!("[input] paths: {}: {e}", f.display()));
+                }
+            }
+            if files.is_empty() {
+                problems.push("[input] paths: no input files found".into());
+            }
+            if problems.iter().any(|p| !p.contains("it will be a reject")) {
+                problems.sort();
+                return Err(Error::Config(problems));
+            }
+            for p in &problems {
+                eprintln!("warning: {p}");
+            }
+            println!(
+                "{}: valid; {} input file(s), {} bytes",
+                path.map(|p| p.display().to_string()).unwrap_or_else(|| "(defaults)".into()),
+                files.len(),
+                files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum::<u64>()
+            );
+            Ok(0)
+        }
+        Command::Schema { table, format } => {
+            let docs = output_docs();
+            let selected: Vec<_> = match &table {
+                Some(t) => {
+                    let d: Vec<_> = docs.into_iter().filter(|d| d.name == t).collect();
+                    if d.is_empty() {
+                        return Err(Error::Usage(format!(
+                            "unknown table `{t}`; valid: {}",
+                            crate::tables::schema::OUTPUT_TABLES.join(", ")
+                        )));
+                    }
+                    d
+                }
+                None => docs,
+            };
+            match format {
+                SchemaFormat::Md => {
+                    for d in selected {
+                        println!("## {}\n\n{}\n\n| column | type | nullable | description |\n|---|---|---|---|", d.name, d.doc);
+                        for c in d.columns {
+                            println!("| {} | {} | {} | {} |", c.name, c.data_type, if c.nullable { "yes" } else { "no" }, c.doc);
+                        }
+                        println!();
+                    }
+                }
+                SchemaFormat::Json => {
+                    let v: Vec<_> = selected
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "table": d.name,
+                                "description": d.doc,
+                                "columns": d.columns.iter().map(|c| serde_json::json!({
+                                    "name": c.name, "type": c.data_type, "nullable": c.nullable, "description": c.doc
+                                })).collect::<Vec<_>>(),
+                            })
+                        })
+                        .collect();
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
+            }
+            Ok(0)
+        }
+        Command::Eval { .. } | Command::Train { .. } => Err(Error::Usage("NER_PENDING".into())),
+    }
+}

@@ -1,0 +1,178 @@
+//! Field mapping: pull the configured fields out of a JSON object or a CSV row into a
+//! `RecordRow`, with typed checks that turn into stable reject reasons.
+
+use crate::config::Config;
+use crate::tables::schema::RecordRow;
+use serde_json::Value;
+
+/// Why a record could not become a `RecordRow`.
+pub struct FieldError {
+    pub reason: &'static str,
+    pub detail: String,
+    pub source_id: Option<String>,
+}
+
+/// Text of a scalar JSON value (strings as is, numbers and booleans printed).
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn authors_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Array(items) => {
+            let names: Vec<String> = items
+                .iter()
+                .filter_map(|i| match i {
+                    Value::Object(o) => o.get("name").and_then(scalar),
+                    other => scalar(other),
+                })
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+            (!names.is_empty()).then(|| names.join("; "))
+        }
+        Value::Object(o) => o.get("name").and_then(scalar),
+        other => scalar(other),
+    }
+}
+
+/// Look a field up; `a.b` paths reach into nested objects.
+fn lookup<'v>(obj: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if let Some(v) = obj.get(key) {
+        return Some(v);
+    }
+    let (head, rest) = key.split_once('.')?;
+    match obj.get(head)? {
+        Value::Object(inner) => lookup(inner, rest),
+        _ => None,
+    }
+}
+
+/// Build a record from a JSON object.
+pub fn from_json(obj: &serde_json::Map<String, Value>, config: &Config, file: &str, position: i64) -> Result<RecordRow, FieldError> {
+    let f = &config.input.fields;
+    let source_id = lookup(obj, &f.id).and_then(scalar).filter(|s| !s.is_empty());
+    let text = match lookup(obj, &f.text) {
+        None | Some(Value::Null) => {
+            return Err(FieldError {
+                reason: "missing_text",
+                detail: format!("no `{}` field", f.text),
+                source_id,
+            })
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(FieldError {
+                reason: "bad_field_type",
+                detail: format!("`{}` is {}, not a string", f.text, json_type(other)),
+                source_id,
+            })
+        }
+    };
+    let get = |key: &str| lookup(obj, key).and_then(scalar).filter(|s| !s.trim().is_empty());
+    let record = RecordRow {
+        input_file: file.to_string(),
+        input_position: position,
+        source_id,
+        url: get(&f.url),
+        title: get(&f.title),
+        authors: lookup(obj, &f.authors).and_then(authors_of),
+        published_raw: get(&f.published),
+        source_name: get(&f.source),
+        is_html: looks_like_html(&text),
+        text,
+    };
+    check_text(record, config)
+}
+
+/// Build a record from CSV fields given the header.
+pub fn from_csv(headers: &[String], row: &[String], config: &Config, file: &str, position: i64) -> Result<RecordRow, FieldError> {
+    let f = &config.input.fields;
+    let get = |key: &str| {
+        headers
+            .iter()
+            .position(|h| h == key)
+            .and_then(|i| row.get(i))
+            .map(|s| s.to_string())
+            .filter(|s| !s.trim().is_empty())
+    };
+    let source_id = get(&f.id);
+    let Some(text) = headers.iter().position(|h| *h == f.text).and_then(|i| row.get(i)).cloned() else {
+        return Err(FieldError {
+            reason: "missing_text",
+            detail: format!("no `{}` column", f.text),
+            source_id,
+        });
+    };
+    let record = RecordRow {
+        input_file: file.to_string(),
+        input_position: position,
+        source_id,
+        url: get(&f.url),
+        title: get(&f.title),
+        authors: get(&f.authors),
+        published_raw: get(&f.published),
+        source_name: get(&f.source),
+        is_html: looks_like_html(&text),
+        text,
+    };
+    check_text(record, config)
+}
+
+/// Common checks on the text of any record.
+pub fn check_text(record: RecordRow, config: &Config) -> Result<RecordRow, FieldError> {
+    if record.text.trim().is_empty() {
+        return Err(FieldError {
+            reason: "empty_text",
+            detail: "text is empty".into(),
+            source_id: record.source_id,
+        });
+    }
+    if record.text.len() > config.load.max_text_bytes {
+        return Err(FieldError {
+            reason: "text_too_large",
+            detail: format!("text is {} bytes; [load] max_text_bytes is {}", record.text.len(), config.load.max_text_bytes),
+            source_id: record.source_id,
+        });
+    }
+    Ok(record)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Heuristic: the body is HTML when it opens with a tag or holds block-level tags.
+pub fn looks_like_html(text: &str) -> bool {
+    let head = text.trim_start();
+    let head = &head[..head.len().min(2048)];
+    let head = &head[..head.floor_char_boundary(head.len())];
+    head.starts_with("<!") || head.starts_with("<html") || head.starts_with("<HTML")
+        || ["<p>", "<p ", "<div", "<br", "<body", "</p>"].iter().any(|t| head.contains(t))
+}
+
+/// Decode bytes as UTF-8, falling back to Windows-1252 (a superset of Latin-1) when they
+/// are not valid UTF-8; NUL and other control characters except tab and newlines removed.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let s = match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
+    };
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect()
+    } else {
+        s.into_owned()
+    }
+}

@@ -1,0 +1,65 @@
+//! JSON Lines reader: one article object per line. Positions are line numbers from 1;
+//! blank lines are skipped; a line that is not a JSON object is a reject; a stream that
+//! breaks (cut gzip/zstd) rejects from the line where it broke.
+
+use super::fields::{decode_text, from_json};
+use super::LoadItem;
+use crate::config::Config;
+use crate::tables::schema::RejectRow;
+use std::io::BufRead;
+
+pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
+    let mut line = Vec::with_capacity(64 * 1024);
+    let mut position: i64 = 0;
+    let reject = |position: i64, reason: &str, detail: String, source_id: Option<String>| {
+        LoadItem::Reject(RejectRow {
+            input_file: file.to_string(),
+            input_position: position,
+            source_id,
+            stage: "load".into(),
+            reason: reason.into(),
+            detail,
+        })
+    };
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                emit(reject(position + 1, "truncated_stream", format!("stream broke after line {position}: {e}"), None));
+                break;
+            }
+        }
+        position += 1;
+        let body = trim_ascii(&line);
+        if body.is_empty() {
+            continue;
+        }
+        let text = decode_text(body);
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
+                Ok(record) => emit(LoadItem::Record(record)),
+                Err(e) => emit(reject(position, e.reason, e.detail, e.source_id)),
+            },
+            Ok(other) => emit(reject(position, "not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None)),
+            Err(e) => emit(reject(position, "invalid_json", e.to_string(), None)),
+        }
+    }
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::Bool(_) => "boolean",
+        _ => "null",
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &b[start..end]
+}

@@ -1,0 +1,389 @@
+//! Shallow phrase helpers over tokens, shared by the event and attribution extractors:
+//! word classes, the subject noun phrase before a verb, the noun phrase after one, date
+//! expressions. No parser: closed word lists and the entity mentions.
+
+use crate::nlp::{Doc, Mention, Span};
+use regex::Regex;
+use std::ops::Range;
+
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your", "some",
+    "any", "each", "every", "no", "another", "such", "both", "all", "several", "many", "most", "few",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over", "under", "about",
+    "by", "between", "among", "across", "through", "during", "within", "without", "toward", "towards", "upon",
+    "onto", "outside", "inside", "via", "amid", "despite", "like", "than", "per", "around", "behind", "beyond",
+];
+
+const CONJUNCTIONS: &[&str] = &[
+    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where", "if", "though",
+    "although", "after", "before", "until", "unless", "whether", "then",
+];
+
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would", "could", "can",
+    "may", "might", "should", "must", "shall", "did", "does", "do", "'s", "'ve", "'d", "'ll", "'re", "wo", "ca",
+    "got", "get", "gets",
+];
+
+const ADVERBS: &[&str] = &[
+    "not", "n't", "never", "also", "already", "still", "just", "now", "then", "again", "reportedly", "allegedly",
+    "apparently", "once", "soon", "later", "earlier", "recently", "previously", "publicly", "formally", "even",
+    "repeatedly", "jointly", "swiftly", "quickly", "finally", "further", "long", "often", "ever", "overnight",
+    "yesterday", "today", "tonight", "first", "officially", "reportedly", "separately", "immediately",
+];
+
+const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you", "who", "which"];
+
+const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "it", "us", "me", "you"];
+
+const RELATIVES: &[&str] = &["who", "which", "that"];
+
+const DATE_WORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
+    "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "today", "yesterday",
+    "tonight", "tomorrow",
+];
+
+fn in_list(list: &[&str], tok: &str) -> bool {
+    list.iter().any(|w| super::lexicon::word_eq(tok, w))
+}
+
+pub(crate) fn is_determiner(tok: &str) -> bool {
+    in_list(DETERMINERS, tok)
+}
+pub(crate) fn is_preposition(tok: &str) -> bool {
+    in_list(PREPOSITIONS, tok)
+}
+pub(crate) fn is_conjunction(tok: &str) -> bool {
+    in_list(CONJUNCTIONS, tok)
+}
+pub(crate) fn is_auxiliary(tok: &str) -> bool {
+    in_list(AUXILIARIES, tok)
+}
+pub(crate) fn is_subject_pronoun(tok: &str) -> bool {
+    in_list(SUBJECT_PRONOUNS, tok)
+}
+pub(crate) fn is_object_pronoun(tok: &str) -> bool {
+    in_list(OBJECT_PRONOUNS, tok)
+}
+pub(crate) fn is_relative(tok: &str) -> bool {
+    in_list(RELATIVES, tok)
+}
+
+/// Adverbs and negation that sit inside a verb group ("has also not").
+pub(crate) fn is_adverb(tok: &str) -> bool {
+    if in_list(ADVERBS, tok) {
+        return true;
+    }
+    // "-ly" adverbs, lowercase only ("Italy" is a name).
+    tok.len() > 4 && tok.ends_with("ly") && tok.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+pub(crate) fn is_date_word(tok: &str) -> bool {
+    in_list(DATE_WORDS, tok)
+}
+
+/// A word that can sit inside a noun phrase: alphanumeric, not a function word.
+pub(crate) fn is_np_word(tok: &str) -> bool {
+    let Some(c) = tok.chars().next() else {
+        return false;
+    };
+    (c.is_alphanumeric() || tok == "'s" || tok == "’s" || tok == "&")
+        && !is_determiner(tok)
+        && !is_preposition(tok)
+        && !is_conjunction(tok)
+        && !is_auxiliary(tok)
+        && !(is_adverb(tok) && c.is_lowercase())
+        && !is_subject_pronoun(tok)
+        && !is_object_pronoun(tok)
+        && !is_relative(tok)
+}
+
+pub(crate) fn is_capitalized(tok: &str) -> bool {
+    tok.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// Mentions usable as participants: not date words the tagger took for names.
+pub(crate) fn participant_mentions<'m>(doc: &Doc, mentions: &'m [Mention], sent: Span) -> Vec<&'m Mention> {
+    let mut out: Vec<&Mention> = mentions
+        .iter()
+        .filter(|m| sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty())
+        .filter(|m| !m.tokens.is_empty() && m.tokens.end <= doc.tokens.len())
+        .filter(|m| !m.tokens.clone().all(|t| is_date_word(doc.token_text(t))))
+        .collect();
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+/// Span of tokens `a..b` (b exclusive, a < b).
+pub(crate) fn tok_span(doc: &Doc, a: usize, b: usize) -> Span {
+    Span::new(doc.tokens[a].span.start as usize, doc.tokens[b - 1].span.end as usize)
+}
+
+/// First token index at or after byte offset `pos`.
+pub(crate) fn token_at(doc: &Doc, pos: u32) -> usize {
+    doc.tokens.partition_point(|t| t.span.end <= pos)
+}
+
+/// Where a noun phrase ending just before token `end` starts (leftward over NP words,
+/// at most 8), or None when the token before `end` is not an NP word.
+fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
+    let mut i = end;
+    while i > sent.start && end - i < 8 && is_np_word(doc.token_text(i - 1)) {
+        i -= 1;
+    }
+    (i < end).then_some(i)
+}
+
+/// Extend a noun phrase at tokens `a..b` over mentions it overlaps.
+fn widen_over_mentions(ms: &[&Mention], a: usize, b: usize) -> (usize, usize) {
+    let (mut a, mut b) = (a, b);
+    for m in ms {
+        if m.tokens.start < b && a < m.tokens.end {
+            a = a.min(m.tokens.start);
+            b = b.max(m.tokens.end);
+        }
+    }
+    (a, b)
+}
+
+/// What the subject finder found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubjectKind {
+    /// A noun phrase or name right before the verb group.
+    Direct,
+    /// A pronoun right before the verb group.
+    Pronoun,
+    /// Nothing before the verb group but a conjunction ("... and reassured him").
+    Coordinated,
+    /// The nearest name to the left, not adjacent.
+    Nearest,
+}
+
+/// Skip a verb group leftward from token `i` (exclusive): auxiliaries, adverbs,
+/// negation and date words. Returns the index after the last non-skipped token.
+pub(crate) fn skip_verb_group_left(doc: &Doc, sent: &Range<usize>, i: usize, dates: &[Span]) -> usize {
+    let mut j = i;
+    while j > sent.start {
+        let t = doc.token_text(j - 1);
+        let span = doc.tokens[j - 1].span;
+        let in_date = dates.iter().any(|d| d.contains(span));
+        if is_auxiliary(t) || (is_adverb(t) && !is_capitalized(t)) || in_date {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// The subject of a verb starting at token `verb`: the noun phrase (or pronoun, or
+/// name) right before its verb group; through an apposition ("X, a senior aide, said")
+/// to its head; through a relative pronoun ("the group that has seized") to its
+/// antecedent. Falls back to the nearest name to the left not governed by a
+/// preposition.
+pub(crate) fn subject_before(
+    doc: &Doc,
+    ms: &[&Mention],
+    sent: &Range<usize>,
+    verb: usize,
+    dates: &[Span],
+) -> Option<(Span, SubjectKind)> {
+    let mut j = skip_verb_group_left(doc, sent, verb, dates);
+    if j > sent.start && is_relative(doc.token_text(j - 1)) {
+        let rel = j - 1;
+        // "who" as a subject stays itself when nothing names its antecedent.
+        j = rel;
+        if j > sent.start && doc.token_text(j - 1) == "," {
+            j -= 1;
+        }
+        if np_left(doc, sent, j).is_none() {
+            let t = doc.token_text(rel);
+            if super::lexicon::word_eq(t, "who") {
+                return Some((tok_span(doc, rel, rel + 1), SubjectKind::Pronoun));
+            }
+        }
+    }
+    if j > sent.start {
+        let t = doc.token_text(j - 1);
+        if is_subject_pronoun(t) && !is_relative(t) {
+            return Some((tok_span(doc, j - 1, j), SubjectKind::Pronoun));
+        }
+        if t == "," {
+            if let Some(s) = apposition_head(doc, ms, sent, j - 1) {
+                return Some((s, SubjectKind::Direct));
+            }
+        }
+        if let Some(a) = np_left(doc, sent, j) {
+            let (a, b) = widen_over_mentions(ms, a, j);
+            return Some((tok_span(doc, a, b), SubjectKind::Direct));
+        }
+        if (is_conjunction(t) || t == ",") && !is_relative(t) {
+            return Some((tok_span(doc, j - 1, j), SubjectKind::Coordinated));
+        }
+    }
+    nearest_name_left(doc, ms, verb).map(|s| (s, SubjectKind::Nearest))
+}
+
+/// "HEAD, APPOSITION," ending with the comma at token `comma`: the name inside the
+/// apposition when it is one ("the US commander, General X,"), else the head.
+fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize) -> Option<Span> {
+    let lo = comma.saturating_sub(10).max(sent.start);
+    let open = (lo..comma).rev().find(|&k| doc.token_text(k) == ",")?;
+    let inner = open + 1..comma;
+    if inner.is_empty() {
+        return None;
+    }
+    let first = doc.token_text(inner.start);
+    if !is_determiner(first) {
+        // A name in apposition: the comma-delimited name itself.
+        if inner.clone().all(|k| is_np_word(doc.token_text(k))) && is_capitalized(first) {
+            let (a, b) = widen_over_mentions(ms, inner.start, inner.end);
+            return Some(tok_span(doc, a, b));
+        }
+        return None;
+    }
+    let a = np_left(doc, sent, open)?;
+    let (a, b) = widen_over_mentions(ms, a, open);
+    Some(tok_span(doc, a, b))
+}
+
+/// The nearest name ending before token `before` that no preposition governs.
+fn nearest_name_left(doc: &Doc, ms: &[&Mention], before: usize) -> Option<Span> {
+    let mut fallback = None;
+    for m in ms.iter().rev().filter(|m| m.tokens.end <= before) {
+        let mut k = m.tokens.start;
+        while k > 0 && is_determiner(doc.token_text(k - 1)) {
+            k -= 1;
+        }
+        let governed = k > 0 && is_preposition(doc.token_text(k - 1));
+        if !governed {
+            return Some(m.span);
+        }
+        fallback.get_or_insert(m.span);
+    }
+    fallback
+}
+
+/// A noun phrase starting at token `from` (after an optional determiner), within
+/// `sent`, at most `max` tokens: names are taken whole; a lowercase run of NP words
+/// otherwise. Object pronouns count.
+pub(crate) fn np_after(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, from: usize, max: usize) -> Option<Span> {
+    let mut i = from;
+    if i < sent.end && is_object_pronoun(doc.token_text(i)) {
+        return Some(tok_span(doc, i, i + 1));
+    }
+    while i < sent.end && is_determiner(doc.token_text(i)) {
+        i += 1;
+    }
+    let start = i;
+    while i < sent.end && i - start < max && (is_np_word(doc.token_text(i)) || doc.token_text(i) == ",") {
+        // A comma belongs to the phrase only between adjectives ("a massive, new ship").
+        if doc.token_text(i) == "," && !(i + 1 < sent.end && is_np_word(doc.token_text(i + 1)) && i > start) {
+            break;
+        }
+        i += 1;
+    }
+    while i > start && doc.token_text(i - 1) == "," {
+        i -= 1;
+    }
+    if i == start {
+        return None;
+    }
+    let (a, b) = widen_over_mentions(ms, start, i);
+    Some(tok_span(doc, a, b))
+}
+
+/// Date expressions ("on Thursday", "Monday night", "last week", "a day earlier",
+/// "in March", "on Dec. 10", "10 December 2024"), compiled once.
+pub(crate) struct DateFinder {
+    re: Regex,
+}
+
+impl DateFinder {
+    pub fn new() -> DateFinder {
+        let weekday = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
+        let part = r"(?:morning|afternoon|evening|night)";
+        let number = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a\s+few|\d+)";
+        let unit = r"(?:days?|weeks?|months?|years?|hours?|decades?)";
+        let pattern = format!(
+            r"(?x)
+            \b(?:(?i:on|late|early|last|next|this|since|by|until|from)\s+)?{weekday}(?:\s+{part})?\b
+            | \b(?:(?i:on|in|since|by|until|from|early|late|mid)[\s-]+)?{month}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?
+            | \b(?:(?i:on|since|by|until)\s+)?\d{{1,2}}\s+{month}(?:\s+\d{{4}})?
+            | \b(?i:in|since|by|until|early|late|mid|last|next|this)[\s-]+(?-i:{month}|\d{{4}})\b(?:\s+\d{{4}})?
+            | \b{number}\s+{unit}\s+(?i:earlier|later|ago|before|after|before\s+that)\b
+            | \b(?i:(?:earlier|later)\s+)?(?i:last|next|this|that)\s+(?i:week|month|year|weekend|morning|afternoon|evening|night|spring|summer|fall|autumn|winter)\b
+            | \b(?i:earlier|later)\s+(?i:this|that|in\s+the)\s+(?i:week|month|year|day)\b
+            | \b(?i:yesterday|today|tonight|tomorrow|overnight)\b
+            "
+        );
+        DateFinder {
+            re: Regex::new(&pattern).expect("built-in date pattern compiles"),
+        }
+    }
+
+    /// Date spans inside `sent` (byte spans into the text).
+    pub fn find(&self, text: &str, sent: Span) -> Vec<Span> {
+        let base = sent.start as usize;
+        self.re
+            .find_iter(&text[sent.range()])
+            .map(|m| Span::new(base + m.start(), base + m.end()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlp::EntityType;
+
+    fn mention(doc: &Doc, text: &str) -> Mention {
+        let start = doc.text.find(text).unwrap();
+        let span = Span::new(start, start + text.len());
+        let a = token_at(doc, span.start);
+        let b = token_at(doc, span.end);
+        Mention {
+            span,
+            tokens: a..b,
+            sentence: doc.sentence_of(span.start),
+            entity_type: EntityType::Misc,
+            confidence: 0.9,
+        }
+    }
+
+    #[test]
+    fn dates() {
+        let f = DateFinder::new();
+        let text = "On Thursday and Monday night, a day earlier, last week, in March, on Dec. 10 and 3 May 2021 they may go.";
+        let got: Vec<&str> = f.find(text, Span::new(0, text.len())).iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(got, vec!["On Thursday", "Monday night", "a day earlier", "last week", "in March", "on Dec. 10", "3 May 2021"]);
+    }
+
+    #[test]
+    fn subjects() {
+        let text = "The Venezuelan government on Tuesday condemned the move. Flynn, a top aide, said so. The militant group that has seized towns left.";
+        let doc = Doc::new(text);
+        let ms = [mention(&doc, "Venezuelan"), mention(&doc, "Flynn")];
+        let refs: Vec<&Mention> = ms.iter().collect();
+        let f = DateFinder::new();
+        let s0 = doc.sentences[0].tokens.clone();
+        let dates = f.find(text, doc.sentences[0].span);
+        let verb = (s0.clone()).find(|&i| doc.token_text(i) == "condemned").unwrap();
+        let (span, kind) = subject_before(&doc, &refs, &s0, verb, &dates).unwrap();
+        assert_eq!((doc.span_text(span), kind), ("Venezuelan government", SubjectKind::Direct));
+        let s1 = doc.sentences[1].tokens.clone();
+        let verb = (s1.clone()).find(|&i| doc.token_text(i) == "said").unwrap();
+        let (span, _) = subject_before(&doc, &refs, &s1, verb, &[]).unwrap();
+        assert_eq!(doc.span_text(span), "Flynn");
+        let s2 = doc.sentences[2].tokens.clone();
+        let verb = (s2.clone()).find(|&i| doc.token_text(i) == "seized").unwrap();
+        let (span, kind) = subject_before(&doc, &refs, &s2, verb, &[]).unwrap();
+        assert_eq!((doc.span_text(span), kind), ("militant group", SubjectKind::Direct));
+    }
+}

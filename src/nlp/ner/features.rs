@@ -1,0 +1,719 @@
+//! Feature extraction for the entity tagger: token normalisation (typographic quotes and
+//! dashes mapped to the ASCII forms of CoNLL, accents folded), per-token analysis (word
+//! form, lowercase, shapes, affixes, case profile, gazetteer matches) and the feature
+//! templates, each hashed to a `u64` without allocating per token.
+//!
+//! Every feature is a 64-bit hash mixed from a template id and the hashes of the token
+//! strings it looks at; the model maps it to a bucket of a fixed-size weight table.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use crate::nlp::token;
+
+/// Bump when the feature templates change: old model files stop loading.
+const FEATURE_VERSION: u64 = 3;
+
+static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
+static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
+
+// ---------------------------------------------------------------------------------------
+// Tags: O, then B/I/L/U for PER, ORG, LOC, MISC.
+
+pub(crate) const NTAGS: usize = 17;
+pub(crate) const TAG_O: u8 = 0;
+/// Pseudo-tag of the positions before the sentence start.
+pub(crate) const TAG_BOS: u8 = NTAGS as u8;
+pub(crate) const KIND_B: u8 = 0;
+pub(crate) const KIND_I: u8 = 1;
+pub(crate) const KIND_L: u8 = 2;
+pub(crate) const KIND_U: u8 = 3;
+
+pub(crate) fn tag(ty: usize, kind: u8) -> u8 {
+    1 + 4 * ty as u8 + kind
+}
+
+/// Entity type index (0..4) of a tag, `None` for O.
+pub(crate) fn tag_type(t: u8) -> Option<usize> {
+    (t != TAG_O && t < TAG_BOS).then(|| ((t - 1) / 4) as usize)
+}
+
+pub(crate) fn tag_kind(t: u8) -> u8 {
+    (t - 1) % 4
+}
+
+/// True when `cur` may follow `prev` (a BILOU sequence); `last` marks the sentence's
+/// final token, where no entity may stay open.
+pub(crate) fn allowed(prev: u8, cur: u8, last: bool) -> bool {
+    let open = tag_type(prev).filter(|_| matches!(tag_kind(prev), KIND_B | KIND_I));
+    match (open, tag_type(cur)) {
+        (Some(ty), Some(cty)) => {
+            cty == ty && (tag_kind(cur) == KIND_L || (!last && tag_kind(cur) == KIND_I))
+        }
+        (Some(_), None) => false,
+        (None, None) => true,
+        (None, Some(_)) => match tag_kind(cur) {
+            KIND_U => true,
+            KIND_B => !last,
+            _ => false,
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hashing.
+
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+/// A map keyed by values that are already hashes.
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline]
+fn fmix(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^= k >> 33;
+    k
+}
+
+#[inline]
+pub(crate) fn f1(t: u64, a: u64) -> u64 {
+    fmix(a ^ t.wrapping_mul(K))
+}
+
+#[inline]
+pub(crate) fn f2(t: u64, a: u64, b: u64) -> u64 {
+    fmix(a.rotate_left(23) ^ b ^ t.wrapping_mul(K))
+}
+
+#[inline]
+pub(crate) fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
+    fmix(a.rotate_left(43) ^ b.rotate_left(21) ^ c ^ t.wrapping_mul(K))
+}
+
+const PHRASE_SEED: u64 = 0x51_7cc1_b727_220a;
+
+#[inline]
+fn phrase_step(h: u64, word: u64) -> u64 {
+    fmix(h.rotate_left(17) ^ word)
+}
+
+// ---------------------------------------------------------------------------------------
+// Normalisation.
+
+/// Append the CoNLL-style normal form of `tok` to `out`: typographic quotes become `"`
+/// or `'`, dashes `-` / `--`, accents are dropped ("Chávez" -> "Chavez").
+pub(crate) fn normalize_into(tok: &str, out: &mut String) {
+    if tok.is_ascii() {
+        out.push_str(tok);
+        return;
+    }
+    for c in tok.chars() {
+        if c.is_ascii() {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+            | '\u{2033}' => out.push('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2039}'
+            | '\u{203A}' | '\u{00B4}' => out.push('\''),
+            '\u{2014}' | '\u{2015}' => out.push_str("--"),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => out.push('-'),
+            '\u{2026}' => out.push_str("..."),
+            '\u{00A0}' => out.push(' '),
+            'ß' => out.push_str("ss"),
+            'ø' => out.push('o'),
+            'Ø' => out.push('O'),
+            'æ' => out.push_str("ae"),
+            'Æ' => out.push_str("AE"),
+            'œ' => out.push_str("oe"),
+            'Œ' => out.push_str("OE"),
+            'đ' => out.push('d'),
+            'Đ' => out.push('D'),
+            'ł' => out.push('l'),
+            'Ł' => out.push('L'),
+            'ı' => out.push('i'),
+            _ => {
+                for d in std::iter::once(c).nfd() {
+                    if !matches!(d as u32, 0x0300..=0x036F) {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lower_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        for b in s.bytes() {
+            out.push(b.to_ascii_lowercase() as char);
+        }
+    } else {
+        for c in s.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Word shape: X for uppercase, x lowercase, d digit, other characters kept; runs longer
+/// than 4 are cut (`long`), or collapsed to one (`short`). Returns the two hashes.
+fn shapes(s: &str) -> (u64, u64) {
+    let mut long = [0u8; 32];
+    let mut short = [0u8; 32];
+    let (mut nl, mut ns) = (0usize, 0usize);
+    let mut prev = 0u8;
+    let mut run = 0usize;
+    for c in s.chars() {
+        let k = if c.is_uppercase() {
+            b'X'
+        } else if c.is_lowercase() {
+            b'x'
+        } else if c.is_numeric() {
+            b'd'
+        } else if c.is_ascii() {
+            c as u8
+        } else if c.is_alphabetic() {
+            b'a'
+        } else {
+            b'*'
+        };
+        if k == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = k;
+            if ns < short.len() {
+                short[ns] = k;
+                ns += 1;
+            }
+        }
+        if run <= 4 && nl < long.len() {
+            long[nl] = k;
+            nl += 1;
+        }
+    }
+    (
+        xxh3_64_with_seed(&long[..nl], 1),
+        xxh3_64_with_seed(&short[..ns], 2),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Resources: gazetteer and word-case lexicon, compiled into the binary.
+
+/// Gazetteer categories, in the order of their bits.
+pub(crate) const GAZ_CATEGORIES: &[&str] = &[
+    "COUNTRY",
+    "REGION",
+    "CITY",
+    "DEMONYM",
+    "FIRSTNAME",
+    "ORGWORD",
+    "ORG",
+    "TITLE",
+    "MISC",
+];
+
+/// Case-profile buckets of the word-case lexicon (0 = unknown word).
+pub(crate) const CASE_BUCKETS: u8 = 5;
+
+pub(crate) struct Resources {
+    /// Phrase hash -> bit set of gazetteer categories.
+    gaz: IdMap<u16>,
+    gaz_max: usize,
+    /// Lowercase hash -> (offset, len) of its usual written form in `case_text`, bucket.
+    case: IdMap<(u32, u16, u8)>,
+    case_text: String,
+    pub(crate) fingerprint: u64,
+}
+
+impl Resources {
+    pub(crate) fn get() -> &'static Resources {
+        static R: OnceLock<Resources> = OnceLock::new();
+        R.get_or_init(Resources::build)
+    }
+
+    fn build() -> Resources {
+        let wordcase = if WORDCASE.is_empty() {
+            String::new()
+        } else {
+            let raw = zstd::decode_all(WORDCASE).unwrap_or_default();
+            String::from_utf8(raw).unwrap_or_default()
+        };
+        let mut r = Resources {
+            gaz: IdMap::default(),
+            gaz_max: 1,
+            case: IdMap::default(),
+            case_text: String::new(),
+            fingerprint: FEATURE_VERSION ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1)
+                ^ xxh3_64(wordcase.as_bytes()).rotate_left(2),
+        };
+        let mut toks = Vec::new();
+        let mut buf = String::new();
+        for line in GAZETTEER.lines() {
+            let Some((cat, phrase)) = line.split_once('\t') else {
+                continue;
+            };
+            let Some(bit) = GAZ_CATEGORIES.iter().position(|c| *c == cat) else {
+                continue;
+            };
+            token::tokenize(phrase, &mut toks);
+            let mut h = PHRASE_SEED;
+            for t in &toks {
+                buf.clear();
+                let mut norm = String::new();
+                normalize_into(&phrase[t.span.range()], &mut norm);
+                lower_into(&norm, &mut buf);
+                h = phrase_step(h, xxh3_64(buf.as_bytes()));
+            }
+            if !toks.is_empty() {
+                r.gaz_max = r.gaz_max.max(toks.len());
+                *r.gaz.entry(h).or_insert(0) |= 1 << bit;
+            }
+        }
+        for line in wordcase.lines() {
+            let Some((form, bucket)) = line.split_once('\t') else {
+                continue;
+            };
+            let bucket: u8 = bucket.trim().parse().unwrap_or(0);
+            buf.clear();
+            lower_into(form, &mut buf);
+            let off = r.case_text.len() as u32;
+            r.case_text.push_str(form);
+            r.case.insert(
+                xxh3_64(buf.as_bytes()),
+                (off, form.len().min(u16::MAX as usize) as u16, bucket),
+            );
+        }
+        r
+    }
+
+    fn case_of(&self, lower_hash: u64) -> Option<(&str, u8)> {
+        self.case.get(&lower_hash).map(|&(off, len, b)| {
+            (
+                &self.case_text[off as usize..off as usize + len as usize],
+                b,
+            )
+        })
+    }
+}
+
+/// Word-case bucket of a capitalisation ratio (share of non-initial occurrences written
+/// with an uppercase first letter).
+pub(crate) fn case_bucket(ratio: f64) -> u8 {
+    if ratio < 0.05 {
+        1
+    } else if ratio < 0.5 {
+        2
+    } else if ratio < 0.95 {
+        3
+    } else {
+        4
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-token analysis.
+
+pub(crate) const FL_INITCAP: u8 = 1;
+pub(crate) const FL_ALLCAP: u8 = 2;
+pub(crate) const FL_DIGIT: u8 = 4;
+pub(crate) const FL_ALPHA: u8 = 8;
+pub(crate) const FL_FIRST: u8 = 16;
+pub(crate) const FL_CAPSENT: u8 = 32;
+pub(crate) const FL_PUNCT: u8 = 64;
+
+#[derive(Clone, Copy, Default)]
+pub(crate) struct TokInfo {
+    /// Written form (truecased in all-caps sentences).
+    pub w: u64,
+    /// Lowercase form.
+    pub l: u64,
+    pub shape: u64,
+    pub sshape: u64,
+    pub pre: [u64; 4],
+    pub suf: [u64; 4],
+    /// Gazetteer matches: bit `4 * category + position` (B, I, L, U).
+    pub gaz: u64,
+    pub case: u8,
+    pub flags: u8,
+}
+
+const PAD_BOS: TokInfo = pad(0xB05);
+const PAD_EOS: TokInfo = pad(0xE05);
+
+const fn pad(x: u64) -> TokInfo {
+    TokInfo {
+        w: x,
+        l: x,
+        shape: x,
+        sshape: x,
+        pre: [x; 4],
+        suf: [x; 4],
+        gaz: 0,
+        case: CASE_BUCKETS,
+        flags: 0,
+    }
+}
+
+/// True when no token of the sentence has a lowercase letter and some token has two
+/// letters or more (headlines, datelines, sports tables in capitals).
+pub(crate) fn is_caps_sentence<'s>(toks: impl Iterator<Item = &'s str>) -> bool {
+    let mut long = false;
+    for t in toks {
+        let mut letters = 0;
+        for c in t.chars() {
+            if c.is_lowercase() {
+                return false;
+            }
+            if c.is_alphabetic() {
+                letters += 1;
+            }
+        }
+        long |= letters >= 2;
+    }
+    long
+}
+
+/// Reusable buffers for analysing sentences.
+#[derive(Default)]
+pub(crate) struct Analyzer {
+    norm: String,
+    lower: String,
+    cased: String,
+}
+
+impl Analyzer {
+    /// Analyse one sentence's tokens into `out` (cleared first).
+    pub(crate) fn sentence(&mut self, res: &Resources, toks: &[&str], out: &mut Vec<TokInfo>) {
+        out.clear();
+        let caps = is_caps_sentence(toks.iter().copied());
+        for (i, &tok) in toks.iter().enumerate() {
+            self.norm.clear();
+            normalize_into(tok, &mut self.norm);
+            self.lower.clear();
+            lower_into(&self.norm, &mut self.lower);
+            let l = xxh3_64(self.lower.as_bytes());
+            let case = res.case_of(l);
+            let mut flags = if i == 0 { FL_FIRST } else { 0 };
+            if caps {
+                flags |= FL_CAPSENT;
+            }
+            let (mut upper, mut lowerc, mut digit, mut alpha) = (0, 0, false, false);
+            for c in self.norm.chars() {
+                if c.is_uppercase() {
+                    upper += 1;
+                } else if c.is_lowercase() {
+                    lowerc += 1;
+                }
+                digit |= c.is_numeric();
+                alpha |= c.is_alphanumeric();
+            }
+            if digit {
+                flags |= FL_DIGIT;
+            }
+            if upper + lowerc > 0 {
+                flags |= FL_ALPHA;
+            }
+            if !alpha {
+                flags |= FL_PUNCT;
+            }
+            // In all-caps sentences use the word's usual written form.
+            let form: &str = if caps && upper > 0 {
+                self.cased.clear();
+                match case {
+                    Some((f, _)) => self.cased.push_str(f),
+                    None => {
+                        let mut cs = self.lower.chars();
+                        if let Some(c0) = cs.next() {
+                            self.cased.extend(c0.to_uppercase());
+                            self.cased.push_str(cs.as_str());
+                        }
+                    }
+                }
+                &self.cased
+            } else {
+                &self.norm
+            };
+            let mut fc = form.chars();
+            if fc.next().is_some_and(|c| c.is_uppercase()) {
+                flags |= FL_INITCAP;
+                if fc.clone().count() > 0 && fc.all(|c| !c.is_lowercase()) {
+                    flags |= FL_ALLCAP;
+                }
+            }
+            let (shape, sshape) = shapes(form);
+            let mut info = TokInfo {
+                w: xxh3_64(form.as_bytes()),
+                l,
+                shape,
+                sshape,
+                pre: [0; 4],
+                suf: [0; 4],
+                gaz: 0,
+                case: case.map_or(0, |c| c.1),
+                flags,
+            };
+            let lw = &self.lower;
+            let nchars = lw.chars().count();
+            let mut ends = [0usize; 5];
+            for (k, (pos, _)) in lw.char_indices().take(5).enumerate() {
+                ends[k] = pos;
+            }
+            for k in 0..4 {
+                let n = k + 1;
+                let pe = if n < nchars { ends[n] } else { lw.len() };
+                info.pre[k] = xxh3_64_with_seed(&lw.as_bytes()[..pe], 10 + k as u64);
+                let ss = if n < nchars {
+                    lw.char_indices().nth_back(n - 1).map_or(0, |(p, _)| p)
+                } else {
+                    0
+                };
+                info.suf[k] = xxh3_64_with_seed(&lw.as_bytes()[ss..], 20 + k as u64);
+            }
+            out.push(info);
+        }
+        // Gazetteer phrases.
+        let n = out.len();
+        for i in 0..n {
+            if out[i].flags & FL_PUNCT != 0 {
+                continue;
+            }
+            let mut h = PHRASE_SEED;
+            for len in 1..=res.gaz_max.min(n - i) {
+                h = phrase_step(h, out[i + len - 1].l);
+                if let Some(&cats) = res.gaz.get(&h) {
+                    for c in 0..GAZ_CATEGORIES.len() {
+                        if cats & (1 << c) == 0 {
+                            continue;
+                        }
+                        for j in i..i + len {
+                            let pos = if len == 1 {
+                                3
+                            } else if j == i {
+                                0
+                            } else if j + 1 == i + len {
+                                2
+                            } else {
+                                1
+                            };
+                            out[j].gaz |= 1u64 << (4 * c + pos);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Templates.
+
+mod t {
+    pub const BIAS: u64 = 1;
+    pub const W: u64 = 2;
+    pub const L: u64 = 3;
+    pub const PRE: u64 = 4; // 4..8
+    pub const SUF: u64 = 8; // 8..12
+    pub const SHAPE: u64 = 12;
+    pub const SSHAPE: u64 = 13;
+    pub const LM1: u64 = 14;
+    pub const LP1: u64 = 15;
+    pub const LM2: u64 = 16;
+    pub const LP2: u64 = 17;
+    pub const WM1: u64 = 18;
+    pub const WP1: u64 = 19;
+    pub const SHM1: u64 = 20;
+    pub const SHP1: u64 = 21;
+    pub const SSM2: u64 = 22;
+    pub const SSP2: u64 = 23;
+    pub const BIM: u64 = 24;
+    pub const BIP: u64 = 25;
+    pub const SS3: u64 = 26;
+    pub const SSM1_L: u64 = 27;
+    pub const L_SSP1: u64 = 28;
+    pub const CASE: u64 = 29;
+    pub const CASEM1: u64 = 30;
+    pub const CASEP1: u64 = 31;
+    pub const FLAGS: u64 = 32;
+    pub const GAZ: u64 = 33;
+    pub const GAZM1: u64 = 34;
+    pub const GAZP1: u64 = 35;
+    pub const GAZ_SS: u64 = 36;
+    pub const W_CAPS: u64 = 37;
+    pub const P1: u64 = 40;
+    pub const P2: u64 = 41;
+    pub const P1_L: u64 = 42;
+    pub const P1_SS: u64 = 43;
+    pub const HIST: u64 = 44;
+    pub const HISTLAST: u64 = 45;
+    pub const HIST_SS: u64 = 46;
+}
+
+/// Push the hashes of the features of token `i` that do not depend on earlier decisions.
+pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
+    let at = |j: isize| -> &TokInfo {
+        if j < 0 {
+            &PAD_BOS
+        } else if j as usize >= info.len() {
+            &PAD_EOS
+        } else {
+            &info[j as usize]
+        }
+    };
+    let ii = i as isize;
+    let c = &info[i];
+    let (p1, p2, n1, n2) = (at(ii - 1), at(ii - 2), at(ii + 1), at(ii + 2));
+    out.push(f1(t::BIAS, 0));
+    out.push(f1(t::W, c.w));
+    out.push(f1(t::L, c.l));
+    for k in 0..4 {
+        out.push(f1(t::PRE + k as u64, c.pre[k]));
+        out.push(f1(t::SUF + k as u64, c.suf[k]));
+    }
+    out.push(f1(t::SHAPE, c.shape));
+    out.push(f1(t::SSHAPE, c.sshape));
+    out.push(f1(t::LM1, p1.l));
+    out.push(f1(t::LP1, n1.l));
+    out.push(f1(t::LM2, p2.l));
+    out.push(f1(t::LP2, n2.l));
+    out.push(f1(t::WM1, p1.w));
+    out.push(f1(t::WP1, n1.w));
+    out.push(f1(t::SHM1, p1.shape));
+    out.push(f1(t::SHP1, n1.shape));
+    out.push(f1(t::SSM2, p2.sshape));
+    out.push(f1(t::SSP2, n2.sshape));
+    out.push(f2(t::BIM, p1.l, c.l));
+    out.push(f2(t::BIP, c.l, n1.l));
+    out.push(f3(t::SS3, p1.sshape, c.sshape, n1.sshape));
+    out.push(f2(t::SSM1_L, p1.sshape, c.l));
+    out.push(f2(t::L_SSP1, c.l, n1.sshape));
+    let pos = (c.flags & (FL_FIRST | FL_CAPSENT)) as u64;
+    out.push(f3(t::CASE, c.case as u64, pos, c.sshape));
+    out.push(f2(t::CASEM1, p1.case as u64, c.sshape));
+    out.push(f2(t::CASEP1, n1.case as u64, c.sshape));
+    out.push(f1(t::FLAGS, c.flags as u64));
+    if c.flags & FL_CAPSENT != 0 {
+        out.push(f1(t::W_CAPS, c.l));
+    }
+    let mut g = c.gaz;
+    while g != 0 {
+        let b = g.trailing_zeros() as u64;
+        g &= g - 1;
+        out.push(f1(t::GAZ, b));
+        out.push(f2(t::GAZ_SS, b, c.sshape));
+    }
+    let mut g = p1.gaz;
+    while g != 0 {
+        let b = g.trailing_zeros() as u64;
+        g &= g - 1;
+        out.push(f1(t::GAZM1, b));
+    }
+    let mut g = n1.gaz;
+    while g != 0 {
+        let b = g.trailing_zeros() as u64;
+        g &= g - 1;
+        out.push(f1(t::GAZP1, b));
+    }
+}
+
+/// Document history of a word: entity types it was tagged with earlier (bits 0..4),
+/// whether it was seen capitalised but outside any entity (bit 4), and its last label
+/// (bits 5..8: 0 none, 1..=4 type + 1, 5 O).
+pub(crate) fn hist_record(old: u8, tag: u8, info: &TokInfo) -> Option<u8> {
+    match tag_type(tag) {
+        Some(ty) => Some((old & 0x1f) | (1 << ty) | ((ty as u8 + 1) << 5)),
+        None => {
+            let capitalised = info.flags & FL_INITCAP != 0
+                && info.flags & (FL_FIRST | FL_CAPSENT) == 0;
+            capitalised.then_some((old & 0x1f) | (1 << 4) | (5 << 5))
+        }
+    }
+}
+
+/// Features that depend on the previous decisions. Returns how many were written.
+pub(crate) fn dynamic_features(
+    c: &TokInfo,
+    prev1: u8,
+    prev2: u8,
+    hist: u8,
+    out: &mut [u64; 16],
+) -> usize {
+    let mut n = 0;
+    let mut push = |h: u64| {
+        out[n] = h;
+        n += 1;
+    };
+    push(f1(t::P1, prev1 as u64));
+    push(f2(t::P2, prev2 as u64, prev1 as u64));
+    push(f2(t::P1_L, prev1 as u64, c.l));
+    push(f2(t::P1_SS, prev1 as u64, c.sshape));
+    if hist != 0 {
+        for b in 0..5 {
+            if hist & (1 << b) != 0 {
+                push(f1(t::HIST, b));
+            }
+        }
+        let last = (hist >> 5) as u64;
+        push(f2(t::HISTLAST, last, (c.flags & FL_CAPSENT) as u64));
+        push(f2(t::HIST_SS, last, c.sshape));
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bilou_constraints() {
+        let b_per = tag(0, KIND_B);
+        let i_per = tag(0, KIND_I);
+        let l_per = tag(0, KIND_L);
+        let u_org = tag(1, KIND_U);
+        assert!(allowed(TAG_BOS, b_per, false));
+        assert!(!allowed(TAG_BOS, b_per, true));
+        assert!(allowed(b_per, i_per, false));
+        assert!(!allowed(b_per, i_per, true));
+        assert!(allowed(b_per, l_per, true));
+        assert!(!allowed(b_per, TAG_O, false));
+        assert!(!allowed(b_per, tag(1, KIND_L), false));
+        assert!(allowed(l_per, u_org, true));
+        assert!(!allowed(TAG_O, l_per, false));
+    }
+
+    #[test]
+    fn normalisation() {
+        let mut s = String::new();
+        for t in ["“", "’s", "Chávez", "—", "Nicolás"] {
+            normalize_into(t, &mut s);
+            s.push(' ');
+        }
+        assert_eq!(s, "\" 's Chavez -- Nicolas ");
+    }
+}

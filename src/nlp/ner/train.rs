@@ -1,0 +1,419 @@
+//! Training the tagger (averaged perceptron over greedy BILOU decoding), evaluation on
+//! CoNLL files, and the word-case lexicon builder.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::conll::{iob2_strings, read_conll, spans_from_bilou, spans_from_iob, ConllDoc};
+use super::decode::{Decision, Decoder, Weights};
+use super::features::{case_bucket, is_caps_sentence, normalize_into, Resources, TAG_O};
+use super::model::TrainTable;
+use super::{EvalReport, NerError, NerModel};
+use crate::nlp::Doc;
+
+/// Training settings.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Passes over the training data (the best epoch on the dev set is kept).
+    pub epochs: usize,
+    /// Seed of the document shuffling.
+    pub seed: u64,
+    /// log2 of the weight table's bucket count.
+    pub bits: u32,
+    /// Averaged weights smaller than this are dropped from the model file.
+    pub prune: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> TrainOptions {
+        TrainOptions {
+            epochs: 15,
+            seed: 2003,
+            bits: 20,
+            prune: 0.05,
+        }
+    }
+}
+
+/// What training did.
+#[derive(Clone, Debug)]
+pub struct TrainReport {
+    pub train_tokens: usize,
+    pub epochs: usize,
+    /// Epoch whose averaged weights were saved (1-based).
+    pub best_epoch: usize,
+    /// Scores of the saved (quantised) model on the dev file.
+    pub dev: Option<EvalReport>,
+    pub model_bytes: u64,
+    pub nonzero_rows: usize,
+    pub temperature: f32,
+    pub seconds: f64,
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> NerError {
+    NerError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// Tag the gold tokens of `docs` with `w` and score them.
+fn evaluate<W: Weights>(
+    w: &mut W,
+    docs: &[ConllDoc],
+    temperature: f32,
+    mut pred_out: Option<&mut dyn Write>,
+    out_path: Option<&Path>,
+) -> Result<(EvalReport, Vec<Decision>), NerError> {
+    let res = Resources::get();
+    let mut dec = Decoder::default();
+    let mut report = EvalReport::default();
+    let mut decisions = Vec::new();
+    let mut all = Vec::new();
+    for doc in docs {
+        let toks = doc.token_strs();
+        dec.decode_doc(w, res, &toks, &doc.sents, None, temperature, &mut decisions);
+        let tags: Vec<u8> = decisions.iter().map(|d| d.tag).collect();
+        if let Some(out) = pred_out.as_mut() {
+            writeln!(out, "-DOCSTART- O O\n")
+                .map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
+        }
+        for s in &doc.sents {
+            let gold = spans_from_iob(&doc.tags[s.clone()]);
+            let pred = spans_from_bilou(&tags[s.clone()]);
+            report.add_sentence(&gold, &pred);
+            if let Some(out) = pred_out.as_mut() {
+                let strs = iob2_strings(s.len(), &pred);
+                let mut text = String::new();
+                for (k, i) in s.clone().enumerate() {
+                    text.push_str(&format!("{} {} {}\n", doc.tokens[i], doc.tags[i], strs[k]));
+                }
+                text.push('\n');
+                out.write_all(text.as_bytes())
+                    .map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
+            }
+        }
+        report.tokens += toks.len() as u64;
+        all.extend_from_slice(&decisions);
+    }
+    Ok((report, all))
+}
+
+/// Evaluate `model` on a CoNLL file (tagging its gold tokens); with `predictions`, also
+/// write `TOKEN GOLD PRED` lines there.
+pub fn eval_conll(
+    model: &NerModel,
+    conll: &Path,
+    predictions: Option<&Path>,
+) -> Result<EvalReport, NerError> {
+    let docs = read_conll(conll)?;
+    let mut w = super::model::QRef(&model.inner.table);
+    let t = model.inner.temperature;
+    match predictions {
+        Some(p) => {
+            let f = std::fs::File::create(p).map_err(|e| io_err(p, e))?;
+            let mut bw = std::io::BufWriter::new(f);
+            let (r, _) = evaluate(&mut w, &docs, t, Some(&mut bw), Some(p))?;
+            bw.flush().map_err(|e| io_err(p, e))?;
+            Ok(r)
+        }
+        None => Ok(evaluate(&mut w, &docs, t, None, None)?.0),
+    }
+}
+
+/// Fit the softmax temperature of the per-token probabilities on `docs` (log-loss of
+/// "the decision is right" over tokens where gold or prediction is an entity).
+fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerError> {
+    let gold: Vec<u8> = docs.iter().flat_map(|d| d.bilou()).collect();
+    let mut best = (f64::INFINITY, 1.0f32);
+    for k in 0..16 {
+        // Temperatures from 0.25 to ~45 score units.
+        let t = 0.25 * 1.41f32.powi(k);
+        let (_, dec) = evaluate(w, docs, t, None, None)?;
+        let mut loss = 0.0;
+        for (d, &g) in dec.iter().zip(&gold) {
+            if d.tag == TAG_O && g == TAG_O {
+                continue;
+            }
+            let p = (d.prob as f64).clamp(1e-6, 1.0 - 1e-6);
+            loss -= if d.tag == g { p.ln() } else { (1.0 - p).ln() };
+        }
+        if loss < best.0 {
+            best = (loss, t);
+        }
+    }
+    Ok(best.1)
+}
+
+/// Train a model on a CoNLL file, keeping the epoch with the best PER/ORG/LOC F1 on
+/// `dev` (the last one without dev), and write it to `out`. Progress goes to `log`.
+pub fn train(
+    train: &Path,
+    dev: Option<&Path>,
+    out: &Path,
+    opts: &TrainOptions,
+    log: &mut dyn Write,
+) -> Result<TrainReport, NerError> {
+    let started = Instant::now();
+    let res = Resources::get();
+    let docs = read_conll(train)?;
+    let dev_docs = match dev {
+        Some(d) => Some(read_conll(d)?),
+        None => None,
+    };
+    let golds: Vec<Vec<u8>> = docs.iter().map(ConllDoc::bilou).collect();
+    let train_tokens: usize = docs.iter().map(|d| d.tokens.len()).sum();
+    let lw = |log: &mut dyn Write, msg: String| {
+        let _ = writeln!(log, "{msg}");
+        let _ = log.flush();
+    };
+    lw(
+        log,
+        format!(
+            "training on {} documents, {} tokens; {} epochs, 2^{} buckets",
+            docs.len(),
+            train_tokens,
+            opts.epochs,
+            opts.bits
+        ),
+    );
+    if !(10..=24).contains(&opts.bits) {
+        return Err(NerError::Format {
+            path: out.display().to_string(),
+            detail: format!("table bits {} not in 10..=24", opts.bits),
+        });
+    }
+    let mut table = TrainTable::new(opts.bits);
+    let mut rng = SplitMix(opts.seed);
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    let mut dec = Decoder::default();
+    let mut decisions = Vec::new();
+    let mut best: Option<(f64, usize, super::model::FloatTable)> = None;
+    let epochs = opts.epochs.max(1);
+    for epoch in 1..=epochs {
+        let t0 = Instant::now();
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut correct = 0usize;
+        for &di in &order {
+            let d = &docs[di];
+            let toks = d.token_strs();
+            dec.decode_doc(
+                &mut table,
+                res,
+                &toks,
+                &d.sents,
+                Some(&golds[di]),
+                1.0,
+                &mut decisions,
+            );
+            correct += decisions
+                .iter()
+                .zip(&golds[di])
+                .filter(|(a, &g)| a.tag == g)
+                .count();
+        }
+        let mut msg = format!(
+            "epoch {epoch:>2}/{epochs}: train token accuracy {:.2}%",
+            100.0 * correct as f64 / train_tokens.max(1) as f64
+        );
+        let keep = match &dev_docs {
+            Some(dd) => {
+                let mut avg = table.averaged();
+                let (r, _) = evaluate(&mut avg, dd, 1.0, None, None)?;
+                msg.push_str(&format!(
+                    ", dev F1 {:.2} (PER/ORG/LOC {:.2}; PER {:.2} ORG {:.2} LOC {:.2} MISC {:.2})",
+                    100.0 * r.overall().f1(),
+                    100.0 * r.f1_plo(),
+                    100.0 * r.per_type[0].f1(),
+                    100.0 * r.per_type[1].f1(),
+                    100.0 * r.per_type[2].f1(),
+                    100.0 * r.per_type[3].f1(),
+                ));
+                let f = r.overall().f1() + r.f1_plo();
+                if best.as_ref().is_none_or(|b| f > b.0) {
+                    best = Some((f, epoch, avg));
+                }
+                true
+            }
+            None => epoch == epochs,
+        };
+        if keep && dev_docs.is_none() {
+            best = Some((0.0, epoch, table.averaged()));
+        }
+        msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
+        lw(log, msg);
+    }
+    let Some((_, best_epoch, avg)) = best else {
+        return Err(NerError::Format {
+            path: train.display().to_string(),
+            detail: "no training epoch ran".into(),
+        });
+    };
+    drop(table);
+    let q = avg.quantize(opts.prune);
+    drop(avg);
+    let mut qr = super::model::QRef(&q);
+    let temperature = match &dev_docs {
+        Some(dd) => fit_temperature(&mut qr, dd)?,
+        None => 4.0,
+    };
+    let raw = q.to_bytes(res.fingerprint, temperature);
+    let packed = zstd::encode_all(&raw[..], 19).map_err(|e| io_err(out, e))?;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
+    }
+    std::fs::write(out, &packed).map_err(|e| io_err(out, e))?;
+    let model = NerModel::load(out)?;
+    let dev_report = match dev {
+        Some(d) => Some(eval_conll(&model, d, None)?),
+        None => None,
+    };
+    let report = TrainReport {
+        train_tokens,
+        epochs,
+        best_epoch,
+        dev: dev_report,
+        model_bytes: packed.len() as u64,
+        nonzero_rows: q.nonzero_rows(),
+        temperature,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    lw(
+        log,
+        format!(
+            "saved epoch {best_epoch} to {}: {} bytes, {} non-zero rows, temperature {temperature:.2}",
+            out.display(),
+            report.model_bytes,
+            report.nonzero_rows
+        ),
+    );
+    if let Some(r) = &report.dev {
+        lw(log, format!("dev scores of the saved model:\n{r}"));
+    }
+    Ok(report)
+}
+
+/// Build the word-case lexicon (`form<TAB>bucket` lines, zstd-compressed) from the
+/// mixed-case sentences of CoNLL files and raw text files (`.jsonl` files: the "body"
+/// field of each line; other files: the whole text). For each word seen at least
+/// `min_count` times away from a sentence start: its most frequent written form and
+/// how often it is capitalised. Returns the number of words written.
+pub fn build_case_lexicon(
+    conll: &[PathBuf],
+    texts: &[PathBuf],
+    min_count: u32,
+    out: &Path,
+) -> Result<usize, NerError> {
+    let mut counts: HashMap<String, HashMap<String, u32>> = HashMap::new();
+    let mut norm = String::new();
+    let mut count = |tok: &str, prev: &str| {
+        if !tok.chars().next().is_some_and(|c| c.is_alphabetic()) {
+            return;
+        }
+        if matches!(prev, "\"" | "'" | "(" | ":" | "-" | "--" | "``" | "[" | ";") {
+            return;
+        }
+        norm.clear();
+        normalize_into(tok, &mut norm);
+        let lower = norm.to_lowercase();
+        *counts
+            .entry(lower)
+            .or_default()
+            .entry(norm.clone())
+            .or_insert(0) += 1;
+    };
+    for p in conll {
+        for d in read_conll(p)? {
+            for s in &d.sents {
+                let toks = &d.tokens[s.clone()];
+                if is_caps_sentence(toks.iter().map(String::as_str)) {
+                    continue;
+                }
+                for i in 1..toks.len() {
+                    count(&toks[i], &toks[i - 1]);
+                }
+            }
+        }
+    }
+    for p in texts {
+        let text = std::fs::read_to_string(p).map_err(|e| io_err(p, e))?;
+        let bodies: Vec<String> = if p.extension().is_some_and(|e| e == "jsonl") {
+            text.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter_map(|v| v.get("body").and_then(|b| b.as_str()).map(unwrap_lines))
+                .collect()
+        } else {
+            vec![unwrap_lines(&text)]
+        };
+        for body in &bodies {
+            let doc = Doc::new(body);
+            for s in &doc.sentences {
+                let toks: Vec<&str> = s.tokens.clone().map(|i| doc.token_text(i)).collect();
+                if is_caps_sentence(toks.iter().copied()) {
+                    continue;
+                }
+                for i in 1..toks.len() {
+                    count(toks[i], toks[i - 1]);
+                }
+            }
+        }
+    }
+    let mut rows: Vec<(String, String, u8)> = Vec::new();
+    for (lower, forms) in counts {
+        let total: u32 = forms.values().sum();
+        if total < min_count {
+            continue;
+        }
+        let cap: u32 = forms
+            .iter()
+            .filter(|(f, _)| f.chars().next().is_some_and(char::is_uppercase))
+            .map(|(_, &c)| c)
+            .sum();
+        let form = forms
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(f, _)| f.clone())
+            .unwrap_or_default();
+        rows.push((lower, form, case_bucket(cap as f64 / total as f64)));
+    }
+    rows.sort();
+    let mut text = String::new();
+    for (_, form, bucket) in &rows {
+        text.push_str(&format!("{form}\t{bucket}\n"));
+    }
+    let packed = zstd::encode_all(text.as_bytes(), 19).map_err(|e| io_err(out, e))?;
+    std::fs::write(out, packed).map_err(|e| io_err(out, e))?;
+    Ok(rows.len())
+}
+
+/// Hard-wrapped text: single newlines become spaces, paragraph breaks stay.
+pub fn unwrap_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(l) = lines.next() {
+        out.push_str(l.trim());
+        match lines.peek() {
+            Some(n) if n.trim().is_empty() || l.trim().is_empty() => out.push('\n'),
+            Some(_) => out.push(' '),
+            None => {}
+        }
+    }
+    out
+}

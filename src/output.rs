@@ -1,0 +1,126 @@
+//! The output folder: the six tables in every selected format, streamed part by part
+//! from the stage artifacts, and `manifest.json`. Each file is written aside and renamed
+//! into place; the manifest goes last.
+
+use crate::config::Settings;
+use crate::error::Error;
+use crate::tables::artifact::{part_path, read_batches, StageManifest};
+use crate::tables::schema::{ArticleRows, AttributionRows, EntityRows, EventRows, MentionRows, RejectRows, Table};
+use crate::tables::write::{write_atomic, TableWriter};
+use arrow::array::{Array, StringArray};
+use arrow::datatypes::SchemaRef;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where one output table's rows come from: parts of stage artifacts, in order.
+struct TableSource {
+    name: &'static str,
+    schema: SchemaRef,
+    /// (stage folder, table name in the artifact, number of parts)
+    parts: Vec<(PathBuf, &'static str, u64)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InputFile {
+    pub path: String,
+    pub bytes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StageSummary {
+    pub fingerprint: String,
+    pub ran: bool,
+    pub seconds: f64,
+    pub rows: BTreeMap<String, u64>,
+    pub counters: BTreeMap<String, u64>,
+}
+
+/// `<out>/manifest.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunManifest {
+    pub run_id: String,
+    pub program_version: String,
+    pub config_file: Option<String>,
+    pub config_fingerprint: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub threads: usize,
+    pub input_files: Vec<InputFile>,
+    pub tables: BTreeMap<String, u64>,
+    pub formats: Vec<String>,
+    pub stages: BTreeMap<String, StageSummary>,
+    pub records_seen: u64,
+    pub rejects_by_reason: BTreeMap<String, u64>,
+    pub reject_ratio: f64,
+    pub max_reject_ratio: f64,
+    pub write_seconds: f64,
+}
+
+/// Write every output table from the stage artifacts. Returns rows per table and the
+/// rejects counted by reason.
+pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, StageManifest>) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), Error> {
+    let out = &settings.out_dir;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let chunks = |s: &str| stages.get(s).map(|m| m.chunks).unwrap_or(0);
+    let dir = |s: &str| work.join(s);
+    let entity_parts = stages.get("normalize").and_then(|m| m.counters.get("entity_parts").copied()).unwrap_or(0);
+    let sources = vec![
+        TableSource { name: "articles", schema: ArticleRows::schema(), parts: vec![(dir("clean"), "articles", chunks("clean"))] },
+        TableSource { name: "mentions", schema: MentionRows::schema(), parts: vec![(dir("normalize"), "mentions", chunks("normalize"))] },
+        TableSource { name: "entities", schema: EntityRows::schema(), parts: vec![(dir("normalize"), "entities", entity_parts)] },
+        TableSource { name: "events", schema: EventRows::schema(), parts: vec![(dir("normalize"), "events", chunks("normalize"))] },
+        TableSource {
+            name: "attributions",
+            schema: AttributionRows::schema(),
+            parts: vec![(dir("normalize"), "attributions", chunks("normalize"))],
+        },
+        TableSource {
+            name: "rejects",
+            schema: RejectRows::schema(),
+            parts: vec![
+                (dir("load"), "rejects", chunks("load")),
+                (dir("clean"), "rejects", chunks("clean")),
+                (dir("extract"), "rejects", chunks("extract")),
+            ],
+        },
+    ];
+    let mut rows = BTreeMap::new();
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    for source in sources {
+        let mut writer = TableWriter::create(out, source.name, source.schema.clone(), &settings.formats)?;
+        for (stage_dir, table, parts) in &source.parts {
+            for k in 0..*parts {
+                for batch in read_batches(&part_path(stage_dir, table, k))? {
+                    if batch.schema().fields() != source.schema.fields() {
+                        return Err(Error::Stage {
+                            stage: "write".into(),
+                            detail: format!("{}: artifact schema differs from the {} table; rerun with --force", stage_dir.display(), source.name),
+                        });
+                    }
+                    if source.name == "rejects" {
+                        count_reasons(&batch, &mut reasons);
+                    }
+                    writer.write(&batch)?;
+                }
+            }
+        }
+        rows.insert(source.name.to_string(), writer.finish()?);
+    }
+    Ok((rows, reasons))
+}
+
+fn count_reasons(batch: &arrow::record_batch::RecordBatch, reasons: &mut BTreeMap<String, u64>) {
+    let Ok(i) = batch.schema().index_of("reason") else { return };
+    if let Some(col) = batch.column(i).as_any().downcast_ref::<StringArray>() {
+        for k in 0..col.len() {
+            *reasons.entry(col.value(k).to_string()).or_default() += 1;
+        }
+    }
+}
+
+pub fn write_manifest(out: &Path, manifest: &RunManifest) -> Result<(), Error> {
+    let mut json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Arrow(e.to_string()))?;
+    json.push(b'\n');
+    write_atomic(&out.join("manifest.json"), &json)
+}

@@ -1,0 +1,143 @@
+//! `clean`: records to articles. HTML to text, Unicode NFC, whitespace normalised with
+//! paragraphs kept, publication date parsed to UTC, language identified, ids and content
+//! hashes computed (in parallel inside a chunk), then exact duplicates marked in input
+//! order (sequential, so the first occurrence wins whatever the thread count).
+
+use super::chunks::for_each_chunk;
+use super::text::{detect_language, html_to_text, normalize_text, word_count};
+use super::{StageContext, StageName, StageResult};
+use crate::config::CleanConfig;
+use crate::ids;
+use crate::nlp::dates::parse_published;
+use crate::tables::artifact::{read_part, StageManifest, StageWriter};
+use crate::tables::columns::TimestampUtc;
+use crate::tables::schema::{date_of, ArticleRow, ArticleRows, RecordRow, RecordRows, RejectRow, RejectRows, Table};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Clean one record. Ids are finalised later by the sequential duplicate pass.
+pub fn clean_record(r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), RejectRow> {
+    let (body, html_title) = if r.is_html { html_to_text(&r.text) } else { (r.text, None) };
+    let text = normalize_text(&body);
+    let char_count = text.chars().count() as i64;
+    if char_count < config.min_text_chars.max(1) as i64 {
+        return Err(RejectRow {
+            input_file: r.input_file,
+            input_position: r.input_position,
+            source_id: r.source_id,
+            stage: "clean".into(),
+            reason: if char_count == 0 { "empty_text" } else { "text_too_short" }.into(),
+            detail: format!("{char_count} characters after cleaning; [clean] min_text_chars is {}", config.min_text_chars),
+        });
+    }
+    let content = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    let published = r.published_raw.as_deref().and_then(parse_published);
+    let published_at = TimestampUtc(published.map(|d| d.timestamp_micros()));
+    let title = r.title.or(html_title).map(|t| normalize_text(&t).replace("\n\n", " "));
+    let article_id = ids::article_id(r.source_id.as_deref(), r.url.as_deref(), content);
+    let row = ArticleRow {
+        article_id: ids::hex(article_id),
+        source_id: r.source_id,
+        url: r.url.map(|u| u.trim().to_string()),
+        source_name: r.source_name.map(|s| normalize_text(&s)),
+        title,
+        authors: r.authors.map(|a| normalize_text(&a)),
+        published_at,
+        published_date: date_of(published_at),
+        published_raw: r.published_raw,
+        language: if config.detect_language { detect_language(&text) } else { None },
+        word_count: word_count(&text),
+        char_count,
+        content_hash: ids::hex(content),
+        duplicate_of: None,
+        input_file: r.input_file,
+        input_position: r.input_position,
+        text,
+    };
+    Ok((row, content))
+}
+
+/// Run-wide duplicate state, folded in input order.
+#[derive(Default)]
+struct Dedupe {
+    by_content: HashMap<u128, u128>,
+    ids: HashSet<u128>,
+}
+
+impl Dedupe {
+    fn mark(&mut self, row: &mut ArticleRow, content: u128, dedupe: bool) -> bool {
+        let mut id = ids::parse_hex(&row.article_id).unwrap_or_default();
+        let first_with_text = *self.by_content.entry(content).or_insert(id);
+        if !self.ids.insert(id) {
+            // The same id twice in the run: keep both rows, the later one with an id
+            // derived from its content, so article_id stays unique.
+            id = ids::hash_parts(&[&id.to_le_bytes(), &content.to_le_bytes()]);
+            let mut salt = 0u32;
+            while !self.ids.insert(id) {
+                salt += 1;
+                id = ids::hash_parts(&[&id.to_le_bytes(), &salt.to_le_bytes()]);
+            }
+            row.article_id = ids::hex(id);
+        }
+        if dedupe && first_with_text != id {
+            row.duplicate_of = Some(ids::hex(first_with_text));
+            return true;
+        }
+        false
+    }
+}
+
+pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
+    let started = Instant::now();
+    let config = &ctx.settings.config.clean;
+    let load_dir = ctx.stage_dir(StageName::Load);
+    let writer = StageWriter::create(&ctx.work_dir, "clean")?;
+    let bar = ctx.bar(StageName::Clean, upstream.rows.get("records").copied().unwrap_or(0), "articles");
+    let mut manifest = StageManifest::default();
+    let mut dedupe = Dedupe::default();
+    let mut articles = ArticleRows::new_builder(1024);
+    let mut rejects = RejectRows::new_builder(16);
+    for_each_chunk(
+        upstream.chunks,
+        |k| read_part::<RecordRows>(&load_dir, k),
+        |k, records| {
+            let n = records.len() as u64;
+            let cleaned: Vec<_> = records.into_par_iter().map(|r| clean_record(r, config)).collect();
+            for item in cleaned {
+                match item {
+                    Ok((mut row, content)) => {
+                        if let Some((shard, of)) = ctx.shard {
+                            let id = ids::parse_hex(&row.article_id).unwrap_or_default();
+                            if (id % of as u128) as u64 != shard {
+                                *manifest.counters.entry("other_shard".into()).or_default() += 1;
+                                continue;
+                            }
+                        }
+                        if dedupe.mark(&mut row, content, config.dedupe) {
+                            *manifest.counters.entry("duplicates".into()).or_default() += 1;
+                        }
+                        articles.push(&row);
+                    }
+                    Err(reject) => {
+                        *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
+                        rejects.push(&reject);
+                    }
+                }
+            }
+            *manifest.rows.entry("articles".into()).or_default() += writer.write(k, &mut articles)?;
+            *manifest.rows.entry("rejects".into()).or_default() += writer.write(k, &mut rejects)?;
+            bar.inc(n);
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    manifest.rows.entry("articles".into()).or_default();
+    manifest.rows.entry("rejects".into()).or_default();
+    manifest.stage = "clean".into();
+    manifest.fingerprint = fingerprint.to_string();
+    manifest.upstream_fingerprint = Some(upstream.fingerprint.clone());
+    manifest.chunks = upstream.chunks;
+    manifest.seconds = started.elapsed().as_secs_f64();
+    super::load::finish(writer, manifest)
+}

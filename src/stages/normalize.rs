@@ -1,0 +1,401 @@
+//! `normalize`: mentions resolved to entities within each article (in parallel inside a
+//! chunk: short names, titles and roles, country codes, relative dates), stable ids from
+//! content hashes, then one streaming fold into run-wide entity statistics whose size
+//! grows with distinct entities, not articles. Reads clean's articles (for the text and
+//! publication date) beside extract's rows, chunk by chunk (chunk k of every stage holds
+//! the same articles).
+
+use super::chunks::for_each_chunk;
+use super::{StageContext, StageName, StageResult};
+use crate::config::NormalizeConfig;
+use crate::error::Error;
+use crate::ids;
+use crate::nlp::dates::resolve_relative;
+use crate::nlp::gazetteer::Gazetteer;
+use crate::nlp::resolve::{resolve_document, ResolvedMention};
+use crate::nlp::{Doc, EntityType, Mention, Span};
+use crate::offsets::CharOffsets;
+use crate::tables::artifact::{read_part, StageManifest, StageWriter};
+use crate::tables::columns::{Date, TimestampUtc};
+use crate::tables::schema::{
+    date_of, ArticleRow, ArticleRows, AttributionRow, AttributionRows, EntityRow, EntityRows, EventRow, EventRows, MentionRow, MentionRows,
+    RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, Table,
+};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::time::Instant;
+
+/// One mention's contribution to the run-wide entity statistics.
+struct EntityObservation {
+    entity_id: u128,
+    entity_type: EntityType,
+    canonical_name: String,
+    surface: String,
+    country: Option<&'static str>,
+}
+
+struct ArticleOutput {
+    mentions: Vec<MentionRow>,
+    events: Vec<EventRow>,
+    attributions: Vec<AttributionRow>,
+    observations: Vec<EntityObservation>,
+}
+
+struct ChunkInput {
+    articles: Vec<ArticleRow>,
+    mentions: Vec<RawMentionRow>,
+    events: Vec<RawEventRow>,
+    attributions: Vec<RawAttributionRow>,
+}
+
+/// Row ranges per article id; extract wrote rows grouped by article in article order.
+fn group<T>(rows: &[T], key: impl Fn(&T) -> &str) -> HashMap<&str, Range<usize>> {
+    let mut out: HashMap<&str, Range<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        out.entry(key(r)).and_modify(|g| g.end = i + 1).or_insert(i..i + 1);
+    }
+    out
+}
+
+pub fn entity_id(entity_type: EntityType, key: &str) -> u128 {
+    ids::hash_parts(&[b"entity", entity_type.as_str().as_bytes(), key.as_bytes()])
+}
+
+fn text_of(text: &str, o: &CharOffsets, start: Option<i64>, end: Option<i64>) -> Option<String> {
+    match (start, end) {
+        (Some(s), Some(e)) if e > s => Some(text[o.byte_of(s)..o.byte_of(e)].to_string()),
+        _ => None,
+    }
+}
+
+/// The mention that best covers a char span: the one with the largest overlap.
+fn covering_mention(mentions: &[RawMentionRow], start: i64, end: i64) -> Option<usize> {
+    mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.start < end && start < m.end)
+        .max_by_key(|(i, m)| (m.end.min(end) - m.start.max(start), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
+fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
+    g.country_code(phrase).or_else(|| {
+        phrase
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .find_map(|w| g.country_code(w.trim_end_matches(['\'', '’', 's'])).or_else(|| g.country_code(w)))
+    })
+}
+
+fn normalize_article(a: &ArticleRow, input: &ChunkInput, ranges: [Option<&Range<usize>>; 3], config: &NormalizeConfig, g: &Gazetteer) -> ArticleOutput {
+    let text = a.text.as_str();
+    let o = CharOffsets::new(text);
+    let raw_mentions = ranges[0].map_or(&[][..], |r| &input.mentions[r.clone()]);
+    let raw_events = ranges[1].map_or(&[][..], |r| &input.events[r.clone()]);
+    let raw_attrs = ranges[2].map_or(&[][..], |r| &input.attributions[r.clone()]);
+
+    let doc = Doc::new(text);
+    let mentions: Vec<Mention> = raw_mentions
+        .iter()
+        .map(|m| {
+            let span = Span::new(o.byte_of(m.start), o.byte_of(m.end));
+            let first = doc.tokens.partition_point(|t| t.span.end <= span.start);
+            let last = doc.tokens.partition_point(|t| t.span.start < span.end);
+            Mention {
+                span,
+                tokens: first..last.max(first),
+                sentence: m.sentence_index.max(0) as usize,
+                entity_type: EntityType::parse(&m.entity_type).unwrap_or(EntityType::Misc),
+                confidence: m.confidence,
+            }
+        })
+        .collect();
+    let resolved: Vec<ResolvedMention> = if config.resolve_within_article {
+        resolve_document(text, &mentions, g)
+    } else {
+        mentions
+            .iter()
+            .map(|m| {
+                let name = text[m.span.range()].to_string();
+                ResolvedMention {
+                    entity_type: m.entity_type,
+                    key: name.to_lowercase(),
+                    canonical_name: name,
+                    role: None,
+                    country_code: None,
+                }
+            })
+            .collect()
+    };
+    let entity_ids: Vec<u128> = resolved.iter().map(|r| entity_id(r.entity_type, &r.key)).collect();
+
+    let mut out = ArticleOutput {
+        mentions: Vec::with_capacity(raw_mentions.len()),
+        events: Vec::with_capacity(raw_events.len()),
+        attributions: Vec::with_capacity(raw_attrs.len()),
+        observations: Vec::with_capacity(raw_mentions.len()),
+    };
+    for ((m, r), id) in raw_mentions.iter().zip(&resolved).zip(&entity_ids) {
+        out.mentions.push(MentionRow {
+            mention_id: ids::row_id(&a.article_id, "mention", &[m.start, m.end]),
+            article_id: a.article_id.clone(),
+            entity_id: ids::hex(*id),
+            sentence_index: m.sentence_index,
+            start: m.start,
+            end: m.end,
+            text: m.text.clone(),
+            entity_type: r.entity_type.as_str().to_string(),
+            role: r.role.clone(),
+            confidence: m.confidence,
+        });
+        out.observations.push(EntityObservation {
+            entity_id: *id,
+            entity_type: r.entity_type,
+            canonical_name: r.canonical_name.clone(),
+            surface: m.text.clone(),
+            country: r.country_code,
+        });
+    }
+    let party = |start: Option<i64>, end: Option<i64>| -> (Option<String>, Option<String>, Option<String>) {
+        let Some(phrase) = text_of(text, &o, start, end) else {
+            return (None, None, None);
+        };
+        match (start, end).0.zip(end).and_then(|(s, e)| covering_mention(raw_mentions, s, e)) {
+            Some(i) => {
+                let country = resolved[i].country_code.or_else(|| country_of_phrase(g, &phrase));
+                (Some(ids::hex(entity_ids[i])), Some(phrase), country.map(str::to_string))
+            }
+            None => {
+                let country = country_of_phrase(g, &phrase);
+                (None, Some(phrase), country.map(str::to_string))
+            }
+        }
+    };
+    let published = a.published_at.0.and_then(chrono::DateTime::from_timestamp_micros);
+    for e in raw_events {
+        let (actor_entity_id, actor_text, actor_country) = party(e.actor_start, e.actor_end);
+        let (recipient_entity_id, recipient_text, recipient_country) = party(e.recipient_start, e.recipient_end);
+        let location_text = text_of(text, &o, e.location_start, e.location_end);
+        let location_country = location_text
+            .as_deref()
+            .and_then(|l| country_of_phrase(g, l).or_else(|| g.place(l).map(|p| p.country_code)))
+            .map(str::to_string);
+        let date_text = text_of(text, &o, e.date_start, e.date_end);
+        let resolved_date = date_text.as_deref().and_then(|d| resolve_relative(d, published));
+        let (event_date, date_from_publication) = match resolved_date {
+            Some(d) => (Date(Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32)), false),
+            None => (date_of(TimestampUtc(a.published_at.0)), true),
+        };
+        out.events.push(EventRow {
+            event_id: ids::row_id(&a.article_id, &format!("event:{}", e.event_type), &[e.trigger_start, e.trigger_end]),
+            article_id: a.article_id.clone(),
+            sentence_index: e.sentence_index,
+            event_type: e.event_type.clone(),
+            event_mode: e.event_mode.clone(),
+            trigger_text: text[o.byte_of(e.trigger_start)..o.byte_of(e.trigger_end)].to_string(),
+            trigger_start: e.trigger_start,
+            trigger_end: e.trigger_end,
+            actor_entity_id,
+            actor_text,
+            actor_start: e.actor_start,
+            actor_end: e.actor_end,
+            actor_country,
+            recipient_entity_id,
+            recipient_text,
+            recipient_start: e.recipient_start,
+            recipient_end: e.recipient_end,
+            recipient_country,
+            location_text,
+            location_start: e.location_start,
+            location_end: e.location_end,
+            location_country,
+            event_date,
+            date_text,
+            date_from_publication,
+            negated: e.negated,
+            confidence: e.confidence,
+        });
+    }
+    for at in raw_attrs {
+        let source_text = text_of(text, &o, at.source_start, at.source_end);
+        let source_entity_id = at
+            .source_start
+            .zip(at.source_end)
+            .and_then(|(s, e)| covering_mention(raw_mentions, s, e))
+            .map(|i| ids::hex(entity_ids[i]));
+        out.attributions.push(AttributionRow {
+            attribution_id: ids::row_id(&a.article_id, &format!("attribution:{}", at.kind), &[at.cue_start, at.cue_end, at.content_start, at.content_end]),
+            article_id: a.article_id.clone(),
+            sentence_index: at.sentence_index,
+            kind: at.kind.clone(),
+            source_entity_id,
+            source_text,
+            source_start: at.source_start,
+            source_end: at.source_end,
+            cue_text: text[o.byte_of(at.cue_start)..o.byte_of(at.cue_end)].to_string(),
+            cue_start: at.cue_start,
+            cue_end: at.cue_end,
+            content_text: text[o.byte_of(at.content_start)..o.byte_of(at.content_end)].to_string(),
+            content_start: at.content_start,
+            content_end: at.content_end,
+            confidence: at.confidence,
+        });
+    }
+    out
+}
+
+/// Run-wide statistics of one entity.
+struct EntityStats {
+    first_seen: u64,
+    entity_type: EntityType,
+    names: HashMap<String, u32>,
+    aliases: BTreeSet<String>,
+    countries: HashMap<&'static str, u32>,
+    mention_count: i64,
+    article_count: i64,
+    last_article: u64,
+}
+
+const MAX_ALIASES: usize = 50;
+
+#[derive(Default)]
+struct EntityFold {
+    stats: HashMap<u128, EntityStats>,
+    seen: u64,
+}
+
+impl EntityFold {
+    fn add(&mut self, article_seq: u64, obs: &EntityObservation) {
+        self.seen += 1;
+        let seen = self.seen;
+        let s = self.stats.entry(obs.entity_id).or_insert_with(|| EntityStats {
+            first_seen: seen,
+            entity_type: obs.entity_type,
+            names: HashMap::new(),
+            aliases: BTreeSet::new(),
+            countries: HashMap::new(),
+            mention_count: 0,
+            article_count: 0,
+            last_article: u64::MAX,
+        });
+        s.mention_count += 1;
+        if s.last_article != article_seq {
+            s.article_count += 1;
+            s.last_article = article_seq;
+        }
+        *s.names.entry(obs.canonical_name.clone()).or_default() += 1;
+        if s.aliases.len() < MAX_ALIASES {
+            s.aliases.insert(obs.surface.clone());
+        }
+        if let Some(c) = obs.country {
+            *s.countries.entry(c).or_default() += 1;
+        }
+    }
+
+    fn rows(self, geocode: bool, g: &Gazetteer) -> Vec<EntityRow> {
+        let mut entries: Vec<(u128, EntityStats)> = self.stats.into_iter().collect();
+        entries.sort_by_key(|(_, s)| s.first_seen);
+        entries
+            .into_iter()
+            .map(|(id, s)| {
+                // Most frequent name; ties go to the longer, then the smaller string.
+                let canonical = s
+                    .names
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then(a.0.chars().count().cmp(&b.0.chars().count())).then(b.0.cmp(a.0)))
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                let country = s.countries.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| c.to_string());
+                let place = (geocode && s.entity_type == EntityType::Loc).then(|| g.place(&canonical)).flatten();
+                let aliases: Vec<&str> = s.aliases.iter().map(String::as_str).filter(|a| *a != canonical).collect();
+                EntityRow {
+                    entity_id: ids::hex(id),
+                    entity_type: s.entity_type.as_str().to_string(),
+                    country_code: country.or_else(|| place.map(|p| p.country_code.to_string())),
+                    latitude: place.map(|p| p.latitude),
+                    longitude: place.map(|p| p.longitude),
+                    aliases: aliases.join("; "),
+                    mention_count: s.mention_count,
+                    article_count: s.article_count,
+                    canonical_name: canonical,
+                }
+            })
+            .collect()
+    }
+}
+
+const ENTITY_PART_ROWS: usize = 50_000;
+
+pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
+    let started = Instant::now();
+    let config = &ctx.settings.config.normalize;
+    let gazetteer = Gazetteer::builtin();
+    let clean_dir = ctx.stage_dir(StageName::Clean);
+    let extract_dir = ctx.stage_dir(StageName::Extract);
+    let writer = StageWriter::create(&ctx.work_dir, "normalize")?;
+    let bar = ctx.bar(StageName::Normalize, 0, "articles");
+    let mut manifest = StageManifest::default();
+    let mut fold = EntityFold::default();
+    let mut article_seq = 0u64;
+    let mut mentions = MentionRows::new_builder(4096);
+    let mut events = EventRows::new_builder(1024);
+    let mut attributions = AttributionRows::new_builder(1024);
+    let read = |k: u64| -> Result<ChunkInput, Error> {
+        Ok(ChunkInput {
+            articles: read_part::<ArticleRows>(&clean_dir, k)?,
+            mentions: read_part::<RawMentionRows>(&extract_dir, k)?,
+            events: read_part::<RawEventRows>(&extract_dir, k)?,
+            attributions: read_part::<RawAttributionRows>(&extract_dir, k)?,
+        })
+    };
+    for_each_chunk(upstream.chunks, read, |k, input| {
+        let gm = group(&input.mentions, |r| &r.article_id);
+        let ge = group(&input.events, |r| &r.article_id);
+        let ga = group(&input.attributions, |r| &r.article_id);
+        let outputs: Vec<ArticleOutput> = input
+            .articles
+            .par_iter()
+            .map(|a| {
+                let key = a.article_id.as_str();
+                normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+            })
+            .collect();
+        for out in &outputs {
+            article_seq += 1;
+            out.observations.iter().for_each(|o| fold.add(article_seq, o));
+            out.mentions.iter().for_each(|r| mentions.push(r));
+            out.events.iter().for_each(|r| events.push(r));
+            out.attributions.iter().for_each(|r| attributions.push(r));
+        }
+        for (name, n) in [
+            ("mentions", writer.write(k, &mut mentions)?),
+            ("events", writer.write(k, &mut events)?),
+            ("attributions", writer.write(k, &mut attributions)?),
+        ] {
+            *manifest.rows.entry(name.into()).or_default() += n;
+        }
+        bar.inc(input.articles.len() as u64);
+        Ok(())
+    })?;
+    let rows = fold.rows(config.geocode, gazetteer);
+    let mut entities = EntityRows::new_builder(ENTITY_PART_ROWS.min(rows.len()));
+    let mut part = 0u64;
+    for batch in rows.chunks(ENTITY_PART_ROWS) {
+        batch.iter().for_each(|r| entities.push(r));
+        writer.write(part, &mut entities)?;
+        part += 1;
+    }
+    bar.finish_and_clear();
+    manifest.rows.insert("entities".into(), rows.len() as u64);
+    manifest.counters.insert("entity_parts".into(), part);
+    for name in ["mentions", "events", "attributions"] {
+        manifest.rows.entry(name.into()).or_default();
+    }
+    manifest.stage = "normalize".into();
+    manifest.fingerprint = fingerprint.to_string();
+    manifest.upstream_fingerprint = Some(upstream.fingerprint.clone());
+    manifest.chunks = upstream.chunks;
+    manifest.seconds = started.elapsed().as_secs_f64();
+    super::load::finish(writer, manifest)
+}
