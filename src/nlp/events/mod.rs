@@ -1,16 +1,444 @@
 //! PLOVER event extraction. Interface: `EventExtractor::builtin()`,
 //! `EventExtractor::extract(&Doc, &[Mention]) -> Vec<Event>`.
+//!
+//! Triggers come from the curated lexicon `data/lexicon/events.tsv` (verb inflections,
+//! phrasal verbs, nominalisations, blocking phrases). Per sentence: triggers are matched
+//! longest-first; a trigger's complement window absorbs the triggers inside it
+//! ("threatened to attack" is one THREATEN event, "condemned the seizure" one
+//! DISAPPROVE); negators ("refused to", "did not", "denied") mark the event negated;
+//! then the arguments are read off the shallow phrase structure: actor = subject before
+//! the verb group (or the `by`-agent of a passive), recipient = the phrase after the
+//! trigger, location = a place after in/near/off, date = the nearest date expression.
 
-use super::{Doc, Event, Mention};
+pub(crate) mod lexicon;
+pub(crate) mod phrase;
 
-pub struct EventExtractor {}
+use super::{Doc, EntityType, Event, Mention, PloverType, Span};
+use lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
+use phrase::{
+    is_adverb, is_auxiliary, is_determiner, np_after, participant_mentions, subject_before,
+    tok_span, DateFinder, SubjectKind,
+};
+use std::ops::Range;
+
+const EVENTS_TSV: &str = include_str!("../../../data/lexicon/events.tsv");
+
+/// Words that make "attack" a military (FIGHT) rather than an unconventional (ASSAULT)
+/// act when the sentence holds one of them.
+const MILITARY_WORDS: &[&str] = &[
+    "troops", "soldiers", "army", "military", "forces", "rebels", "insurgents", "militants", "warplanes", "jets",
+    "artillery", "tanks", "navy", "militia", "militias", "fighters", "airstrike", "airstrikes", "missiles",
+    "rockets", "drones", "warships", "battalion", "brigade", "offensive", "guerrillas", "air",
+];
+
+/// Prepositions that introduce a place.
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in", "near", "off", "at", "outside", "inside", "across", "around", "throughout", "along", "into",
+];
+
+/// Words after which a following trigger is "negated".
+const NEGATORS: &[&str] = &["not", "n't", "never", "no", "without", "denied", "denies", "deny", "denying"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Category {
+    Event(PloverType),
+    /// ASSAULT, or FIGHT when armed forces are in the sentence.
+    Contextual(PloverType, PloverType),
+    /// A blocking phrase.
+    None,
+}
+
+#[derive(Debug, Clone)]
+struct TriggerEntry {
+    category: Category,
+    mode: Box<str>,
+    weight: f32,
+    /// > 0: complement window absorbing triggers; < 0: negator window.
+    scope: i32,
+}
+
+impl TriggerEntry {
+    fn is_casualty(&self) -> bool {
+        &*self.mode == "casualty"
+    }
+}
+
+pub struct EventExtractor {
+    lexicon: PhraseSet<TriggerEntry>,
+    dates: DateFinder,
+}
+
+/// One trigger kept for output, with its arguments being built.
+struct Found {
+    m: PhraseMatch,
+    /// End of the last trigger this one absorbed (where its object is looked for).
+    object_from: usize,
+    /// Where its subject is looked for (before a negator like "refused to").
+    subject_from: usize,
+    negated: bool,
+}
 
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
-        EventExtractor {}
+        let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
+        EventExtractor {
+            lexicon,
+            dates: DateFinder::new(),
+        }
     }
 
-    pub fn extract(&self, _doc: &Doc, _mentions: &[Mention]) -> Vec<Event> {
-        Vec::new()
+    pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Event> {
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let range = s.tokens.clone();
+            if range.is_empty() || range.end > doc.tokens.len() {
+                continue;
+            }
+            let found = self.triggers(doc, &range, &mut buf);
+            if found.is_empty() {
+                continue;
+            }
+            let ms = participant_mentions(doc, mentions, s.span);
+            let dates = self.dates.find(doc.text, s.span);
+            let military = range.clone().any(|i| MILITARY_WORDS.iter().any(|w| word_eq(doc.token_text(i), w)));
+            let violent = found.iter().any(|f| {
+                let e = &self.lexicon.entries[f.m.entry];
+                !e.is_casualty() && matches!(self.resolve(e.category, military), Some(PloverType::Assault | PloverType::Fight))
+            });
+            let first_out = out.len();
+            for f in &found {
+                let e = &self.lexicon.entries[f.m.entry];
+                let Some(event_type) = self.resolve(e.category, military) else {
+                    continue;
+                };
+                if e.is_casualty() && violent {
+                    continue;
+                }
+                let ev = self.build(doc, si, &range, &ms, &dates, f, e, event_type, &out[first_out..]);
+                let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
+                    o.event_type == ev.event_type
+                        && o.negated == ev.negated
+                        && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
+                });
+                match dup {
+                    Some(o) => {
+                        o.actor = o.actor.or(ev.actor);
+                        o.recipient = o.recipient.or(ev.recipient);
+                        o.location = o.location.or(ev.location);
+                        o.date = o.date.or(ev.date);
+                    }
+                    None => out.push(ev),
+                }
+            }
+        }
+        out
+    }
+
+    fn resolve(&self, c: Category, military: bool) -> Option<PloverType> {
+        match c {
+            Category::Event(t) => Some(t),
+            Category::Contextual(a, b) => Some(if military { b } else { a }),
+            Category::None => None,
+        }
+    }
+
+    /// Trigger matches of one sentence after blocking, absorption and negation.
+    fn triggers(&self, doc: &Doc, range: &Range<usize>, buf: &mut String) -> Vec<Found> {
+        let mut matches: Vec<PhraseMatch> = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            let lower = lower_into(doc.token_text(i), buf);
+            match self.lexicon.longest_at(doc, range, i, lower) {
+                Some(m) => {
+                    matches.push(m);
+                    i = m.head_end.max(i + 1);
+                }
+                None => i += 1,
+            }
+        }
+        let n = matches.len();
+        let mut keep = vec![true; n];
+        let mut negated = vec![false; n];
+        let mut object_from: Vec<usize> = matches.iter().map(|m| m.end).collect();
+        let mut subject_from: Vec<usize> = matches.iter().map(|m| m.start).collect();
+        for a in 0..n {
+            if !keep[a] {
+                continue;
+            }
+            let ma = matches[a];
+            let e = &self.lexicon.entries[ma.entry];
+            // Triggers inside a gap of this match belong to it.
+            for b in a + 1..n {
+                if matches[b].start < ma.end {
+                    keep[b] = false;
+                }
+            }
+            if e.scope > 0 {
+                let limit = ma.end + e.scope as usize;
+                for b in a + 1..n {
+                    let mb = matches[b];
+                    if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) {
+                        keep[b] = false;
+                        object_from[a] = object_from[a].max(mb.end);
+                    }
+                }
+            } else if e.scope < 0 {
+                let limit = ma.end + e.scope.unsigned_abs() as usize;
+                let inner = (a + 1..n).find(|&b| {
+                    let mb = matches[b];
+                    mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start)
+                });
+                if let Some(b) = inner {
+                    negated[b] = true;
+                    subject_from[b] = subject_from[a];
+                    keep[a] = false;
+                }
+            }
+            if e.category == Category::None {
+                keep[a] = false;
+            }
+        }
+        matches
+            .into_iter()
+            .enumerate()
+            .filter(|&(k, _)| keep[k])
+            .map(|(k, m)| Found {
+                m,
+                object_from: object_from[k],
+                subject_from: subject_from[k],
+                negated: negated[k] || negated_before(doc, range, m.start),
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &self,
+        doc: &Doc,
+        si: usize,
+        range: &Range<usize>,
+        ms: &[&Mention],
+        dates: &[Span],
+        f: &Found,
+        e: &TriggerEntry,
+        event_type: PloverType,
+        earlier: &[Event],
+    ) -> Event {
+        let m = f.m;
+        let trigger = tok_span(doc, m.start, m.head_end.max(m.start + 1));
+        let after = f.object_from;
+        let agent = by_agent(doc, ms, range, after);
+        let passive = is_passive(doc, range, m.start);
+        let verb = f.subject_from;
+        let mut confidence = e.weight;
+        let (actor, recipient) = if passive || (agent.is_some() && noun_trigger(doc, m.start)) {
+            let subject = if passive {
+                subject_before(doc, ms, range, verb, dates).and_then(|(s, k)| (k != SubjectKind::Coordinated).then_some(s))
+            } else {
+                None
+            };
+            let object = match agent {
+                Some(_) => None,
+                None => object_after(doc, ms, range, after, dates),
+            };
+            (agent, subject.or(object))
+        } else {
+            let actor = match subject_before(doc, ms, range, verb, dates) {
+                Some((s, SubjectKind::Direct | SubjectKind::Pronoun)) => Some(s),
+                Some((_, SubjectKind::Coordinated)) => earlier.last().and_then(|p| p.actor).or_else(|| nearest_actor(ms, verb)),
+                Some((s, SubjectKind::Nearest)) => {
+                    confidence -= 0.1;
+                    Some(s)
+                }
+                None => None,
+            };
+            (actor, object_after(doc, ms, range, after, dates))
+        };
+        let location = place_of(doc, ms, range, m.start, actor, recipient);
+        let recipient = recipient.filter(|r| location.is_none_or(|l| !l.overlaps(*r)));
+        let date = nearest_date(dates, trigger);
+        if actor.is_some() {
+            confidence += 0.1;
+        }
+        if recipient.is_some() {
+            confidence += 0.05;
+        }
+        let mode = if e.is_casualty() { "" } else { &e.mode };
+        Event {
+            sentence: si,
+            event_type,
+            mode: mode.to_string(),
+            trigger,
+            actor,
+            recipient,
+            location,
+            date,
+            negated: f.negated,
+            confidence: confidence.clamp(0.05, 0.95),
+        }
     }
 }
+
+/// Compile the event lexicon; bad lines are skipped and returned.
+fn compile_lexicon(text: &str) -> (PhraseSet<TriggerEntry>, Vec<LexiconError>) {
+    let inflector = Inflector::builtin();
+    let mut set = PhraseSet::new();
+    let mut errors = Vec::new();
+    for (line, f) in tsv_rows(text) {
+        let parsed = parse_entry(&f).and_then(|(entry, pattern)| set.add(&inflector, pattern, entry));
+        if let Err(detail) = parsed {
+            errors.push(LexiconError { line, detail });
+        }
+    }
+    (set, errors)
+}
+
+fn parse_entry<'a>(f: &[&'a str]) -> Result<(TriggerEntry, &'a str), String> {
+    if f.len() != 5 {
+        return Err(format!("expected 5 columns, found {}", f.len()));
+    }
+    let category = match f[0] {
+        "NONE" => Category::None,
+        c => match c.split_once('/') {
+            Some((a, b)) => Category::Contextual(
+                PloverType::parse(a).ok_or_else(|| format!("unknown category {a}"))?,
+                PloverType::parse(b).ok_or_else(|| format!("unknown category {b}"))?,
+            ),
+            None => Category::Event(PloverType::parse(c).ok_or_else(|| format!("unknown category {c}"))?),
+        },
+    };
+    let mode = if f[1] == "-" { "" } else { f[1] };
+    let weight: f32 = f[2].parse().map_err(|_| format!("bad weight {}", f[2]))?;
+    let scope: i32 = f[3].parse().map_err(|_| format!("bad scope {}", f[3]))?;
+    Ok((
+        TriggerEntry {
+            category,
+            mode: mode.into(),
+            weight: weight.clamp(0.0, 1.0),
+            scope,
+        },
+        f[4],
+    ))
+}
+
+fn same_text(doc: &Doc, a: Option<Span>, b: Option<Span>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => doc.span_text(a).eq_ignore_ascii_case(doc.span_text(b)),
+        _ => a == b,
+    }
+}
+
+/// Clause punctuation or a contrastive conjunction between tokens `a..b`.
+fn clause_break(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|k| {
+        let t = doc.token_text(k);
+        matches!(t, ";" | ":" | "(" | ")" | "—" | "–" | "--") || word_eq(t, "but") || word_eq(t, "while") || word_eq(t, "said")
+    })
+}
+
+/// A negator within the three tokens before `start` ("did not attack", "denied
+/// attacking", "no talks").
+fn negated_before(doc: &Doc, range: &Range<usize>, start: usize) -> bool {
+    let lo = start.saturating_sub(3).max(range.start);
+    (lo..start).rev().any(|k| NEGATORS.iter().any(|w| word_eq(doc.token_text(k), w)))
+        && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
+}
+
+/// A be-auxiliary right before the verb (over adverbs): "was seized", "were not killed".
+fn is_passive(doc: &Doc, range: &Range<usize>, verb: usize) -> bool {
+    let t = doc.token_text(verb);
+    if t.ends_with("ing") || !t.chars().next().is_some_and(|c| c.is_lowercase()) {
+        return false;
+    }
+    let mut k = verb;
+    while k > range.start {
+        let p = doc.token_text(k - 1);
+        if is_adverb(p) {
+            k -= 1;
+            continue;
+        }
+        return ["was", "were", "been", "being", "is", "are", "be", "got", "get", "gets"]
+            .iter()
+            .any(|w| word_eq(p, w));
+    }
+    false
+}
+
+/// A trigger that reads as a noun ("the seizure of", "an attack by"): preceded by a
+/// determiner or a possessive.
+fn noun_trigger(doc: &Doc, start: usize) -> bool {
+    start > 0 && {
+        let p = doc.token_text(start - 1);
+        is_determiner(p) || p == "'s" || p == "’s"
+    }
+}
+
+/// The agent of "by X" right after the trigger.
+fn by_agent(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize) -> Option<Span> {
+    (at < range.end && word_eq(doc.token_text(at), "by")).then(|| np_after(doc, ms, range, at + 1, 6))?
+}
+
+/// The object of the trigger: the phrase after it (over one preposition), not a place
+/// phrase, not a date.
+fn object_after(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dates: &[Span]) -> Option<Span> {
+    let mut p = at;
+    if p >= range.end {
+        return None;
+    }
+    let t = doc.token_text(p);
+    if PLACE_PREPOSITIONS.iter().any(|w| word_eq(t, w)) {
+        return None;
+    }
+    if ["with", "to", "on", "against", "of", "for", "toward", "towards", "upon", "from", "over"]
+        .iter()
+        .any(|w| word_eq(t, w))
+    {
+        p += 1;
+    }
+    let np = np_after(doc, ms, range, p, 6)?;
+    if dates.iter().any(|d| d.overlaps(np)) || is_auxiliary(doc.span_text(np)) {
+        return None;
+    }
+    Some(np)
+}
+
+fn nearest_actor(ms: &[&Mention], before: usize) -> Option<Span> {
+    ms.iter().rev().find(|m| m.tokens.end <= before).map(|m| m.span)
+}
+
+/// A place mention after in/near/off/at (optionally "the"), nearest to the trigger,
+/// preferring ones after it; not the actor or recipient.
+fn place_of(doc: &Doc, ms: &[&Mention], range: &Range<usize>, trigger: usize, actor: Option<Span>, recipient: Option<Span>) -> Option<Span> {
+    let mut best: Option<(usize, Span)> = None;
+    for m in ms {
+        if !matches!(m.entity_type, EntityType::Loc | EntityType::Misc) || actor == Some(m.span) || recipient == Some(m.span) {
+            continue;
+        }
+        let mut k = m.tokens.start;
+        if k > range.start && word_eq(doc.token_text(k - 1), "the") {
+            k -= 1;
+        }
+        if k <= range.start || !PLACE_PREPOSITIONS.iter().any(|w| word_eq(doc.token_text(k - 1), w)) {
+            continue;
+        }
+        let dist = if m.tokens.start >= trigger { m.tokens.start - trigger } else { 2 * (trigger - m.tokens.end) + 1 };
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, m.span));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+fn nearest_date(dates: &[Span], trigger: Span) -> Option<Span> {
+    dates.iter().copied().min_by_key(|d| {
+        if d.start >= trigger.end {
+            d.start - trigger.end
+        } else {
+            trigger.start.saturating_sub(d.end)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;

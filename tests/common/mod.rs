@@ -1,0 +1,134 @@
+//! Shared test harness: a temp dir per test, a config writer, the binary runner and
+//! table readers (Parquet via arrow, CSV via csv).
+
+#![allow(dead_code)]
+
+use arrow::array::{Array, Int64Array, StringArray};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const TABLES: [&str; 6] = ["articles", "mentions", "entities", "events", "attributions", "rejects"];
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, contents).unwrap();
+        p
+    }
+
+    /// Write `pipeline.toml` in the sandbox reading `inputs` with `extra` TOML appended
+    /// (extra sections must not repeat [input]).
+    pub fn config(&self, inputs: &[&Path], extra: &str) -> PathBuf {
+        let paths: Vec<String> = inputs.iter().map(|p| format!("{:?}", p.display().to_string())).collect();
+        self.write(
+            "pipeline.toml",
+            format!("[input]\npaths = [{}]\n\n[run]\nmax_reject_ratio = 0.5\n{extra}", paths.join(", ")),
+        )
+    }
+
+    /// Run the binary in the sandbox.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_newsgrid"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run newsgrid")
+    }
+
+    /// Run and require exit code 0.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "newsgrid {args:?} failed ({:?}):\nstdout:\n{}\nstderr:\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+pub fn sample_inputs() -> Vec<PathBuf> {
+    vec![repo().join("data/sample/articles.jsonl"), repo().join("data/sample/more.csv")]
+}
+
+pub fn read_parquet(path: &Path) -> Vec<RecordBatch> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+    reader.map(|b| b.unwrap()).collect()
+}
+
+pub fn parquet_rows(path: &Path) -> usize {
+    read_parquet(path).iter().map(|b| b.num_rows()).sum()
+}
+
+pub fn csv_rows(path: &Path) -> usize {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    rdr.records().map(|r| r.unwrap()).count()
+}
+
+/// A string column of a table, nulls as None.
+pub fn strings(batches: &[RecordBatch], col: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for b in batches {
+        let a = b.column(b.schema().index_of(col).unwrap()).as_any().downcast_ref::<StringArray>().unwrap().clone();
+        for i in 0..a.len() {
+            out.push((!a.is_null(i)).then(|| a.value(i).to_string()));
+        }
+    }
+    out
+}
+
+pub fn ints(batches: &[RecordBatch], col: &str) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    for b in batches {
+        let a = b.column(b.schema().index_of(col).unwrap()).as_any().downcast_ref::<Int64Array>().unwrap().clone();
+        for i in 0..a.len() {
+            out.push((!a.is_null(i)).then(|| a.value(i)));
+        }
+    }
+    out
+}
+
+/// Every file in a folder with its bytes, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Files and modification times in a folder.
+pub fn mtimes(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    out.sort();
+    out
+}
