@@ -85,6 +85,24 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum EvalCommand {
+    /// Score event extraction on gold-coded sentences (PETR/GSR XML with CAMEO codes).
+    Events {
+        #[arg(long, value_name = "FILE")]
+        gold: PathBuf,
+        /// CAMEO to PLOVER map (CAMEO2PLOVER-2021.txt).
+        #[arg(long, value_name = "FILE")]
+        cameo_map: PathBuf,
+    },
+    /// Score attributions on a PolNeAR-style folder (text/ and attributions/*.ann).
+    Attributions {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
+    Html {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Tag CoNLL-2003 tokens and score exact-span P/R/F1 per type.
     Ner {
         #[arg(long, value_name = "FILE")]
@@ -245,6 +263,58 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             }
             Ok(0)
         }
-        Command::Eval { .. } | Command::Train { .. } => Err(Error::Usage("NER_PENDING".into())),
+        Command::Eval {
+            what:
+                EvalCommand::Ner {
+                    conll,
+                    predictions,
+                    model,
+                },
+        } => {
+            let model = match model {
+                Some(p) => crate::nlp::ner::NerModel::load(&p)?,
+                None => crate::nlp::ner::NerModel::builtin()?,
+            };
+            let report = crate::nlp::ner::eval_conll(&model, &conll, predictions.as_deref())?;
+            print!("{report}");
+            Ok(0)
+        }
+        Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {
+            let report = crate::eval::events::eval_events(&gold, &cameo_map).map_err(|e| Error::Usage(e.to_string()))?;
+            print!("{report}");
+            Ok(0)
+        }
+        Command::Eval { what: EvalCommand::Attributions { dir } } => {
+            let report = crate::eval::attrib::eval_attributions(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+            print!("{report}");
+            Ok(0)
+        }
+        Command::Eval { what: EvalCommand::Html { dir } } => {
+            let report = crate::eval::html::eval_html(&dir).map_err(Error::Usage)?;
+            print!("{report}");
+            Ok(0)
+        }
+        Command::Train {
+            what:
+                TrainCommand::Ner {
+                    train,
+                    dev,
+                    out,
+                    epochs,
+                    seed,
+                },
+        } => {
+            let mut opts = crate::nlp::ner::TrainOptions::default();
+            if let Some(e) = epochs {
+                opts.epochs = e;
+            }
+            if let Some(s) = seed {
+                opts.seed = s;
+            }
+            let mut log = std::io::stderr();
+            crate::nlp::ner::train(&train, dev.as_deref(), &out, &opts, &mut log)?;
+            println!("model written to {}", out.display());
+            Ok(0)
+        }
     }
 }

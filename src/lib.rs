@@ -10,6 +10,8 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod eval;
+pub mod html;
 pub mod ids;
 pub mod io;
 pub mod nlp;

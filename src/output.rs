@@ -62,6 +62,7 @@ pub struct RunManifest {
 pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, StageManifest>) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), Error> {
     let out = &settings.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    remove_stale_temp_files(out)?;
     let chunks = |s: &str| stages.get(s).map(|m| m.chunks).unwrap_or(0);
     let dir = |s: &str| work.join(s);
     let entity_parts = stages.get("normalize").and_then(|m| m.counters.get("entity_parts").copied()).unwrap_or(0);
@@ -108,6 +109,21 @@ pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, 
         rows.insert(source.name.to_string(), writer.finish()?);
     }
     Ok((rows, reasons))
+}
+
+/// A killed run can leave `*.tmp` files beside the tables; they are never read, and are
+/// removed before the next write.
+fn remove_stale_temp_files(out: &Path) -> Result<(), Error> {
+    for entry in std::fs::read_dir(out)
+        .map_err(|e| Error::io(out, e))?
+        .flatten()
+    {
+        if entry.file_name().to_string_lossy().ends_with(".tmp") {
+            let p = entry.path();
+            std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;
+        }
+    }
+    Ok(())
 }
 
 fn count_reasons(batch: &arrow::record_batch::RecordBatch, reasons: &mut BTreeMap<String, u64>) {

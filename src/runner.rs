@@ -190,7 +190,6 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
 
     let mut manifests: BTreeMap<String, StageManifest> = BTreeMap::new();
     let mut ran: BTreeSet<StageName> = BTreeSet::new();
-    let mut upstream_fp = String::new();
     for stage in StageName::ALL {
         if selected.contains(&stage) {
             let upstream = match stage.upstream() {
@@ -209,9 +208,9 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
                 None => expected[&StageName::Load].clone(),
                 Some(u) => fingerprint(settings, stage, &u.fingerprint, req.shard),
             };
-            if let Some(u) = &upstream {
-                if !ran.contains(&stage.upstream().unwrap_or(stage)) && on_disk.get(&stage.upstream().unwrap_or(stage)).map(|m| &m.fingerprint) != expected.get(&stage.upstream().unwrap_or(stage)) {
-                    tracing::warn!("{} runs on a stale {} artifact (its config or inputs changed); use --from {} to refresh it", stage.as_str(), u.stage, u.stage);
+            if let (Some(up), Some(u)) = (stage.upstream(), &upstream) {
+                if !ran.contains(&up) && u.fingerprint != expected[&up] {
+                    tracing::warn!("{} runs on a stale {} artifact (its config or inputs changed); use --from {} to refresh it", stage.as_str(), up.as_str(), up.as_str());
                 }
             }
             let m = match (stage, &upstream) {
@@ -222,14 +221,11 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
                 (_, None) => unreachable!("every stage after load has an upstream"),
             };
             ran.insert(stage);
-            upstream_fp = m.fingerprint.clone();
             manifests.insert(stage.as_str().to_string(), m);
         } else if let Some(m) = on_disk.get(&stage) {
-            upstream_fp = m.fingerprint.clone();
             manifests.insert(stage.as_str().to_string(), m.clone());
         }
     }
-    let _ = upstream_fp;
     for s in StageName::ALL {
         if !manifests.contains_key(s.as_str()) {
             return Err(Error::Usage(format!(

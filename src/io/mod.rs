@@ -8,6 +8,7 @@ pub mod csv;
 pub mod fields;
 pub mod folder;
 pub mod jsonl;
+pub mod warc;
 
 use crate::config::Config;
 use crate::tables::schema::{RecordRow, RejectRow};
@@ -26,6 +27,8 @@ pub enum FileKind {
     Csv,
     /// One article per file: `.txt`, `.html`/`.htm`, `.json`.
     Single(SingleKind),
+    /// WARC (`.warc`, `.warc.gz`, `.warc.zst`): response records with HTML.
+    Warc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +56,7 @@ pub fn file_kind(path: &Path, format: &str) -> Option<FileKind> {
         "txt" | "text" => Some(FileKind::Single(SingleKind::Text)),
         "html" | "htm" | "xhtml" => Some(FileKind::Single(SingleKind::Html)),
         "json" => Some(FileKind::Single(SingleKind::Json)),
+        "warc" => Some(FileKind::Warc),
         _ => None,
     }
 }
@@ -91,9 +95,14 @@ pub fn read_file(path: &Path, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
         })
     };
     let Some(kind) = file_kind(path, &config.input.format) else {
-        emit(reject(0, "unsupported_file_type", "not .jsonl, .csv, .txt, .html or .json (optionally .gz or .zst)".into()));
+        emit(reject(0, "unsupported_file_type", "not .jsonl, .csv, .txt, .html, .json or .warc (optionally .gz or .zst)".into()));
         return;
     };
+    if kind == FileKind::Warc {
+        // The WARC reader handles its own decompression, to resync at gzip members.
+        warc::read_file(path, &display, config, emit);
+        return;
+    }
     let reader = match compress::open(path) {
         Ok(r) => r,
         Err(e) => {
@@ -105,5 +114,6 @@ pub fn read_file(path: &Path, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
         FileKind::Jsonl => jsonl::read(reader, &display, config, emit),
         FileKind::Csv => csv::read(reader, &display, config, emit),
         FileKind::Single(k) => folder::read_single(reader, &display, k, config, emit),
+        FileKind::Warc => warc::read_file(path, &display, config, emit),
     }
 }

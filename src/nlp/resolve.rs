@@ -1,7 +1,49 @@
 //! Entity resolution inside one article: short names to full names, titles and roles
 //! split from names, country codes. Interface: `resolve_document`.
+//!
+//! Steps, all within one article:
+//!
+//! 1. **Clean** each mention: NFC, whitespace collapsed, a trailing possessive ("'s",
+//!    "’s") and trailing punctuation removed, a leading "the" removed.
+//! 2. **Type agreement**: mentions with the same key vote on their type (most mentions,
+//!    then summed confidence, then PER > ORG > LOC > MISC), so a name tagged PER twice
+//!    and ORG once is PER everywhere. Country names and abbreviations are LOC unless
+//!    voted PER; a one-word ORG/MISC name that is the last name of a PER in the
+//!    article ("Maduro") becomes PER.
+//! 3. **Titles and roles** (PER): title words inside the span ("President Vladimir
+//!    Putin") are split from the name; role words right before the span ("Russian
+//!    President", "U.S. Attorney General", "Venezuelan dictator", "Defense Secretary",
+//!    "Gen.") become the mention's `role`, and their nationality word gives the person's
+//!    country. Word lists: `data/gazetteer/roles.txt`. Courtesy titles ("Mr.") are
+//!    stripped and never a role; royal titles stay in the name when the rest is a
+//!    single word ("King Charles").
+//! 4. **Short names to full names**: a PER name resolves to a longer PER name that ends
+//!    with it or contains it ("Maduro" → "Nicolás Maduro", "Maduro" → "Nicolás Maduro
+//!    Moros"); middle initials and "Jr."-style suffixes do not block a match. An ORG
+//!    name resolves to a longer ORG name containing its words ("Coast Guard" → "U.S.
+//!    Coast Guard"), generic single words ("Ministry") excepted. Acronyms resolve to their
+//!    expansion when the article shows "Expansion (ACR)" / "ACR (Expansion)" or the
+//!    initials match ("DHS" → "Department of Homeland Security"). Several candidates:
+//!    the most mentioned, then the first.
+//! 5. **Countries**: "the U.S.", "US", "United States", "America" are one LOC entity
+//!    whose canonical name is the gazetteer's ("United States") and key the alpha-3
+//!    ("USA").
+//! 6. **Country codes** per entity: LOC from the gazetteer; ORG from the name itself
+//!    ("Kremlin"), country words inside it ("U.S. Coast Guard", "Russian Defense
+//!    Ministry") or a nationality word right before it; PER from the role's
+//!    nationality ("Russian President"); MISC from demonyms ("Venezuelans").
+//!
+//! Keys: `entity_id = hash(type, key)` must be stable across articles, so the key is the
+//! canonical name folded (lowercase, no diacritics, no periods, hyphens as spaces; see
+//! `gazetteer::lookup_key`), for PER without single-letter middle initials, and the
+//! ISO alpha-3 code for countries.
 
-use super::gazetteer::Gazetteer;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::gazetteer::{lookup_key, Gazetteer, ROLES_TXT};
 use super::{EntityType, Mention};
 
 /// A mention after resolution: the entity it refers to and what was learnt on the way.
@@ -18,18 +60,1244 @@ pub struct ResolvedMention {
     pub country_code: Option<&'static str>,
 }
 
-pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer) -> Vec<ResolvedMention> {
-    mentions
+// ---------------------------------------------------------------------------------------
+// Role words
+
+#[derive(Default)]
+struct RoleWords {
+    head: HashSet<String>,
+    modifier: HashSet<String>,
+    royal: HashSet<String>,
+    honorific: HashSet<String>,
+    connector: HashSet<String>,
+}
+
+fn role_words() -> &'static RoleWords {
+    static R: OnceLock<RoleWords> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut r = RoleWords::default();
+        let mut section = "";
+        for line in ROLES_TXT.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.starts_with('[') && line.ends_with(']') {
+                section = &line[1..line.len() - 1];
+                continue;
+            }
+            let key = lookup_key(line);
+            let set = match section {
+                "head" => &mut r.head,
+                "modifier" => &mut r.modifier,
+                "royal" => &mut r.royal,
+                "honorific" => &mut r.honorific,
+                "connector" => &mut r.connector,
+                _ => continue,
+            };
+            set.insert(key);
+        }
+        r
+    })
+}
+
+/// How a single word can take part in a title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WordClass {
+    /// Ends a role ("President", "CEO"); `royal` heads stay in one-word names.
+    Head {
+        royal: bool,
+        modifier: bool,
+    },
+    /// Inside a role only ("Defense", "former").
+    Modifier,
+    Honorific,
+    Connector,
+    Nationality(&'static str),
+    Other,
+}
+
+fn classify(word: &str, g: &Gazetteer) -> WordClass {
+    let r = role_words();
+    let key = lookup_key(word);
+    if key.is_empty() {
+        return WordClass::Other;
+    }
+    if r.honorific.contains(&key) {
+        return WordClass::Honorific;
+    }
+    let royal = r.royal.contains(&key);
+    if royal || r.head.contains(&key) {
+        return WordClass::Head {
+            royal,
+            modifier: r.modifier.contains(&key),
+        };
+    }
+    if r.modifier.contains(&key) {
+        return WordClass::Modifier;
+    }
+    if r.connector.contains(&key) {
+        return WordClass::Connector;
+    }
+    // Nationality words must be capitalised ("U.S.", "Russian", "Russia's").
+    if word.chars().next().is_some_and(char::is_uppercase) {
+        if let Some(code) = g.nationality(word) {
+            return WordClass::Nationality(code);
+        }
+    }
+    WordClass::Other
+}
+
+// ---------------------------------------------------------------------------------------
+// Name cleaning
+
+/// The mention text cleaned for display: NFC, whitespace collapsed, without a trailing
+/// possessive or punctuation and without a leading "the".
+pub fn clean_name(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    let mut s = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
+    loop {
+        let before = s.len();
+        let trimmed = s
+            .trim_end_matches([
+                ',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}',
+            ])
+            .trim_end()
+            .len();
+        s.truncate(trimmed);
+        for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
+            if s.len() > suffix.len() && s.ends_with(suffix) {
+                s.truncate(s.len() - suffix.len());
+                break;
+            }
+        }
+        // A period ends the name only when it is not an abbreviation ("Corp.", "U.S.").
+        if s.ends_with('.') && !ends_with_abbreviation(&s) {
+            s.pop();
+        }
+        let lead = s
+            .trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}'])
+            .len();
+        if lead != s.len() {
+            s.drain(..s.len() - lead);
+        }
+        for the in ["the ", "The ", "THE "] {
+            if s.starts_with(the) && s.len() > the.len() {
+                s.drain(..the.len());
+                break;
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+fn ends_with_abbreviation(s: &str) -> bool {
+    let last = s.rsplit(' ').next().unwrap_or("");
+    let body = &last[..last.len() - 1];
+    // "U.S.", "J.", "Jr.", "Corp.", "Inc.", "Gen.": dotted words, initials, known
+    // abbreviations.
+    body.contains('.')
+        || (body.chars().count() == 1 && body.chars().all(char::is_uppercase))
+        || super::token::is_abbreviation(body)
+}
+
+/// Tokens used to compare person names: folded words without single-letter initials.
+fn core_tokens(name: &str) -> Vec<String> {
+    name.split_whitespace()
+        .map(lookup_key)
+        .filter(|k| !k.is_empty() && k.chars().count() > 1)
+        .flat_map(|k| k.split(' ').map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+const GENERATIONAL: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// Words of an organisation name without small words.
+fn content_tokens(name: &str) -> Vec<String> {
+    lookup_key(name)
+        .split(' ')
+        .filter(|w| {
+            !matches!(
+                *w,
+                "" | "the" | "of" | "and" | "for" | "&" | "de" | "la" | "du"
+            )
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+const GENERIC_ORG_WORDS: &[&str] = &[
+    "department",
+    "ministry",
+    "agency",
+    "government",
+    "administration",
+    "party",
+    "court",
+    "council",
+    "army",
+    "navy",
+    "police",
+    "bank",
+    "committee",
+    "commission",
+    "office",
+    "university",
+    "company",
+    "group",
+    "service",
+    "union",
+    "authority",
+    "board",
+    "bureau",
+    "house",
+    "senate",
+    "congress",
+    "parliament",
+    "assembly",
+    "cabinet",
+    "federal",
+    "national",
+    "state",
+    "city",
+    "forces",
+    "force",
+    "guard",
+    "team",
+    "club",
+    "foundation",
+    "institute",
+    "center",
+    "centre",
+    "corporation",
+    "inc",
+    "corp",
+    "ltd",
+    "co",
+    "news",
+    "times",
+    "post",
+    "ministry of defense",
+    "military",
+    "republic",
+    "kingdom",
+    "united",
+    "international",
+];
+
+fn is_subsequence(needle: &[String], hay: &[String]) -> bool {
+    !needle.is_empty()
+        && needle.len() <= hay.len()
+        && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Acronym form of a name ("HSI", "U.N." → "UN"): 2–8 letters, all capitals.
+fn acronym(name: &str) -> Option<String> {
+    let s: String = name.chars().filter(|c| *c != '.' && *c != '&').collect();
+    let n = s.chars().count();
+    if (2..=8).contains(&n)
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.chars().filter(char::is_ascii_uppercase).count() >= 2
+    {
+        Some(s)
+    } else {
+        None
+    }
+}
+
+/// Initials of a name's capitalised words ("Department of Homeland Security" → "DHS"),
+/// and of all its words ("DoD"-style names are not covered).
+fn initials(name: &str) -> (String, String) {
+    let mut caps = String::new();
+    let mut all = String::new();
+    for w in name.split(|c: char| c.is_whitespace() || c == '-') {
+        let Some(c) = w.chars().find(|c| c.is_alphanumeric()) else {
+            continue;
+        };
+        let up: String = c.to_uppercase().collect();
+        all.push_str(&up);
+        if c.is_uppercase() {
+            caps.push_str(&up);
+        }
+    }
+    (caps, all)
+}
+
+// ---------------------------------------------------------------------------------------
+// Resolution
+
+struct Work {
+    ty: EntityType,
+    /// Display name after cleaning and (PER) title stripping.
+    name: String,
+    /// Key of `name`.
+    key: String,
+    role: Option<String>,
+    nationality: Option<&'static str>,
+}
+
+struct Group {
+    ty: EntityType,
+    display: String,
+    key: String,
+    mentions: Vec<usize>,
+    first: usize,
+    count: usize,
+    /// Country when the name is a country name or abbreviation.
+    country: Option<&'static str>,
+}
+
+pub fn resolve_document(
+    text: &str,
+    mentions: &[Mention],
+    gazetteer: &Gazetteer,
+) -> Vec<ResolvedMention> {
+    if mentions.is_empty() {
+        return Vec::new();
+    }
+    let raw: Vec<&str> = mentions
         .iter()
-        .map(|m| {
-            let name = text[m.span.range()].to_string();
+        .map(|m| text.get(m.span.range()).unwrap_or(""))
+        .collect();
+    let cleaned: Vec<String> = raw.iter().map(|r| clean_name(r)).collect();
+    let surface_keys: Vec<String> = cleaned.iter().map(|c| lookup_key(c)).collect();
+
+    // 2. Type agreement by surface key.
+    let mut votes: HashMap<&str, [(usize, f32); 4]> = HashMap::new();
+    for (m, k) in mentions.iter().zip(&surface_keys) {
+        let v = votes.entry(k.as_str()).or_insert([(0, 0.0); 4]);
+        let i = type_index(m.entity_type);
+        v[i].0 += 1;
+        v[i].1 += m.confidence.max(0.0);
+    }
+    let mut types: Vec<EntityType> = surface_keys
+        .iter()
+        .map(|k| {
+            let v = votes[k.as_str()];
+            let mut best = 0;
+            for i in 1..4 {
+                if (v[i].0, v[i].1) > (v[best].0, v[best].1) {
+                    best = i;
+                }
+            }
+            EntityType::ALL[best]
+        })
+        .collect();
+    let gaz: Vec<_> = cleaned.iter().map(|c| gazetteer.lookup(c)).collect();
+    for (t, g) in types.iter_mut().zip(&gaz) {
+        if *t != EntityType::Per && g.is_some_and(|g| g.kind.is_country()) {
+            *t = EntityType::Loc;
+        }
+    }
+
+    // 3. Titles and roles.
+    let mut work: Vec<Work> = Vec::with_capacity(mentions.len());
+    for (i, m) in mentions.iter().enumerate() {
+        let ty = types[i];
+        let (name, inner_role, inner_nat) = if ty == EntityType::Per {
+            split_title(&cleaned[i], gazetteer)
+        } else {
+            (cleaned[i].clone(), None, None)
+        };
+        let before = preceding_title(text, m.span.start as usize, gazetteer);
+        let (role, nationality) = match ty {
+            EntityType::Per => {
+                let role = match (before.role, inner_role) {
+                    (Some(a), Some(b)) => Some(format!("{a} {b}")),
+                    (a, b) => a.or(b),
+                };
+                (role, inner_nat.or(before.nationality))
+            }
+            _ => (None, before.adjacent_nationality),
+        };
+        let key = lookup_key(&name);
+        work.push(Work {
+            ty,
+            name,
+            key,
+            role,
+            nationality,
+        });
+    }
+
+    // Group mentions by name key (one type per key after the vote, except when title
+    // stripping made two keys meet: the first mention's type wins).
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of_key: HashMap<String, usize> = HashMap::new();
+    let mut group_of: Vec<usize> = Vec::with_capacity(work.len());
+    for (i, w) in work.iter().enumerate() {
+        let gi = *group_of_key.entry(w.key.clone()).or_insert_with(|| {
+            groups.push(Group {
+                ty: w.ty,
+                display: w.name.clone(),
+                key: w.key.clone(),
+                mentions: Vec::new(),
+                first: i,
+                count: 0,
+                country: None,
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[gi];
+        g.mentions.push(i);
+        g.count += 1;
+        // Prefer the spelling with diacritics ("Nicolás" over "Nicolas").
+        if diacritic_count(&w.name) > diacritic_count(&g.display) {
+            g.display = w.name.clone();
+        }
+        group_of.push(gi);
+    }
+    for (gi, g) in groups.iter_mut().enumerate() {
+        let first = g.first;
+        if g.ty == EntityType::Loc {
+            if let Some(m) = gaz[first].filter(|m| m.kind.is_country()) {
+                g.country = m.country_code;
+            }
+        }
+        debug_assert_eq!(group_of[first], gi);
+    }
+
+    // A one-word ORG/MISC name that is a PER's last name is that person.
+    let per_last: HashSet<String> = groups
+        .iter()
+        .filter(|g| g.ty == EntityType::Per)
+        .filter_map(|g| {
+            let core = core_tokens(&g.display);
+            let core: Vec<_> = core
+                .into_iter()
+                .filter(|t| !GENERATIONAL.contains(&t.as_str()))
+                .collect();
+            (core.len() >= 2).then(|| core.last().cloned()).flatten()
+        })
+        .collect();
+    for g in groups.iter_mut() {
+        if matches!(g.ty, EntityType::Org | EntityType::Misc)
+            && !g.key.contains(' ')
+            && per_last.contains(&g.key)
+            && gazetteer.lookup_key(&g.key).is_none()
+        {
+            g.ty = EntityType::Per;
+        }
+    }
+
+    // 4. Short names to full names.
+    let target = resolve_groups(text, mentions, &groups, gazetteer);
+
+    // 6. Country codes per entity (root group).
+    let n = groups.len();
+    let mut country: Vec<Option<&'static str>> = vec![None; n];
+    let mut root_type: Vec<EntityType> = groups.iter().map(|g| g.ty).collect();
+    for gi in 0..n {
+        let r = target[gi];
+        root_type[gi] = groups[r].ty;
+    }
+    // Name-based codes first (the root's name), then mention evidence in text order.
+    for (gi, g) in groups.iter().enumerate() {
+        if target[gi] != gi {
+            continue;
+        }
+        country[gi] = match g.ty {
+            _ if g.country.is_some() => g.country,
+            EntityType::Loc => gazetteer.country_code(&g.display),
+            EntityType::Org | EntityType::Misc => gazetteer
+                .nationality(&g.display)
+                .or_else(|| inner_country(&g.display, gazetteer)),
+            EntityType::Per => None,
+        };
+    }
+    for (i, w) in work.iter().enumerate() {
+        let r = target[group_of[i]];
+        if country[r].is_none() && root_type[group_of[i]] != EntityType::Loc {
+            country[r] = w.nationality;
+        }
+    }
+    // Acronyms and short names without an own code inherit nothing else: the root's
+    // code is the entity's.
+
+    work.iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let r = target[group_of[i]];
+            let root = &groups[r];
+            let (canonical, key) = match root.country.and_then(|c| gazetteer.country(c)) {
+                Some(c) => (c.name.to_string(), c.code.to_string()),
+                None => {
+                    let key = if root.ty == EntityType::Per {
+                        core_tokens(&root.display).join(" ")
+                    } else {
+                        root.key.clone()
+                    };
+                    let key = if key.is_empty() {
+                        root.key.clone()
+                    } else {
+                        key
+                    };
+                    (root.display.clone(), key)
+                }
+            };
             ResolvedMention {
-                entity_type: m.entity_type,
-                key: name.to_lowercase(),
-                canonical_name: name.clone(),
-                role: None,
-                country_code: gazetteer.country_code(&name),
+                entity_type: root.ty,
+                canonical_name: canonical,
+                key,
+                role: if root.ty == EntityType::Per {
+                    w.role.clone()
+                } else {
+                    None
+                },
+                country_code: country[r],
             }
         })
         .collect()
+}
+
+fn type_index(t: EntityType) -> usize {
+    match t {
+        EntityType::Per => 0,
+        EntityType::Org => 1,
+        EntityType::Loc => 2,
+        EntityType::Misc => 3,
+    }
+}
+
+fn diacritic_count(s: &str) -> usize {
+    s.chars()
+        .filter(|c| !c.is_ascii() && c.is_alphabetic())
+        .count()
+}
+
+/// For each group, the group it resolves to (itself when none).
+fn resolve_groups(
+    text: &str,
+    mentions: &[Mention],
+    groups: &[Group],
+    gazetteer: &Gazetteer,
+) -> Vec<usize> {
+    let n = groups.len();
+    let mut target: Vec<usize> = (0..n).collect();
+    let better = |a: usize, b: usize| -> bool {
+        // Is group `a` a better resolution target than `b`?
+        (groups[a].count, std::cmp::Reverse(groups[a].first))
+            > (groups[b].count, std::cmp::Reverse(groups[b].first))
+    };
+
+    // PER.
+    let per_core: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            if g.ty == EntityType::Per {
+                core_tokens(&g.display)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let strip_gen = |t: &[String]| -> Vec<String> {
+        let mut v = t.to_vec();
+        while v.len() > 1 && v.last().is_some_and(|l| GENERATIONAL.contains(&l.as_str())) {
+            v.pop();
+        }
+        v
+    };
+    for a in 0..n {
+        let ta = &per_core[a];
+        if groups[a].ty != EntityType::Per || ta.is_empty() {
+            continue;
+        }
+        let mut best: Option<(u8, usize)> = None;
+        for b in 0..n {
+            let tb = &per_core[b];
+            if a == b || groups[b].ty != EntityType::Per || tb.is_empty() {
+                continue;
+            }
+            // Strength: 4 same core name ("Donald J. Trump" / "Donald Trump"; the longer
+            // display, then the better group, is the target); 3 the name ends the longer
+            // one or sits inside it; 2 it ends it before a "Jr."; 1 a one-word name is
+            // one of the later words ("Maduro" in "Nicolás Maduro Moros").
+            let strength = if tb == ta {
+                let (la, lb) = (groups[a].display.len(), groups[b].display.len());
+                if lb > la || (lb == la && better(b, a)) {
+                    4
+                } else {
+                    0
+                }
+            } else if tb.len() > ta.len() {
+                let tbs = strip_gen(tb);
+                // "Donald Trump" is not "Donald Trump Jr.".
+                let same_but_suffix = tbs.len() == ta.len();
+                if same_but_suffix {
+                    0
+                } else if tb.ends_with(ta) || (ta.len() >= 2 && is_subsequence(ta, &tbs)) {
+                    3
+                } else if tbs.ends_with(ta) {
+                    2
+                } else if ta.len() == 1 && ta[0].chars().count() >= 3 && tb[1..].contains(&ta[0]) {
+                    1
+                } else {
+                    0
+                }
+            } else {
+                0
+            };
+            if strength == 0 {
+                continue;
+            }
+            let replace = match best {
+                None => true,
+                Some((s, cur)) => {
+                    strength > s
+                        || (strength == s
+                            && (strip_gen(&per_core[b]).len() > strip_gen(&per_core[cur]).len()
+                                || (strip_gen(&per_core[b]).len()
+                                    == strip_gen(&per_core[cur]).len()
+                                    && better(b, cur))))
+                }
+            };
+            if replace {
+                best = Some((strength, b));
+            }
+        }
+        if let Some((_, b)) = best {
+            target[a] = b;
+        }
+    }
+
+    // ORG: shorter names inside longer ones.
+    let org_content: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| {
+            if g.ty == EntityType::Org {
+                content_tokens(&g.display)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for a in 0..n {
+        if groups[a].ty != EntityType::Org || target[a] != a {
+            continue;
+        }
+        let ta = &org_content[a];
+        if ta.is_empty()
+            || (ta.len() == 1 && GENERIC_ORG_WORDS.contains(&ta[0].as_str()))
+            || acronym(&groups[a].display).is_some()
+            || gazetteer.nationality(&groups[a].display).is_some()
+        {
+            continue;
+        }
+        let mut best: Option<usize> = None;
+        for b in 0..n {
+            if a == b || groups[b].ty != EntityType::Org {
+                continue;
+            }
+            let tb = &org_content[b];
+            if tb.len() > ta.len() && is_subsequence(ta, tb) {
+                best = match best {
+                    Some(cur) if !better(b, cur) => Some(cur),
+                    _ => Some(b),
+                };
+            }
+        }
+        if let Some(b) = best {
+            target[a] = b;
+        }
+    }
+
+    // Acronyms.
+    for a in 0..n {
+        if target[a] != a {
+            continue;
+        }
+        let Some(acr) = acronym(&groups[a].display) else {
+            continue;
+        };
+        let mut best: Option<(u8, usize)> = None;
+        for b in 0..n {
+            if a == b || acronym(&groups[b].display).is_some() {
+                continue;
+            }
+            let paren = groups[b]
+                .mentions
+                .iter()
+                .any(|&m| followed_by_parenthesis(text, mentions[m].span.end as usize, &acr))
+                || groups[a].mentions.iter().any(|&m| {
+                    let after = text.get(mentions[m].span.end as usize..).unwrap_or("");
+                    parenthesised_is(after, &groups[b].key)
+                });
+            let strength = if paren {
+                2
+            } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && {
+                let (caps, all) = initials(&groups[b].display);
+                caps == acr || all == acr
+            } {
+                1
+            } else {
+                0
+            };
+            if strength == 0 {
+                continue;
+            }
+            let replace = match best {
+                None => true,
+                Some((s, cur)) => strength > s || (strength == s && better(b, cur)),
+            };
+            if replace {
+                best = Some((strength, b));
+            }
+        }
+        if let Some((_, b)) = best {
+            target[a] = b;
+        }
+    }
+
+    // Follow chains to their end (bounded: targets only point to longer or better
+    // names, but guard against cycles anyway).
+    for a in 0..n {
+        let mut t = a;
+        for _ in 0..n {
+            if target[t] == t {
+                break;
+            }
+            t = target[t];
+        }
+        target[a] = t;
+    }
+    target
+}
+
+/// True when `text[pos..]` is, after spaces, "(ACR)".
+fn followed_by_parenthesis(text: &str, pos: usize, acr: &str) -> bool {
+    let after = text.get(pos..).unwrap_or("").trim_start();
+    let Some(inner) = after.strip_prefix('(') else {
+        return false;
+    };
+    let Some(end) = inner.find(')') else {
+        return false;
+    };
+    let inner = &inner[..end];
+    inner.len() <= 16 && acronym(inner.trim()).as_deref() == Some(acr)
+}
+
+/// True when `after` is, after spaces, "(Name)" with the name's key equal to `key`.
+fn parenthesised_is(after: &str, key: &str) -> bool {
+    let after = after.trim_start();
+    let Some(inner) = after.strip_prefix('(') else {
+        return false;
+    };
+    match inner.find(')') {
+        Some(end) if end <= 120 => lookup_key(&inner[..end]) == key,
+        _ => false,
+    }
+}
+
+/// Country words inside a name ("U.S. Coast Guard", "Russian Defense Ministry"):
+/// the first, longest capitalised run of up to three words that names a country.
+fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+        .filter(|w| !w.is_empty())
+        .collect();
+    for start in 0..words.len() {
+        if !words[start].chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        for len in (1..=3.min(words.len() - start)).rev() {
+            let phrase = words[start..start + len].join(" ");
+            if let Some(code) = g.nationality(&phrase) {
+                return Some(code);
+            }
+        }
+    }
+    None
+}
+
+/// Split title words from the start of a PER name: (name, role, nationality).
+fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'static str>) {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut cut = 0;
+    let mut last_class = WordClass::Other;
+    let mut nationality = None;
+    // The longest prefix of title words that ends in a head or honorific and leaves at
+    // least one word.
+    let mut best_cut = 0;
+    let mut best_last = WordClass::Other;
+    // After "Secretary of", modifiers complete the title ("Secretary of State").
+    let mut in_complement = false;
+    while cut + 1 < words.len() {
+        let c = classify(words[cut], g);
+        match c {
+            WordClass::Other => break,
+            WordClass::Connector if cut == 0 => break,
+            WordClass::Connector if matches!(last_class, WordClass::Head { .. }) => {
+                in_complement = true
+            }
+            WordClass::Nationality(code) => nationality = nationality.or(Some(code)),
+            _ => {}
+        }
+        cut += 1;
+        last_class = c;
+        if matches!(c, WordClass::Head { .. } | WordClass::Honorific)
+            || (in_complement && c == WordClass::Modifier)
+        {
+            best_cut = cut;
+            best_last = last_class;
+        }
+    }
+    if best_cut == 0 {
+        return (name.to_string(), None, None);
+    }
+    let rest = words[best_cut..].join(" ");
+    let title_words = &words[..best_cut];
+    let role_words: Vec<&str> = title_words
+        .iter()
+        .copied()
+        .filter(|w| {
+            !matches!(
+                classify(w, g),
+                WordClass::Nationality(_) | WordClass::Honorific
+            )
+        })
+        .collect();
+    let role = (!role_words.is_empty()).then(|| role_words.join(" "));
+    // "King Charles", "Pope Leo": a royal title stays in a one-word name.
+    if words.len() - best_cut == 1 {
+        if let WordClass::Head { royal: true, .. } = best_last {
+            let royal_name = words[best_cut - 1..].join(" ");
+            return (royal_name, role, nationality);
+        }
+    }
+    (rest, role, nationality)
+}
+
+#[derive(Default)]
+struct Preceding {
+    role: Option<String>,
+    nationality: Option<&'static str>,
+    /// A nationality word directly before the mention ("Russian" Defense Ministry).
+    adjacent_nationality: Option<&'static str>,
+}
+
+/// Role words right before byte offset `start` ("Russian President", "said U.S.
+/// Attorney General").
+fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
+    let Some(before) = text.get(..start) else {
+        return Preceding::default();
+    };
+    // Up to 8 whitespace-separated words back, stopping at clause punctuation.
+    let mut words: Vec<&str> = Vec::new();
+    let mut rest = before;
+    while words.len() < 8 {
+        let trimmed = rest.trim_end();
+        if trimmed.len() == rest.len() && !words.is_empty() {
+            break; // words must be separated by whitespace
+        }
+        if trimmed.is_empty() {
+            break;
+        }
+        let ws = trimmed
+            .rfind(char::is_whitespace)
+            .map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8))
+            .unwrap_or(0);
+        let word = &trimmed[ws..];
+        if word.ends_with([
+            ',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?',
+        ]) {
+            break;
+        }
+        words.push(word);
+        rest = &trimmed[..ws];
+        if words.len() == 1 && rest.is_empty() {
+            break;
+        }
+    }
+    // Classify backwards; stop at the first word that is not part of a title.
+    let mut classes: Vec<WordClass> = Vec::new();
+    for w in &words {
+        let c = classify(w, g);
+        if c == WordClass::Other {
+            break;
+        }
+        // A period that is not an abbreviation ends the previous sentence.
+        if w.ends_with('.')
+            && !w[..w.len() - 1].contains('.')
+            && !matches!(c, WordClass::Head { .. } | WordClass::Honorific)
+        {
+            break;
+        }
+        classes.push(c);
+    }
+    let mut out = Preceding::default();
+    if let Some(WordClass::Nationality(code)) = classes.first() {
+        out.adjacent_nationality = Some(*code);
+    }
+    // Two-word nationalities directly before ("South Korean").
+    if out.adjacent_nationality.is_none() && words.len() >= 2 {
+        let pair = format!("{} {}", words[1], words[0]);
+        if words[1].chars().next().is_some_and(char::is_uppercase) {
+            out.adjacent_nationality = g.nationality(&pair);
+        }
+    }
+    // The role: the words nearest the name, forward order, ending in a head.
+    let n = classes.len();
+    if n == 0 {
+        return out;
+    }
+    // classes[0] is the word right before the name; it must be a head (or an honorific,
+    // which is skipped).
+    let mut i0 = 0;
+    while i0 < n && classes[i0] == WordClass::Honorific {
+        i0 += 1;
+    }
+    // The role ends in a head ("Defense Secretary"), or in a head's "of" complement
+    // ("Secretary of State", "Chief of Staff").
+    let head_at = classes[i0..]
+        .iter()
+        .position(|c| matches!(c, WordClass::Head { .. }))
+        .map(|j| j + i0);
+    let valid = head_at.is_some_and(|j| {
+        j == i0
+            || (classes[i0..j]
+                .iter()
+                .all(|c| matches!(c, WordClass::Modifier | WordClass::Connector))
+                && classes[i0..j].contains(&WordClass::Connector))
+    });
+    if !valid {
+        // "Russia's Putin": a possessive country right before gives the country.
+        if let Some(WordClass::Nationality(code)) = classes.get(i0) {
+            if words[i0].ends_with("'s") || words[i0].ends_with("\u{2019}s") {
+                out.nationality = Some(*code);
+            }
+        }
+        return out;
+    }
+    let mut role_words: Vec<&str> = Vec::new();
+    for (k, c) in classes.iter().enumerate().skip(i0) {
+        match c {
+            WordClass::Nationality(code) => {
+                out.nationality = out.nationality.or(Some(*code));
+            }
+            WordClass::Honorific => break,
+            _ => role_words.push(words[k]),
+        }
+    }
+    // Forward order, without connectors at the ends ("the", "of").
+    role_words.reverse();
+    while role_words
+        .first()
+        .is_some_and(|w| classify(w, g) == WordClass::Connector)
+    {
+        role_words.remove(0);
+    }
+    while role_words
+        .last()
+        .is_some_and(|w| classify(w, g) == WordClass::Connector)
+    {
+        role_words.pop();
+    }
+    if !role_words.is_empty() {
+        out.role = Some(role_words.join(" "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlp::Span;
+
+    /// Build mentions for the given (surface, type) pairs, taking the n-th occurrence
+    /// of each surface in order of appearance.
+    fn mentions(text: &str, specs: &[(&str, EntityType)]) -> Vec<Mention> {
+        let mut from: HashMap<&str, usize> = HashMap::new();
+        let mut out: Vec<Mention> = specs
+            .iter()
+            .map(|(s, t)| {
+                let pos = from.entry(s).or_insert(0);
+                let start = text[*pos..]
+                    .find(s)
+                    .map(|i| i + *pos)
+                    .unwrap_or_else(|| panic!("{s} not in text"));
+                *pos = start + s.len();
+                Mention {
+                    span: Span::new(start, start + s.len()),
+                    tokens: 0..0,
+                    sentence: 0,
+                    entity_type: *t,
+                    confidence: 0.9,
+                }
+            })
+            .collect();
+        out.sort_by_key(|m| m.span.start);
+        out
+    }
+
+    fn resolve(text: &str, specs: &[(&str, EntityType)]) -> Vec<(String, ResolvedMention)> {
+        let ms = mentions(text, specs);
+        let r = resolve_document(text, &ms, Gazetteer::builtin());
+        assert_eq!(r.len(), ms.len());
+        ms.iter()
+            .map(|m| text[m.span.range()].to_string())
+            .zip(r)
+            .collect()
+    }
+
+    fn find<'a>(r: &'a [(String, ResolvedMention)], surface: &str) -> &'a ResolvedMention {
+        &r.iter().find(|(s, _)| s == surface).unwrap().1
+    }
+
+    use EntityType::*;
+
+    const ARTICLE: &str = "Venezuelan dictator Nicolás Maduro said on Thursday that the U.S. \
+        was preparing an invasion. Russian President Vladimir Putin called Maduro. \
+        \"We stand with Venezuela,\" Putin said. The United States denied it, and \
+        U.S. Attorney General Pam Bondi said Homeland Security Investigations (HSI) \
+        had opened a case. HSI agents and the U.S. Coast Guard were deployed in the \
+        Caribbean. Maduro's government said America would fail. The Coast Guard \
+        declined to comment. The Kremlin said Moscow was watching.";
+
+    fn article() -> Vec<(String, ResolvedMention)> {
+        resolve(
+            ARTICLE,
+            &[
+                ("Venezuelan", Misc),
+                ("Nicolás Maduro", Per),
+                ("U.S.", Loc),
+                ("Russian", Misc),
+                ("Vladimir Putin", Per),
+                ("Maduro", Per),
+                ("Venezuela", Loc),
+                ("Putin", Per),
+                ("United States", Loc),
+                ("U.S.", Loc),
+                ("Pam Bondi", Per),
+                ("Homeland Security Investigations", Org),
+                ("HSI", Org),
+                ("HSI", Org),
+                ("U.S. Coast Guard", Org),
+                ("Caribbean", Loc),
+                ("Maduro", Org),
+                ("America", Loc),
+                ("Coast Guard", Org),
+                ("Kremlin", Org),
+                ("Moscow", Loc),
+            ],
+        )
+    }
+
+    #[test]
+    fn short_names_resolve_to_full_names() {
+        let r = article();
+        let full = find(&r, "Nicolás Maduro");
+        assert_eq!(full.canonical_name, "Nicolás Maduro");
+        assert_eq!(full.key, "nicolas maduro");
+        assert_eq!(full.role.as_deref(), Some("dictator"));
+        assert_eq!(full.country_code, Some("VEN"));
+        for (s, m) in &r {
+            if s == "Maduro" {
+                assert_eq!(m.canonical_name, "Nicolás Maduro");
+                assert_eq!(m.key, "nicolas maduro");
+                assert_eq!(m.entity_type, Per, "type agreement/last-name rule");
+                assert_eq!(m.country_code, Some("VEN"));
+            }
+        }
+        let putin = find(&r, "Putin");
+        assert_eq!(putin.canonical_name, "Vladimir Putin");
+        assert_eq!(putin.country_code, Some("RUS"));
+        assert_eq!(putin.role, None);
+        let vp = find(&r, "Vladimir Putin");
+        assert_eq!(vp.role.as_deref(), Some("President"));
+        let bondi = find(&r, "Pam Bondi");
+        assert_eq!(bondi.role.as_deref(), Some("Attorney General"));
+        assert_eq!(bondi.country_code, Some("USA"));
+    }
+
+    #[test]
+    fn countries_are_one_entity() {
+        let r = article();
+        for s in ["U.S.", "United States", "America"] {
+            let m = find(&r, s);
+            assert_eq!(m.canonical_name, "United States", "{s}");
+            assert_eq!(m.key, "USA", "{s}");
+            assert_eq!(m.entity_type, Loc);
+            assert_eq!(m.country_code, Some("USA"));
+        }
+        let v = find(&r, "Venezuela");
+        assert_eq!((v.key.as_str(), v.country_code), ("VEN", Some("VEN")));
+        assert_eq!(find(&r, "Moscow").country_code, Some("RUS"));
+        assert_eq!(find(&r, "Moscow").key, "moscow");
+        assert_eq!(find(&r, "Caribbean").country_code, None);
+        assert_eq!(find(&r, "Venezuelan").country_code, Some("VEN"));
+    }
+
+    #[test]
+    fn organisations_acronyms_and_country_codes() {
+        let r = article();
+        for (s, m) in &r {
+            if s == "HSI" {
+                assert_eq!(m.canonical_name, "Homeland Security Investigations");
+                assert_eq!(m.key, "homeland security investigations");
+                assert_eq!(m.entity_type, Org);
+            }
+        }
+        let cg = find(&r, "Coast Guard");
+        assert_eq!(cg.canonical_name, "U.S. Coast Guard");
+        assert_eq!(cg.key, "us coast guard");
+        assert_eq!(cg.country_code, Some("USA"));
+        assert_eq!(find(&r, "Kremlin").country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn titles_inside_the_span_are_split() {
+        let text = "President Vladimir Putin met Gen. Valery Gerasimov. Mr. Putin later \
+                    spoke to King Charles and Russian Foreign Minister Sergei Lavrov.";
+        let r = resolve(
+            text,
+            &[
+                ("President Vladimir Putin", Per),
+                ("Gen. Valery Gerasimov", Per),
+                ("Mr. Putin", Per),
+                ("King Charles", Per),
+                ("Russian Foreign Minister Sergei Lavrov", Per),
+            ],
+        );
+        let p = find(&r, "President Vladimir Putin");
+        assert_eq!(p.canonical_name, "Vladimir Putin");
+        assert_eq!(p.role.as_deref(), Some("President"));
+        let g = find(&r, "Gen. Valery Gerasimov");
+        assert_eq!(g.canonical_name, "Valery Gerasimov");
+        assert_eq!(g.role.as_deref(), Some("Gen."));
+        let mr = find(&r, "Mr. Putin");
+        assert_eq!(mr.canonical_name, "Vladimir Putin");
+        assert_eq!(mr.role, None);
+        let k = find(&r, "King Charles");
+        assert_eq!(k.canonical_name, "King Charles");
+        assert_eq!(k.role.as_deref(), Some("King"));
+        let l = find(&r, "Russian Foreign Minister Sergei Lavrov");
+        assert_eq!(l.canonical_name, "Sergei Lavrov");
+        assert_eq!(l.role.as_deref(), Some("Foreign Minister"));
+        assert_eq!(l.country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn roles_before_names() {
+        let text = "Defense Secretary Pete Hegseth and Sen. Marco Rubio spoke. Apple CEO \
+                    Tim Cook and Kremlin spokesperson Dmitry Peskov did not. Russia's \
+                    Sergei Shoigu left. The Russian Defense Ministry said so. Later, \
+                    Secretary of State Marco Rubio and former U.S. President Barack Obama \
+                    met in the U.S. Putin was not there.";
+        let r = resolve(
+            text,
+            &[
+                ("Pete Hegseth", Per),
+                ("Marco Rubio", Per),
+                ("Apple", Org),
+                ("Tim Cook", Per),
+                ("Kremlin", Org),
+                ("Dmitry Peskov", Per),
+                ("Sergei Shoigu", Per),
+                ("Defense Ministry", Org),
+                ("Marco Rubio", Per),
+                ("Barack Obama", Per),
+                ("Putin", Per),
+            ],
+        );
+        assert_eq!(
+            find(&r, "Pete Hegseth").role.as_deref(),
+            Some("Defense Secretary")
+        );
+        let rubio: Vec<_> = r.iter().filter(|(s, _)| s == "Marco Rubio").collect();
+        assert_eq!(rubio[1].1.role.as_deref(), Some("Secretary of State"));
+        assert_eq!(
+            find(&r, "Barack Obama").role.as_deref(),
+            Some("former President")
+        );
+        assert_eq!(find(&r, "Barack Obama").country_code, Some("USA"));
+        assert_eq!(find(&r, "Putin").country_code, None, "sentence-final U.S.");
+        assert_eq!(find(&r, "Marco Rubio").role.as_deref(), Some("Sen."));
+        assert_eq!(find(&r, "Tim Cook").role.as_deref(), Some("CEO"));
+        assert_eq!(find(&r, "Tim Cook").country_code, None);
+        assert_eq!(
+            find(&r, "Dmitry Peskov").role.as_deref(),
+            Some("spokesperson")
+        );
+        assert_eq!(find(&r, "Sergei Shoigu").country_code, Some("RUS"));
+        assert_eq!(find(&r, "Sergei Shoigu").role, None);
+        assert_eq!(find(&r, "Defense Ministry").country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn type_agreement_by_majority() {
+        let text = "Jordan Peterson spoke. Peterson said more. Later Peterson left. Peterson won.";
+        let r = resolve(
+            text,
+            &[
+                ("Jordan Peterson", Per),
+                ("Peterson", Per),
+                ("Peterson", Org),
+                ("Peterson", Per),
+            ],
+        );
+        for (s, m) in &r {
+            assert_eq!(m.entity_type, Per, "{s}");
+            assert_eq!(m.canonical_name, "Jordan Peterson");
+        }
+        // Without a full name the vote alone decides.
+        let text = "Acme sued. Acme lost. Acme appealed.";
+        let r = resolve(text, &[("Acme", Org), ("Acme", Per), ("Acme", Org)]);
+        assert!(r
+            .iter()
+            .all(|(_, m)| m.entity_type == Org && m.key == "acme"));
+    }
+
+    #[test]
+    fn acronym_by_initials_and_names_with_initials() {
+        let text = "The Department of Homeland Security said DHS would act. Donald J. Trump \
+                    agreed; Trump and Donald Trump Jr. spoke.";
+        let r = resolve(
+            text,
+            &[
+                ("Department of Homeland Security", Org),
+                ("DHS", Org),
+                ("Donald J. Trump", Per),
+                ("Trump", Per),
+                ("Donald Trump Jr.", Per),
+            ],
+        );
+        assert_eq!(
+            find(&r, "DHS").canonical_name,
+            "Department of Homeland Security"
+        );
+        assert_eq!(find(&r, "DHS").country_code, None);
+        let t = find(&r, "Trump");
+        assert_eq!(t.canonical_name, "Donald J. Trump");
+        assert_eq!(t.key, "donald trump");
+        assert_eq!(find(&r, "Donald Trump Jr.").key, "donald trump jr");
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let text = "é";
+        let ms = vec![Mention {
+            span: Span::new(0, 1),
+            tokens: 0..0,
+            sentence: 0,
+            entity_type: Per,
+            confidence: 0.5,
+        }];
+        let r = resolve_document(text, &ms, Gazetteer::builtin());
+        assert_eq!(r.len(), 1);
+        assert!(resolve_document("", &[], Gazetteer::builtin()).is_empty());
+    }
+
+    #[test]
+    fn cleaning() {
+        assert_eq!(clean_name("the Kremlin's"), "Kremlin");
+        assert_eq!(clean_name("Maduro’s"), "Maduro");
+        assert_eq!(clean_name("  U.S. "), "U.S.");
+        assert_eq!(clean_name("Acme Corp."), "Acme Corp.");
+        assert_eq!(clean_name("Putin,"), "Putin");
+        assert_eq!(clean_name("Venezuelans'"), "Venezuelans");
+    }
 }

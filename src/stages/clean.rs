@@ -4,7 +4,7 @@
 //! order (sequential, so the first occurrence wins whatever the thread count).
 
 use super::chunks::for_each_chunk;
-use super::text::{detect_language, html_to_text, normalize_text, word_count};
+use super::text::{detect_language, normalize_text, word_count};
 use super::{StageContext, StageName, StageResult};
 use crate::config::CleanConfig;
 use crate::ids;
@@ -17,8 +17,27 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 /// Clean one record. Ids are finalised later by the sequential duplicate pass.
-pub fn clean_record(r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), RejectRow> {
-    let (body, html_title) = if r.is_html { html_to_text(&r.text) } else { (r.text, None) };
+pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), RejectRow> {
+    let (body, html_title) = if r.is_html {
+        // Main-content extraction; the page's metadata fills what the record lacks.
+        let page = crate::html::extract(&r.text, r.url.as_deref());
+        let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        if blank(&r.authors) && !page.authors.is_empty() {
+            r.authors = Some(page.authors.join("; "));
+        }
+        if blank(&r.published_raw) {
+            r.published_raw = page.published;
+        }
+        if blank(&r.source_name) {
+            r.source_name = page.site_name;
+        }
+        if blank(&r.url) {
+            r.url = page.canonical_url;
+        }
+        (page.text, page.title)
+    } else {
+        (r.text, None)
+    };
     let text = normalize_text(&body);
     let char_count = text.chars().count() as i64;
     if char_count < config.min_text_chars.max(1) as i64 {

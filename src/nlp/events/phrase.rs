@@ -2,37 +2,76 @@
 //! word classes, the subject noun phrase before a verb, the noun phrase after one, date
 //! expressions. No parser: closed word lists and the entity mentions.
 
+use super::lexicon::word_eq;
 use crate::nlp::{Doc, Mention, Span};
 use regex::Regex;
 use std::ops::Range;
 
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your", "some",
-    "any", "each", "every", "no", "another", "such", "both", "all", "several", "many", "most", "few",
+    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my",
+    "your", "some", "any", "each", "every", "no", "another", "such", "both", "all", "several",
+    "many", "most", "few",
 ];
 
 const PREPOSITIONS: &[&str] = &[
-    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over", "under", "about",
-    "by", "between", "among", "across", "through", "during", "within", "without", "toward", "towards", "upon",
-    "onto", "outside", "inside", "via", "amid", "despite", "like", "than", "per", "around", "behind", "beyond",
+    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over",
+    "under", "about", "by", "between", "among", "across", "through", "during", "within", "without",
+    "toward", "towards", "upon", "onto", "outside", "inside", "via", "amid", "despite", "like",
+    "than", "per", "around", "behind", "beyond",
 ];
 
 const CONJUNCTIONS: &[&str] = &[
-    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where", "if", "though",
-    "although", "after", "before", "until", "unless", "whether", "then",
+    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where",
+    "if", "though", "although", "after", "before", "until", "unless", "whether", "then",
 ];
 
 const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would", "could", "can",
-    "may", "might", "should", "must", "shall", "did", "does", "do", "'s", "'ve", "'d", "'ll", "'re", "wo", "ca",
-    "got", "get", "gets",
+    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would",
+    "could", "can", "may", "might", "should", "must", "shall", "did", "does", "do", "'s", "'ve",
+    "'d", "'ll", "'re", "wo", "ca", "got", "get", "gets",
 ];
 
 const ADVERBS: &[&str] = &[
-    "not", "n't", "never", "also", "already", "still", "just", "now", "then", "again", "reportedly", "allegedly",
-    "apparently", "once", "soon", "later", "earlier", "recently", "previously", "publicly", "formally", "even",
-    "repeatedly", "jointly", "swiftly", "quickly", "finally", "further", "long", "often", "ever", "overnight",
-    "yesterday", "today", "tonight", "first", "officially", "reportedly", "separately", "immediately",
+    "not",
+    "n't",
+    "never",
+    "also",
+    "already",
+    "still",
+    "just",
+    "now",
+    "then",
+    "again",
+    "reportedly",
+    "allegedly",
+    "apparently",
+    "once",
+    "soon",
+    "later",
+    "earlier",
+    "recently",
+    "previously",
+    "publicly",
+    "formally",
+    "even",
+    "repeatedly",
+    "jointly",
+    "swiftly",
+    "quickly",
+    "finally",
+    "further",
+    "long",
+    "often",
+    "ever",
+    "overnight",
+    "yesterday",
+    "today",
+    "tonight",
+    "first",
+    "officially",
+    "reportedly",
+    "separately",
+    "immediately",
 ];
 
 const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you", "who", "which"];
@@ -42,14 +81,45 @@ const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "it", "us", "me", "you"
 const RELATIVES: &[&str] = &["who", "which", "that"];
 
 const DATE_WORDS: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-    "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.",
-    "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.", "today", "yesterday",
-    "tonight", "tomorrow",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+    "today",
+    "yesterday",
+    "tonight",
+    "tomorrow",
 ];
 
 fn in_list(list: &[&str], tok: &str) -> bool {
-    list.iter().any(|w| super::lexicon::word_eq(tok, w))
+    list.iter().any(|w| word_eq(tok, w))
 }
 
 pub(crate) fn is_determiner(tok: &str) -> bool {
@@ -65,10 +135,15 @@ pub(crate) fn is_auxiliary(tok: &str) -> bool {
     in_list(AUXILIARIES, tok)
 }
 pub(crate) fn is_subject_pronoun(tok: &str) -> bool {
-    in_list(SUBJECT_PRONOUNS, tok)
+    !all_caps(tok) && in_list(SUBJECT_PRONOUNS, tok)
 }
 pub(crate) fn is_object_pronoun(tok: &str) -> bool {
-    in_list(OBJECT_PRONOUNS, tok)
+    !all_caps(tok) && in_list(OBJECT_PRONOUNS, tok)
+}
+
+/// "US", "IT": an abbreviation, not a pronoun.
+fn all_caps(tok: &str) -> bool {
+    tok.len() > 1 && tok.chars().all(|c| c.is_uppercase() || c == '.')
 }
 pub(crate) fn is_relative(tok: &str) -> bool {
     in_list(RELATIVES, tok)
@@ -92,12 +167,15 @@ pub(crate) fn is_np_word(tok: &str) -> bool {
     let Some(c) = tok.chars().next() else {
         return false;
     };
-    (c.is_alphanumeric() || tok == "'s" || tok == "’s" || tok == "&")
+    if tok == "'s" || tok == "’s" || tok == "&" {
+        return true;
+    }
+    c.is_alphanumeric()
         && !is_determiner(tok)
         && !is_preposition(tok)
         && !is_conjunction(tok)
         && !is_auxiliary(tok)
-        && !(is_adverb(tok) && c.is_lowercase())
+        && (c.is_uppercase() || !is_adverb(tok))
         && !is_subject_pronoun(tok)
         && !is_object_pronoun(tok)
         && !is_relative(tok)
@@ -108,10 +186,16 @@ pub(crate) fn is_capitalized(tok: &str) -> bool {
 }
 
 /// Mentions usable as participants: not date words the tagger took for names.
-pub(crate) fn participant_mentions<'m>(doc: &Doc, mentions: &'m [Mention], sent: Span) -> Vec<&'m Mention> {
+pub(crate) fn participant_mentions<'m>(
+    doc: &Doc,
+    mentions: &'m [Mention],
+    sent: Span,
+) -> Vec<&'m Mention> {
     let mut out: Vec<&Mention> = mentions
         .iter()
-        .filter(|m| sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty())
+        .filter(|m| {
+            sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty()
+        })
         .filter(|m| !m.tokens.is_empty() && m.tokens.end <= doc.tokens.len())
         .filter(|m| !m.tokens.clone().all(|t| is_date_word(doc.token_text(t))))
         .collect();
@@ -121,7 +205,10 @@ pub(crate) fn participant_mentions<'m>(doc: &Doc, mentions: &'m [Mention], sent:
 
 /// Span of tokens `a..b` (b exclusive, a < b).
 pub(crate) fn tok_span(doc: &Doc, a: usize, b: usize) -> Span {
-    Span::new(doc.tokens[a].span.start as usize, doc.tokens[b - 1].span.end as usize)
+    Span::new(
+        doc.tokens[a].span.start as usize,
+        doc.tokens[b - 1].span.end as usize,
+    )
 }
 
 /// First token index at or after byte offset `pos`.
@@ -134,9 +221,74 @@ pub(crate) fn token_at(doc: &Doc, pos: u32) -> usize {
 fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
     let mut i = end;
     while i > sent.start && end - i < 8 && is_np_word(doc.token_text(i - 1)) {
+        // A lowercase "-ed" word is a verb unless a determiner precedes it ("the
+        // exiled leaders" vs "has issued arrest warrants").
+        if past_form(doc.token_text(i - 1))
+            && !(i - 1 > sent.start && is_determiner(doc.token_text(i - 2)))
+        {
+            break;
+        }
         i -= 1;
     }
-    (i < end).then_some(i)
+    if i == end {
+        return None;
+    }
+    // Coordinated names: "Obama and Putin", "the US, Russia, and Switzerland".
+    if is_capitalized(doc.token_text(i)) {
+        // The last link must be "and" / "&"; commas only before it ("A, B and C").
+        let mut crossed_and = false;
+        loop {
+            let mut k = i;
+            if !crossed_and {
+                while k > sent.start && doc.token_text(k - 1) == "," {
+                    k -= 1;
+                }
+                if k > sent.start
+                    && (word_eq(doc.token_text(k - 1), "and") || doc.token_text(k - 1) == "&")
+                {
+                    k -= 1;
+                    crossed_and = true;
+                } else {
+                    break;
+                }
+            }
+            while k > sent.start && doc.token_text(k - 1) == "," {
+                k -= 1;
+            }
+            if k == i || k <= sent.start || !is_capitalized(doc.token_text(k - 1)) {
+                break;
+            }
+            let mut a = k;
+            while a > sent.start
+                && k - a < 5
+                && is_np_word(doc.token_text(a - 1))
+                && is_capitalized(doc.token_text(a - 1))
+            {
+                a -= 1;
+            }
+            if a == k {
+                break;
+            }
+            i = a;
+        }
+    }
+    Some(i)
+}
+
+/// A lowercase word with an adjective ending ("massive", "dangerous", "nuclear").
+fn adjective_like(tok: &str) -> bool {
+    tok.bytes().all(|b| b.is_ascii_lowercase())
+        && [
+            "ive", "ous", "ful", "al", "ic", "able", "ible", "ant", "ent", "ary", "less", "ish",
+            "ed", "ing",
+        ]
+        .iter()
+        .any(|s| tok.len() > s.len() + 2 && tok.ends_with(s))
+}
+
+/// A lowercase word that looks like a past tense or participle ("issued", "seized").
+pub(crate) fn past_form(tok: &str) -> bool {
+    tok.len() > 3 && tok.ends_with("ed") && tok.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// Extend a noun phrase at tokens `a..b` over mentions it overlaps.
@@ -166,7 +318,12 @@ pub(crate) enum SubjectKind {
 
 /// Skip a verb group leftward from token `i` (exclusive): auxiliaries, adverbs,
 /// negation and date words. Returns the index after the last non-skipped token.
-pub(crate) fn skip_verb_group_left(doc: &Doc, sent: &Range<usize>, i: usize, dates: &[Span]) -> usize {
+pub(crate) fn skip_verb_group_left(
+    doc: &Doc,
+    sent: &Range<usize>,
+    i: usize,
+    dates: &[Span],
+) -> usize {
     let mut j = i;
     while j > sent.start {
         let t = doc.token_text(j - 1);
@@ -194,6 +351,13 @@ pub(crate) fn subject_before(
     dates: &[Span],
 ) -> Option<(Span, SubjectKind)> {
     let mut j = skip_verb_group_left(doc, sent, verb, dates);
+    // A parenthesis after the subject: "Sen. Jane Roe (D-Wis.) said".
+    if j > sent.start && doc.token_text(j - 1) == ")" {
+        let lo = j.saturating_sub(8).max(sent.start);
+        if let Some(open) = (lo..j - 1).rev().find(|&k| doc.token_text(k) == "(") {
+            j = open;
+        }
+    }
     if j > sent.start && is_relative(doc.token_text(j - 1)) {
         let rel = j - 1;
         // "who" as a subject stays itself when nothing names its antecedent.
@@ -203,7 +367,7 @@ pub(crate) fn subject_before(
         }
         if np_left(doc, sent, j).is_none() {
             let t = doc.token_text(rel);
-            if super::lexicon::word_eq(t, "who") {
+            if word_eq(t, "who") {
                 return Some((tok_span(doc, rel, rel + 1), SubjectKind::Pronoun));
             }
         }
@@ -225,31 +389,56 @@ pub(crate) fn subject_before(
         if (is_conjunction(t) || t == ",") && !is_relative(t) {
             return Some((tok_span(doc, j - 1, j), SubjectKind::Coordinated));
         }
+        // The trigger is the object of another verb ("has issued arrest warrants"):
+        // that verb's subject.
+        if past_form(t) && j - 1 < verb {
+            return subject_before(doc, ms, sent, j - 1, dates);
+        }
     }
     nearest_name_left(doc, ms, verb).map(|s| (s, SubjectKind::Nearest))
 }
 
 /// "HEAD, APPOSITION," ending with the comma at token `comma`: the name inside the
-/// apposition when it is one ("the US commander, General X,"), else the head.
+/// apposition when it is one ("the US commander, General X,"), else the head. The
+/// apposition may be long ("Jane Roe, director of the institute at X University,
+/// which ..., said"): the head is a name opening the clause.
 fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize) -> Option<Span> {
-    let lo = comma.saturating_sub(10).max(sent.start);
-    let open = (lo..comma).rev().find(|&k| doc.token_text(k) == ",")?;
+    let lo = comma.saturating_sub(40).max(sent.start);
+    let mut commas = (lo..comma).rev().filter(|&k| doc.token_text(k) == ",");
+    let open = commas.next()?;
     let inner = open + 1..comma;
-    if inner.is_empty() {
-        return None;
-    }
-    let first = doc.token_text(inner.start);
-    if !is_determiner(first) {
-        // A name in apposition: the comma-delimited name itself.
-        if inner.clone().all(|k| is_np_word(doc.token_text(k))) && is_capitalized(first) {
+    if !inner.is_empty() {
+        let first = doc.token_text(inner.start);
+        if !is_determiner(first)
+            && inner.len() <= 6
+            && inner.clone().all(|k| is_np_word(doc.token_text(k)))
+            && is_capitalized(first)
+        {
+            // A name in apposition: the comma-delimited name itself.
             let (a, b) = widen_over_mentions(ms, inner.start, inner.end);
             return Some(tok_span(doc, a, b));
         }
-        return None;
     }
-    let a = np_left(doc, sent, open)?;
-    let (a, b) = widen_over_mentions(ms, a, open);
-    Some(tok_span(doc, a, b))
+    // The head: a capitalised noun phrase before one of the commas, opening the clause
+    // (sentence start, or after a conjunction or clause punctuation).
+    for k in std::iter::once(open).chain(commas) {
+        let Some(a) = np_left(doc, sent, k) else {
+            continue;
+        };
+        let opens_clause = a == sent.start || {
+            let p = doc.token_text(a - 1);
+            is_conjunction(p)
+                || matches!(p, ";" | ":" | "“" | "\"" | "(" | "—" | "–")
+                || is_determiner(p)
+        };
+        let descriptive =
+            k == open && !inner.is_empty() && is_determiner(doc.token_text(inner.start));
+        if (opens_clause && is_capitalized(doc.token_text(a))) || descriptive {
+            let (a, b) = widen_over_mentions(ms, a, k);
+            return Some(tok_span(doc, a, b));
+        }
+    }
+    None
 }
 
 /// The nearest name ending before token `before` that no preposition governs.
@@ -272,7 +461,13 @@ fn nearest_name_left(doc: &Doc, ms: &[&Mention], before: usize) -> Option<Span> 
 /// A noun phrase starting at token `from` (after an optional determiner), within
 /// `sent`, at most `max` tokens: names are taken whole; a lowercase run of NP words
 /// otherwise. Object pronouns count.
-pub(crate) fn np_after(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, from: usize, max: usize) -> Option<Span> {
+pub(crate) fn np_after(
+    doc: &Doc,
+    ms: &[&Mention],
+    sent: &Range<usize>,
+    from: usize,
+    max: usize,
+) -> Option<Span> {
     let mut i = from;
     if i < sent.end && is_object_pronoun(doc.token_text(i)) {
         return Some(tok_span(doc, i, i + 1));
@@ -281,15 +476,18 @@ pub(crate) fn np_after(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, from: us
         i += 1;
     }
     let start = i;
-    while i < sent.end && i - start < max && (is_np_word(doc.token_text(i)) || doc.token_text(i) == ",") {
-        // A comma belongs to the phrase only between adjectives ("a massive, new ship").
-        if doc.token_text(i) == "," && !(i + 1 < sent.end && is_np_word(doc.token_text(i + 1)) && i > start) {
+    while i < sent.end && i - start < max {
+        let t = doc.token_text(i);
+        // A comma between adjectives stays inside ("a massive, new tanker").
+        let adjective_comma = t == ","
+            && i > start
+            && adjective_like(doc.token_text(i - 1))
+            && i + 1 < sent.end
+            && is_np_word(doc.token_text(i + 1));
+        if !(is_np_word(t) || adjective_comma) {
             break;
         }
         i += 1;
-    }
-    while i > start && doc.token_text(i - 1) == "," {
-        i -= 1;
     }
     if i == start {
         return None;
@@ -309,7 +507,8 @@ impl DateFinder {
         let weekday = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
         let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
         let part = r"(?:morning|afternoon|evening|night)";
-        let number = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a\s+few|\d+)";
+        let number =
+            r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a\s+few|\d+)";
         let unit = r"(?:days?|weeks?|months?|years?|hours?|decades?)";
         let pattern = format!(
             r"(?x)
@@ -361,8 +560,23 @@ mod tests {
     fn dates() {
         let f = DateFinder::new();
         let text = "On Thursday and Monday night, a day earlier, last week, in March, on Dec. 10 and 3 May 2021 they may go.";
-        let got: Vec<&str> = f.find(text, Span::new(0, text.len())).iter().map(|s| &text[s.range()]).collect();
-        assert_eq!(got, vec!["On Thursday", "Monday night", "a day earlier", "last week", "in March", "on Dec. 10", "3 May 2021"]);
+        let got: Vec<&str> = f
+            .find(text, Span::new(0, text.len()))
+            .iter()
+            .map(|s| &text[s.range()])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "On Thursday",
+                "Monday night",
+                "a day earlier",
+                "last week",
+                "in March",
+                "on Dec. 10",
+                "3 May 2021"
+            ]
+        );
     }
 
     #[test]
@@ -374,16 +588,26 @@ mod tests {
         let f = DateFinder::new();
         let s0 = doc.sentences[0].tokens.clone();
         let dates = f.find(text, doc.sentences[0].span);
-        let verb = (s0.clone()).find(|&i| doc.token_text(i) == "condemned").unwrap();
+        let verb = (s0.clone())
+            .find(|&i| doc.token_text(i) == "condemned")
+            .unwrap();
         let (span, kind) = subject_before(&doc, &refs, &s0, verb, &dates).unwrap();
-        assert_eq!((doc.span_text(span), kind), ("Venezuelan government", SubjectKind::Direct));
+        assert_eq!(
+            (doc.span_text(span), kind),
+            ("Venezuelan government", SubjectKind::Direct)
+        );
         let s1 = doc.sentences[1].tokens.clone();
         let verb = (s1.clone()).find(|&i| doc.token_text(i) == "said").unwrap();
         let (span, _) = subject_before(&doc, &refs, &s1, verb, &[]).unwrap();
         assert_eq!(doc.span_text(span), "Flynn");
         let s2 = doc.sentences[2].tokens.clone();
-        let verb = (s2.clone()).find(|&i| doc.token_text(i) == "seized").unwrap();
+        let verb = (s2.clone())
+            .find(|&i| doc.token_text(i) == "seized")
+            .unwrap();
         let (span, kind) = subject_before(&doc, &refs, &s2, verb, &[]).unwrap();
-        assert_eq!((doc.span_text(span), kind), ("militant group", SubjectKind::Direct));
+        assert_eq!(
+            (doc.span_text(span), kind),
+            ("militant group", SubjectKind::Direct)
+        );
     }
 }

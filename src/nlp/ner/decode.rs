@@ -1,11 +1,13 @@
-//! Greedy left-to-right BILOU decoding of one document, shared by tagging, evaluation
-//! and training (which updates the weights after each wrong decision).
+//! Left-to-right BILOU decoding of one document, shared by tagging, evaluation and
+//! training. Training decodes greedily and updates the weights after each wrong
+//! decision; tagging keeps a small beam of hypotheses scored by their locally normalised
+//! log-probabilities.
 
 use std::ops::Range;
 
 use super::features::{
-    allowed, dynamic_features, hist_record, is_caps_sentence, static_features, Analyzer, IdMap,
-    Resources, TokInfo, NTAGS, TAG_BOS, TAG_O,
+    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence,
+    static_features, Analyzer, IdMap, Resources, TokInfo, NDYN, NTAGS, TAG_BOS, TAG_O,
 };
 
 /// A weight table: rows of `NTAGS` scores, one row per hash bucket.
@@ -13,6 +15,12 @@ pub(crate) trait Weights {
     fn bits(&self) -> u32;
     /// Add the row of `bucket` to `acc`.
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]);
+    /// Add the rows of all `buckets` to `acc`.
+    fn add_all(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        for &b in buckets {
+            self.add(b, acc);
+        }
+    }
     /// Perceptron update after a wrong decision (training tables only).
     fn update(&mut self, _buckets: &[u32], _gold: u8, _guess: u8) {}
     /// Called once per decided token (training tables count time for averaging).
@@ -46,13 +54,110 @@ pub(crate) struct Decoder {
     offsets: Vec<usize>,
     hist: IdMap<u8>,
     order: Vec<usize>,
-    strs: Vec<usize>,
+    caps: Vec<usize>,
+    sacc: Vec<[f32; NTAGS]>,
+    all: Vec<u32>,
+    /// Beam decisions: tag, log-probability, index of the previous decision.
+    entries: Vec<(u8, f32, u32)>,
+}
+
+#[derive(Clone, Copy)]
+struct Hyp {
+    score: f32,
+    p1: u8,
+    p2: u8,
+    /// Index of the hypothesis' last decision in `Decoder::entries`.
+    entry: u32,
+}
+
+/// exp(x) for x <= 0 (a fast approximation, relative error < 1e-3 above e^-80).
+#[inline]
+fn fast_exp(x: f32) -> f32 {
+    if x < -80.0 {
+        return 0.0;
+    }
+    // 2^(x / ln 2) = 2^i * 2^f; a cubic for 2^f on [0, 1).
+    let y = x * std::f32::consts::LOG2_E;
+    let mut i = y as i32;
+    if (i as f32) > y {
+        i -= 1;
+    }
+    let f = y - i as f32;
+    let p = 1.0 + f * (0.695_976 + f * (0.224_940 + f * 0.079_218));
+    f32::from_bits(((i + 127) as u32) << 23) * p
+}
+
+/// Scores of the token given the previous tags: static scores plus the dynamic rows.
+#[inline]
+fn scores<W: Weights>(
+    w: &W,
+    info: &TokInfo,
+    p1: u8,
+    p2: u8,
+    sacc: &[f32; NTAGS],
+    dyn_b: &mut [u32; NDYN],
+) -> [f32; NTAGS] {
+    let bits = w.bits();
+    let mut acc = *sacc;
+    for (k, h) in dynamic_features(info, p1, p2).into_iter().enumerate() {
+        dyn_b[k] = bucket(h, bits);
+    }
+    w.add_all(dyn_b, &mut acc);
+    acc
+}
+
+/// Best allowed tag, its score and the log of the softmax normaliser (relative to the
+/// best score) over the allowed tags.
+#[inline]
+fn best_allowed(acc: &[f32; NTAGS], mask: u32, scale: f32) -> (u8, f32, f32) {
+    let mut best = TAG_O;
+    let mut best_score = f32::NEG_INFINITY;
+    let mut m = mask;
+    while m != 0 {
+        let t = m.trailing_zeros() as usize;
+        m &= m - 1;
+        if acc[t] > best_score {
+            best = t as u8;
+            best_score = acc[t];
+        }
+    }
+    let mut z = 0f32;
+    let mut m = mask;
+    while m != 0 {
+        let t = m.trailing_zeros() as usize;
+        m &= m - 1;
+        z += fast_exp((acc[t] - best_score) * scale);
+    }
+    (best, best_score, z.max(1.0).ln())
+}
+
+fn greedy<W: Weights>(
+    w: &W,
+    infos: &[TokInfo],
+    sacc: &[[f32; NTAGS]],
+    scale: f32,
+    out: &mut [Decision],
+) {
+    let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
+    let mut dyn_b = [0u32; NDYN];
+    let n = infos.len();
+    for i in 0..n {
+        let acc = scores(w, &infos[i], p1, p2, &sacc[i], &mut dyn_b);
+        let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
+        out[i] = Decision {
+            tag: best,
+            prob: (-lz).exp(),
+        };
+        p2 = p1;
+        p1 = best;
+    }
 }
 
 impl Decoder {
-    /// Decode one document given as token strings and sentence ranges over them. With
-    /// `gold`, the weights are trained on the document. `temperature` scales scores for
-    /// the per-token probabilities. Writes one decision per token into `out`.
+    /// Decode one document given as token strings and sentence ranges over them, with a
+    /// beam of `beam` hypotheses per sentence (1: greedy). With `gold`, the weights are
+    /// trained on the document (greedily). `temperature` scales scores for the
+    /// per-token probabilities. Writes one decision per token into `out`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn decode_doc<W: Weights>(
         &mut self,
@@ -62,6 +167,7 @@ impl Decoder {
         sents: &[Range<usize>],
         gold: Option<&[u8]>,
         temperature: f32,
+        beam: usize,
         out: &mut Vec<Decision>,
     ) {
         out.clear();
@@ -70,89 +176,202 @@ impl Decoder {
         // All-caps sentences (headlines, datelines) last: they then see the labels the
         // body gave to the same words.
         self.order.clear();
-        self.strs.clear();
+        self.caps.clear();
         for (si, s) in sents.iter().enumerate() {
-            if !is_caps_sentence(toks[s.clone()].iter().copied()) {
-                self.order.push(si);
+            if is_caps_sentence(toks[s.clone()].iter().copied()) {
+                self.caps.push(si);
             } else {
-                self.strs.push(si);
+                self.order.push(si);
             }
         }
-        self.order.extend_from_slice(&self.strs);
+        self.order.extend_from_slice(&self.caps);
         let bits = w.bits();
         let scale = w.unit() / temperature.max(1e-6);
+        let mut infos = std::mem::take(&mut self.infos);
+        let mut sacc = std::mem::take(&mut self.sacc);
         for oi in 0..self.order.len() {
             let s = sents[self.order[oi]].clone();
             if s.is_empty() {
                 continue;
             }
-            let stoks = &toks[s.clone()];
-            let mut infos = std::mem::take(&mut self.infos);
-            self.analyzer.sentence(res, stoks, &mut infos);
+            self.analyzer.sentence(res, &toks[s.clone()], &mut infos);
+            let n = infos.len();
+            // Static features, with the document history as it stood before the sentence.
             self.buckets.clear();
             self.offsets.clear();
-            for i in 0..infos.len() {
+            for i in 0..n {
                 self.offsets.push(self.buckets.len());
                 self.hashes.clear();
                 static_features(&infos, i, &mut self.hashes);
+                let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
+                hist_features(&infos[i], hist, &mut self.hashes);
                 self.buckets
                     .extend(self.hashes.iter().map(|&h| bucket(h, bits)));
             }
             self.offsets.push(self.buckets.len());
-            let n = infos.len();
-            let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
-            let mut dyn_h = [0u64; 16];
-            let mut all = Vec::new();
-            for i in 0..n {
-                let info = &infos[i];
-                let hist = self.hist.get(&info.l).copied().unwrap_or(0);
-                let nd = dynamic_features(info, p1, p2, hist, &mut dyn_h);
-                let mut acc = [0f32; NTAGS];
-                let stat = &self.buckets[self.offsets[i]..self.offsets[i + 1]];
-                for &b in stat {
-                    w.add(b, &mut acc);
+            let dst = &mut out[s.clone()];
+            if let Some(g) = gold {
+                self.greedy_train(w, &infos, &g[s.clone()], scale, dst);
+            } else {
+                sacc.clear();
+                for i in 0..n {
+                    let mut acc = [0f32; NTAGS];
+                    w.add_all(&self.buckets[self.offsets[i]..self.offsets[i + 1]], &mut acc);
+                    sacc.push(acc);
                 }
-                let mut dyn_b = [0u32; 16];
-                for k in 0..nd {
-                    dyn_b[k] = bucket(dyn_h[k], bits);
-                    w.add(dyn_b[k], &mut acc);
+                if beam <= 1 {
+                    greedy(w, &infos, &sacc, scale, dst);
+                } else {
+                    self.beam(w, &infos, &sacc, scale, beam, dst);
                 }
-                let last = i + 1 == n;
-                let mut best = TAG_O;
-                let mut best_score = f32::NEG_INFINITY;
-                for (t, &sc) in acc.iter().enumerate() {
-                    if sc > best_score && allowed(p1, t as u8, last) {
-                        best = t as u8;
-                        best_score = sc;
-                    }
-                }
-                let mut z = 0f32;
-                for (t, &sc) in acc.iter().enumerate() {
-                    if allowed(p1, t as u8, last) {
-                        z += ((sc - best_score) * scale).exp();
-                    }
-                }
-                if let Some(g) = gold {
-                    let gt = g[s.start + i];
-                    if gt != best {
-                        all.clear();
-                        all.extend_from_slice(stat);
-                        all.extend_from_slice(&dyn_b[..nd]);
-                        w.update(&all, gt, best);
-                    }
-                    w.tick();
-                }
-                out[s.start + i] = Decision {
-                    tag: best,
-                    prob: 1.0 / z.max(1.0),
-                };
-                if let Some(v) = hist_record(hist, best, info) {
+            }
+            for (i, info) in infos.iter().enumerate() {
+                let old = self.hist.get(&info.l).copied().unwrap_or(0);
+                if let Some(v) = hist_record(old, dst[i].tag, info) {
                     self.hist.insert(info.l, v);
                 }
-                p2 = p1;
-                p1 = best;
             }
-            self.infos = infos;
+        }
+        self.infos = infos;
+        self.sacc = sacc;
+    }
+
+    fn greedy_train<W: Weights>(
+        &mut self,
+        w: &mut W,
+        infos: &[TokInfo],
+        gold: &[u8],
+        scale: f32,
+        out: &mut [Decision],
+    ) {
+        let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
+        let mut dyn_b = [0u32; NDYN];
+        let n = infos.len();
+        for i in 0..n {
+            // Static scores are recomputed: the weights change within the sentence.
+            let mut stat = [0f32; NTAGS];
+            let sb = &self.buckets[self.offsets[i]..self.offsets[i + 1]];
+            w.add_all(sb, &mut stat);
+            let acc = scores(w, &infos[i], p1, p2, &stat, &mut dyn_b);
+            let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
+            if gold[i] != best {
+                self.all.clear();
+                self.all.extend_from_slice(sb);
+                self.all.extend_from_slice(&dyn_b);
+                w.update(&self.all, gold[i], best);
+            }
+            w.tick();
+            out[i] = Decision {
+                tag: best,
+                prob: (-lz).exp(),
+            };
+            p2 = p1;
+            p1 = best;
+        }
+    }
+
+    /// Beam search over the sentence; hypotheses ending in the same two tags are merged.
+    /// Paths are scored by their locally normalised log-probabilities (raw score sums
+    /// would favour paths through tags with few allowed successors).
+    fn beam<W: Weights>(
+        &mut self,
+        w: &W,
+        infos: &[TokInfo],
+        sacc: &[[f32; NTAGS]],
+        scale: f32,
+        width: usize,
+        out: &mut [Decision],
+    ) {
+        const NONE: u32 = u32::MAX;
+        const MAXW: usize = 8;
+        let width = width.clamp(1, MAXW);
+        self.entries.clear();
+        let start = Hyp {
+            score: 0.0,
+            p1: TAG_BOS,
+            p2: TAG_BOS,
+            entry: NONE,
+        };
+        let mut beam = [start; MAXW];
+        let mut nb = 1;
+        let mut dyn_b = [0u32; NDYN];
+        let n = infos.len();
+        for i in 0..n {
+            let last = i + 1 == n;
+            // Best `width` successors: (score, hypothesis, tag, log-probability).
+            let mut top = [(f32::NEG_INFINITY, 0usize, 0u8, 0f32); MAXW];
+            let mut nt = 0;
+            for (hi, h) in beam[..nb].iter().enumerate() {
+                let acc = scores(w, &infos[i], h.p1, h.p2, &sacc[i], &mut dyn_b);
+                let mask = allowed_mask(h.p1, last);
+                let (_, m, lz) = best_allowed(&acc, mask, scale);
+                let mut mm = mask;
+                while mm != 0 {
+                    let t = mm.trailing_zeros() as usize;
+                    mm &= mm - 1;
+                    let lp = (acc[t] - m) * scale - lz;
+                    let sc = h.score + lp;
+                    if nt == width && sc <= top[nt - 1].0 {
+                        continue;
+                    }
+                    // Merge with a kept successor in the same state (same last two tags).
+                    let same = top[..nt]
+                        .iter()
+                        .position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
+                    let mut pos = match same {
+                        Some(k) if top[k].0 >= sc => continue,
+                        Some(k) => k,
+                        None if nt < width => {
+                            nt += 1;
+                            nt - 1
+                        }
+                        None => nt - 1,
+                    };
+                    top[pos] = (sc, hi, t as u8, lp);
+                    while pos > 0 && top[pos - 1].0 < top[pos].0 {
+                        top.swap(pos - 1, pos);
+                        pos -= 1;
+                    }
+                }
+            }
+            let mut next = [start; MAXW];
+            for (k, &(sc, hi, t, lp)) in top[..nt].iter().enumerate() {
+                self.entries.push((t, lp, beam[hi].entry));
+                next[k] = Hyp {
+                    score: sc,
+                    p1: t,
+                    p2: beam[hi].p1,
+                    entry: (self.entries.len() - 1) as u32,
+                };
+            }
+            beam = next;
+            nb = nt;
+        }
+        let mut e = if nb > 0 { beam[0].entry } else { NONE };
+        for i in (0..n).rev() {
+            if e == NONE {
+                break;
+            }
+            let (tag, lp, parent) = self.entries[e as usize];
+            out[i] = Decision {
+                tag,
+                prob: lp.exp(),
+            };
+            e = parent;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_exp;
+
+    #[test]
+    fn fast_exp_is_close() {
+        for k in 0..400 {
+            let x = -(k as f32) * 0.1;
+            let (a, b) = (fast_exp(x), x.exp());
+            assert!((a - b).abs() <= 1e-3 * b + 1e-30, "{x}: {a} vs {b}");
         }
     }
 }

@@ -48,20 +48,45 @@ pub(crate) fn tag_kind(t: u8) -> u8 {
 
 /// True when `cur` may follow `prev` (a BILOU sequence); `last` marks the sentence's
 /// final token, where no entity may stay open.
-pub(crate) fn allowed(prev: u8, cur: u8, last: bool) -> bool {
-    let open = tag_type(prev).filter(|_| matches!(tag_kind(prev), KIND_B | KIND_I));
-    match (open, tag_type(cur)) {
-        (Some(ty), Some(cty)) => {
-            cty == ty && (tag_kind(cur) == KIND_L || (!last && tag_kind(cur) == KIND_I))
-        }
-        (Some(_), None) => false,
-        (None, None) => true,
-        (None, Some(_)) => match tag_kind(cur) {
-            KIND_U => true,
-            KIND_B => !last,
-            _ => false,
-        },
+pub(crate) const fn allowed(prev: u8, cur: u8, last: bool) -> bool {
+    let prev_open = prev != TAG_O && prev < TAG_BOS && ((prev - 1) % 4 == KIND_B || (prev - 1) % 4 == KIND_I);
+    let cur_ent = cur != TAG_O && cur < TAG_BOS;
+    if prev_open {
+        cur_ent
+            && (cur - 1) / 4 == (prev - 1) / 4
+            && ((cur - 1) % 4 == KIND_L || (!last && (cur - 1) % 4 == KIND_I))
+    } else if !cur_ent {
+        true
+    } else {
+        (cur - 1) % 4 == KIND_U || (!last && (cur - 1) % 4 == KIND_B)
     }
+}
+
+const fn build_masks() -> [[u32; 2]; NTAGS + 1] {
+    let mut m = [[0u32; 2]; NTAGS + 1];
+    let mut p = 0;
+    while p <= NTAGS {
+        let mut c = 0;
+        while c < NTAGS {
+            if allowed(p as u8, c as u8, false) {
+                m[p][0] |= 1 << c;
+            }
+            if allowed(p as u8, c as u8, true) {
+                m[p][1] |= 1 << c;
+            }
+            c += 1;
+        }
+        p += 1;
+    }
+    m
+}
+
+static MASKS: [[u32; 2]; NTAGS + 1] = build_masks();
+
+/// Bit set of the tags allowed after `prev`.
+#[inline]
+pub(crate) fn allowed_mask(prev: u8, last: bool) -> u32 {
+    MASKS[prev as usize][last as usize]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -656,34 +681,33 @@ pub(crate) fn hist_record(old: u8, tag: u8, info: &TokInfo) -> Option<u8> {
     }
 }
 
-/// Features that depend on the previous decisions. Returns how many were written.
-pub(crate) fn dynamic_features(
-    c: &TokInfo,
-    prev1: u8,
-    prev2: u8,
-    hist: u8,
-    out: &mut [u64; 16],
-) -> usize {
-    let mut n = 0;
-    let mut push = |h: u64| {
-        out[n] = h;
-        n += 1;
-    };
-    push(f1(t::P1, prev1 as u64));
-    push(f2(t::P2, prev2 as u64, prev1 as u64));
-    push(f2(t::P1_L, prev1 as u64, c.l));
-    push(f2(t::P1_SS, prev1 as u64, c.sshape));
-    if hist != 0 {
-        for b in 0..5 {
-            if hist & (1 << b) != 0 {
-                push(f1(t::HIST, b));
-            }
-        }
-        let last = (hist >> 5) as u64;
-        push(f2(t::HISTLAST, last, (c.flags & FL_CAPSENT) as u64));
-        push(f2(t::HIST_SS, last, c.sshape));
+/// Features of the word's document history (fixed while a sentence is decoded).
+pub(crate) fn hist_features(c: &TokInfo, hist: u8, out: &mut Vec<u64>) {
+    if hist == 0 {
+        return;
     }
-    n
+    for b in 0..5 {
+        if hist & (1 << b) != 0 {
+            out.push(f1(t::HIST, b));
+        }
+    }
+    let last = (hist >> 5) as u64;
+    out.push(f2(t::HISTLAST, last, (c.flags & FL_CAPSENT) as u64));
+    out.push(f2(t::HIST_SS, last, c.sshape));
+}
+
+/// Number of features that depend on the previous tags.
+pub(crate) const NDYN: usize = 4;
+
+/// Features that depend on the previous two tags.
+#[inline]
+pub(crate) fn dynamic_features(c: &TokInfo, prev1: u8, prev2: u8) -> [u64; NDYN] {
+    [
+        f1(t::P1, prev1 as u64),
+        f2(t::P2, prev2 as u64, prev1 as u64),
+        f2(t::P1_L, prev1 as u64, c.l),
+        f2(t::P1_SS, prev1 as u64, c.sshape),
+    ]
 }
 
 #[cfg(test)]
@@ -705,6 +729,11 @@ mod tests {
         assert!(!allowed(b_per, tag(1, KIND_L), false));
         assert!(allowed(l_per, u_org, true));
         assert!(!allowed(TAG_O, l_per, false));
+        for p in 0..=NTAGS as u8 {
+            for c in 0..NTAGS as u8 {
+                assert_eq!(allowed_mask(p, true) & (1 << c) != 0, allowed(p, c, true));
+            }
+        }
     }
 
     #[test]

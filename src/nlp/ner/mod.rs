@@ -33,6 +33,9 @@ use model::{QRef, QTable};
 pub use conll::{Counts, EvalReport};
 pub use train::{build_case_lexicon, eval_conll, train, unwrap_lines, TrainOptions, TrainReport};
 
+/// Hypotheses kept per sentence when tagging.
+pub(crate) const BEAM: usize = 4;
+
 /// The model compiled into the binary.
 static BUILTIN: &[u8] = include_bytes!("../../../data/models/ner.bin.zst");
 
@@ -127,6 +130,7 @@ impl NerModel {
                 sents,
                 None,
                 self.inner.temperature,
+                BEAM,
                 &mut out,
             );
         });

@@ -4,8 +4,8 @@
 //! File format (the whole file is one zstd frame): magic `NGNER\0\0\x01`, feature
 //! fingerprint u64, table bits u32, tag count u32, unit f32 (score per quantum),
 //! temperature f32, non-zero row count u32, then a bitmap of non-zero rows (one bit per
-//! bucket), then the rows' i16 weights, tag by tag, low bytes then high bytes. All
-//! integers little-endian.
+//! bucket, least significant first), then the rows' i16 weights, tag by tag, low bytes
+//! then high bytes. All integers little-endian.
 
 use super::decode::Weights;
 use super::features::NTAGS;
@@ -97,30 +97,104 @@ impl FloatTable {
     pub(crate) fn quantize(&self, prune: f32) -> QTable {
         let max = self.w.iter().fold(0f32, |m, &x| m.max(x.abs())).max(1e-9);
         let unit = max / 32767.0;
-        let w = self
-            .w
-            .iter()
-            .map(|&x| {
-                if x.abs() < prune {
-                    0
-                } else {
-                    (x / unit).round().clamp(-32767.0, 32767.0) as i16
-                }
-            })
-            .collect();
-        QTable {
-            bits: self.bits,
-            unit,
-            w,
+        let nbuckets = 1usize << self.bits;
+        let mut present = vec![false; nbuckets];
+        let mut rows = Vec::new();
+        for (b, r) in self.w.chunks_exact(NTAGS).enumerate() {
+            let q: Vec<i16> = r
+                .iter()
+                .map(|&x| {
+                    if x.abs() < prune {
+                        0
+                    } else {
+                        (x / unit).round().clamp(-32767.0, 32767.0) as i16
+                    }
+                })
+                .collect();
+            if q.iter().any(|&x| x != 0) {
+                present[b] = true;
+                rows.extend_from_slice(&q);
+            }
         }
+        QTable::new(self.bits, unit, &present, rows)
     }
 }
 
-/// Quantised weights the tagger runs on.
+/// Quantised weights the tagger runs on: only the non-zero rows, found through a bitmap
+/// with rank counts (small enough to stay in cache; absent rows cost no row access).
 pub(crate) struct QTable {
     bits: u32,
     unit: f32,
-    w: Vec<i16>,
+    /// Per 64 buckets: presence bits and the number of present rows before them.
+    index: Vec<(u64, u32)>,
+    rows: Vec<i16>,
+}
+
+impl QTable {
+    fn new(bits: u32, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
+        let mut index = Vec::with_capacity(present.len().div_ceil(64));
+        let mut rank = 0u32;
+        for chunk in present.chunks(64) {
+            let mut word = 0u64;
+            for (k, &p) in chunk.iter().enumerate() {
+                if p {
+                    word |= 1 << k;
+                }
+            }
+            index.push((word, rank));
+            rank += word.count_ones();
+        }
+        QTable {
+            bits,
+            unit,
+            index,
+            rows,
+        }
+    }
+
+    /// Index of the row of `bucket`, if it has one.
+    #[inline(always)]
+    fn row_index(&self, bucket: u32) -> Option<usize> {
+        let (word, rank) = self.index[(bucket >> 6) as usize];
+        let bit = 1u64 << (bucket & 63);
+        if word & bit == 0 {
+            return None;
+        }
+        Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
+    }
+
+    #[inline(always)]
+    fn row(&self, r: usize) -> &[i16; NTAGS] {
+        self.rows[r * NTAGS..][..NTAGS]
+            .try_into()
+            .expect("row of NTAGS weights")
+    }
+
+    /// Sum the rows of `buckets` into `acc`: first find the rows (the index stays in
+    /// cache), then add them (their loads can then overlap).
+    #[inline]
+    fn sum_rows(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        let mut sum = [0i32; NTAGS];
+        for chunk in buckets.chunks(32) {
+            let mut ids = [0usize; 32];
+            let mut n = 0;
+            for &b in chunk {
+                if let Some(r) = self.row_index(b) {
+                    ids[n] = r;
+                    n += 1;
+                }
+            }
+            for &r in &ids[..n] {
+                let row = self.row(r);
+                for k in 0..NTAGS {
+                    sum[k] += row[k] as i32;
+                }
+            }
+        }
+        for k in 0..NTAGS {
+            acc[k] += sum[k] as f32;
+        }
+    }
 }
 
 impl Weights for QTable {
@@ -129,10 +203,11 @@ impl Weights for QTable {
     }
     #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
-        let row = &self.w[bucket as usize * NTAGS..][..NTAGS];
-        for (a, &x) in acc.iter_mut().zip(row) {
-            *a += x as f32;
-        }
+        self.sum_rows(&[bucket], acc)
+    }
+    #[inline]
+    fn add_all(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        self.sum_rows(buckets, acc)
     }
     fn unit(&self) -> f32 {
         self.unit
@@ -148,7 +223,11 @@ impl Weights for QRef<'_> {
     }
     #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
-        self.0.add(bucket, acc)
+        self.0.sum_rows(&[bucket], acc)
+    }
+    #[inline]
+    fn add_all(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        self.0.sum_rows(buckets, acc)
     }
     fn unit(&self) -> f32 {
         self.0.unit
@@ -157,36 +236,30 @@ impl Weights for QRef<'_> {
 
 impl QTable {
     pub(crate) fn nonzero_rows(&self) -> usize {
-        self.w
-            .chunks_exact(NTAGS)
-            .filter(|r| r.iter().any(|&x| x != 0))
-            .count()
+        self.rows.len() / NTAGS
     }
 
     /// Serialise (uncompressed) with the feature fingerprint and temperature.
     pub(crate) fn to_bytes(&self, fingerprint: u64, temperature: f32) -> Vec<u8> {
-        let nbuckets = 1usize << self.bits;
-        let mut bitmap = vec![0u8; nbuckets.div_ceil(8)];
-        let mut rows = Vec::new();
-        for (b, r) in self.w.chunks_exact(NTAGS).enumerate() {
-            if r.iter().any(|&x| x != 0) {
-                bitmap[b / 8] |= 1 << (b % 8);
-                rows.push(b);
-            }
-        }
-        let mut out = Vec::with_capacity(32 + bitmap.len() + rows.len() * NTAGS * 2);
+        let nrows = self.nonzero_rows();
+        let mut out = Vec::with_capacity(32 + self.index.len() * 8 + self.rows.len() * 2);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&fingerprint.to_le_bytes());
         out.extend_from_slice(&self.bits.to_le_bytes());
         out.extend_from_slice(&(NTAGS as u32).to_le_bytes());
         out.extend_from_slice(&self.unit.to_le_bytes());
         out.extend_from_slice(&temperature.to_le_bytes());
-        out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
-        out.extend_from_slice(&bitmap);
+        out.extend_from_slice(&(nrows as u32).to_le_bytes());
+        let nbytes = (1usize << self.bits).div_ceil(8);
+        for (k, (word, _)) in self.index.iter().enumerate() {
+            let bytes = word.to_le_bytes();
+            let take = (nbytes - 8 * k).min(8);
+            out.extend_from_slice(&bytes[..take]);
+        }
         for t in 0..NTAGS {
             for shift in [0, 8] {
-                for &b in &rows {
-                    out.push((self.w[b * NTAGS + t] as u16 >> shift) as u8);
+                for r in 0..nrows {
+                    out.push((self.rows[r * NTAGS + t] as u16 >> shift) as u8);
                 }
             }
         }
@@ -210,18 +283,18 @@ impl QTable {
         let nrows = r.u32()? as usize;
         let nbuckets = 1usize << bits;
         let bitmap = r.take(nbuckets.div_ceil(8))?;
-        let rows: Vec<usize> = (0..nbuckets)
-            .filter(|&b| bitmap[b / 8] & (1 << (b % 8)) != 0)
+        let present: Vec<bool> = (0..nbuckets)
+            .map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0)
             .collect();
-        if rows.len() != nrows {
+        if present.iter().filter(|&&p| p).count() != nrows {
             return Err("row count does not match the row bitmap".into());
         }
-        let mut w = vec![0i16; nbuckets * NTAGS];
+        let mut rows = vec![0i16; nrows * NTAGS];
         for t in 0..NTAGS {
             let lo = r.take(nrows)?;
             let hi = r.take(nrows)?;
-            for (k, &b) in rows.iter().enumerate() {
-                w[b * NTAGS + t] = (lo[k] as u16 | (hi[k] as u16) << 8) as i16;
+            for k in 0..nrows {
+                rows[k * NTAGS + t] = (lo[k] as u16 | (hi[k] as u16) << 8) as i16;
             }
         }
         if r.pos != data.len() {
@@ -230,7 +303,11 @@ impl QTable {
         if !unit.is_finite() || unit <= 0.0 || !temperature.is_finite() || temperature <= 0.0 {
             return Err("bad scale or temperature".into());
         }
-        Ok((QTable { bits, unit, w }, fingerprint, temperature))
+        Ok((
+            QTable::new(bits, unit, &present, rows),
+            fingerprint,
+            temperature,
+        ))
     }
 }
 

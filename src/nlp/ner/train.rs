@@ -13,6 +13,9 @@ use super::model::TrainTable;
 use super::{EvalReport, NerError, NerModel};
 use crate::nlp::Doc;
 
+/// Softmax temperature (in averaged-weight units) when there is no dev set to fit it.
+const DEFAULT_TEMPERATURE: f32 = 16.0;
+
 /// Training settings.
 #[derive(Clone, Debug)]
 pub struct TrainOptions {
@@ -76,6 +79,7 @@ fn evaluate<W: Weights>(
     w: &mut W,
     docs: &[ConllDoc],
     temperature: f32,
+    beam: usize,
     mut pred_out: Option<&mut dyn Write>,
     out_path: Option<&Path>,
 ) -> Result<(EvalReport, Vec<Decision>), NerError> {
@@ -86,7 +90,16 @@ fn evaluate<W: Weights>(
     let mut all = Vec::new();
     for doc in docs {
         let toks = doc.token_strs();
-        dec.decode_doc(w, res, &toks, &doc.sents, None, temperature, &mut decisions);
+        dec.decode_doc(
+            w,
+            res,
+            &toks,
+            &doc.sents,
+            None,
+            temperature,
+            beam,
+            &mut decisions,
+        );
         let tags: Vec<u8> = decisions.iter().map(|d| d.tag).collect();
         if let Some(out) = pred_out.as_mut() {
             writeln!(out, "-DOCSTART- O O\n")
@@ -127,11 +140,11 @@ pub fn eval_conll(
         Some(p) => {
             let f = std::fs::File::create(p).map_err(|e| io_err(p, e))?;
             let mut bw = std::io::BufWriter::new(f);
-            let (r, _) = evaluate(&mut w, &docs, t, Some(&mut bw), Some(p))?;
+            let (r, _) = evaluate(&mut w, &docs, t, super::BEAM, Some(&mut bw), Some(p))?;
             bw.flush().map_err(|e| io_err(p, e))?;
             Ok(r)
         }
-        None => Ok(evaluate(&mut w, &docs, t, None, None)?.0),
+        None => Ok(evaluate(&mut w, &docs, t, super::BEAM, None, None)?.0),
     }
 }
 
@@ -143,7 +156,7 @@ fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerE
     for k in 0..16 {
         // Temperatures from 0.25 to ~45 score units.
         let t = 0.25 * 1.41f32.powi(k);
-        let (_, dec) = evaluate(w, docs, t, None, None)?;
+        let (_, dec) = evaluate(w, docs, t, super::BEAM, None, None)?;
         let mut loss = 0.0;
         for (d, &g) in dec.iter().zip(&gold) {
             if d.tag == TAG_O && g == TAG_O {
@@ -221,6 +234,7 @@ pub fn train(
                 &d.sents,
                 Some(&golds[di]),
                 1.0,
+                1,
                 &mut decisions,
             );
             correct += decisions
@@ -236,7 +250,7 @@ pub fn train(
         let keep = match &dev_docs {
             Some(dd) => {
                 let mut avg = table.averaged();
-                let (r, _) = evaluate(&mut avg, dd, 1.0, None, None)?;
+                let (r, _) = evaluate(&mut avg, dd, DEFAULT_TEMPERATURE, super::BEAM, None, None)?;
                 msg.push_str(&format!(
                     ", dev F1 {:.2} (PER/ORG/LOC {:.2}; PER {:.2} ORG {:.2} LOC {:.2} MISC {:.2})",
                     100.0 * r.overall().f1(),
@@ -272,7 +286,7 @@ pub fn train(
     let mut qr = super::model::QRef(&q);
     let temperature = match &dev_docs {
         Some(dd) => fit_temperature(&mut qr, dd)?,
-        None => 4.0,
+        None => DEFAULT_TEMPERATURE,
     };
     let raw = q.to_bytes(res.fingerprint, temperature);
     let packed = zstd::encode_all(&raw[..], 19).map_err(|e| io_err(out, e))?;

@@ -1,0 +1,119 @@
+//! Driver for the entity tagger until the CLI has `train ner` / `eval ner`:
+//!
+//! ```text
+//! cargo run --release --example train_ner -- lexicon            # data/models/wordcase.tsv.zst
+//! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]
+//! cargo run --release --example train_ner -- eval CONLL [MODEL] [PREDICTIONS]
+//! cargo run --release --example train_ner -- show TEXTFILE [MODEL]  # .jsonl: "body" fields
+//! ```
+//!
+//! Paths default to `../shared/data/...` next to the repo and `data/models/`.
+
+use std::path::{Path, PathBuf};
+
+use newsgrid::nlp::ner::{self, NerModel, TrainOptions};
+use newsgrid::nlp::Doc;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared(rel: &str) -> PathBuf {
+    root().join("../shared").join(rel)
+}
+
+fn model_arg(a: Option<&String>) -> NerModel {
+    match a {
+        Some(p) if p != "-" => NerModel::load(Path::new(p)).expect("load model"),
+        _ => NerModel::builtin().expect("builtin model"),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("lexicon") => {
+            let out = root().join("data/models/wordcase.tsv.zst");
+            let n = ner::build_case_lexicon(
+                &[shared("data/conll2003/eng.train")],
+                &[shared("data/reuters21578/reuters21578.jsonl")],
+                2,
+                &out,
+            )
+            .expect("build lexicon");
+            println!("{n} words -> {}", out.display());
+        }
+        Some("train") => {
+            let mut opts = TrainOptions::default();
+            if let Some(e) = args.get(1) {
+                opts.epochs = e.parse().expect("epochs");
+            }
+            if let Some(b) = args.get(2) {
+                opts.bits = b.parse().expect("bits");
+            }
+            let out = args
+                .get(3)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
+            let t = std::time::Instant::now();
+            let r = ner::train(
+                &shared("data/conll2003/eng.train"),
+                Some(&shared("data/conll2003/eng.testa")),
+                &out,
+                &opts,
+                &mut std::io::stderr(),
+            )
+            .expect("train");
+            println!(
+                "trained in {:.1}s; best epoch {}; {} bytes",
+                t.elapsed().as_secs_f64(),
+                r.best_epoch,
+                r.model_bytes
+            );
+        }
+        Some("eval") => {
+            let conll = PathBuf::from(args.get(1).expect("CONLL file"));
+            let model = model_arg(args.get(2));
+            let preds = args.get(3).map(PathBuf::from);
+            let r = ner::eval_conll(&model, &conll, preds.as_deref()).expect("eval");
+            print!("{r}");
+        }
+        Some("show") => {
+            let file = PathBuf::from(args.get(1).expect("text file"));
+            let model = model_arg(args.get(2));
+            let text = std::fs::read_to_string(&file).expect("read");
+            let bodies: Vec<String> = if file.extension().is_some_and(|e| e == "jsonl") {
+                let limit: usize = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(5);
+                let skip: usize = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0);
+                text.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .filter_map(|v| v.get("body")?.as_str().map(ner::unwrap_lines))
+                    .filter(|b| !b.is_empty())
+                    .skip(skip)
+                    .take(limit)
+                    .collect()
+            } else {
+                vec![text]
+            };
+            for body in &bodies {
+                let doc = Doc::new(body);
+                let mut marked = String::new();
+                let mut last = 0;
+                for m in model.tag(&doc) {
+                    let r = m.span.range();
+                    marked.push_str(&body[last..r.start]);
+                    marked.push_str(&format!(
+                        "[{}|{} {:.2}]",
+                        &body[r.clone()],
+                        m.entity_type.as_str(),
+                        m.confidence
+                    ));
+                    last = r.end;
+                }
+                marked.push_str(&body[last..]);
+                println!("{marked}\n----");
+            }
+        }
+        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL]"),
+    }
+}

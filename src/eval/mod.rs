@@ -1,0 +1,3 @@
+pub mod attrib;
+pub mod events;
+pub mod html;

@@ -1,0 +1,109 @@
+//! Bytes of an HTML page to text: the charset comes from a byte-order mark, else the HTTP
+//! `Content-Type` header, else a `<meta charset>` / `<meta http-equiv="Content-Type">` in
+//! the first 4 KiB, else UTF-8 when the bytes are valid UTF-8, else Windows-1252 (as the
+//! rest of the loader does). A page declared as Latin-1/Windows-1252/ASCII whose bytes are
+//! valid UTF-8 with non-ASCII characters is read as UTF-8 (a common mislabel).
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+/// The charset named in a `Content-Type` value (`text/html; charset=utf-8`).
+pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
+    let lower = value.to_ascii_lowercase();
+    let at = lower.find("charset")?;
+    let rest = lower[at + 7..].trim_start().strip_prefix('=')?.trim_start();
+    let label: String = rest
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '\'' | ';' | ',' | ' ' | '>' | '/'))
+        .collect();
+    Encoding::for_label(label.trim().as_bytes())
+}
+
+/// The charset declared by a `<meta>` tag near the start of the page.
+pub fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let mut pos = 0;
+    while let Some(off) = text[pos..].find("<meta") {
+        let start = pos + off;
+        let end = text[start..].find('>').map_or(text.len(), |e| start + e);
+        let tag = &text[start..end];
+        if let Some(at) = tag.find("charset") {
+            let rest = tag[at + 7..].trim_start();
+            if let Some(v) = rest.strip_prefix('=') {
+                let label: String = v
+                    .trim_start()
+                    .trim_start_matches(['"', '\''])
+                    .chars()
+                    .take_while(|c| !matches!(c, '"' | '\'' | ';' | ' ' | '/' | '>'))
+                    .collect();
+                if let Some(enc) = Encoding::for_label(label.as_bytes()) {
+                    return Some(enc);
+                }
+            }
+        }
+        pos = end.max(start + 5);
+    }
+    None
+}
+
+/// Decode a page. `content_type` is the HTTP `Content-Type` header, when known.
+pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        return enc
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned();
+    }
+    let declared = content_type
+        .and_then(charset_from_content_type)
+        .or_else(|| charset_from_meta(bytes));
+    let enc = match declared {
+        // UTF-16 cannot be declared from inside the page; a meta claiming it means UTF-8.
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => UTF_8,
+        Some(e) if e == WINDOWS_1252 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => {
+            UTF_8
+        }
+        Some(e) => e,
+        None if std::str::from_utf8(bytes).is_ok() => UTF_8,
+        None => WINDOWS_1252,
+    };
+    if enc == UTF_8 {
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return s.to_string();
+        }
+    }
+    enc.decode_without_bom_handling(bytes).0.into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_meta_and_fallbacks() {
+        let latin1 = b"<html><head><meta charset=\"iso-8859-1\"></head><body>caf\xe9</body></html>";
+        assert!(decode_html(latin1, None).contains("café"));
+        let sjis = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><p>\x93\xfa\x96\x7b</p>";
+        assert!(decode_html(sjis, None).contains("日本"));
+        // The HTTP header wins over the page.
+        assert!(
+            decode_html(b"<p>caf\xe9</p>", Some("text/html; charset=windows-1252"))
+                .contains("café")
+        );
+        // Undeclared: valid UTF-8 stays UTF-8, anything else is Windows-1252.
+        assert!(decode_html("<p>café</p>".as_bytes(), None).contains("café"));
+        assert!(decode_html(b"<p>caf\xe9 \x93q\x94</p>", None).contains("café “q”"));
+        // Mislabelled Latin-1 that is really UTF-8.
+        assert!(decode_html("<meta charset=latin1><p>café</p>".as_bytes(), None).contains("café"));
+        // BOM.
+        assert_eq!(
+            decode_html(b"\xef\xbb\xbfhi", Some("text/html; charset=iso-8859-1")),
+            "hi"
+        );
+        assert_eq!(
+            charset_from_content_type("text/html;charset=\"UTF-8\"").map(|e| e.name()),
+            Some("UTF-8")
+        );
+    }
+}

@@ -1,0 +1,867 @@
+//! Attribution extraction. Interface: `AttributionExtractor::builtin()`,
+//! `AttributionExtractor::extract(&Doc, &[Mention]) -> Vec<Attribution>`.
+//!
+//! Four kinds, from the cue lexicon `data/lexicon/cues.tsv` and the quotation marks:
+//! - direct quotes: a quotation with its speaker after it (`"…," Flynn said`, `"…,"
+//!   said Flynn`, `"…" ― Name`), before it (`Flynn said: "…"`), or carried over to the
+//!   next part of a split quote (`"…," he said. "…"`);
+//! - reported speech: `X said (that) CLAUSE`, `CLAUSE, X said.`, `X told Y CLAUSE`;
+//! - `according to X`: X is the source, the rest of the sentence the content;
+//! - credits: `Reporting by X; Editing by Y`, `X and Y contributed to this report`,
+//!   one row per credited party.
+//!
+//! Sources are the subject noun phrase (names, pronouns kept as written, relative
+//! "who"); contents cover the quote or clause only (no quote marks, no cue).
+
+mod quotes;
+
+use super::events::lexicon::{
+    lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet,
+};
+use super::events::phrase::{
+    is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions,
+    subject_before, tok_span, token_at, DateFinder, SubjectKind,
+};
+use super::{Attribution, AttributionKind, Doc, Mention, Span};
+use quotes::{find_quotes, Quote};
+use std::ops::Range;
+
+const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
+
+/// Reporting participles that start a second attribution of the same source
+/// ("…, adding that …").
+const FOLLOW_ON: &[&str] = &[
+    "adding",
+    "saying",
+    "noting",
+    "arguing",
+    "warning",
+    "claiming",
+    "insisting",
+    "explaining",
+    "stressing",
+];
+
+/// Words of a phrase after a cue that say where or how, not what ("in a statement").
+const SETTING_NOUNS: &[&str] = &[
+    "statement",
+    "interview",
+    "tweet",
+    "twitter",
+    "facebook",
+    "post",
+    "letter",
+    "speech",
+    "briefing",
+    "conference",
+    "release",
+    "email",
+    "television",
+    "radio",
+    "report",
+    "op-ed",
+    "video",
+    "rally",
+    "podcast",
+    "broadcast",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CueKind {
+    Say,
+    Tell,
+    According,
+    CreditBy,
+    CreditTo,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CueEntry {
+    kind: CueKind,
+    weight: f32,
+}
+
+pub struct AttributionExtractor {
+    cues: PhraseSet<CueEntry>,
+    dates: DateFinder,
+}
+
+/// A cue found in a sentence.
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    m: PhraseMatch,
+    kind: CueKind,
+    weight: f32,
+}
+
+/// Per-sentence working data.
+struct Sent<'m> {
+    index: usize,
+    range: Range<usize>,
+    ms: Vec<&'m Mention>,
+    dates: Vec<Span>,
+    cues: Vec<Cue>,
+}
+
+impl AttributionExtractor {
+    pub fn builtin() -> AttributionExtractor {
+        let (cues, _errors) = compile_cues(CUES_TSV);
+        AttributionExtractor {
+            cues,
+            dates: DateFinder::new(),
+        }
+    }
+
+    pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Attribution> {
+        let mut buf = String::new();
+        let sents: Vec<Sent> = doc
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.tokens.is_empty() && s.tokens.end <= doc.tokens.len())
+            .map(|(index, s)| Sent {
+                index,
+                range: s.tokens.clone(),
+                ms: participant_mentions(doc, mentions, s.span),
+                dates: self.dates.find(doc.text, s.span),
+                cues: self.find_cues(doc, &s.tokens, &mut buf),
+            })
+            .collect();
+        let mut out: Vec<Attribution> = Vec::new();
+        // Cue token positions already used (by token start index).
+        let mut used: Vec<usize> = Vec::new();
+        let quotes = find_quotes(doc.text);
+        self.direct_quotes(doc, &sents, &quotes, &mut out, &mut used);
+        // Statements quoted whole: a reporting verb inside ("I think …") is the
+        // speaker's own words, not the article's attribution.
+        let quoted: Vec<Span> = quotes
+            .iter()
+            .filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4)
+            .map(|q| q.content)
+            .collect();
+        for s in &sents {
+            if self.credits(doc, s, &mut out) {
+                continue;
+            }
+            if let Some(a) = colon_statement(doc, s) {
+                if !out.iter().any(|o| {
+                    o.content.overlaps(a.content) && o.kind == AttributionKind::DirectQuote
+                }) {
+                    out.push(a);
+                }
+            }
+            for c in &s.cues {
+                if used.contains(&c.m.start)
+                    || quoted
+                        .iter()
+                        .any(|q| q.contains(doc.tokens[c.m.start].span))
+                {
+                    continue;
+                }
+                let found = match c.kind {
+                    CueKind::According => according_to(doc, s, c),
+                    CueKind::Say | CueKind::Tell => reported(doc, s, c, &out),
+                    CueKind::CreditBy | CueKind::CreditTo => None,
+                };
+                if let Some(a) = found {
+                    // Skip a clause that is exactly a quote already attributed.
+                    if !out.iter().any(|o| o.content == a.content) {
+                        used.push(c.m.start);
+                        out.push(a);
+                    }
+                }
+            }
+        }
+        out.retain(|a| valid(doc, a));
+        out.sort_by_key(|a| (a.cue.start, a.content.start));
+        out
+    }
+
+    fn find_cues(&self, doc: &Doc, range: &Range<usize>, buf: &mut String) -> Vec<Cue> {
+        let mut out = Vec::new();
+        let mut i = range.start;
+        while i < range.end {
+            let lower = lower_into(doc.token_text(i), buf);
+            match self.cues.longest_at(doc, range, i, lower) {
+                Some(m) => {
+                    let e = self.cues.entries[m.entry];
+                    out.push(Cue {
+                        m,
+                        kind: e.kind,
+                        weight: e.weight,
+                    });
+                    i = m.head_end.max(i + 1);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Attribute the quotations of the document to a speaker next to them.
+    fn direct_quotes(
+        &self,
+        doc: &Doc,
+        sents: &[Sent],
+        quotes: &[Quote],
+        out: &mut Vec<Attribution>,
+        used: &mut Vec<usize>,
+    ) {
+        // The previous attributed quote: its attribution and where its attribution ends.
+        let mut last: Option<(Attribution, u32)> = None;
+        for q in quotes {
+            let Some(s) = sents.iter().find(|s| {
+                tok_span(doc, s.range.start, s.range.end).contains(Span::new(
+                    q.outer.start as usize,
+                    q.outer.start as usize + 1,
+                ))
+            }) else {
+                continue;
+            };
+            let found = self
+                .speaker_after(doc, sents, s, q)
+                .or_else(|| self.speaker_before(doc, s, q));
+            match found {
+                Some((source, cue, weight, end)) => {
+                    let a = Attribution {
+                        sentence: doc.sentence_of(cue.start),
+                        kind: AttributionKind::DirectQuote,
+                        source,
+                        cue,
+                        content: q.content,
+                        confidence: weight,
+                    };
+                    used.push(token_at(doc, cue.start));
+                    last = Some((a.clone(), end.max(q.outer.end)));
+                    out.push(a);
+                }
+                None => {
+                    // Second part of a split quote: only the attribution of the previous
+                    // part between them.
+                    if let Some((prev, end)) = &last {
+                        let gap = doc
+                            .text
+                            .get(*end as usize..q.outer.start as usize)
+                            .unwrap_or("x");
+                        if q.outer.start >= *end
+                            && gap
+                                .chars()
+                                .all(|c| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'))
+                            && !gap.contains("\n\n")
+                        {
+                            let a = Attribution {
+                                content: q.content,
+                                confidence: prev.confidence * 0.9,
+                                ..prev.clone()
+                            };
+                            last = Some((a.clone(), q.outer.end));
+                            out.push(a);
+                            continue;
+                        }
+                    }
+                    last = None;
+                }
+            }
+        }
+    }
+
+    /// `"…," Flynn said` / `"…," said Flynn` / `"…" ― Name`. Returns (source, cue,
+    /// confidence, end of the attribution).
+    fn speaker_after(
+        &self,
+        doc: &Doc,
+        sents: &[Sent],
+        s: &Sent,
+        q: &Quote,
+    ) -> Option<(Option<Span>, Span, f32, u32)> {
+        let inner = doc
+            .span_text(q.content)
+            .trim_end_matches(['’', '\'', '”', '"']);
+        let ends_open =
+            inner.ends_with([',', '!', '?', '—', '–', '-', '…']) || inner.ends_with("...");
+        let mut p = token_at(doc, q.outer.end);
+        // The sentence holding the token after the quote (the closing mark may end one).
+        let s2 = sents.iter().find(|x| x.range.contains(&p)).unwrap_or(s);
+        if p >= s2.range.end {
+            return None;
+        }
+        let t = doc.token_text(p);
+        if matches!(t, "―" | "—" | "–" | "--")
+            && p + 1 < s2.range.end
+            && is_capitalized(doc.token_text(p + 1))
+        {
+            let source = np_after(doc, &s2.ms, &s2.range, p + 1, 8);
+            let end = source.map_or(doc.tokens[p].span.end, |x| x.end);
+            return Some((source, doc.tokens[p].span, 0.8, end));
+        }
+        let comma_after = t == ",";
+        if comma_after {
+            p += 1;
+        } else if !ends_open && !inner.ends_with(['.', '"']) {
+            return None;
+        }
+        // A cue within the speaker's phrase (which may hold a long apposition, and which
+        // the sentence splitter may have cut after an abbreviation: "(D-Wis.) said").
+        let next = sents
+            .iter()
+            .position(|x| std::ptr::eq(x, s2))
+            .and_then(|k| sents.get(k + 1));
+        let cue = s2
+            .cues
+            .iter()
+            .chain(next.into_iter().flat_map(|n| n.cues.iter()))
+            .find(|c| {
+                matches!(c.kind, CueKind::Say | CueKind::Tell)
+                    && c.m.start >= p
+                    && c.m.start <= p + 30
+            })?;
+        let between = p..cue.m.start;
+        if between
+            .clone()
+            .any(|k| matches!(doc.token_text(k), "." | "“" | "\"" | "”" | ";" | "?" | "!"))
+        {
+            return None;
+        }
+        let cue_span = tok_span(doc, cue.m.start, cue.m.head_end);
+        let source = if between.is_empty() {
+            // Inverted: `"…," said Flynn`.
+            np_after(doc, &s2.ms, &s2.range, cue.m.end, 8)
+        } else {
+            if !between.clone().all(|k| {
+                is_np_word(doc.token_text(k))
+                    || matches!(doc.token_text(k), "," | "-" | "'s" | "’s" | "(" | ")")
+                    || is_determiner(doc.token_text(k))
+                    || is_preposition(doc.token_text(k))
+                    || super::events::phrase::is_subject_pronoun(doc.token_text(k))
+            }) {
+                return None;
+            }
+            let mut b = between.end;
+            while b > between.start && doc.token_text(b - 1) == "," {
+                b -= 1;
+            }
+            (b > between.start).then(|| tok_span(doc, between.start, b))
+        };
+        let end = source.map_or(cue_span.end, |x| x.end.max(cue_span.end));
+        Some((source, cue_span, cue.weight, end))
+    }
+
+    /// `Flynn said: "…"` / `Flynn said, "…"` / `Flynn: "…"`.
+    fn speaker_before(
+        &self,
+        doc: &Doc,
+        s: &Sent,
+        q: &Quote,
+    ) -> Option<(Option<Span>, Span, f32, u32)> {
+        let open = token_at(doc, q.outer.start);
+        if open <= s.range.start {
+            return None;
+        }
+        let mut k = open;
+        let punct = doc.token_text(k - 1);
+        let colon = punct == ":";
+        if colon || punct == "," {
+            k -= 1;
+        }
+        // The cue at most four tokens before (said Thursday:, told reporters:).
+        let cue = s.cues.iter().rev().find(|c| {
+            matches!(c.kind, CueKind::Say | CueKind::Tell)
+                && c.m.end <= k
+                && k - c.m.end <= 4
+                && c.m.start >= s.range.start
+        });
+        if let Some(c) = cue {
+            if !(colon || punct == "," || c.m.end == open) {
+                return None;
+            }
+            let source = subject_before(doc, &s.ms, &s.range, c.m.start, &s.dates)
+                .and_then(|(x, kind)| (kind != SubjectKind::Coordinated).then_some(x));
+            let cue_span = tok_span(doc, c.m.start, c.m.head_end);
+            return Some((source, cue_span, c.weight, q.outer.end));
+        }
+        if colon && k > s.range.start {
+            // `Name: "…"` (a headline or transcript style).
+            let colon_tok = k;
+            let m = s.ms.iter().find(|m| m.tokens.end == colon_tok)?;
+            return Some((Some(m.span), doc.tokens[colon_tok].span, 0.6, q.outer.end));
+        }
+        None
+    }
+
+    /// Credit lines; true when the sentence is one (nothing else is read from it).
+    fn credits(&self, doc: &Doc, s: &Sent, out: &mut Vec<Attribution>) -> bool {
+        let mut any = false;
+        for c in &s.cues {
+            match c.kind {
+                CueKind::CreditBy if credit_line_start(doc, s, c.m.start) => {
+                    // Parties after "by" up to ";" or the sentence end.
+                    let mut end = c.m.end;
+                    while end < s.range.end && !matches!(doc.token_text(end), ";" | "." | ")" | "|")
+                    {
+                        end += 1;
+                    }
+                    let cue = tok_span(doc, c.m.start, c.m.end);
+                    let role = tok_span(doc, c.m.start, c.m.end - 1);
+                    for party in parties(doc, c.m.end..end) {
+                        any = true;
+                        out.push(Attribution {
+                            sentence: s.index,
+                            kind: AttributionKind::Credit,
+                            source: Some(party),
+                            cue,
+                            content: role,
+                            confidence: c.weight,
+                        });
+                    }
+                }
+                CueKind::CreditTo
+                    if c.m.start > s.range.start
+                        && credit_parties_only(doc, s.range.start..c.m.start) =>
+                {
+                    let cue = tok_span(doc, c.m.start, c.m.start + 2);
+                    let content = tok_span(doc, c.m.start + 2, c.m.end);
+                    for party in parties(doc, s.range.start..c.m.start) {
+                        any = true;
+                        out.push(Attribution {
+                            sentence: s.index,
+                            kind: AttributionKind::Credit,
+                            source: Some(party),
+                            cue,
+                            content,
+                            confidence: c.weight,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        any
+    }
+}
+
+/// `Name: statement` opening a sentence (headlines "Poll: Voters Abandon …",
+/// transcripts "PENCE: Well, …"): the name is the source, the colon the cue. The name
+/// is a short phrase of capitalised words.
+fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
+    let mut a = s.range.start;
+    while a < s.range.end && matches!(doc.token_text(a), "\"" | "“" | "'" | "‘") {
+        a += 1;
+    }
+    let colon = (a..s.range.end.min(a + 8)).find(|&k| doc.token_text(k) == ":")?;
+    if colon == a
+        || !(a..colon).all(|k| {
+            is_capitalized(doc.token_text(k))
+                || matches!(doc.token_text(k), "'s" | "’s" | "." | "-")
+        })
+    {
+        return None;
+    }
+    let content = clause(doc, &s.range, colon + 1, trim_end_punct(doc, &s.range))?;
+    if doc.span_text(content).split_whitespace().count() < 2 {
+        return None;
+    }
+    Some(Attribution {
+        sentence: s.index,
+        kind: AttributionKind::Indirect,
+        source: Some(tok_span(doc, a, colon)),
+        cue: doc.tokens[colon].span,
+        content,
+        confidence: 0.6,
+    })
+}
+
+/// A credit cue opens its line: at the sentence start, after "(" or "Additional", or
+/// after the ";" of a previous credit.
+fn credit_line_start(doc: &Doc, s: &Sent, at: usize) -> bool {
+    let mut k = at;
+    while k > s.range.start && matches!(doc.token_text(k - 1), "(" | "-" | "—" | "|") {
+        k -= 1;
+    }
+    k == s.range.start || matches!(doc.token_text(k - 1), ";" | "/" | "|")
+}
+
+/// Only names and list punctuation before "contributed to" (a credit line, not a
+/// sentence about someone contributing).
+fn credit_parties_only(doc: &Doc, range: Range<usize>) -> bool {
+    range.clone().all(|k| {
+        let t = doc.token_text(k);
+        is_capitalized(t)
+            || matches!(t, "," | "&" | "'s" | "’s" | "." | "-")
+            || word_eq(t, "and")
+            || is_determiner(t)
+            || word_eq(t, "of")
+    })
+}
+
+/// Parties of a credit list: split on commas, "and", "&", "/"; determiners dropped.
+fn parties(doc: &Doc, range: Range<usize>) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut a = range.start;
+    let flush = |a: usize, b: usize, out: &mut Vec<Span>| {
+        let mut a = a;
+        while a < b && (is_determiner(doc.token_text(a)) || matches!(doc.token_text(a), "(" | "-"))
+        {
+            a += 1;
+        }
+        let mut b = b;
+        while b > a && matches!(doc.token_text(b - 1), "," | ")" | "-") {
+            b -= 1;
+        }
+        if b > a && (a..b).any(|k| is_capitalized(doc.token_text(k))) {
+            out.push(tok_span(doc, a, b));
+        }
+    };
+    for k in range.clone() {
+        let t = doc.token_text(k);
+        if matches!(t, "," | "&" | "/" | ";") || word_eq(t, "and") {
+            flush(a, k, &mut out);
+            a = k + 1;
+        }
+    }
+    flush(a, range.end, &mut out);
+    out
+}
+
+/// `according to X`: the source is X, the content the rest of the sentence.
+fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
+    let mut src = np_after(doc, &s.ms, &s.range, c.m.end, 8)?;
+    // One hop over "of/from/by/at" ("a statement from the Kremlin").
+    let mut after = token_at(doc, src.end);
+    if after < s.range.end
+        && ["from", "of", "by", "at"]
+            .iter()
+            .any(|w| word_eq(doc.token_text(after), w))
+    {
+        if let Some(more) = np_after(doc, &s.ms, &s.range, after + 1, 8) {
+            src = Span {
+                start: src.start,
+                end: more.end,
+            };
+            after = token_at(doc, more.end);
+        }
+    }
+    let cue = tok_span(doc, c.m.start, c.m.end);
+    let before = c.m.start - s.range.start;
+    let content = if before <= 1 {
+        // "According to X, CLAUSE."
+        let mut k = after;
+        while k < s.range.end && doc.token_text(k) != "," {
+            k += 1;
+        }
+        clause(doc, &s.range, k + 1, s.range.end)?
+    } else {
+        // "CLAUSE, according to X." (or in the middle: the part before it)
+        let mut end = c.m.start;
+        while end > s.range.start && matches!(doc.token_text(end - 1), "," | "(" | "—" | "–") {
+            end -= 1;
+        }
+        clause(doc, &s.range, s.range.start, end)?
+    };
+    Some(Attribution {
+        sentence: s.index,
+        kind: AttributionKind::AccordingTo,
+        source: Some(src),
+        cue,
+        content,
+        confidence: c.weight,
+    })
+}
+
+/// Reported speech around a SAY/TELL cue.
+fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Attribution> {
+    let m = c.m;
+    if m.start > s.range.start {
+        let prev = doc.token_text(m.start - 1);
+        // "the report", "a statement", "Venezuela's state", "the United States".
+        if is_determiner(prev)
+            || prev == "'s"
+            || prev == "’s"
+            || is_capitalized(doc.token_text(m.start))
+        {
+            return None;
+        }
+    }
+    let cue = tok_span(doc, m.start, m.head_end);
+    let subject = subject_before(doc, &s.ms, &s.range, m.start, &s.dates);
+    let follow_on = FOLLOW_ON
+        .iter()
+        .any(|w| word_eq(doc.token_text(m.start), w))
+        && m.start > s.range.start
+        && doc.token_text(m.start - 1) == ",";
+    let last_token = trim_end_punct(doc, &s.range);
+    // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
+    let rest_is_setting = setting_only(doc, s, m.end, last_token);
+    let (source, content, mut weight) = if follow_on {
+        let prev = earlier
+            .iter()
+            .rev()
+            .find(|a| a.sentence == s.index)
+            .and_then(|a| a.source);
+        let source = prev.or_else(|| subject.map(|x| x.0));
+        (
+            source,
+            clause(doc, &s.range, skip_intro(doc, s, m.end, c.kind), last_token)?,
+            c.weight,
+        )
+    } else if let Some((src, SubjectKind::Direct | SubjectKind::Pronoun)) = subject {
+        let mut subj_start = token_at(doc, src.start);
+        while subj_start > s.range.start && is_determiner(doc.token_text(subj_start - 1)) {
+            subj_start -= 1;
+        }
+        let comma_before = subj_start > s.range.start && doc.token_text(subj_start - 1) == ",";
+        if rest_is_setting && comma_before {
+            let end = subj_start - 1;
+            (
+                Some(src),
+                clause(doc, &s.range, s.range.start, end)?,
+                c.weight,
+            )
+        } else {
+            let from = skip_intro(doc, s, m.end, c.kind);
+            let to = clause_end(doc, s, from, last_token);
+            (Some(src), clause(doc, &s.range, from, to)?, c.weight)
+        }
+    } else if m.start > s.range.start
+        && doc.token_text(m.start - 1) == ","
+        && rest_is_setting_or_np(doc, s, m.end, last_token)
+    {
+        // Inverted: `CLAUSE, said X.`
+        let src = np_after(doc, &s.ms, &s.range, m.end, 8);
+        (
+            src,
+            clause(doc, &s.range, s.range.start, m.start - 1)?,
+            c.weight * 0.9,
+        )
+    } else if let Some((_, SubjectKind::Coordinated)) = subject {
+        // "… and said …": the source of the sentence's previous attribution, unless the
+        // cue sits inside that attribution's content ("reported that X rose and added").
+        let prev_attr = earlier.iter().rev().find(|a| a.sentence == s.index)?;
+        if prev_attr.content.contains(cue) {
+            return None;
+        }
+        let prev = prev_attr.source?;
+        let from = skip_intro(doc, s, m.end, c.kind);
+        let to = clause_end(doc, s, from, last_token);
+        (Some(prev), clause(doc, &s.range, from, to)?, c.weight * 0.8)
+    } else {
+        return None;
+    };
+    if source.is_none() {
+        weight *= 0.7;
+    }
+    // A content of one or two words is not a statement ("said so", "added more").
+    let words = doc.span_text(content).split_whitespace().count();
+    if words < 3 {
+        return None;
+    }
+    Some(Attribution {
+        sentence: s.index,
+        kind: AttributionKind::Indirect,
+        source,
+        cue,
+        content,
+        confidence: weight.clamp(0.05, 0.95),
+    })
+}
+
+/// Index after the last token of the sentence that is not final punctuation or a
+/// closing mark.
+fn trim_end_punct(doc: &Doc, range: &Range<usize>) -> usize {
+    let mut e = range.end;
+    while e > range.start
+        && matches!(
+            doc.token_text(e - 1),
+            "." | "!" | "?" | "”" | "\"" | "’" | "'" | ")" | "»"
+        )
+    {
+        e -= 1;
+    }
+    e
+}
+
+/// Tokens `from..to` are only dates and setting phrases ("on Thursday", "in a
+/// statement", "on Twitter", "at a rally in Ohio").
+fn setting_only(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
+    let mut k = from;
+    while k < to {
+        let span = doc.tokens[k].span;
+        let t = doc.token_text(k);
+        if s.dates.iter().any(|d| d.contains(span))
+            || t == ","
+            || is_preposition(t)
+            || is_determiner(t)
+        {
+            k += 1;
+            continue;
+        }
+        if SETTING_NOUNS.iter().any(|w| word_eq(t, w))
+            || is_capitalized(t)
+            || super::events::phrase::is_adverb(t)
+        {
+            k += 1;
+            continue;
+        }
+        return false;
+    }
+    true
+}
+
+fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
+    let np_end = np_after(doc, &s.ms, &s.range, from, 8).map_or(from, |x| token_at(doc, x.end));
+    setting_only(doc, s, np_end, to)
+}
+
+/// Skip what stands between a cue and its clause: an addressee (`told reporters`),
+/// setting phrases (`on Thursday`, `in a statement`), "that", a colon or comma.
+fn skip_intro(doc: &Doc, s: &Sent, from: usize, kind: CueKind) -> usize {
+    let mut k = from;
+    let end = s.range.end;
+    if kind == CueKind::Tell {
+        if let Some(np) = np_after(doc, &s.ms, &s.range, k, 6) {
+            k = token_at(doc, np.end);
+        }
+    }
+    loop {
+        if k >= end {
+            return k;
+        }
+        let span = doc.tokens[k].span;
+        let t = doc.token_text(k);
+        if let Some(d) = s.dates.iter().find(|d| d.contains(span)) {
+            k = token_at(doc, d.end);
+            continue;
+        }
+        if matches!(t, "," | ":") || word_eq(t, "that") {
+            k += 1;
+            continue;
+        }
+        // "in a statement", "on Twitter", "in an interview with CNN"
+        if ["in", "on", "during", "at", "via"]
+            .iter()
+            .any(|w| word_eq(t, w))
+        {
+            let mut j = k + 1;
+            while j < end
+                && j - k <= 4
+                && (is_determiner(doc.token_text(j))
+                    || !SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)))
+                && is_np_word_or_det(doc.token_text(j))
+            {
+                j += 1;
+            }
+            if j < end && SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)) {
+                k = j + 1;
+                // "... with CNN"
+                if k < end && word_eq(doc.token_text(k), "with") {
+                    if let Some(np) = np_after(doc, &s.ms, &s.range, k + 1, 4) {
+                        k = token_at(doc, np.end);
+                    }
+                }
+                continue;
+            }
+        }
+        return k;
+    }
+}
+
+fn is_np_word_or_det(t: &str) -> bool {
+    is_np_word(t) || is_determiner(t)
+}
+
+/// Where the clause starting at `from` ends: before ", adding that …" (a second
+/// statement) or at the sentence end.
+fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
+    for c in &s.cues {
+        if c.m.start > from
+            && c.m.start < last
+            && doc.token_text(c.m.start - 1) == ","
+            && FOLLOW_ON
+                .iter()
+                .any(|w| word_eq(doc.token_text(c.m.start), w))
+        {
+            return c.m.start - 1;
+        }
+    }
+    last
+}
+
+/// The span of tokens `from..to` with leading/trailing punctuation and quote marks
+/// trimmed; None when empty.
+fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Span> {
+    let (mut a, mut b) = (from.max(range.start), to.min(range.end));
+    let trim = |t: &str| {
+        matches!(
+            t,
+            "," | ":"
+                | ";"
+                | "“"
+                | "”"
+                | "\""
+                | "'"
+                | "‘"
+                | "’"
+                | "."
+                | "—"
+                | "–"
+                | "-"
+                | "("
+                | ")"
+        )
+    };
+    while a < b && trim(doc.token_text(a)) {
+        a += 1;
+    }
+    while b > a && trim(doc.token_text(b - 1)) {
+        b -= 1;
+    }
+    (b > a).then(|| tok_span(doc, a, b))
+}
+
+/// Spans inside the text, on char boundaries, content not empty.
+fn valid(doc: &Doc, a: &Attribution) -> bool {
+    let ok = |s: Span| {
+        s.start < s.end
+            && (s.end as usize) <= doc.text.len()
+            && doc.text.is_char_boundary(s.start as usize)
+            && doc.text.is_char_boundary(s.end as usize)
+    };
+    ok(a.cue) && ok(a.content) && a.source.is_none_or(ok)
+}
+
+/// Compile the cue lexicon; bad lines are skipped and returned.
+fn compile_cues(text: &str) -> (PhraseSet<CueEntry>, Vec<LexiconError>) {
+    let inflector = Inflector::builtin();
+    let mut set = PhraseSet::new();
+    let mut errors = Vec::new();
+    for (line, f) in tsv_rows(text) {
+        let parsed = (|| {
+            if f.len() != 3 {
+                return Err(format!("expected 3 columns, found {}", f.len()));
+            }
+            let kind = match f[0] {
+                "SAY" => CueKind::Say,
+                "TELL" => CueKind::Tell,
+                "ACCORDING" => CueKind::According,
+                "CREDIT_BY" => CueKind::CreditBy,
+                "CREDIT_TO" => CueKind::CreditTo,
+                k => return Err(format!("unknown cue kind {k}")),
+            };
+            let weight: f32 = f[1].parse().map_err(|_| format!("bad weight {}", f[1]))?;
+            set.add(
+                &inflector,
+                f[2],
+                CueEntry {
+                    kind,
+                    weight: weight.clamp(0.0, 1.0),
+                },
+            )
+        })();
+        if let Err(detail) = parsed {
+            errors.push(LexiconError { line, detail });
+        }
+    }
+    (set, errors)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,269 @@
+//! Quotation spans of one article: “…”, "…", ‘…’, '…', « », „“ (and ‚‘). Apostrophes
+//! (Moscow’s, don't, the ’90s) and inch or foot marks (5'10", 6") are not quotes. A
+//! quote left open at a paragraph break ends there (news style: a quote running on
+//! into the next paragraph reopens it with a new mark).
+
+use crate::nlp::Span;
+
+/// One quotation: the span of its marks and of its content (marks excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quote {
+    /// From the opening mark to the closing mark (both included), or to the
+    /// paragraph end when unclosed.
+    pub outer: Span,
+    /// Inside the marks, trimmed of whitespace.
+    pub content: Span,
+    /// Whether a closing mark was found.
+    pub closed: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// “ ” (also „ “ and « »): typographic double quotes.
+    Double(char),
+    /// ASCII ".
+    Straight,
+    /// ‘ ’ or ‚ ‘.
+    Single(char),
+    /// ASCII '.
+    StraightSingle,
+    /// `` or '' (typewriter doubles).
+    Doubled,
+}
+
+/// Longest run a single quote may span (bytes): beyond it, the mark was an apostrophe.
+const SINGLE_MAX: usize = 400;
+
+fn letter(c: Option<char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric())
+}
+
+fn space_or_start(c: Option<char>) -> bool {
+    c.is_none_or(|c| {
+        c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"')
+    })
+}
+
+/// Find the quotations of `text`, in order, not nested (an inner quote stays part of
+/// the outer one).
+pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, Mark)> = None;
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, n)| n);
+        let after = i + c.len_utf8();
+        if c == '\n' {
+            if let Some((o, m)) = open.take() {
+                // Single quotes never run across paragraphs: drop them.
+                if matches!(m, Mark::Double(_) | Mark::Straight | Mark::Doubled) {
+                    push(&mut out, text, o, i, false);
+                }
+            }
+            prev = Some(c);
+            continue;
+        }
+        // Typewriter doubles: `` opens, '' opens or closes (as a straight double quote).
+        if (c == '`' || c == '\'') && next == Some(c) {
+            iter.next();
+            let after2 = after + 1;
+            let next2 = iter.peek().map(|&(_, n)| n);
+            match open {
+                None if c == '`'
+                    || (!prev.is_some_and(char::is_alphanumeric)
+                        && !next2.is_none_or(char::is_whitespace)) =>
+                {
+                    open = Some((i, Mark::Doubled));
+                }
+                Some((o, Mark::Doubled)) => {
+                    push(&mut out, text, o, after2, true);
+                    open = None;
+                }
+                _ => {}
+            }
+            prev = Some(c);
+            continue;
+        }
+        match open {
+            None => {
+                let mark = match c {
+                    '“' | '„' | '«' => Some(Mark::Double(c)),
+                    '"' if !prev.is_some_and(|p| p.is_ascii_digit())
+                        && !next.is_none_or(char::is_whitespace) =>
+                    {
+                        Some(Mark::Straight)
+                    }
+                    '‘' | '‚' if space_or_start(prev) && letter(next) => Some(Mark::Single(c)),
+                    '\'' if space_or_start(prev) && letter(next) && !elision(text, after) => {
+                        Some(Mark::StraightSingle)
+                    }
+                    _ => None,
+                };
+                if let Some(m) = mark {
+                    open = Some((i, m));
+                }
+            }
+            Some((o, m)) => {
+                let closes = match m {
+                    Mark::Double(opener) => match c {
+                        '”' => true,
+                        '“' => opener == '„' || reopen(&mut out, text, &mut open, i),
+                        '»' => opener == '«',
+                        _ => false,
+                    },
+                    Mark::Straight => c == '"' && !prev.is_none_or(char::is_whitespace),
+                    Mark::Single(opener) => {
+                        (c == '’' && !letter(next) || (opener == '‚' && c == '‘'))
+                            && i - o <= SINGLE_MAX
+                    }
+                    Mark::StraightSingle => {
+                        c == '\'' && !letter(next) && !prev.is_none_or(char::is_whitespace)
+                    }
+                    Mark::Doubled => false,
+                };
+                if closes {
+                    push(&mut out, text, o, after, true);
+                    open = None;
+                } else if matches!(m, Mark::Single(_) | Mark::StraightSingle) && i - o > SINGLE_MAX
+                {
+                    open = None;
+                } else if m == Mark::Straight && c == '"' && prev.is_none_or(char::is_whitespace) {
+                    // A second opening mark: the first was never closed.
+                    push(&mut out, text, o, i, false);
+                    open = Some((i, Mark::Straight));
+                }
+            }
+        }
+        prev = Some(c);
+    }
+    if let Some((o, m)) = open {
+        if matches!(m, Mark::Double(_) | Mark::Straight | Mark::Doubled) {
+            push(&mut out, text, o, text.len(), false);
+        }
+    }
+    out
+}
+
+/// A “ inside an open “…: the first quote was never closed; it ends here and a new one
+/// opens. Always false (the new quote is opened in place).
+fn reopen(out: &mut Vec<Quote>, text: &str, open: &mut Option<(usize, Mark)>, i: usize) -> bool {
+    if let Some((o, _)) = open.take() {
+        push(out, text, o, i, false);
+    }
+    *open = Some((i, Mark::Double('“')));
+    false
+}
+
+/// 'n', 'em, 'til, '90s: elisions, not quotes.
+fn elision(text: &str, at: usize) -> bool {
+    let rest = &text[at..];
+    let word_end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    let w = &rest[..word_end];
+    matches!(w, "n" | "em" | "til" | "tis" | "twas" | "cause")
+        || w.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Record a quote from the opening mark at `o` to `end` (after the closing mark when
+/// `closed`, else the end of the content).
+fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
+    let open_len = if text[o..].starts_with("''") || text[o..].starts_with("``") {
+        2
+    } else {
+        text[o..].chars().next().map_or(1, char::len_utf8)
+    };
+    let inner_start = o + open_len;
+    let inner_end = if closed {
+        let close_len = if text[..end].ends_with("''") {
+            2
+        } else {
+            text[..end].chars().next_back().map_or(1, char::len_utf8)
+        };
+        end - close_len
+    } else {
+        end
+    };
+    if inner_end <= inner_start {
+        return;
+    }
+    let inner = &text[inner_start..inner_end];
+    let lead = inner.len() - inner.trim_start().len();
+    let trail = inner.len() - inner.trim_end().len();
+    let (a, b) = (inner_start + lead, inner_end - trail);
+    if b <= a {
+        return;
+    }
+    out.push(Quote {
+        outer: Span::new(o, end),
+        content: Span::new(a, b),
+        closed,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(text: &str) -> Vec<&str> {
+        find_quotes(text)
+            .iter()
+            .map(|q| &text[q.content.range()])
+            .collect()
+    }
+
+    #[test]
+    fn quote_styles() {
+        assert_eq!(contents("He said “we won,” and left."), vec!["we won,"]);
+        assert_eq!(
+            contents("\"Go home,\" she said. \"Now.\""),
+            vec!["Go home,", "Now."]
+        );
+        assert_eq!(contents("Er sagte „Nein“ und ging."), vec!["Nein"]);
+        assert_eq!(contents("Il a dit « non » hier."), vec!["non"]);
+        assert_eq!(contents("a ‘soft’ landing"), vec!["soft"]);
+        assert_eq!(
+            contents("called it 'absolutely right' today"),
+            vec!["absolutely right"]
+        );
+        assert_eq!(
+            contents("''It is over,'' said Ms. Roe. ``Yes.''"),
+            vec!["It is over,", "Yes."]
+        );
+    }
+
+    #[test]
+    fn apostrophes_and_inches_are_not_quotes() {
+        assert!(contents("Moscow’s support and don't worry, it’s the ’90s.").is_empty());
+        assert!(contents("He is 5'10\" and the board is 6\" wide.").is_empty());
+        assert!(contents("rock 'n' roll and the players' union").is_empty());
+    }
+
+    #[test]
+    fn nested_and_unclosed() {
+        assert_eq!(
+            contents("“He called it ‘a mess,’ sadly,” she said."),
+            vec!["He called it ‘a mess,’ sadly,"]
+        );
+        let text = "“First part of a long quote.\n“Second paragraph,” he said.";
+        assert_eq!(
+            contents(text),
+            vec!["First part of a long quote.", "Second paragraph,"]
+        );
+    }
+
+    #[test]
+    fn spans_on_char_boundaries() {
+        for text in ["“", "”", "“é", "\"", "'é'", "‘’", "«»", "„é“", "“a“b”"]
+        {
+            for q in find_quotes(text) {
+                assert!(
+                    text.is_char_boundary(q.content.start as usize)
+                        && text.is_char_boundary(q.content.end as usize)
+                );
+                assert!(q.content.end as usize <= text.len());
+            }
+        }
+    }
+}
