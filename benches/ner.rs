@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use newsgrid::nlp::ner::{unwrap_lines, NerModel};
+use newsgrid::nlp::ner::{unwrap_lines, NerModel, DEFAULT_BEAM};
 use newsgrid::nlp::Doc;
 
 fn shared(rel: &str) -> PathBuf {
@@ -56,6 +56,13 @@ fn reuters_texts(path: &PathBuf, limit: usize) -> Option<Vec<String>> {
 }
 
 fn run(name: &str, model: &NerModel, texts: &[String]) {
+    run_beam(name, model, texts, DEFAULT_BEAM);
+    run_beam(name, model, texts, 1);
+}
+
+fn run_beam(name: &str, model: &NerModel, texts: &[String], beam: usize) {
+    let mut model = model.clone();
+    model.set_beam(beam);
     // Warm up (page in the weight table).
     for t in texts.iter().take(50) {
         model.tag(&Doc::new(t));
@@ -75,8 +82,8 @@ fn run(name: &str, model: &NerModel, texts: &[String]) {
         best = best.min(t1.elapsed().as_secs_f64());
     }
     println!(
-        "{name}: {} docs, {tokens} tokens, {mentions} mentions; tagging {:.0} tokens/s \
-         ({:.3}s); tokenize+tag {:.0} tokens/s",
+        "{name}, beam {beam}: {} docs, {tokens} tokens, {mentions} mentions; tagging \
+         {:.0} tokens/s ({:.3}s); tokenize+tag {:.0} tokens/s",
         docs.len(),
         tokens as f64 / best,
         best,

@@ -22,11 +22,16 @@ fn shared(rel: &str) -> PathBuf {
     root().join("../shared").join(rel)
 }
 
+/// The model file given (or the builtin one for none or "-"); env NER_BEAM sets the beam.
 fn model_arg(a: Option<&String>) -> NerModel {
-    match a {
+    let mut m = match a {
         Some(p) if p != "-" => NerModel::load(Path::new(p)).expect("load model"),
         _ => NerModel::builtin().expect("builtin model"),
+    };
+    if let Some(b) = std::env::var("NER_BEAM").ok().and_then(|b| b.parse().ok()) {
+        m.set_beam(b);
     }
+    m
 }
 
 fn main() {
@@ -50,6 +55,9 @@ fn main() {
             }
             if let Some(b) = args.get(2) {
                 opts.bits = b.parse().expect("bits");
+            }
+            if let Some(p) = std::env::var("NER_PRUNE").ok().and_then(|p| p.parse().ok()) {
+                opts.prune = p;
             }
             let out = args
                 .get(3)

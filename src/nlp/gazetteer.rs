@@ -695,6 +695,25 @@ mod tests {
             assert!(g.stats().cities > 0);
         }
         let cpu_ms = (cpu_ticks() - c0) as f64 * 10.0 / runs as f64;
+        {
+            let t = std::time::Instant::now();
+            let raw = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap();
+            let t1 = t.elapsed();
+            let text: &'static str = Box::leak(String::from_utf8(raw).unwrap().into_boxed_str());
+            let t2 = t.elapsed();
+            let g0 = Gazetteer::from_sources(COUNTRIES_TSV, ALIASES_TSV, METONYMS_TSV, REGIONS_TSV, STATES_TSV, "");
+            let t3 = t.elapsed();
+            let mut n = 0;
+            for line in text.lines() { n += line.split('\t').count(); }
+            let t4 = t.elapsed();
+            let mut m: Map<&str, u32> = map_with_capacity(0);
+            for (i, line) in text.lines().enumerate() { m.entry(line.split('\t').next().unwrap()).or_insert(i as u32); }
+            let t5 = t.elapsed();
+            let mut x = 0.0;
+            for line in text.lines() { x += line.split('\t').nth(2).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0); }
+            let t6 = t.elapsed();
+            println!("decode {t1:?} utf8 {:?} small {:?} split {:?} map {:?} float {:?} {n} {x} {}", t2-t1, t3-t2, t4-t3, t5-t4, t6-t5, g0.stats().countries);
+        }
         let t = std::time::Instant::now();
         let raw = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap();
         let decode = t.elapsed();

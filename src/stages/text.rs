@@ -1,6 +1,6 @@
 //! Text cleaning used by `clean`: Unicode NFC, whitespace normalised with paragraphs kept
-//! (blank-line, one-per-line and hard-wrapped/indented dumps), a basic HTML-to-text pass,
-//! language identification and word counts.
+//! (blank-line, one-per-line and hard-wrapped/indented dumps), language identification
+//! and word counts. HTML main-content extraction lives in `crate::html`.
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -114,9 +114,11 @@ pub fn word_count(text: &str) -> i64 {
 
 /// ISO 639-1 code of the text's language, or None when it cannot be told.
 pub fn detect_language(text: &str) -> Option<String> {
-    let sample = &text[..text.floor_char_boundary(text.len().min(4000))];
+    let sample = &text[..text.floor_char_boundary(text.len().min(1200))];
     let info = whatlang::detect(sample)?;
-    if !info.is_reliable() && info.confidence() < 0.3 {
+    // Short or tabular texts (earnings tables, lists of figures) give confident-looking
+    // but wrong guesses; only a reliable detection names a language.
+    if !info.is_reliable() {
         return None;
     }
     Some(iso639_1(info.lang()).to_string())
@@ -140,125 +142,6 @@ fn iso639_1(lang: whatlang::Lang) -> &'static str {
     }
 }
 
-/// Basic HTML to text: drops script/style/nav/header/footer/aside/form content, turns
-/// block elements into paragraph breaks, decodes entities. Full main-content extraction
-/// is a later stage of work; this keeps an HTML record's words rather than its markup.
-pub fn html_to_text(html: &str) -> (String, Option<String>) {
-    const SKIP: &[&str] = &["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "figure", "iframe", "button"];
-    const BLOCK: &[&str] = &["p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote", "tr", "ul", "ol", "table"];
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut title = None;
-    let mut skip_depth: Vec<String> = Vec::new();
-    let mut in_title = false;
-    let mut title_buf = String::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        let text = &rest[..lt];
-        if skip_depth.is_empty() {
-            if in_title {
-                title_buf.push_str(text);
-            } else {
-                out.push_str(&decode_entities(text));
-            }
-        }
-        let after = &rest[lt + 1..];
-        if after.starts_with("!--") {
-            rest = match after.find("-->") {
-                Some(e) => &after[e + 3..],
-                None => "",
-            };
-            continue;
-        }
-        let Some(gt) = after.find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = &after[..gt];
-        rest = &after[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if name == "title" {
-            in_title = !closing;
-            if closing && title.is_none() {
-                let t = decode_entities(title_buf.trim());
-                if !t.is_empty() {
-                    title = Some(t);
-                }
-            }
-            continue;
-        }
-        if SKIP.contains(&name.as_str()) && !tag.ends_with('/') {
-            if closing {
-                if let Some(pos) = skip_depth.iter().rposition(|n| *n == name) {
-                    skip_depth.truncate(pos);
-                }
-            } else {
-                skip_depth.push(name.clone());
-            }
-            continue;
-        }
-        if skip_depth.is_empty() && BLOCK.contains(&name.as_str()) {
-            out.push_str("\n\n");
-        }
-    }
-    if skip_depth.is_empty() {
-        out.push_str(&decode_entities(rest));
-    }
-    (out, title)
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let ent = &after[..e];
-            let c = match ent {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                "mdash" => Some('—'),
-                "ndash" => Some('–'),
-                "lsquo" => Some('‘'),
-                "rsquo" => Some('’'),
-                "ldquo" => Some('“'),
-                "rdquo" => Some('”'),
-                "hellip" => Some('…'),
-                _ if ent.starts_with("#x") || ent.starts_with("#X") => u32::from_str_radix(&ent[2..], 16).ok().and_then(char::from_u32),
-                _ if ent.starts_with('#') => ent[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,13 +159,6 @@ mod tests {
         );
         // NFC: e + combining acute becomes é.
         assert_eq!(normalize_text("Cha\u{301}vez"), "Chávez");
-    }
-
-    #[test]
-    fn html_basic() {
-        let (t, title) = html_to_text("<html><head><title>A &amp; B</title><script>x=1</script></head><body><nav>Menu</nav><p>Hello&nbsp;world.</p><p>Second.</p></body></html>");
-        assert_eq!(title.as_deref(), Some("A & B"));
-        assert_eq!(normalize_text(&t), "Hello world.\n\nSecond.");
     }
 
     #[test]

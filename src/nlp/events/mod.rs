@@ -681,7 +681,7 @@ fn place_of(
         let dist = if m.tokens.start >= trigger {
             m.tokens.start - trigger
         } else {
-            2 * (trigger - m.tokens.end) + 1
+            2 * trigger.saturating_sub(m.tokens.end) + 1
         };
         if best.is_none_or(|(d, _)| dist < d) {
             best = Some((dist, m.span));

@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
-const FEATURE_VERSION: u64 = 3;
+const FEATURE_VERSION: u64 = 4;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -267,10 +267,14 @@ pub(crate) const GAZ_CATEGORIES: &[&str] = &[
 /// Case-profile buckets of the word-case lexicon (0 = unknown word).
 pub(crate) const CASE_BUCKETS: u8 = 5;
 
+const GAZ_PREFIX_BITS: usize = 1 << 18;
+
 pub(crate) struct Resources {
     /// Phrase hash -> bit set of gazetteer categories.
     gaz: IdMap<u16>,
     gaz_max: usize,
+    /// Bloom-style bit set over the hashes of every phrase prefix (cheap early exit).
+    gaz_prefix: Vec<u64>,
     /// Lowercase hash -> (offset, len) of its usual written form in `case_text`, bucket.
     case: IdMap<(u32, u16, u8)>,
     case_text: String,
@@ -293,6 +297,7 @@ impl Resources {
         let mut r = Resources {
             gaz: IdMap::default(),
             gaz_max: 1,
+            gaz_prefix: vec![0; GAZ_PREFIX_BITS / 64],
             case: IdMap::default(),
             case_text: String::new(),
             fingerprint: FEATURE_VERSION ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1)
@@ -315,6 +320,8 @@ impl Resources {
                 normalize_into(&phrase[t.span.range()], &mut norm);
                 lower_into(&norm, &mut buf);
                 h = phrase_step(h, xxh3_64(buf.as_bytes()));
+                let pb = (h as usize) % GAZ_PREFIX_BITS;
+                r.gaz_prefix[pb / 64] |= 1 << (pb % 64);
             }
             if !toks.is_empty() {
                 r.gaz_max = r.gaz_max.max(toks.len());
@@ -532,6 +539,10 @@ impl Analyzer {
             let mut h = PHRASE_SEED;
             for len in 1..=res.gaz_max.min(n - i) {
                 h = phrase_step(h, out[i + len - 1].l);
+                let pb = (h as usize) % GAZ_PREFIX_BITS;
+                if res.gaz_prefix[pb / 64] & (1 << (pb % 64)) == 0 {
+                    break;
+                }
                 if let Some(&cats) = res.gaz.get(&h) {
                     for c in 0..GAZ_CATEGORIES.len() {
                         if cats & (1 << c) == 0 {
@@ -591,6 +602,10 @@ mod t {
     pub const GAZP1: u64 = 35;
     pub const GAZ_SS: u64 = 36;
     pub const W_CAPS: u64 = 37;
+    pub const LM1_LP1: u64 = 38;
+    pub const SUF3_SS: u64 = 39;
+    pub const SS_LP2: u64 = 47;
+    pub const LM2_LM1: u64 = 48;
     pub const P1: u64 = 40;
     pub const P2: u64 = 41;
     pub const P1_L: u64 = 42;
@@ -643,6 +658,10 @@ pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     out.push(f2(t::CASEM1, p1.case as u64, c.sshape));
     out.push(f2(t::CASEP1, n1.case as u64, c.sshape));
     out.push(f1(t::FLAGS, c.flags as u64));
+    out.push(f2(t::LM1_LP1, p1.l, n1.l));
+    out.push(f2(t::SUF3_SS, c.suf[2], c.sshape));
+    out.push(f2(t::SS_LP2, c.sshape, n2.l));
+    out.push(f2(t::LM2_LM1, p2.l, p1.l));
     if c.flags & FL_CAPSENT != 0 {
         out.push(f1(t::W_CAPS, c.l));
     }

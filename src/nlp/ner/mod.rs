@@ -33,8 +33,8 @@ use model::{QRef, QTable};
 pub use conll::{Counts, EvalReport};
 pub use train::{build_case_lexicon, eval_conll, train, unwrap_lines, TrainOptions, TrainReport};
 
-/// Hypotheses kept per sentence when tagging.
-pub(crate) const BEAM: usize = 4;
+/// Hypotheses kept per sentence when tagging (default).
+pub const DEFAULT_BEAM: usize = 3;
 
 /// The model compiled into the binary.
 static BUILTIN: &[u8] = include_bytes!("../../../data/models/ner.bin.zst");
@@ -59,6 +59,7 @@ struct Inner {
 #[derive(Clone)]
 pub struct NerModel {
     inner: Arc<Inner>,
+    beam: usize,
 }
 
 thread_local! {
@@ -80,12 +81,18 @@ impl NerModel {
         match m {
             Ok(inner) => Ok(NerModel {
                 inner: inner.clone(),
+                beam: DEFAULT_BEAM,
             }),
             Err(detail) => Err(NerError::Format {
                 path: "<builtin>".into(),
                 detail: detail.clone(),
             }),
         }
+    }
+
+    /// Set the beam width used when tagging (1: greedy; at most 8).
+    pub fn set_beam(&mut self, width: usize) {
+        self.beam = width.clamp(1, 8);
     }
 
     /// Load a model file written by `train`.
@@ -114,6 +121,7 @@ impl NerModel {
         }
         Ok(NerModel {
             inner: Arc::new(Inner { table, temperature }),
+            beam: DEFAULT_BEAM,
         })
     }
 
@@ -130,7 +138,7 @@ impl NerModel {
                 sents,
                 None,
                 self.inner.temperature,
-                BEAM,
+                self.beam,
                 &mut out,
             );
         });

@@ -125,14 +125,16 @@ impl FloatTable {
 pub(crate) struct QTable {
     bits: u32,
     unit: f32,
-    /// Per 64 buckets: presence bits and the number of present rows before them.
-    index: Vec<(u64, u32)>,
+    /// Per 64 buckets: presence bits, and the number of present rows before them.
+    present: Vec<u64>,
+    ranks: Vec<u32>,
     rows: Vec<i16>,
 }
 
 impl QTable {
     fn new(bits: u32, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
-        let mut index = Vec::with_capacity(present.len().div_ceil(64));
+        let mut words = Vec::with_capacity(present.len().div_ceil(64));
+        let mut ranks = Vec::with_capacity(present.len().div_ceil(64));
         let mut rank = 0u32;
         for chunk in present.chunks(64) {
             let mut word = 0u64;
@@ -141,13 +143,15 @@ impl QTable {
                     word |= 1 << k;
                 }
             }
-            index.push((word, rank));
+            words.push(word);
+            ranks.push(rank);
             rank += word.count_ones();
         }
         QTable {
             bits,
             unit,
-            index,
+            present: words,
+            ranks,
             rows,
         }
     }
@@ -155,12 +159,13 @@ impl QTable {
     /// Index of the row of `bucket`, if it has one.
     #[inline(always)]
     fn row_index(&self, bucket: u32) -> Option<usize> {
-        let (word, rank) = self.index[(bucket >> 6) as usize];
+        let w = (bucket >> 6) as usize;
+        let word = self.present[w];
         let bit = 1u64 << (bucket & 63);
         if word & bit == 0 {
             return None;
         }
-        Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
+        Some(self.ranks[w] as usize + (word & (bit - 1)).count_ones() as usize)
     }
 
     #[inline(always)]
@@ -242,7 +247,7 @@ impl QTable {
     /// Serialise (uncompressed) with the feature fingerprint and temperature.
     pub(crate) fn to_bytes(&self, fingerprint: u64, temperature: f32) -> Vec<u8> {
         let nrows = self.nonzero_rows();
-        let mut out = Vec::with_capacity(32 + self.index.len() * 8 + self.rows.len() * 2);
+        let mut out = Vec::with_capacity(32 + self.present.len() * 8 + self.rows.len() * 2);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&fingerprint.to_le_bytes());
         out.extend_from_slice(&self.bits.to_le_bytes());
@@ -251,7 +256,7 @@ impl QTable {
         out.extend_from_slice(&temperature.to_le_bytes());
         out.extend_from_slice(&(nrows as u32).to_le_bytes());
         let nbytes = (1usize << self.bits).div_ceil(8);
-        for (k, (word, _)) in self.index.iter().enumerate() {
+        for (k, word) in self.present.iter().enumerate() {
             let bytes = word.to_le_bytes();
             let take = (nbytes - 8 * k).min(8);
             out.extend_from_slice(&bytes[..take]);

@@ -140,11 +140,11 @@ pub fn eval_conll(
         Some(p) => {
             let f = std::fs::File::create(p).map_err(|e| io_err(p, e))?;
             let mut bw = std::io::BufWriter::new(f);
-            let (r, _) = evaluate(&mut w, &docs, t, super::BEAM, Some(&mut bw), Some(p))?;
+            let (r, _) = evaluate(&mut w, &docs, t, model.beam, Some(&mut bw), Some(p))?;
             bw.flush().map_err(|e| io_err(p, e))?;
             Ok(r)
         }
-        None => Ok(evaluate(&mut w, &docs, t, super::BEAM, None, None)?.0),
+        None => Ok(evaluate(&mut w, &docs, t, model.beam, None, None)?.0),
     }
 }
 
@@ -156,7 +156,7 @@ fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerE
     for k in 0..16 {
         // Temperatures from 0.25 to ~45 score units.
         let t = 0.25 * 1.41f32.powi(k);
-        let (_, dec) = evaluate(w, docs, t, super::BEAM, None, None)?;
+        let (_, dec) = evaluate(w, docs, t, super::DEFAULT_BEAM, None, None)?;
         let mut loss = 0.0;
         for (d, &g) in dec.iter().zip(&gold) {
             if d.tag == TAG_O && g == TAG_O {
@@ -250,7 +250,7 @@ pub fn train(
         let keep = match &dev_docs {
             Some(dd) => {
                 let mut avg = table.averaged();
-                let (r, _) = evaluate(&mut avg, dd, DEFAULT_TEMPERATURE, super::BEAM, None, None)?;
+                let (r, _) = evaluate(&mut avg, dd, DEFAULT_TEMPERATURE, super::DEFAULT_BEAM, None, None)?;
                 msg.push_str(&format!(
                     ", dev F1 {:.2} (PER/ORG/LOC {:.2}; PER {:.2} ORG {:.2} LOC {:.2} MISC {:.2})",
                     100.0 * r.overall().f1(),
