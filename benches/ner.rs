@@ -12,9 +12,7 @@ use newsgrid::nlp::ner::{unwrap_lines, NerModel, DEFAULT_BEAM};
 use newsgrid::nlp::Doc;
 
 fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel)
 }
 
 fn conll_texts(path: &PathBuf) -> Option<Vec<String>> {

@@ -39,13 +39,9 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("lexicon") => {
             let out = root().join("data/models/wordcase.tsv.zst");
-            let n = ner::build_case_lexicon(
-                &[shared("data/conll2003/eng.train")],
-                &[shared("data/reuters21578/reuters21578.jsonl")],
-                2,
-                &out,
-            )
-            .expect("build lexicon");
+            let n =
+                ner::build_case_lexicon(&[shared("data/conll2003/eng.train")], &[shared("data/reuters21578/reuters21578.jsonl")], 2, &out)
+                    .expect("build lexicon");
             println!("{n} words -> {}", out.display());
         }
         Some("train") => {
@@ -59,10 +55,7 @@ fn main() {
             if let Some(p) = std::env::var("NER_PRUNE").ok().and_then(|p| p.parse().ok()) {
                 opts.prune = p;
             }
-            let out = args
-                .get(3)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
+            let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
             let t = std::time::Instant::now();
             let r = ner::train(
                 &shared("data/conll2003/eng.train"),
@@ -72,12 +65,7 @@ fn main() {
                 &mut std::io::stderr(),
             )
             .expect("train");
-            println!(
-                "trained in {:.1}s; best epoch {}; {} bytes",
-                t.elapsed().as_secs_f64(),
-                r.best_epoch,
-                r.model_bytes
-            );
+            println!("trained in {:.1}s; best epoch {}; {} bytes", t.elapsed().as_secs_f64(), r.best_epoch, r.model_bytes);
         }
         Some("eval") => {
             let conll = PathBuf::from(args.get(1).expect("CONLL file"));
@@ -110,12 +98,7 @@ fn main() {
                 for m in model.tag(&doc) {
                     let r = m.span.range();
                     marked.push_str(&body[last..r.start]);
-                    marked.push_str(&format!(
-                        "[{}|{} {:.2}]",
-                        &body[r.clone()],
-                        m.entity_type.as_str(),
-                        m.confidence
-                    ));
+                    marked.push_str(&format!("[{}|{} {:.2}]", &body[r.clone()], m.entity_type.as_str(), m.confidence));
                     last = r.end;
                 }
                 marked.push_str(&body[last..]);

@@ -263,14 +263,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             }
             Ok(0)
         }
-        Command::Eval {
-            what:
-                EvalCommand::Ner {
-                    conll,
-                    predictions,
-                    model,
-                },
-        } => {
+        Command::Eval { what: EvalCommand::Ner { conll, predictions, model } } => {
             let model = match model {
                 Some(p) => crate::nlp::ner::NerModel::load(&p)?,
                 None => crate::nlp::ner::NerModel::builtin()?,
@@ -294,16 +287,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print!("{report}");
             Ok(0)
         }
-        Command::Train {
-            what:
-                TrainCommand::Ner {
-                    train,
-                    dev,
-                    out,
-                    epochs,
-                    seed,
-                },
-        } => {
+        Command::Train { what: TrainCommand::Ner { train, dev, out, epochs, seed } } => {
             let mut opts = crate::nlp::ner::TrainOptions::default();
             if let Some(e) = epochs {
                 opts.epochs = e;

@@ -33,11 +33,7 @@ pub struct InputConfig {
 
 impl Default for InputConfig {
     fn default() -> Self {
-        InputConfig {
-            paths: Vec::new(),
-            format: "auto".into(),
-            fields: FieldMap::default(),
-        }
+        InputConfig { paths: Vec::new(), format: "auto".into(), fields: FieldMap::default() }
     }
 }
 
@@ -77,10 +73,7 @@ pub struct OutputConfig {
 
 impl Default for OutputConfig {
     fn default() -> Self {
-        OutputConfig {
-            dir: "out".into(),
-            formats: vec!["parquet".into(), "csv".into()],
-        }
+        OutputConfig { dir: "out".into(), formats: vec!["parquet".into(), "csv".into()] }
     }
 }
 
@@ -100,13 +93,7 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> Self {
-        RunConfig {
-            work_dir: "work".into(),
-            chunk_articles: 2000,
-            chunk_bytes: 32 << 20,
-            max_reject_ratio: 0.05,
-            threads: 0,
-        }
+        RunConfig { work_dir: "work".into(), chunk_articles: 2000, chunk_bytes: 32 << 20, max_reject_ratio: 0.05, threads: 0 }
     }
 }
 
@@ -121,10 +108,7 @@ pub struct LoadConfig {
 
 impl Default for LoadConfig {
     fn default() -> Self {
-        LoadConfig {
-            max_text_bytes: 10 << 20,
-            csv_delimiter: ",".into(),
-        }
+        LoadConfig { max_text_bytes: 10 << 20, csv_delimiter: ",".into() }
     }
 }
 
@@ -141,11 +125,7 @@ pub struct CleanConfig {
 
 impl Default for CleanConfig {
     fn default() -> Self {
-        CleanConfig {
-            min_text_chars: 1,
-            dedupe: true,
-            detect_language: true,
-        }
+        CleanConfig { min_text_chars: 1, dedupe: true, detect_language: true }
     }
 }
 
@@ -190,10 +170,7 @@ pub struct NormalizeConfig {
 
 impl Default for NormalizeConfig {
     fn default() -> Self {
-        NormalizeConfig {
-            resolve_within_article: true,
-            geocode: true,
-        }
+        NormalizeConfig { resolve_within_article: true, geocode: true }
     }
 }
 
@@ -205,10 +182,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("run", &["work_dir", "chunk_articles", "chunk_bytes", "max_reject_ratio", "threads"]),
     ("load", &["max_text_bytes", "csv_delimiter"]),
     ("clean", &["min_text_chars", "dedupe", "detect_language"]),
-    (
-        "extract",
-        &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"],
-    ),
+    ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"]),
     ("normalize", &["resolve_within_article", "geocode"]),
 ];
 
@@ -255,9 +229,7 @@ pub fn load_settings(path: Option<&Path>, overrides: &Overrides) -> Result<Setti
 
 /// Parse TOML text into a `Config`, reporting every unknown key and bad value.
 pub fn parse_config(text: &str, name: &str) -> Result<Config, Error> {
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| Error::Config(vec![format!("{name}: {}", e.to_string().trim())]))?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Config(vec![format!("{name}: {}", e.to_string().trim())]))?;
     let mut errors = Vec::new();
     check_keys(&table, "", &mut errors);
     // Deserialize section by section so one bad value does not hide the others.
@@ -300,11 +272,7 @@ fn check_keys(table: &toml::Table, prefix: &str, errors: &mut Vec<String>) {
     };
     for (key, value) in table {
         if !valid.contains(&key.as_str()) {
-            let what = if prefix.is_empty() {
-                format!("unknown section [{key}]")
-            } else {
-                format!("[{prefix}]: unknown key `{key}`")
-            };
+            let what = if prefix.is_empty() { format!("unknown section [{key}]") } else { format!("[{prefix}]: unknown key `{key}`") };
             errors.push(format!("{what}; valid: {}", valid.join(", ")));
             continue;
         }
@@ -323,13 +291,13 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
     let mut errors = Vec::new();
     let resolve = |p: &str| -> PathBuf {
         let p = Path::new(p);
-        if p.is_absolute() { p.to_path_buf() } else { base.join(p) }
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        }
     };
-    let inputs: Vec<PathBuf> = if o.inputs.is_empty() {
-        config.input.paths.iter().map(|p| resolve(p)).collect()
-    } else {
-        o.inputs.clone()
-    };
+    let inputs: Vec<PathBuf> = if o.inputs.is_empty() { config.input.paths.iter().map(|p| resolve(p)).collect() } else { o.inputs.clone() };
     if inputs.is_empty() {
         errors.push("[input] paths: no input given; set paths = [\"...\"] or pass --input PATH".to_string());
     }
@@ -342,7 +310,15 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
         errors.push(format!("[input] format: unknown format `{}`; valid: {}", config.input.format, INPUT_FORMATS.join(", ")));
     }
     let f = &config.input.fields;
-    for (key, v) in [("id", &f.id), ("text", &f.text), ("title", &f.title), ("url", &f.url), ("published", &f.published), ("source", &f.source), ("authors", &f.authors)] {
+    for (key, v) in [
+        ("id", &f.id),
+        ("text", &f.text),
+        ("title", &f.title),
+        ("url", &f.url),
+        ("published", &f.published),
+        ("source", &f.source),
+        ("authors", &f.authors),
+    ] {
         if v.trim().is_empty() && key == "text" {
             errors.push(format!("[input.fields] {key}: must name the field holding the article text"));
         }
@@ -388,7 +364,10 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
         p => {
             let path = resolve(p);
             if !path.exists() {
-                errors.push(format!("[extract] ner_model: {} does not exist; use \"builtin\" or a model from `newsgrid train ner`", path.display()));
+                errors.push(format!(
+                    "[extract] ner_model: {} does not exist; use \"builtin\" or a model from `newsgrid train ner`",
+                    path.display()
+                ));
             }
             Some(path)
         }
@@ -443,7 +422,8 @@ languages = ["english"]
 
     #[test]
     fn bad_values_named_with_section_and_key() {
-        let config = parse_config("[input]\nformat = \"xml\"\n[run]\nchunk_articles = 0\n[extract]\nlanguages = [\"english\"]\n", "t").unwrap();
+        let config =
+            parse_config("[input]\nformat = \"xml\"\n[run]\nchunk_articles = 0\n[extract]\nlanguages = [\"english\"]\n", "t").unwrap();
         let err = validate(config, None, Path::new("."), &Overrides::default()).unwrap_err().to_string();
         assert!(err.contains("[input] format: unknown format `xml`; valid: auto, jsonl, csv, text"), "{err}");
         assert!(err.contains("[run] chunk_articles"), "{err}");

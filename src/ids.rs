@@ -61,7 +61,7 @@ pub fn canonical_url(url: &str) -> Option<String> {
             .split('&')
             .filter(|kv| {
                 let k = kv.split('=').next().unwrap_or("");
-                !(k.starts_with("utm_") || matches!(k, "fbclid" | "gclid" | "ref" | "cmpid" | "ocid" | "" ))
+                !(k.starts_with("utm_") || matches!(k, "fbclid" | "gclid" | "ref" | "cmpid" | "ocid" | ""))
             })
             .collect();
         if !kept.is_empty() {
@@ -91,10 +91,7 @@ mod tests {
 
     #[test]
     fn canonical_urls() {
-        assert_eq!(
-            canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#frag").as_deref(),
-            Some("https://example.com/a/b?id=3")
-        );
+        assert_eq!(canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#frag").as_deref(), Some("https://example.com/a/b?id=3"));
         assert_eq!(canonical_url("not a url"), None);
     }
 

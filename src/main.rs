@@ -7,10 +7,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("NEWSGRID_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("NEWSGRID_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     let cli = newsgrid::cli::Cli::parse();
     match newsgrid::cli::execute(cli) {

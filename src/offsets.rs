@@ -14,11 +14,7 @@ pub struct CharOffsets {
 impl CharOffsets {
     pub fn new(text: &str) -> CharOffsets {
         if text.is_ascii() {
-            return CharOffsets {
-                byte_to_char: None,
-                char_to_byte: None,
-                len: text.len(),
-            };
+            return CharOffsets { byte_to_char: None, char_to_byte: None, len: text.len() };
         }
         let mut b2c = vec![0u32; text.len() + 1];
         let mut c2b = Vec::with_capacity(text.len() + 1);
@@ -32,11 +28,7 @@ impl CharOffsets {
         }
         b2c[text.len()] = ci;
         c2b.push(text.len() as u32);
-        CharOffsets {
-            byte_to_char: Some(b2c),
-            char_to_byte: Some(c2b),
-            len: text.len(),
-        }
+        CharOffsets { byte_to_char: Some(b2c), char_to_byte: Some(c2b), len: text.len() }
     }
 
     /// Character offset of a byte offset (clamped to the text).

@@ -59,7 +59,11 @@ pub struct RunManifest {
 
 /// Write every output table from the stage artifacts. Returns rows per table and the
 /// rejects counted by reason.
-pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, StageManifest>) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), Error> {
+pub fn write_tables(
+    settings: &Settings,
+    work: &Path,
+    stages: &BTreeMap<String, StageManifest>,
+) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), Error> {
     let out = &settings.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     remove_stale_temp_files(out)?;
@@ -96,7 +100,11 @@ pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, 
                     if batch.schema().fields() != source.schema.fields() {
                         return Err(Error::Stage {
                             stage: "write".into(),
-                            detail: format!("{}: artifact schema differs from the {} table; rerun with --force", stage_dir.display(), source.name),
+                            detail: format!(
+                                "{}: artifact schema differs from the {} table; rerun with --force",
+                                stage_dir.display(),
+                                source.name
+                            ),
                         });
                     }
                     if source.name == "rejects" {
@@ -114,10 +122,7 @@ pub fn write_tables(settings: &Settings, work: &Path, stages: &BTreeMap<String, 
 /// A killed run can leave `*.tmp` files beside the tables; they are never read, and are
 /// removed before the next write.
 fn remove_stale_temp_files(out: &Path) -> Result<(), Error> {
-    for entry in std::fs::read_dir(out)
-        .map_err(|e| Error::io(out, e))?
-        .flatten()
-    {
+    for entry in std::fs::read_dir(out).map_err(|e| Error::io(out, e))?.flatten() {
         if entry.file_name().to_string_lossy().ends_with(".tmp") {
             let p = entry.path();
             std::fs::remove_file(&p).map_err(|e| Error::io(&p, e))?;

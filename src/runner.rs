@@ -71,20 +71,15 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
 
 /// Fingerprint of the input files: paths, sizes and modification times.
 fn inputs_fingerprint(settings: &Settings) -> Result<(serde_json::Value, Vec<InputFile>), Error> {
-    let files = expand_inputs(&settings.inputs).map_err(|e| Error::Stage {
-        stage: "load".into(),
-        detail: format!("listing inputs: {e}"),
-    })?;
+    let files =
+        expand_inputs(&settings.inputs).map_err(|e| Error::Stage { stage: "load".into(), detail: format!("listing inputs: {e}") })?;
     let mut listed = Vec::new();
     let mut fp = Vec::new();
     for f in files {
         let meta = std::fs::metadata(&f).map_err(|e| Error::io(&f, e))?;
         let modified = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64);
         fp.push(serde_json::json!([f.display().to_string(), meta.len(), modified]));
-        listed.push(InputFile {
-            path: f.display().to_string(),
-            bytes: meta.len(),
-        });
+        listed.push(InputFile { path: f.display().to_string(), bytes: meta.len() });
     }
     Ok((serde_json::Value::Array(fp), listed))
 }
@@ -92,7 +87,13 @@ fn inputs_fingerprint(settings: &Settings) -> Result<(serde_json::Value, Vec<Inp
 /// Fingerprint of `stage` given its upstream's fingerprint (or the inputs for load).
 fn fingerprint(settings: &Settings, stage: StageName, upstream: &str, shard: Option<(u64, u64)>) -> String {
     let shard = if stage == StageName::Clean { serde_json::json!(shard) } else { serde_json::Value::Null };
-    hash_json(&[serde_json::json!(PROGRAM_VERSION), serde_json::json!(stage.as_str()), section(settings, stage), serde_json::json!(upstream), shard])
+    hash_json(&[
+        serde_json::json!(PROGRAM_VERSION),
+        serde_json::json!(stage.as_str()),
+        section(settings, stage),
+        serde_json::json!(upstream),
+        shard,
+    ])
 }
 
 /// The fingerprint each stage would have if the whole pipeline ran now.
@@ -160,13 +161,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
 
     let show_progress = !req.quiet && std::io::stderr().is_terminal();
     let progress = MultiProgress::with_draw_target(if show_progress { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() });
-    let ctx = StageContext {
-        settings,
-        work_dir: work.clone(),
-        progress: &progress,
-        show_progress,
-        shard: req.shard,
-    };
+    let ctx = StageContext { settings, work_dir: work.clone(), progress: &progress, show_progress, shard: req.shard };
 
     // Which stages run.
     let mut on_disk: BTreeMap<StageName, StageManifest> = BTreeMap::new();
@@ -210,7 +205,12 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
             };
             if let (Some(up), Some(u)) = (stage.upstream(), &upstream) {
                 if !ran.contains(&up) && u.fingerprint != expected[&up] {
-                    tracing::warn!("{} runs on a stale {} artifact (its config or inputs changed); use --from {} to refresh it", stage.as_str(), up.as_str(), up.as_str());
+                    tracing::warn!(
+                        "{} runs on a stale {} artifact (its config or inputs changed); use --from {} to refresh it",
+                        stage.as_str(),
+                        up.as_str(),
+                        up.as_str()
+                    );
                 }
             }
             let m = match (stage, &upstream) {
@@ -241,7 +241,11 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
     let write_started = Instant::now();
     let (tables, rejects_by_reason) = output::write_tables(settings, &work, &manifests)?;
     let write_seconds = write_started.elapsed().as_secs_f64();
-    let records_seen = manifests["load"].counters.get("records_seen").copied().unwrap_or(0)
+    let records_seen = manifests["load"]
+        .counters
+        .get("records_seen")
+        .copied()
+        .unwrap_or(0)
         .saturating_sub(manifests["clean"].counters.get("other_shard").copied().unwrap_or(0));
     let total_rejects: u64 = rejects_by_reason.values().sum();
     let reject_ratio = if records_seen == 0 { 0.0 } else { total_rejects as f64 / records_seen as f64 };
@@ -263,7 +267,11 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
         .collect();
     let config_fingerprint = hash_json(&[serde_json::to_value(&settings.config).unwrap_or_default()]);
     let manifest = RunManifest {
-        run_id: ids::hex(ids::hash_parts(&[config_fingerprint.as_bytes(), manifests["normalize"].fingerprint.as_bytes(), started_at.as_bytes()])),
+        run_id: ids::hex(ids::hash_parts(&[
+            config_fingerprint.as_bytes(),
+            manifests["normalize"].fingerprint.as_bytes(),
+            started_at.as_bytes(),
+        ])),
         program_version: PROGRAM_VERSION.to_string(),
         config_file: settings.config_path.as_ref().map(|p| p.display().to_string()),
         config_fingerprint,
@@ -282,11 +290,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
     };
     output::write_manifest(&settings.out_dir, &manifest)?;
     let summary = summarize(&manifest, settings, started.elapsed().as_secs_f64());
-    Ok(RunOutcome {
-        reject_ratio_exceeded: reject_ratio > settings.config.run.max_reject_ratio,
-        manifest,
-        summary,
-    })
+    Ok(RunOutcome { reject_ratio_exceeded: reject_ratio > settings.config.run.max_reject_ratio, manifest, summary })
 }
 
 fn summarize(m: &RunManifest, settings: &Settings, seconds: f64) -> String {
@@ -306,7 +310,13 @@ fn summarize(m: &RunManifest, settings: &Settings, seconds: f64) -> String {
     for stage in StageName::ALL {
         let st = &m.stages[stage.as_str()];
         let rows: Vec<String> = st.rows.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        s.push_str(&format!("{:<10} {:<9} {:>8.2}  {}\n", stage.as_str(), if st.ran { "ran" } else { "fresh" }, st.seconds, rows.join(", ")));
+        s.push_str(&format!(
+            "{:<10} {:<9} {:>8.2}  {}\n",
+            stage.as_str(),
+            if st.ran { "ran" } else { "fresh" },
+            st.seconds,
+            rows.join(", ")
+        ));
     }
     s.push_str(&format!("{:<10} {:<9} {:>8.2}\n", "write", "ran", m.write_seconds));
     s.push_str("\ntable         rows\n");
@@ -325,10 +335,7 @@ fn summarize(m: &RunManifest, settings: &Settings, seconds: f64) -> String {
     }
     s.push_str(&format!("\noutput: {} ({})\n", settings.out_dir.display(), m.formats.join(", ")));
     if m.reject_ratio > m.max_reject_ratio {
-        s.push_str(&format!(
-            "warning: reject ratio {:.4} exceeds [run] max_reject_ratio {}\n",
-            m.reject_ratio, m.max_reject_ratio
-        ));
+        s.push_str(&format!("warning: reject ratio {:.4} exceeds [run] max_reject_ratio {}\n", m.reject_ratio, m.max_reject_ratio));
     }
     s
 }

@@ -28,10 +28,7 @@ fn make_dump(sb: &Sandbox, n: usize) -> std::path::PathBuf {
 }
 
 fn tables(sb: &Sandbox) -> Vec<(String, Vec<u8>)> {
-    snapshot(&sb.path("out"))
-        .into_iter()
-        .filter(|(n, _)| n != "manifest.json")
-        .collect()
+    snapshot(&sb.path("out")).into_iter().filter(|(n, _)| n != "manifest.json").collect()
 }
 
 #[test]
@@ -39,10 +36,7 @@ fn killed_runs_resume_to_identical_tables() {
     let reference = Sandbox::new();
     let dump = make_dump(&reference, 240);
     let _ = dump;
-    reference.config(
-        &[std::path::Path::new("dump.jsonl")],
-        "chunk_articles = 15\n",
-    );
+    reference.config(&[std::path::Path::new("dump.jsonl")], "chunk_articles = 15\n");
     let started = std::time::Instant::now();
     reference.run_ok(&["run", "-q", "--threads", "2"]);
     let full = started.elapsed();
@@ -52,10 +46,7 @@ fn killed_runs_resume_to_identical_tables() {
         let sb = Sandbox::new();
         let dump = make_dump(&sb, 240);
         let _ = dump;
-        sb.config(
-            &[std::path::Path::new("dump.jsonl")],
-            "chunk_articles = 15\n",
-        );
+        sb.config(&[std::path::Path::new("dump.jsonl")], "chunk_articles = 15\n");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsgrid"))
             .args(["run", "-q", "--threads", "2"])
             .current_dir(sb.dir.path())
@@ -71,10 +62,7 @@ fn killed_runs_resume_to_identical_tables() {
         for line in status.lines().skip(1) {
             let stage = line.split_whitespace().next().unwrap();
             if line.contains(" fresh ") {
-                assert!(
-                    sb.path(&format!("work/{stage}/_stage.json")).exists(),
-                    "{status}"
-                );
+                assert!(sb.path(&format!("work/{stage}/_stage.json")).exists(), "{status}");
             }
         }
         std::thread::sleep(Duration::from_millis(10));
@@ -83,10 +71,7 @@ fn killed_runs_resume_to_identical_tables() {
         assert_eq!(got.len(), expected.len(), "after a kill at {fraction}");
         for ((na, a), (nb, b)) in got.iter().zip(&expected) {
             assert_eq!(na, nb);
-            assert!(
-                a == b,
-                "{na} differs after resuming a run killed at {fraction} of its time"
-            );
+            assert!(a == b, "{na} differs after resuming a run killed at {fraction} of its time");
         }
     }
 }

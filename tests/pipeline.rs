@@ -32,10 +32,7 @@ fn sample_run_writes_every_table_in_both_formats() {
     // Every record is either an article or a reject.
     let seen = manifest["records_seen"].as_u64().unwrap();
     let articles = manifest["tables"]["articles"].as_u64().unwrap();
-    let load_clean_rejects: u64 = ["load", "clean"]
-        .iter()
-        .map(|s| manifest["stages"][s]["rows"]["rejects"].as_u64().unwrap())
-        .sum();
+    let load_clean_rejects: u64 = ["load", "clean"].iter().map(|s| manifest["stages"][s]["rows"]["rejects"].as_u64().unwrap()).sum();
     assert_eq!(seen, articles + load_clean_rejects);
     // No temporary files left behind.
     assert!(std::fs::read_dir(sb.path("out")).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
@@ -222,7 +219,16 @@ fn bad_records_land_in_rejects_and_the_run_goes_on() {
     reasons.sort();
     assert_eq!(
         reasons,
-        vec!["bad_field_type", "empty_file", "empty_text", "invalid_json", "missing_text", "not_an_object", "ragged_row", "unsupported_file_type"]
+        vec![
+            "bad_field_type",
+            "empty_file",
+            "empty_text",
+            "invalid_json",
+            "missing_text",
+            "not_an_object",
+            "ragged_row",
+            "unsupported_file_type"
+        ]
     );
     let articles = read_parquet(&sb.path("out/articles.parquet"));
     let texts: Vec<String> = strings(&articles, "text").into_iter().flatten().collect();

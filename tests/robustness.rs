@@ -102,14 +102,8 @@ fn random_text(rng: &mut Rng) -> String {
 }
 
 fn check_span(text: &str, s: Span, what: &str) {
-    assert!(
-        s.start <= s.end && (s.end as usize) <= text.len(),
-        "{what} {s:?} outside {text:?}"
-    );
-    assert!(
-        text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize),
-        "{what} {s:?} splits a char in {text:?}"
-    );
+    assert!(s.start <= s.end && (s.end as usize) <= text.len(), "{what} {s:?} outside {text:?}");
+    assert!(text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize), "{what} {s:?} splits a char in {text:?}");
 }
 
 #[test]
@@ -122,11 +116,7 @@ fn extractors_never_panic_and_spans_stay_inside() {
         let text = random_text(&mut rng);
         let doc = Doc::new(&text);
         let covered: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
-        assert_eq!(
-            covered,
-            doc.tokens.len(),
-            "sentences must cover every token once: {text:?}"
-        );
+        assert_eq!(covered, doc.tokens.len(), "sentences must cover every token once: {text:?}");
         for t in &doc.tokens {
             check_span(&text, t.span, "token");
             assert!(!t.span.is_empty(), "empty token in {text:?}");
@@ -137,10 +127,7 @@ fn extractors_never_panic_and_spans_stay_inside() {
         }
         for e in events.extract(&doc, &mentions) {
             check_span(&text, e.trigger, "trigger");
-            for s in [e.actor, e.recipient, e.location, e.date]
-                .into_iter()
-                .flatten()
-            {
+            for s in [e.actor, e.recipient, e.location, e.date].into_iter().flatten() {
                 check_span(&text, s, "event part");
             }
         }
@@ -174,9 +161,7 @@ fn loaders_account_for_every_line_of_random_bytes() {
                         }
                     }
                 }
-                _ => {
-                    bytes.extend_from_slice("{\"text\": \"caf\u{e9} \\u0000 \\ud800\"}".as_bytes())
-                }
+                _ => bytes.extend_from_slice("{\"text\": \"caf\u{e9} \\u0000 \\ud800\"}".as_bytes()),
             }
             if bytes.last().is_some_and(|b| !b.is_ascii_whitespace()) || bytes.is_empty() {
                 lines += 1;
@@ -192,14 +177,8 @@ fn loaders_account_for_every_line_of_random_bytes() {
                 assert!(!r.text.trim().is_empty());
             }
         });
-        let nonblank = bytes
-            .split(|b| *b == b'\n')
-            .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-            .count();
-        assert_eq!(
-            seen, nonblank,
-            "round {round}: every non-blank line is a record or a reject"
-        );
+        let nonblank = bytes.split(|b| *b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count();
+        assert_eq!(seen, nonblank, "round {round}: every non-blank line is a record or a reject");
         let _ = lines;
     }
 }
@@ -222,11 +201,7 @@ fn truncated_gzip_keeps_complete_records_and_rejects_the_rest() {
         LoadItem::Reject(r) => rejects.push(r.reason),
     });
     assert!(records > 100 && records < 2000, "{records}");
-    assert_eq!(
-        rejects.last().map(String::as_str),
-        Some("truncated_stream"),
-        "{rejects:?}"
-    );
+    assert_eq!(rejects.last().map(String::as_str), Some("truncated_stream"), "{rejects:?}");
 
     // zstd too, detected by magic bytes.
     let z = zstd::encode_all(&full_text()[..], 3).unwrap();

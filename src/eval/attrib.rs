@@ -89,19 +89,9 @@ impl fmt::Display for AttribEvalReport {
             self.articles, self.gold, self.predicted, self.matched
         )?;
         for (k, (p, m)) in &self.per_kind {
-            writeln!(
-                f,
-                "  {k:<13} predicted {p:>5}  matched {m:>5}  precision {:.3}",
-                ratio(*m, *p)
-            )?;
+            writeln!(f, "  {k:<13} predicted {p:>5}  matched {m:>5}  precision {:.3}", ratio(*m, *p))?;
         }
-        writeln!(
-            f,
-            "cue precision {:.3}  recall {:.3}  F1 {:.3}",
-            self.precision(),
-            self.recall(),
-            self.f1()
-        )?;
+        writeln!(f, "cue precision {:.3}  recall {:.3}  F1 {:.3}", self.precision(), self.recall(), self.f1())?;
         write!(
             f,
             "source accuracy {:.3} ({}/{})  content token F1 {:.3}",
@@ -127,9 +117,7 @@ pub fn parse_ann(ann: &str) -> Vec<GoldAttribution> {
         let ranges_text = info.split_once(' ').map_or("", |x| x.1);
         let mut ranges = Vec::new();
         for part in ranges_text.split(';') {
-            let mut n = part
-                .split_whitespace()
-                .filter_map(|x| x.parse::<usize>().ok());
+            let mut n = part.split_whitespace().filter_map(|x| x.parse::<usize>().ok());
             if let (Some(a), Some(b)) = (n.next(), n.next()) {
                 if a < b {
                     ranges.push((a, b));
@@ -225,12 +213,7 @@ fn token_f1(chars: &[char], pred: &Ranges, gold: &Ranges) -> f64 {
 }
 
 /// Score one article's predictions against its gold attributions.
-pub fn score_article(
-    report: &mut AttribEvalReport,
-    text: &str,
-    gold: &[GoldAttribution],
-    pred: &[PredAttribution],
-) {
+pub fn score_article(report: &mut AttribEvalReport, text: &str, gold: &[GoldAttribution], pred: &[PredAttribution]) {
     let chars: Vec<char> = text.chars().collect();
     report.articles += 1;
     report.gold += gold.len();
@@ -239,9 +222,7 @@ pub fn score_article(
         report.predicted += 1;
         let kind = report.per_kind.entry(p.kind.as_str()).or_default();
         kind.0 += 1;
-        let Some(gi) =
-            (0..gold.len()).find(|&i| !used[i] && gold[i].cue.iter().any(|&c| overlaps(c, p.cue)))
-        else {
+        let Some(gi) = (0..gold.len()).find(|&i| !used[i] && gold[i].cue.iter().any(|&c| overlaps(c, p.cue))) else {
             continue;
         };
         used[gi] = true;
@@ -279,8 +260,7 @@ pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
     if list.is_empty() {
         return Err(EvalError::Format {
             path: dir.display().to_string(),
-            detail: "no articles with annotations (expected text/*.txt and attributions/*.ann)"
-                .into(),
+            detail: "no articles with annotations (expected text/*.txt and attributions/*.ann)".into(),
         });
     }
     // Without a usable NER model the extractor still runs (on its noun phrases); the
@@ -298,12 +278,7 @@ pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
         let doc = Doc::new(&text);
         let mentions = ner.as_ref().map(|n| n.tag(&doc)).unwrap_or_default();
         let offsets = char_offsets(&text);
-        let cp = |s: crate::nlp::Span| {
-            (
-                offsets[s.start as usize] as usize,
-                offsets[s.end as usize] as usize,
-            )
-        };
+        let cp = |s: crate::nlp::Span| (offsets[s.start as usize] as usize, offsets[s.end as usize] as usize);
         let mut pred: Vec<PredAttribution> = Vec::new();
         for a in extractor.extract(&doc, &mentions) {
             let cue = cp(a.cue);
@@ -312,12 +287,7 @@ pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
                 p.content.push(cp(a.content));
                 continue;
             }
-            pred.push(PredAttribution {
-                kind: a.kind,
-                cue,
-                source: a.source.map(cp),
-                content: vec![cp(a.content)],
-            });
+            pred.push(PredAttribution { kind: a.kind, cue, source: a.source.map(cp), content: vec![cp(a.content)] });
         }
         score_article(&mut report, &text, &gold, &pred);
     }
@@ -347,25 +317,12 @@ mod tests {
         let text = "Flynn says Trump won big, and more words here to fill fifty chars.";
         let gold = parse_ann(ANN);
         let pred = vec![
-            PredAttribution {
-                kind: AttributionKind::Indirect,
-                cue: (6, 10),
-                source: Some((0, 5)),
-                content: vec![(11, 24)],
-            },
-            PredAttribution {
-                kind: AttributionKind::Indirect,
-                cue: (8, 9),
-                source: None,
-                content: vec![(0, 3)],
-            },
+            PredAttribution { kind: AttributionKind::Indirect, cue: (6, 10), source: Some((0, 5)), content: vec![(11, 24)] },
+            PredAttribution { kind: AttributionKind::Indirect, cue: (8, 9), source: None, content: vec![(0, 3)] },
         ];
         let mut r = AttribEvalReport::default();
         score_article(&mut r, text, &gold, &pred);
-        assert_eq!(
-            (r.gold, r.predicted, r.matched, r.source_correct),
-            (2, 2, 1, 1)
-        );
+        assert_eq!((r.gold, r.predicted, r.matched, r.source_correct), (2, 2, 1, 1));
         // Content: "Trump won big" vs "Trump won": P 2/3, R 1.
         assert!((r.content_f1() - 0.8).abs() < 1e-9);
         assert!((r.f1() - 0.5).abs() < 1e-9);
@@ -393,15 +350,7 @@ mod tests {
         // content token F1 0.786.
         assert_eq!(r.articles, 84);
         assert!(r.f1() >= 0.60, "cue F1 {:.3}", r.f1());
-        assert!(
-            r.source_accuracy() >= 0.90,
-            "source accuracy {:.3}",
-            r.source_accuracy()
-        );
-        assert!(
-            r.content_f1() >= 0.72,
-            "content token F1 {:.3}",
-            r.content_f1()
-        );
+        assert!(r.source_accuracy() >= 0.90, "source accuracy {:.3}", r.source_accuracy());
+        assert!(r.content_f1() >= 0.72, "content token F1 {:.3}", r.content_f1());
     }
 }

@@ -24,20 +24,14 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("bad gold file {path}: {detail}")]
     Format { path: String, detail: String },
 }
 
 impl EvalError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> EvalError {
-        EvalError::Io {
-            path: path.display().to_string(),
-            source,
-        }
+        EvalError::Io { path: path.display().to_string(), source }
     }
 }
 
@@ -125,17 +119,9 @@ impl fmt::Display for EventEvalReport {
             "events: {} sentences, {} gold events with a PLOVER type ({} more unmapped), {} predicted",
             self.sentences, self.gold, self.gold_unmapped, self.predicted
         )?;
-        writeln!(
-            f,
-            "{:<12} {:>5} {:>6} {:>5} {:>8}",
-            "type", "gold", "found", "pred", "pred_ok"
-        )?;
+        writeln!(f, "{:<12} {:>5} {:>6} {:>5} {:>8}", "type", "gold", "found", "pred", "pred_ok")?;
         for (t, c) in &self.per_type {
-            writeln!(
-                f,
-                "{:<12} {:>5} {:>6} {:>5} {:>8}",
-                t, c.gold, c.found, c.predicted, c.predicted_correct
-            )?;
+            writeln!(f, "{:<12} {:>5} {:>6} {:>5} {:>8}", t, c.gold, c.found, c.predicted, c.predicted_correct)?;
         }
         writeln!(
             f,
@@ -148,13 +134,7 @@ impl fmt::Display for EventEvalReport {
             self.gold,
             self.f1()
         )?;
-        write!(
-            f,
-            "actor accuracy {:.3} ({}/{})",
-            self.actor_accuracy(),
-            self.actor_correct,
-            self.found
-        )
+        write!(f, "actor accuracy {:.3} ({}/{})", self.actor_accuracy(), self.actor_correct, self.found)
     }
 }
 
@@ -194,9 +174,7 @@ impl CameoMap {
 
     /// The PLOVER type of a code, falling back to its shorter parents ("0841" → "084").
     pub fn get(&self, code: &str) -> Option<PloverType> {
-        (2..=code.len())
-            .rev()
-            .find_map(|n| code.get(..n).and_then(|c| self.codes.get(c)).copied())
+        (2..=code.len()).rev().find_map(|n| code.get(..n).and_then(|c| self.codes.get(c)).copied())
     }
 }
 
@@ -227,10 +205,7 @@ pub fn parse_gold(xml: &str, map: &CameoMap) -> Vec<GoldSentence> {
             continue;
         }
         let text = match (block.find("<Text>"), block.find("</Text>")) {
-            (Some(a), Some(b)) if b > a => block[a + "<Text>".len()..b]
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
+            (Some(a), Some(b)) if b > a => block[a + "<Text>".len()..b].split_whitespace().collect::<Vec<_>>().join(" "),
             _ => continue,
         };
         let mut events = Vec::new();
@@ -243,18 +218,9 @@ pub fn parse_gold(xml: &str, map: &CameoMap) -> Vec<GoldSentence> {
             if cameo.is_empty() {
                 continue;
             }
-            events.push(GoldEvent {
-                plover: map.get(&cameo),
-                cameo,
-                source: attr(tag, "sourcecode"),
-                target: attr(tag, "targetcode"),
-            });
+            events.push(GoldEvent { plover: map.get(&cameo), cameo, source: attr(tag, "sourcecode"), target: attr(tag, "targetcode") });
         }
-        out.push(GoldSentence {
-            id: attr(head, "id"),
-            text,
-            events,
-        });
+        out.push(GoldSentence { id: attr(head, "id"), text, events });
     }
     out
 }
@@ -306,74 +272,14 @@ const ROLE_WORDS: &[(&str, &[&str])] = &[
             "jets",
         ],
     ),
-    (
-        "REB",
-        &[
-            "rebels",
-            "rebel",
-            "insurgents",
-            "insurgent",
-            "militants",
-            "militant",
-            "guerrillas",
-            "fighters",
-            "militia",
-            "islamic",
-        ],
-    ),
-    (
-        "OPP",
-        &[
-            "opposition",
-            "activists",
-            "dissidents",
-            "protesters",
-            "protestors",
-            "demonstrators",
-        ],
-    ),
-    (
-        "LEG",
-        &[
-            "parliament",
-            "lawmakers",
-            "legislators",
-            "senate",
-            "congress",
-            "mps",
-            "senator",
-            "legislature",
-            "deputies",
-            "assembly",
-        ],
-    ),
-    (
-        "JUD",
-        &[
-            "court",
-            "judge",
-            "judges",
-            "prosecutor",
-            "prosecutors",
-            "tribunal",
-        ],
-    ),
+    ("REB", &["rebels", "rebel", "insurgents", "insurgent", "militants", "militant", "guerrillas", "fighters", "militia", "islamic"]),
+    ("OPP", &["opposition", "activists", "dissidents", "protesters", "protestors", "demonstrators"]),
+    ("LEG", &["parliament", "lawmakers", "legislators", "senate", "congress", "mps", "senator", "legislature", "deputies", "assembly"]),
+    ("JUD", &["court", "judge", "judges", "prosecutor", "prosecutors", "tribunal"]),
     ("COP", &["police", "policemen"]),
-    (
-        "MED",
-        &[
-            "media",
-            "journalists",
-            "newspaper",
-            "reporters",
-            "television",
-        ],
-    ),
+    ("MED", &["media", "journalists", "newspaper", "reporters", "television"]),
     ("HRI", &["rights", "observatory", "amnesty", "watchdog"]),
-    (
-        "EDU",
-        &["student", "students", "university", "school", "teachers"],
-    ),
+    ("EDU", &["student", "students", "university", "school", "teachers"]),
     ("UNO", &["un", "u.n.", "united", "nations"]),
     ("EUR", &["eu", "european", "union"]),
 ];
@@ -397,26 +303,16 @@ pub fn actor_matches(actor: &str, code: &str, gazetteer: &Gazetteer) -> bool {
     // ("US and British activists" names two).
     if let Some(g) = gold_country {
         let whole = gazetteer.country_code(actor);
-        let named = whole.into_iter().chain([2, 1].into_iter().flat_map(|n| {
-            words
-                .windows(n)
-                .filter_map(|w| gazetteer.country_code(&w.join(" ")))
-                .collect::<Vec<_>>()
-        }));
+        let named = whole.into_iter().chain(
+            [2, 1].into_iter().flat_map(|n| words.windows(n).filter_map(|w| gazetteer.country_code(&w.join(" "))).collect::<Vec<_>>()),
+        );
         if named.into_iter().any(|c| c == g) {
             return true;
         }
     }
-    let roles: Vec<&str> = (3..code.len())
-        .step_by(3)
-        .filter_map(|i| code.get(i..i + 3))
-        .collect();
+    let roles: Vec<&str> = (3..code.len()).step_by(3).filter_map(|i| code.get(i..i + 3)).collect();
     roles.iter().any(|r| {
-        ROLE_WORDS.iter().filter(|(k, _)| k == r).any(|(_, ws)| {
-            words
-                .iter()
-                .any(|w| ws.iter().any(|x| w.eq_ignore_ascii_case(x)))
-        })
+        ROLE_WORDS.iter().filter(|(k, _)| k == r).any(|(_, ws)| words.iter().any(|w| ws.iter().any(|x| w.eq_ignore_ascii_case(x))))
     })
 }
 
@@ -426,17 +322,11 @@ pub fn eval_events(gold_xml: &Path, cameo_map: &Path) -> Result<EventEvalReport,
     let map_text = std::fs::read_to_string(cameo_map).map_err(|e| EvalError::io(cameo_map, e))?;
     let map = CameoMap::parse(&map_text);
     if map.codes.is_empty() {
-        return Err(EvalError::Format {
-            path: cameo_map.display().to_string(),
-            detail: "no CAMEO codes".into(),
-        });
+        return Err(EvalError::Format { path: cameo_map.display().to_string(), detail: "no CAMEO codes".into() });
     }
     let gold = parse_gold(&xml, &map);
     if gold.is_empty() {
-        return Err(EvalError::Format {
-            path: gold_xml.display().to_string(),
-            detail: "no <Sentence> records with <Text>".into(),
-        });
+        return Err(EvalError::Format { path: gold_xml.display().to_string(), detail: "no <Sentence> records with <Text>".into() });
     }
     // Without a usable NER model the extractor still runs (on its noun phrases); the
     // report says so.
@@ -448,21 +338,14 @@ pub fn eval_events(gold_xml: &Path, cameo_map: &Path) -> Result<EventEvalReport,
     let mut report = score(&gold, |text| {
         let doc = Doc::new(text);
         let mentions = ner.as_ref().map(|n| n.tag(&doc)).unwrap_or_default();
-        extractor
-            .extract(&doc, &mentions)
-            .into_iter()
-            .map(|e| (e.event_type, e.actor.map(|a| doc.span_text(a).to_string())))
-            .collect()
+        extractor.extract(&doc, &mentions).into_iter().map(|e| (e.event_type, e.actor.map(|a| doc.span_text(a).to_string()))).collect()
     });
     report.ner_unavailable = ner_note;
     Ok(report)
 }
 
 /// Score predictions (type, actor text) per gold sentence.
-pub fn score(
-    gold: &[GoldSentence],
-    mut predict: impl FnMut(&str) -> Vec<(PloverType, Option<String>)>,
-) -> EventEvalReport {
+pub fn score(gold: &[GoldSentence], mut predict: impl FnMut(&str) -> Vec<(PloverType, Option<String>)>) -> EventEvalReport {
     let gazetteer = Gazetteer::builtin();
     let mut r = EventEvalReport::default();
     for s in gold {
@@ -486,20 +369,13 @@ pub fn score(
             r.gold += 1;
             let c = r.per_type.entry(t.as_str()).or_default();
             c.gold += 1;
-            let of_type: Vec<&Option<String>> = pred
-                .iter()
-                .filter(|(p, _)| *p == t)
-                .map(|(_, a)| a)
-                .collect();
+            let of_type: Vec<&Option<String>> = pred.iter().filter(|(p, _)| *p == t).map(|(_, a)| a).collect();
             if of_type.is_empty() {
                 continue;
             }
             r.found += 1;
             c.found += 1;
-            if of_type.iter().any(|a| {
-                a.as_deref()
-                    .is_some_and(|a| actor_matches(a, &e.source, gazetteer))
-            }) {
+            if of_type.iter().any(|a| a.as_deref().is_some_and(|a| actor_matches(a, &e.source, gazetteer))) {
                 r.actor_correct += 1;
             }
         }
@@ -543,34 +419,18 @@ the envoy.
 </Sentences>"#;
         let map = CameoMap::parse(MAP);
         let gold = parse_gold(xml, &map);
-        assert_eq!(
-            gold.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
-            vec!["A_1", "A_2"]
-        );
+        assert_eq!(gold.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), vec!["A_1", "A_2"]);
         assert_eq!(gold[0].text, "The minister met the envoy.");
         assert_eq!(gold[0].events.len(), 2);
         assert!(gold[1].events.is_empty());
         let r = score(&gold, |t| {
             if t.contains("met") {
-                vec![
-                    (PloverType::Consult, Some("The minister".into())),
-                    (PloverType::Fight, None),
-                ]
+                vec![(PloverType::Consult, Some("The minister".into())), (PloverType::Fight, None)]
             } else {
                 vec![(PloverType::Assault, None)]
             }
         });
-        assert_eq!(
-            (
-                r.gold,
-                r.gold_unmapped,
-                r.found,
-                r.predicted,
-                r.predicted_correct,
-                r.actor_correct
-            ),
-            (1, 1, 1, 3, 1, 1)
-        );
+        assert_eq!((r.gold, r.gold_unmapped, r.found, r.predicted, r.predicted_correct, r.actor_correct), (1, 1, 1, 3, 1, 1));
         assert!((r.f1() - 0.5).abs() < 1e-9);
         assert!(r.to_string().contains("actor accuracy 1.000"));
     }
@@ -582,21 +442,13 @@ the envoy.
             println!("skipped: {} not found", dir.display());
             return;
         }
-        let r = eval_events(
-            &dir.join("PETR2_GSR_validation.xml"),
-            &dir.join("CAMEO2PLOVER-2021.txt"),
-        )
-        .unwrap();
+        let r = eval_events(&dir.join("PETR2_GSR_validation.xml"), &dir.join("CAMEO2PLOVER-2021.txt")).unwrap();
         println!("{r}");
         // Measured 2026-11 (heuristic NER stand-in, no mentions): P 0.435, R 0.514,
         // F1 0.471, actor accuracy 0.784.
         assert!(r.sentences >= 70);
         assert!(r.f1() >= 0.40, "type F1 {:.3}", r.f1());
         assert!(r.recall() >= 0.45, "type recall {:.3}", r.recall());
-        assert!(
-            r.actor_accuracy() >= 0.65,
-            "actor accuracy {:.3}",
-            r.actor_accuracy()
-        );
+        assert!(r.actor_accuracy() >= 0.65, "actor accuracy {:.3}", r.actor_accuracy());
     }
 }

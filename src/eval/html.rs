@@ -93,34 +93,22 @@ pub fn shingle_pr(truth: &str, predicted: &str) -> (f64, f64) {
     } else {
         tp as f64 / (tp + fp) as f64
     };
-    let recall = if tp + fn_ == 0 {
-        1.0
-    } else {
-        tp as f64 / (tp + fn_) as f64
-    };
+    let recall = if tp + fn_ == 0 { 1.0 } else { tp as f64 / (tp + fn_) as f64 };
     (precision, recall)
 }
 
 /// Run the extractor over every page of the folder and score it.
 pub fn eval_html(dir: &Path) -> Result<HtmlEvalReport, String> {
     let gt_path = dir.join("ground-truth.json");
-    let raw =
-        std::fs::read_to_string(&gt_path).map_err(|e| format!("{}: {e}", gt_path.display()))?;
-    let gt: serde_json::Value =
-        serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", gt_path.display()))?;
-    let obj = gt
-        .as_object()
-        .ok_or_else(|| format!("{}: not a JSON object", gt_path.display()))?;
+    let raw = std::fs::read_to_string(&gt_path).map_err(|e| format!("{}: {e}", gt_path.display()))?;
+    let gt: serde_json::Value = serde_json::from_str(&raw).map_err(|e| format!("{}: {e}", gt_path.display()))?;
+    let obj = gt.as_object().ok_or_else(|| format!("{}: not a JSON object", gt_path.display()))?;
     let mut keys: Vec<&String> = obj.keys().collect();
     keys.sort();
     let mut pages = Vec::with_capacity(keys.len());
     for key in keys {
         let entry = &obj[key];
-        let truth = entry
-            .get("articleBody")
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string();
+        let truth = entry.get("articleBody").and_then(|v| v.as_str()).unwrap_or("").to_string();
         let url = entry.get("url").and_then(|v| v.as_str()).map(String::from);
         let bytes = read_page(dir, key)?;
         pages.push((key.clone(), charset::decode_html(&bytes, None), url, truth));
@@ -129,10 +117,7 @@ pub fn eval_html(dir: &Path) -> Result<HtmlEvalReport, String> {
         return Err(format!("{}: no pages", gt_path.display()));
     }
     let started = Instant::now();
-    let texts: Vec<String> = pages
-        .iter()
-        .map(|(_, html, url, _)| extract(html, url.as_deref()).text)
-        .collect();
+    let texts: Vec<String> = pages.iter().map(|(_, html, url, _)| extract(html, url.as_deref()).text).collect();
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     let per_page: Vec<(String, f64, f64)> = pages
         .iter()
@@ -145,19 +130,8 @@ pub fn eval_html(dir: &Path) -> Result<HtmlEvalReport, String> {
     let n = per_page.len() as f64;
     let precision = per_page.iter().map(|x| x.1).sum::<f64>() / n;
     let recall = per_page.iter().map(|x| x.2).sum::<f64>() / n;
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
-    Ok(HtmlEvalReport {
-        pages: per_page.len(),
-        precision,
-        recall,
-        f1,
-        pages_per_sec: n / secs,
-        per_page,
-    })
+    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    Ok(HtmlEvalReport { pages: per_page.len(), precision, recall, f1, pages_per_sec: n / secs, per_page })
 }
 
 fn read_page(dir: &Path, key: &str) -> Result<Vec<u8>, String> {
@@ -166,9 +140,7 @@ fn read_page(dir: &Path, key: &str) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     if gz.exists() {
         let file = std::fs::File::open(&gz).map_err(|e| format!("{}: {e}", gz.display()))?;
-        flate2::read::MultiGzDecoder::new(file)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("{}: {e}", gz.display()))?;
+        flate2::read::MultiGzDecoder::new(file).read_to_end(&mut bytes).map_err(|e| format!("{}: {e}", gz.display()))?;
     } else {
         bytes = std::fs::read(&plain).map_err(|e| format!("{}: {e}", plain.display()))?;
     }
@@ -181,10 +153,7 @@ mod tests {
 
     #[test]
     fn shingle_metric() {
-        assert_eq!(
-            shingle_pr("one two three four five", "one two three four five"),
-            (1.0, 1.0)
-        );
+        assert_eq!(shingle_pr("one two three four five", "one two three four five"), (1.0, 1.0));
         // Truth has 2 shingles, prediction 3 of which 2 match.
         let (p, r) = shingle_pr("a b c d e", "a b c d e f");
         assert!((p - 2.0 / 3.0).abs() < 1e-9 && (r - 1.0).abs() < 1e-9);
@@ -206,10 +175,6 @@ mod tests {
         let report = eval_html(&dir).expect("eval runs");
         println!("{report}");
         assert_eq!(report.pages, 102);
-        assert!(
-            report.f1 >= 0.94,
-            "F1 {:.4} fell below the floor",
-            report.f1
-        );
+        assert!(report.f1 >= 0.94, "F1 {:.4} fell below the floor", report.f1);
     }
 }

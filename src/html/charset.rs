@@ -11,11 +11,8 @@ pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
     let lower = value.to_ascii_lowercase();
     let at = lower.find("charset")?;
     let rest = lower[at + 7..].trim_start().strip_prefix('=')?.trim_start();
-    let label: String = rest
-        .trim_start_matches(['"', '\''])
-        .chars()
-        .take_while(|c| !matches!(c, '"' | '\'' | ';' | ',' | ' ' | '>' | '/'))
-        .collect();
+    let label: String =
+        rest.trim_start_matches(['"', '\'']).chars().take_while(|c| !matches!(c, '"' | '\'' | ';' | ',' | ' ' | '>' | '/')).collect();
     Encoding::for_label(label.trim().as_bytes())
 }
 
@@ -50,20 +47,13 @@ pub fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Decode a page. `content_type` is the HTTP `Content-Type` header, when known.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0.into_owned();
     }
-    let declared = content_type
-        .and_then(charset_from_content_type)
-        .or_else(|| charset_from_meta(bytes));
+    let declared = content_type.and_then(charset_from_content_type).or_else(|| charset_from_meta(bytes));
     let enc = match declared {
         // UTF-16 cannot be declared from inside the page; a meta claiming it means UTF-8.
         Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => UTF_8,
-        Some(e) if e == WINDOWS_1252 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => {
-            UTF_8
-        }
+        Some(e) if e == WINDOWS_1252 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => UTF_8,
         Some(e) => e,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,
         None => WINDOWS_1252,
@@ -87,23 +77,14 @@ mod tests {
         let sjis = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=Shift_JIS\"><p>\x93\xfa\x96\x7b</p>";
         assert!(decode_html(sjis, None).contains("日本"));
         // The HTTP header wins over the page.
-        assert!(
-            decode_html(b"<p>caf\xe9</p>", Some("text/html; charset=windows-1252"))
-                .contains("café")
-        );
+        assert!(decode_html(b"<p>caf\xe9</p>", Some("text/html; charset=windows-1252")).contains("café"));
         // Undeclared: valid UTF-8 stays UTF-8, anything else is Windows-1252.
         assert!(decode_html("<p>café</p>".as_bytes(), None).contains("café"));
         assert!(decode_html(b"<p>caf\xe9 \x93q\x94</p>", None).contains("café “q”"));
         // Mislabelled Latin-1 that is really UTF-8.
         assert!(decode_html("<meta charset=latin1><p>café</p>".as_bytes(), None).contains("café"));
         // BOM.
-        assert_eq!(
-            decode_html(b"\xef\xbb\xbfhi", Some("text/html; charset=iso-8859-1")),
-            "hi"
-        );
-        assert_eq!(
-            charset_from_content_type("text/html;charset=\"UTF-8\"").map(|e| e.name()),
-            Some("UTF-8")
-        );
+        assert_eq!(decode_html(b"\xef\xbb\xbfhi", Some("text/html; charset=iso-8859-1")), "hi");
+        assert_eq!(charset_from_content_type("text/html;charset=\"UTF-8\"").map(|e| e.name()), Some("UTF-8"));
     }
 }

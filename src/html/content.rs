@@ -53,18 +53,8 @@ const DROP_TAGS: &[&str] = &[
 const STRUCTURAL_TAGS: &[&str] = &["nav", "aside", "footer", "header", "menu", "form"];
 
 /// ARIA roles of page furniture.
-const DROP_ROLES: &[&str] = &[
-    "navigation",
-    "banner",
-    "contentinfo",
-    "complementary",
-    "dialog",
-    "alertdialog",
-    "menu",
-    "menubar",
-    "search",
-    "tooltip",
-];
+const DROP_ROLES: &[&str] =
+    &["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "tooltip"];
 
 /// Class/id substrings that name boilerplate.
 const NEG_SUBSTR: &[&str] = &[
@@ -236,9 +226,8 @@ const POS_SUBSTR: &[&str] = &[
 
 /// Inline elements: text inside them joins the surrounding block.
 const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
-    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-    "strike", "del", "ins", "tt", "big", "nobr", "wbr", "acronym",
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span",
+    "strong", "sub", "sup", "time", "u", "var", "strike", "del", "ins", "tt", "big", "nobr", "wbr", "acronym",
 ];
 
 /// Lines that are page furniture wherever they appear.
@@ -417,10 +406,7 @@ fn analyse(dom: &Dom) -> (Vec<Block>, NodeId) {
 
 /// Letters and digits only, lowercased: for loose comparisons.
 fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 fn is_within(dom: &Dom, mut node: NodeId, ancestor: NodeId) -> bool {
@@ -444,10 +430,7 @@ fn hard_prune(dom: &Dom) -> Vec<bool> {
             continue;
         };
         let name = name.as_str();
-        *flag = DROP_TAGS.contains(&name)
-            || (INLINE.contains(&name)
-                && soft_threshold(dom, id).is_some()
-                && dom.text_of(id).len() < 300);
+        *flag = DROP_TAGS.contains(&name) || (INLINE.contains(&name) && soft_threshold(dom, id).is_some() && dom.text_of(id).len() < 300);
     }
     dropped
 }
@@ -464,23 +447,13 @@ fn soft_threshold(dom: &Dom, id: NodeId) -> Option<f64> {
         return None;
     }
     let attr = |k: &str| attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
-    if attr("hidden").is_some()
-        || attr("aria-hidden") == Some("true")
-        || is_hidden_style(attr("style").unwrap_or(""))
-    {
+    if attr("hidden").is_some() || attr("aria-hidden") == Some("true") || is_hidden_style(attr("style").unwrap_or("")) {
         return Some(0.5);
     }
-    if STRUCTURAL_TAGS.contains(&name)
-        || attr("role").is_some_and(|r| DROP_ROLES.contains(&r.trim()))
-    {
+    if STRUCTURAL_TAGS.contains(&name) || attr("role").is_some_and(|r| DROP_ROLES.contains(&r.trim())) {
         return Some(0.5);
     }
-    let names = format!(
-        "{} {}",
-        attr("class").unwrap_or(""),
-        attr("id").unwrap_or("")
-    )
-    .to_ascii_lowercase();
+    let names = format!("{} {}", attr("class").unwrap_or(""), attr("id").unwrap_or("")).to_ascii_lowercase();
     if !is_boilerplate_name(&names) {
         return None;
     }
@@ -491,11 +464,7 @@ fn is_hidden_style(style: &str) -> bool {
     if style.is_empty() {
         return false;
     }
-    let s: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 
@@ -506,10 +475,7 @@ fn is_boilerplate_name(names: &str) -> bool {
     if POS_SUBSTR.iter().any(|p| names.contains(p)) {
         return false;
     }
-    NEG_SUBSTR.iter().any(|p| names.contains(p))
-        || names
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| NEG_WORDS.contains(&w))
+    NEG_SUBSTR.iter().any(|p| names.contains(p)) || names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORDS.contains(&w))
 }
 
 struct Acc {
@@ -519,25 +485,13 @@ struct Acc {
 
 /// Cut the text under `root` into blocks, in document order.
 fn collect_blocks(dom: &Dom, root: NodeId, dropped: &[bool], out: &mut Vec<Block>) {
-    let mut acc = Acc {
-        raw: String::new(),
-        link_chars: 0,
-    };
+    let mut acc = Acc { raw: String::new(), link_chars: 0 };
     walk(dom, root, dropped, root, false, false, &mut acc, out);
     flush(dom, &mut acc, root, false, out);
 }
 
 #[allow(clippy::too_many_arguments)]
-fn walk(
-    dom: &Dom,
-    id: NodeId,
-    dropped: &[bool],
-    owner: NodeId,
-    in_link: bool,
-    in_pre: bool,
-    acc: &mut Acc,
-    out: &mut Vec<Block>,
-) {
+fn walk(dom: &Dom, id: NodeId, dropped: &[bool], owner: NodeId, in_link: bool, in_pre: bool, acc: &mut Acc, out: &mut Vec<Block>) {
     for &c in &dom.nodes[id].children {
         match &dom.nodes[c].kind {
             NodeKind::Text(t) => {
@@ -565,16 +519,7 @@ fn walk(
                     walk(dom, c, dropped, owner, in_link, in_pre, acc, out);
                     acc.raw.push(' ');
                 } else if INLINE.contains(&name) {
-                    walk(
-                        dom,
-                        c,
-                        dropped,
-                        owner,
-                        in_link || name == "a",
-                        in_pre,
-                        acc,
-                        out,
-                    );
+                    walk(dom, c, dropped, owner, in_link || name == "a", in_pre, acc, out);
                 } else {
                     flush(dom, acc, owner, in_pre, out);
                     let pre = in_pre || name == "pre";
@@ -588,10 +533,7 @@ fn walk(
 }
 
 fn has_block_child(dom: &Dom, id: NodeId) -> bool {
-    dom.nodes[id].children.iter().any(|&c| {
-        dom.name(c)
-            .is_some_and(|n| !INLINE.contains(&n) && n != "br" && !DROP_TAGS.contains(&n))
-    })
+    dom.nodes[id].children.iter().any(|&c| dom.name(c).is_some_and(|n| !INLINE.contains(&n) && n != "br" && !DROP_TAGS.contains(&n)))
 }
 
 fn flush(dom: &Dom, acc: &mut Acc, owner: NodeId, pre: bool, out: &mut Vec<Block>) {
@@ -601,13 +543,7 @@ fn flush(dom: &Dom, acc: &mut Acc, owner: NodeId, pre: bool, out: &mut Vec<Block
         return;
     }
     let text = if pre {
-        acc.raw
-            .lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_string()
+        acc.raw.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n").trim().to_string()
     } else {
         acc.raw.split_whitespace().collect::<Vec<_>>().join(" ")
     };
@@ -629,9 +565,7 @@ fn link_density(b: &Block) -> f64 {
 }
 
 fn ends_like_sentence(s: &str) -> bool {
-    s.trim_end().ends_with([
-        '.', '!', '?', '"', '”', '’', '\'', ')', ':', '…', '»', '。', '！', '？', '」', '』', '）',
-    ])
+    s.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ')', ':', '…', '»', '。', '！', '？', '」', '』', '）'])
 }
 
 fn is_cjk(c: char) -> bool {
@@ -641,10 +575,7 @@ fn is_cjk(c: char) -> bool {
 /// Words, counting each CJK character as half a word (those scripts do not use spaces).
 fn word_count(s: &str) -> usize {
     let cjk = s.chars().filter(|&c| is_cjk(c)).count();
-    s.split_whitespace()
-        .filter(|w| !w.chars().all(is_cjk))
-        .count()
-        + cjk / 2
+    s.split_whitespace().filter(|w| !w.chars().all(is_cjk)).count() + cjk / 2
 }
 
 /// Teasers of other pages: a linked heading (h2–h6) with a little text around it in a
@@ -652,9 +583,7 @@ fn word_count(s: &str) -> usize {
 /// and no other linked heading).
 /// Marked only when the page has at least two such cards.
 fn mark_teasers(dom: &Dom, blocks: &mut [Block], root: NodeId) {
-    let linked_heading = |b: &Block| {
-        link_density(b) > 0.8 && matches!(b.owner_tag.as_str(), "h2" | "h3" | "h4" | "h5" | "h6")
-    };
+    let linked_heading = |b: &Block| link_density(b) > 0.8 && matches!(b.owner_tag.as_str(), "h2" | "h3" | "h4" | "h5" | "h6");
     // Characters and linked headings under each element.
     let mut sub = vec![0usize; dom.nodes.len()];
     let mut headings = vec![0usize; dom.nodes.len()];
@@ -686,11 +615,8 @@ fn mark_teasers(dom: &Dom, blocks: &mut [Block], root: NodeId) {
         }
         let lo = i.saturating_sub(4);
         let hi = (i + 6).min(blocks.len());
-        let members: Vec<usize> = (lo..hi)
-            .filter(|&j| {
-                j != i && is_within(dom, blocks[j].owner, card) && link_density(&blocks[j]) < 0.5
-            })
-            .collect();
+        let members: Vec<usize> =
+            (lo..hi).filter(|&j| j != i && is_within(dom, blocks[j].owner, card) && link_density(&blocks[j]) < 0.5).collect();
         if !members.is_empty() {
             cards += 1;
             marks.extend(members);
@@ -738,11 +664,7 @@ fn best_element(dom: &Dom, blocks: &[Block], removed: &[(NodeId, usize)], root: 
             };
             (b.owner, s)
         })
-        .chain(
-            removed
-                .iter()
-                .map(|&(owner, chars)| (owner, REMOVED_W * chars as f64)),
-        );
+        .chain(removed.iter().map(|&(owner, chars)| (owner, REMOVED_W * chars as f64)));
     for (owner, s) in scored {
         let mut cur = Some(owner);
         while let Some(c) = cur {
@@ -817,15 +739,8 @@ const MONTHS: &[&str] = &[
 /// A short line that is only a date or timestamp ("Published Monday, November 18, 2019
 /// 8:22AM EST", "2019-11-18", "Updated 3 hours ago").
 fn is_dateline(text: &str) -> bool {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    if words.is_empty()
-        || words.len() > 12
-        || ends_like_sentence(text) && text.trim_end().ends_with('.') && words.len() > 8
-    {
+    let words: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    if words.is_empty() || words.len() > 12 || ends_like_sentence(text) && text.trim_end().ends_with('.') && words.len() > 8 {
         return false;
     }
     let datey = |w: &String| {
@@ -875,9 +790,7 @@ fn is_dateline(text: &str) -> bool {
                     | "sat"
                     | "sun"
             )
-            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-                .chars()
-                .all(|c| c.is_ascii_digit())
+            || w.trim_end_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
                 && w.chars().next().is_some_and(|c| c.is_ascii_digit())
     };
     let has_number = words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()));
@@ -888,10 +801,7 @@ fn is_dateline(text: &str) -> bool {
 fn is_byline(text: &str) -> bool {
     let t = text.trim();
     let lower = t.to_lowercase();
-    (lower.starts_with("by ")
-        || lower.starts_with("von ")
-        || lower.starts_with("por ")
-        || lower.starts_with("par "))
+    (lower.starts_with("by ") || lower.starts_with("von ") || lower.starts_with("por ") || lower.starts_with("par "))
         && t.split_whitespace().count() <= 10
         && !t.ends_with('.')
 }
@@ -899,31 +809,17 @@ fn is_byline(text: &str) -> bool {
 fn is_cookie_notice(lower: &str) -> bool {
     lower.len() < 600
         && lower.contains("cookie")
-        && [
-            "consent",
-            "this website",
-            "our website",
-            "this site",
-            "browsing",
-            "necessary",
-            "functionality",
-            "privacy policy",
-            "accept",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+        && ["consent", "this website", "our website", "this site", "browsing", "necessary", "functionality", "privacy policy", "accept"]
+            .iter()
+            .any(|w| lower.contains(w))
 }
 
 /// Development aid: every block with its class, owner and whether it is in the body.
 #[doc(hidden)]
 pub fn explain(dom: &Dom) -> String {
     let (blocks, best) = analyse(dom);
-    let mut out = format!(
-        "best={best} <{}> class={:?} id={:?}\n",
-        dom.name(best).unwrap_or(""),
-        dom.attr(best, "class"),
-        dom.attr(best, "id")
-    );
+    let mut out =
+        format!("best={best} <{}> class={:?} id={:?}\n", dom.name(best).unwrap_or(""), dom.attr(best, "class"), dom.attr(best, "id"));
     for b in &blocks {
         let inb = is_within(dom, b.owner, best);
         let t: String = b.text.chars().take(90).collect();

@@ -263,27 +263,19 @@ static NAMED: &[(&str, u32)] = &[
 
 /// Windows-1252 characters for the C1 range that pages often use by mistake.
 const CP1252: [u32; 32] = [
-    0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039,
-    0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc,
-    0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+    0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018,
+    0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
 fn named(name: &str) -> Option<char> {
-    NAMED
-        .binary_search_by(|(k, _)| k.cmp(&name))
-        .ok()
-        .and_then(|i| char::from_u32(NAMED[i].1))
+    NAMED.binary_search_by(|(k, _)| k.cmp(&name)).ok().and_then(|i| char::from_u32(NAMED[i].1))
 }
 
 fn numeric(digits: &str, hex: bool) -> Option<char> {
     if digits.is_empty() || digits.len() > 8 {
         return None;
     }
-    let n = if hex {
-        u32::from_str_radix(digits, 16).ok()?
-    } else {
-        digits.parse().ok()?
-    };
+    let n = if hex { u32::from_str_radix(digits, 16).ok()? } else { digits.parse().ok()? };
     let n = match n {
         0 => 0xfffd,
         0x80..=0x9f => CP1252[(n - 0x80) as usize],
@@ -324,25 +316,12 @@ fn decode_one(s: &str) -> Option<(char, usize)> {
     if b.first() == Some(&b'#') {
         let hex = matches!(b.get(1), Some(b'x' | b'X'));
         let start = if hex { 2 } else { 1 };
-        let len = b[start..]
-            .iter()
-            .take_while(|c| {
-                if hex {
-                    c.is_ascii_hexdigit()
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-            .count();
+        let len = b[start..].iter().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
         let c = numeric(&s[start..start + len], hex)?;
         let used = start + len + usize::from(b.get(start + len) == Some(&b';'));
         return Some((c, used));
     }
-    let len = b
-        .iter()
-        .take(32)
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
+    let len = b.iter().take(32).take_while(|c| c.is_ascii_alphanumeric()).count();
     if len == 0 {
         return None;
     }
@@ -364,9 +343,7 @@ mod tests {
     #[test]
     fn references() {
         assert_eq!(
-            decode_entities(
-                "a &amp; b &lt;c&gt; &eacute;&#233;&#xE9; &#8217;&rsquo; &#150; &bogus; &amp"
-            ),
+            decode_entities("a &amp; b &lt;c&gt; &eacute;&#233;&#xE9; &#8217;&rsquo; &#150; &bogus; &amp"),
             "a & b <c> ééé ’’ – &bogus; &"
         );
         assert_eq!(decode_entities("?a=1&b=2&copy=3"), "?a=1&b=2©=3");

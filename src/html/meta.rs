@@ -59,13 +59,7 @@ const AUTHOR_KEYS: &[&str] = &[
     "twitter:creator:name",
 ];
 
-const SITE_KEYS: &[&str] = &[
-    "og:site_name",
-    "application-name",
-    "publisher",
-    "dc.publisher",
-    "cre",
-];
+const SITE_KEYS: &[&str] = &["og:site_name", "application-name", "publisher", "dc.publisher", "cre"];
 
 const ARTICLE_TYPES: &[&str] = &[
     "newsarticle",
@@ -99,10 +93,7 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
         let Some(name) = dom.name(id) else { continue };
         match name {
             "meta" => {
-                let key = dom
-                    .attr(id, "property")
-                    .or_else(|| dom.attr(id, "name"))
-                    .or_else(|| dom.attr(id, "itemprop"));
+                let key = dom.attr(id, "property").or_else(|| dom.attr(id, "name")).or_else(|| dom.attr(id, "itemprop"));
                 let value = dom.attr(id, "content").or_else(|| dom.attr(id, "value"));
                 if let (Some(k), Some(v)) = (key, value) {
                     let v = collapse(v);
@@ -114,11 +105,7 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
             "link" => {
                 let rel = dom.attr(id, "rel").unwrap_or("").to_ascii_lowercase();
                 if canonical.is_none() && rel.split_whitespace().any(|r| r == "canonical") {
-                    canonical = dom
-                        .attr(id, "href")
-                        .map(str::trim)
-                        .filter(|h| !h.is_empty())
-                        .map(String::from);
+                    canonical = dom.attr(id, "href").map(str::trim).filter(|h| !h.is_empty()).map(String::from);
                 }
             }
             "title" if title_tag.is_none() => {
@@ -133,27 +120,17 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
                     h1 = Some(t);
                 }
             }
-            "script"
-                if dom
-                    .attr(id, "type")
-                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
-            {
+            "script" if dom.attr(id, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
                 let raw = dom.text_of(id);
                 if let Ok(v) = serde_json::from_str::<Value>(raw.trim().trim_end_matches(';')) {
                     ld.push(v);
                 }
             }
             "time" => {
-                if let Some(dt) = dom
-                    .attr(id, "datetime")
-                    .map(str::trim)
-                    .filter(|d| d.len() >= 8)
-                {
+                if let Some(dt) = dom.attr(id, "datetime").map(str::trim).filter(|d| d.len() >= 8) {
                     if pub_time.is_none()
                         && (dom.attr(id, "pubdate").is_some()
-                            || dom
-                                .attr(id, "itemprop")
-                                .is_some_and(|p| p.eq_ignore_ascii_case("datepublished")))
+                            || dom.attr(id, "itemprop").is_some_and(|p| p.eq_ignore_ascii_case("datepublished")))
                     {
                         pub_time = Some(dt.to_string());
                     }
@@ -166,10 +143,7 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
         }
         if let Some(prop) = dom.attr(id, "itemprop") {
             let prop = prop.to_ascii_lowercase();
-            if name != "meta"
-                && prop.split_whitespace().any(|p| p == "datepublished")
-                && itemprop_date.is_none()
-            {
+            if name != "meta" && prop.split_whitespace().any(|p| p == "datepublished") && itemprop_date.is_none() {
                 itemprop_date = dom
                     .attr(id, "datetime")
                     .or_else(|| dom.attr(id, "content"))
@@ -177,35 +151,20 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
                     .or_else(|| Some(dom.text_of(id)))
                     .filter(|s| !s.is_empty());
             }
-            if name != "meta"
-                && prop
-                    .split_whitespace()
-                    .any(|p| p == "author" || p == "creator")
-            {
-                let name_node = dom.descendants(id).into_iter().find(|&d| {
-                    d != id
-                        && dom
-                            .attr(d, "itemprop")
-                            .is_some_and(|p| p.eq_ignore_ascii_case("name"))
-                });
+            if name != "meta" && prop.split_whitespace().any(|p| p == "author" || p == "creator") {
+                let name_node = dom
+                    .descendants(id)
+                    .into_iter()
+                    .find(|&d| d != id && dom.attr(d, "itemprop").is_some_and(|p| p.eq_ignore_ascii_case("name")));
                 let text = match name_node {
-                    Some(n) => dom
-                        .attr(n, "content")
-                        .map(collapse)
-                        .unwrap_or_else(|| dom.text_of(n)),
-                    None => dom
-                        .attr(id, "content")
-                        .map(collapse)
-                        .unwrap_or_else(|| dom.text_of(id)),
+                    Some(n) => dom.attr(n, "content").map(collapse).unwrap_or_else(|| dom.text_of(n)),
+                    None => dom.attr(id, "content").map(collapse).unwrap_or_else(|| dom.text_of(id)),
                 };
                 itemprop_authors.push(text);
             }
         }
     }
-    let meta = |keys: &[&str]| -> Option<String> {
-        keys.iter()
-            .find_map(|k| metas.iter().find(|(mk, _)| mk == k).map(|(_, v)| v.clone()))
-    };
+    let meta = |keys: &[&str]| -> Option<String> { keys.iter().find_map(|k| metas.iter().find(|(mk, _)| mk == k).map(|(_, v)| v.clone())) };
     let article = ld_article(&ld);
     let ld_str = |key: &str| article.and_then(|a| a.get(key)).and_then(ld_text);
 
@@ -249,41 +208,21 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
         .or(title_tag);
 
     let site_name = meta(&SITE_KEYS[..1])
-        .or_else(|| {
-            article
-                .and_then(|a| a.get("publisher"))
-                .and_then(|p| p.get("name"))
-                .and_then(ld_text)
-        })
+        .or_else(|| article.and_then(|a| a.get("publisher")).and_then(|p| p.get("name")).and_then(ld_text))
         .or_else(|| meta(&SITE_KEYS[1..]))
         .filter(|s| !s.starts_with("http"));
 
-    let canonical_url = canonical
-        .or_else(|| meta(&["og:url", "twitter:url"]))
-        .and_then(|c| resolve_url(url, &c))
-        .or_else(|| {
-            article
-                .and_then(|a| a.get("url").or_else(|| a.get("mainEntityOfPage")))
-                .and_then(ld_url)
-                .and_then(|c| resolve_url(url, &c))
-        });
+    let canonical_url = canonical.or_else(|| meta(&["og:url", "twitter:url"])).and_then(|c| resolve_url(url, &c)).or_else(|| {
+        article.and_then(|a| a.get("url").or_else(|| a.get("mainEntityOfPage"))).and_then(ld_url).and_then(|c| resolve_url(url, &c))
+    });
 
-    PageMeta {
-        title,
-        authors,
-        published,
-        site_name,
-        canonical_url,
-    }
+    PageMeta { title, authors, published, site_name, canonical_url }
 }
 
 /// Not an empty or placeholder date (year 0000/0001, as some CMSs write for "unset").
 fn plausible_date(d: &str) -> bool {
     let t = d.trim();
-    !t.is_empty()
-        && !t.starts_with("0000")
-        && !t.starts_with("0001-")
-        && !t.starts_with("1970-01-01")
+    !t.is_empty() && !t.starts_with("0000") && !t.starts_with("0001-") && !t.starts_with("1970-01-01")
 }
 
 /// A JSON-LD string value (or the `@value`/`name` of an object, or the first of a list).
@@ -322,11 +261,7 @@ fn ld_names(v: &Value, out: &mut Vec<String>) {
 fn type_names(v: &Value) -> Vec<String> {
     match v.get("@type") {
         Some(Value::String(s)) => vec![s.to_ascii_lowercase()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|t| t.as_str())
-            .map(str::to_ascii_lowercase)
-            .collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str()).map(str::to_ascii_lowercase).collect(),
         _ => Vec::new(),
     }
 }
@@ -346,10 +281,7 @@ fn ld_article(blocks: &[Value]) -> Option<&Value> {
             Value::Array(a) => stack.extend(a.iter().rev()),
             Value::Object(o) => {
                 let types = type_names(v);
-                if let Some(rank) = ARTICLE_TYPES
-                    .iter()
-                    .position(|t| types.iter().any(|x| x == t))
-                {
+                if let Some(rank) = ARTICLE_TYPES.iter().position(|t| types.iter().any(|x| x == t)) {
                     found.push((rank, v));
                 }
                 if let Some(g) = o.get("@graph") {
@@ -363,12 +295,7 @@ fn ld_article(blocks: &[Value]) -> Option<&Value> {
         }
     }
     let webpage = ARTICLE_TYPES.len() - 1;
-    found
-        .iter()
-        .filter(|(r, _)| *r < webpage)
-        .min_by_key(|(r, _)| *r)
-        .or_else(|| found.first())
-        .map(|(_, v)| *v)
+    found.iter().filter(|(r, _)| *r < webpage).min_by_key(|(r, _)| *r).or_else(|| found.first()).map(|(_, v)| *v)
 }
 
 /// Split a byline into names: "By A, B and C" gives three.
@@ -383,11 +310,7 @@ fn split_authors(s: &str) -> Vec<String> {
     s.split([',', ';', '|'])
         .flat_map(|p| p.split(" and "))
         .flat_map(|p| p.split(" & "))
-        .map(|p| {
-            p.trim()
-                .trim_matches(|c: char| c == '.' || c.is_whitespace())
-                .to_string()
-        })
+        .map(|p| p.trim().trim_matches(|c: char| c == '.' || c.is_whitespace()).to_string())
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -397,12 +320,7 @@ fn clean_authors(names: Vec<String>) -> Vec<String> {
     for n in names {
         let n = collapse(&n);
         let words = n.split_whitespace().count();
-        if n.is_empty()
-            || n.contains('@')
-            || n.contains("://")
-            || words > 6
-            || !n.chars().next().is_some_and(char::is_alphabetic)
-        {
+        if n.is_empty() || n.contains('@') || n.contains("://") || words > 6 || !n.chars().next().is_some_and(char::is_alphabetic) {
             continue;
         }
         if !out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {

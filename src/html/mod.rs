@@ -31,14 +31,7 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
     let dom = dom::Dom::parse(html);
     let m = meta::read(&dom, url);
     let text = content::article_text(&dom, m.title.as_deref());
-    HtmlArticle {
-        text,
-        title: m.title,
-        authors: m.authors,
-        published: m.published,
-        site_name: m.site_name,
-        canonical_url: m.canonical_url,
-    }
+    HtmlArticle { text, title: m.title, authors: m.authors, published: m.published, site_name: m.site_name, canonical_url: m.canonical_url }
 }
 
 #[cfg(test)]
@@ -77,10 +70,7 @@ mod tests {
 
     #[test]
     fn article_text_without_boilerplate() {
-        let a = extract(
-            PAGE,
-            Some("https://example.com/news/storm-hits-coast?ref=rss"),
-        );
+        let a = extract(PAGE, Some("https://example.com/news/storm-hits-coast?ref=rss"));
         let paragraphs: Vec<&str> = a.text.split("\n\n").collect();
         assert_eq!(paragraphs.len(), 3, "{}", a.text);
         assert!(paragraphs[0].starts_with("A powerful storm struck"));
@@ -105,18 +95,12 @@ mod tests {
 
     #[test]
     fn metadata_from_meta_tags() {
-        let a = extract(
-            PAGE,
-            Some("https://example.com/news/storm-hits-coast?ref=rss"),
-        );
+        let a = extract(PAGE, Some("https://example.com/news/storm-hits-coast?ref=rss"));
         assert_eq!(a.title.as_deref(), Some("Storm hits coast"));
         assert_eq!(a.authors, ["Jane Doe"]);
         assert_eq!(a.published.as_deref(), Some("2024-03-05T08:30:00Z"));
         assert_eq!(a.site_name.as_deref(), Some("The Daily Example"));
-        assert_eq!(
-            a.canonical_url.as_deref(),
-            Some("https://example.com/news/storm-hits-coast")
-        );
+        assert_eq!(a.canonical_url.as_deref(), Some("https://example.com/news/storm-hits-coast"));
     }
 
     #[test]
@@ -134,15 +118,8 @@ mod tests {
         assert_eq!(a.authors, ["Ann Lee", "Bo Chen"]);
         assert_eq!(a.published.as_deref(), Some("2024-06-01T12:00:00+02:00"));
         assert_eq!(a.site_name.as_deref(), Some("Example News"));
-        assert_eq!(
-            a.canonical_url.as_deref(),
-            Some("https://news.example.org/talks")
-        );
-        assert!(
-            a.text.starts_with("Negotiators returned") && a.text.contains("\n\nBoth delegations"),
-            "{}",
-            a.text
-        );
+        assert_eq!(a.canonical_url.as_deref(), Some("https://news.example.org/talks"));
+        assert!(a.text.starts_with("Negotiators returned") && a.text.contains("\n\nBoth delegations"), "{}", a.text);
 
         // Only a <time datetime> and a byline.
         let html = r#"<body><article><p class="byline">By Max Mustermann and Erika Muster</p><time datetime="2023-11-02T09:00:00Z">2 Nov</time>
@@ -156,7 +133,9 @@ mod tests {
     fn teaser_lists_and_link_lists_left_out() {
         let mut html = String::from("<body><div class='main'><article class='post'>");
         for i in 0..4 {
-            html.push_str(&format!("<p>Paragraph {i} of the story explains in some detail what happened at the meeting and why it matters to residents.</p>"));
+            html.push_str(&format!(
+                "<p>Paragraph {i} of the story explains in some detail what happened at the meeting and why it matters to residents.</p>"
+            ));
         }
         html.push_str("</article><div class='more'>");
         for i in 0..5 {
@@ -170,14 +149,7 @@ mod tests {
 
     #[test]
     fn no_panic_on_odd_input() {
-        for s in [
-            "",
-            "plain text, no tags",
-            "<html>",
-            "<body><p>x",
-            "<<<>>>",
-            "<p>&#x110000; &#0; &",
-        ] {
+        for s in ["", "plain text, no tags", "<html>", "<body><p>x", "<<<>>>", "<p>&#x110000; &#0; &"] {
             let _ = extract(s, Some("not a url"));
         }
     }

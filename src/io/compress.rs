@@ -7,10 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 pub fn strip_compression_suffix(name: &str) -> &str {
-    name.strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .or_else(|| name.strip_suffix(".zstd"))
-        .unwrap_or(name)
+    name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).or_else(|| name.strip_suffix(".zstd")).unwrap_or(name)
 }
 
 /// Open a file for buffered reading, decompressing when it is gzip or zstd.

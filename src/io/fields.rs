@@ -58,13 +58,7 @@ pub fn from_json(obj: &serde_json::Map<String, Value>, config: &Config, file: &s
     let f = &config.input.fields;
     let source_id = lookup(obj, &f.id).and_then(scalar).filter(|s| !s.is_empty());
     let text = match lookup(obj, &f.text) {
-        None | Some(Value::Null) => {
-            return Err(FieldError {
-                reason: "missing_text",
-                detail: format!("no `{}` field", f.text),
-                source_id,
-            })
-        }
+        None | Some(Value::Null) => return Err(FieldError { reason: "missing_text", detail: format!("no `{}` field", f.text), source_id }),
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
             return Err(FieldError {
@@ -93,21 +87,11 @@ pub fn from_json(obj: &serde_json::Map<String, Value>, config: &Config, file: &s
 /// Build a record from CSV fields given the header.
 pub fn from_csv(headers: &[String], row: &[String], config: &Config, file: &str, position: i64) -> Result<RecordRow, FieldError> {
     let f = &config.input.fields;
-    let get = |key: &str| {
-        headers
-            .iter()
-            .position(|h| h == key)
-            .and_then(|i| row.get(i))
-            .map(|s| s.to_string())
-            .filter(|s| !s.trim().is_empty())
-    };
+    let get =
+        |key: &str| headers.iter().position(|h| h == key).and_then(|i| row.get(i)).map(|s| s.to_string()).filter(|s| !s.trim().is_empty());
     let source_id = get(&f.id);
     let Some(text) = headers.iter().position(|h| *h == f.text).and_then(|i| row.get(i)).cloned() else {
-        return Err(FieldError {
-            reason: "missing_text",
-            detail: format!("no `{}` column", f.text),
-            source_id,
-        });
+        return Err(FieldError { reason: "missing_text", detail: format!("no `{}` column", f.text), source_id });
     };
     let record = RecordRow {
         input_file: file.to_string(),
@@ -127,11 +111,7 @@ pub fn from_csv(headers: &[String], row: &[String], config: &Config, file: &str,
 /// Common checks on the text of any record.
 pub fn check_text(record: RecordRow, config: &Config) -> Result<RecordRow, FieldError> {
     if record.text.trim().is_empty() {
-        return Err(FieldError {
-            reason: "empty_text",
-            detail: "text is empty".into(),
-            source_id: record.source_id,
-        });
+        return Err(FieldError { reason: "empty_text", detail: "text is empty".into(), source_id: record.source_id });
     }
     if record.text.len() > config.load.max_text_bytes {
         return Err(FieldError {
@@ -159,7 +139,9 @@ pub fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start();
     let head = &head[..head.len().min(2048)];
     let head = &head[..head.floor_char_boundary(head.len())];
-    head.starts_with("<!") || head.starts_with("<html") || head.starts_with("<HTML")
+    head.starts_with("<!")
+        || head.starts_with("<html")
+        || head.starts_with("<HTML")
         || ["<p>", "<p ", "<div", "<br", "<body", "</p>"].iter().any(|t| head.contains(t))
 }
 

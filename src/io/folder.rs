@@ -65,16 +65,9 @@ pub fn read_single(reader: Box<dyn BufRead + Send>, file: &str, kind: SingleKind
                 return;
             }
         },
-        SingleKind::Html => check_text(
-            RecordRow {
-                input_file: file.to_string(),
-                input_position: 1,
-                is_html: true,
-                text,
-                ..Default::default()
-            },
-            config,
-        ),
+        SingleKind::Html => {
+            check_text(RecordRow { input_file: file.to_string(), input_position: 1, is_html: true, text, ..Default::default() }, config)
+        }
         SingleKind::Text => {
             let (title, body) = split_title(&text);
             check_text(
@@ -104,10 +97,8 @@ fn split_title(text: &str) -> (Option<String>, &str) {
         return (None, trimmed);
     };
     let first = first.trim();
-    let looks_like_title = !first.is_empty()
-        && first.chars().count() <= 200
-        && !first.ends_with(['.', ',', ';', ':'])
-        && !rest.trim().is_empty();
+    let looks_like_title =
+        !first.is_empty() && first.chars().count() <= 200 && !first.ends_with(['.', ',', ';', ':']) && !rest.trim().is_empty();
     if looks_like_title {
         (Some(first.to_string()), rest)
     } else {

@@ -28,12 +28,7 @@ const MAX_HEADER_BYTES: usize = 256 << 10;
 
 /// Read one WARC file, emitting records and rejects in file order.
 pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
-    let mut ctx = Ctx {
-        file,
-        config,
-        emit,
-        position: 0,
-    };
+    let mut ctx = Ctx { file, config, emit, position: 0 };
     let f = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -56,11 +51,7 @@ pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         match zstd::stream::read::Decoder::with_buffer(raw) {
             Ok(d) => {
-                read_stream(
-                    Box::new(BufReader::with_capacity(1 << 20, d)),
-                    &mut ctx,
-                    true,
-                );
+                read_stream(Box::new(BufReader::with_capacity(1 << 20, d)), &mut ctx, true);
             }
             Err(e) => ctx.reject(0, None, "unreadable_file", e.to_string()),
         }
@@ -72,12 +63,7 @@ pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(
 /// Read WARC records from an in-memory buffer (uncompressed WARC bytes), for tests and
 /// callers that already hold the bytes.
 pub fn read_bytes(bytes: &[u8], file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
-    let mut ctx = Ctx {
-        file,
-        config,
-        emit,
-        position: 0,
-    };
+    let mut ctx = Ctx { file, config, emit, position: 0 };
     read_stream(Box::new(Cursor::new(bytes)), &mut ctx, true);
 }
 
@@ -118,12 +104,7 @@ fn read_gzip_members(mut raw: BufReader<File>, ctx: &mut Ctx) {
             Ok(_) => {
                 // Garbage between members: find the next member.
                 if !seek_to_gzip_header(&mut raw, start + 1) {
-                    ctx.reject(
-                        ctx.position + 1,
-                        None,
-                        "truncated_stream",
-                        format!("no gzip member after byte {start}"),
-                    );
+                    ctx.reject(ctx.position + 1, None, "truncated_stream", format!("no gzip member after byte {start}"));
                     return;
                 }
                 continue;
@@ -134,9 +115,7 @@ fn read_gzip_members(mut raw: BufReader<File>, ctx: &mut Ctx) {
             }
         }
         let mut decoded = Vec::new();
-        let result = flate2::bufread::GzDecoder::new(&mut raw)
-            .take(cap as u64 + 1)
-            .read_to_end(&mut decoded);
+        let result = flate2::bufread::GzDecoder::new(&mut raw).take(cap as u64 + 1).read_to_end(&mut decoded);
         match result {
             Ok(_) if decoded.len() <= cap => {
                 read_stream(Box::new(Cursor::new(&decoded[..])), ctx, true);
@@ -147,14 +126,7 @@ fn read_gzip_members(mut raw: BufReader<File>, ctx: &mut Ctx) {
                 if raw.seek(SeekFrom::Start(start)).is_err() {
                     return;
                 }
-                let ok = read_stream(
-                    Box::new(BufReader::with_capacity(
-                        1 << 20,
-                        flate2::bufread::GzDecoder::new(&mut raw),
-                    )),
-                    ctx,
-                    false,
-                );
+                let ok = read_stream(Box::new(BufReader::with_capacity(1 << 20, flate2::bufread::GzDecoder::new(&mut raw))), ctx, false);
                 if !ok && !seek_to_gzip_header(&mut raw, start + 1) {
                     return;
                 }
@@ -165,12 +137,7 @@ fn read_gzip_members(mut raw: BufReader<File>, ctx: &mut Ctx) {
                 }
                 if !seek_to_gzip_header(&mut raw, start + 1) {
                     if decoded.is_empty() {
-                        ctx.reject(
-                            ctx.position + 1,
-                            None,
-                            "truncated_stream",
-                            format!("gzip stream broke at byte {start}: {e}"),
-                        );
+                        ctx.reject(ctx.position + 1, None, "truncated_stream", format!("gzip stream broke at byte {start}: {e}"));
                     }
                     return;
                 }
@@ -187,30 +154,19 @@ fn broken_member(ctx: &mut Ctx, decoded: &[u8], error: &str) {
     let start_position = ctx.position;
     let end_position = {
         let mut collect = |i: LoadItem| items.push(i);
-        let mut sub = Ctx {
-            file: ctx.file,
-            config: ctx.config,
-            emit: &mut collect,
-            position: start_position,
-        };
+        let mut sub = Ctx { file: ctx.file, config: ctx.config, emit: &mut collect, position: start_position };
         read_stream(Box::new(Cursor::new(decoded)), &mut sub, true);
         sub.position
     };
     // Trailing rejects are consequences of the cut; the first of them, or the last record,
     // is the cut record.
-    let first_trailing = items
-        .iter()
-        .rposition(|i| matches!(i, LoadItem::Record(_)))
-        .map_or(0, |p| p + 1);
+    let first_trailing = items.iter().rposition(|i| matches!(i, LoadItem::Record(_))).map_or(0, |p| p + 1);
     let trailing: Vec<LoadItem> = items.split_off(first_trailing);
     let reject_of = |t: &LoadItem| match t {
         LoadItem::Reject(r) => (r.input_position, r.source_id.clone()),
         LoadItem::Record(r) => (r.input_position, r.source_id.clone()),
     };
-    let cut = if let Some(t) = trailing
-        .iter()
-        .find(|t| matches!(t, LoadItem::Reject(r) if r.reason == "truncated_record"))
-    {
+    let cut = if let Some(t) = trailing.iter().find(|t| matches!(t, LoadItem::Reject(r) if r.reason == "truncated_record")) {
         Some(reject_of(t))
     } else if matches!(items.last(), Some(LoadItem::Record(_))) {
         items.pop().map(|t| reject_of(&t))
@@ -222,12 +178,7 @@ fn broken_member(ctx: &mut Ctx, decoded: &[u8], error: &str) {
     }
     let (position, id) = cut.unwrap_or((end_position.max(start_position + 1), None));
     ctx.position = position;
-    ctx.reject(
-        position,
-        id,
-        "truncated_record",
-        format!("gzip member broke: {error}"),
-    );
+    ctx.reject(position, id, "truncated_record", format!("gzip member broke: {error}"));
 }
 
 /// Seek to the first gzip member header (`1f 8b 08`) at or after `from`. False when none.
@@ -262,10 +213,7 @@ struct WarcHeaders {
 
 impl WarcHeaders {
     fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -311,20 +259,12 @@ fn read_stream(mut r: Box<dyn BufRead + '_>, ctx: &mut Ctx, resync: bool) -> boo
                 if headers.is_none() && io_error {
                     // The (zstd) stream broke between records.
                     let pos = ctx.position + 1;
-                    ctx.reject(
-                        pos,
-                        None,
-                        "truncated_stream",
-                        format!("stream broke after record {}: {detail}", ctx.position),
-                    );
+                    ctx.reject(pos, None, "truncated_stream", format!("stream broke after record {}: {detail}", ctx.position));
                     return false;
                 }
                 ctx.position += 1;
                 let pos = ctx.position;
-                let id = headers
-                    .as_ref()
-                    .and_then(|h| h.get("WARC-Record-ID"))
-                    .map(clean_id);
+                let id = headers.as_ref().and_then(|h| h.get("WARC-Record-ID")).map(clean_id);
                 ctx.reject(pos, id, "truncated_record", detail);
                 return !io_error;
             }
@@ -337,7 +277,12 @@ fn read_stream(mut r: Box<dyn BufRead + '_>, ctx: &mut Ctx, resync: bool) -> boo
                         if let Some(cut) = embedded_warc_line(b) {
                             let pos = ctx.position;
                             let id = headers.get("WARC-Record-ID").map(clean_id);
-                            ctx.reject(pos, id, "truncated_record", "record is shorter than its Content-Length; the next record starts inside it".into());
+                            ctx.reject(
+                                pos,
+                                id,
+                                "truncated_record",
+                                "record is shorter than its Content-Length; the next record starts inside it".into(),
+                            );
                             let rest = b[cut..].to_vec();
                             r = Box::new(Cursor::new(rest).chain(r));
                             continue;
@@ -358,9 +303,7 @@ fn embedded_warc_line(block: &[u8]) -> Option<usize> {
         let at = from + i;
         let window = &block[at..block.len().min(at + 512)];
         let text = String::from_utf8_lossy(window).to_ascii_lowercase();
-        let version_ok = text.len() > 8
-            && text[7..].starts_with(['0', '1'])
-            && text[8..].starts_with(['\r', '\n']);
+        let version_ok = text.len() > 8 && text[7..].starts_with(['0', '1']) && text[8..].starts_with(['\r', '\n']);
         if version_ok && (text.contains("\nwarc-type:") || text.contains("\nwarc-record-id:")) {
             return Some(at);
         }
@@ -401,9 +344,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         },
     };
     if !version.starts_with(b"WARC/") {
-        let shown: String = String::from_utf8_lossy(&version[..version.len().min(60)])
-            .trim()
-            .to_string();
+        let shown: String = String::from_utf8_lossy(&version[..version.len().min(60)]).trim().to_string();
         return Next::BadHeader(format!("expected a WARC/1.x version line, found {shown:?}"));
     }
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -411,13 +352,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
     loop {
         line.clear();
         match r.read_until(b'\n', &mut line) {
-            Ok(0) => {
-                return Next::Cut(
-                    Some(WarcHeaders { fields }),
-                    "stream ended inside the WARC header".into(),
-                    false,
-                )
-            }
+            Ok(0) => return Next::Cut(Some(WarcHeaders { fields }), "stream ended inside the WARC header".into(), false),
             Ok(n) => header_bytes += n,
             Err(e) => return Next::Cut(Some(WarcHeaders { fields }), e.to_string(), true),
         }
@@ -438,52 +373,29 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         }
         match text.split_once(':') {
             Some((k, v)) => fields.push((k.trim().to_string(), v.trim().to_string())),
-            None => {
-                return Next::BadHeader(format!(
-                    "not a header line: {:?}",
-                    &text[..text.len().min(60)]
-                ))
-            }
+            None => return Next::BadHeader(format!("not a header line: {:?}", &text[..text.len().min(60)])),
         }
     }
     let headers = WarcHeaders { fields };
-    let Some(length) = headers
-        .get("Content-Length")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-    else {
+    let Some(length) = headers.get("Content-Length").and_then(|v| v.trim().parse::<u64>().ok()) else {
         return Next::BadHeader("missing or invalid Content-Length".into());
     };
-    let wanted = headers
-        .get("WARC-Type")
-        .is_some_and(|t| t.eq_ignore_ascii_case("response"))
-        && length as usize <= limit;
+    let wanted = headers.get("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("response")) && length as usize <= limit;
     if wanted {
         let mut block = Vec::with_capacity(length as usize);
         match r.by_ref().take(length).read_to_end(&mut block) {
-            Ok(n) if (n as u64) < length => Next::Cut(
-                Some(headers),
-                format!("record block has {n} of {length} bytes"),
-                false,
-            ),
+            Ok(n) if (n as u64) < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), false),
             Ok(_) => Next::Record(headers, Some(block)),
             Err(e) => Next::Cut(Some(headers), e.to_string(), true),
         }
     } else {
         match std::io::copy(&mut r.by_ref().take(length), &mut std::io::sink()) {
-            Ok(n) if n < length => Next::Cut(
-                Some(headers),
-                format!("record block has {n} of {length} bytes"),
-                false,
-            ),
+            Ok(n) if n < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), false),
             Ok(_) => {
-                if headers
-                    .get("WARC-Type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("response"))
-                {
+                if headers.get("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("response")) {
                     // A response too large to keep: reported, not loaded.
                     let mut h = headers;
-                    h.fields
-                        .push(("X-Newsgrid-Too-Large".into(), length.to_string()));
+                    h.fields.push(("X-Newsgrid-Too-Large".into(), length.to_string()));
                     Next::Record(h, None)
                 } else {
                     Next::Record(headers, None)
@@ -495,10 +407,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
 }
 
 fn clean_id(id: &str) -> String {
-    id.trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .to_string()
+    id.trim().trim_start_matches('<').trim_end_matches('>').to_string()
 }
 
 /// Turn a complete response record into a record (or a reject, or nothing).
@@ -506,41 +415,24 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
     let position = ctx.position;
     let source_id = headers.get("WARC-Record-ID").map(clean_id);
     if let Some(len) = headers.get("X-Newsgrid-Too-Large") {
-        let detail = format!(
-            "response block is {len} bytes; [load] max_text_bytes is {}",
-            ctx.config.load.max_text_bytes
-        );
+        let detail = format!("response block is {len} bytes; [load] max_text_bytes is {}", ctx.config.load.max_text_bytes);
         ctx.reject(position, source_id, "text_too_large", detail);
         return;
     }
     let Some(block) = block else { return };
-    let warc_ct = headers
-        .get("Content-Type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let (http_headers, body) =
-        if warc_ct.contains("application/http") || block.starts_with(b"HTTP/") {
-            match split_http(&block) {
-                Some(x) => x,
-                None => {
-                    ctx.reject(
-                        position,
-                        source_id,
-                        "bad_http_payload",
-                        "response has no complete HTTP header block".into(),
-                    );
-                    return;
-                }
+    let warc_ct = headers.get("Content-Type").unwrap_or("").to_ascii_lowercase();
+    let (http_headers, body) = if warc_ct.contains("application/http") || block.starts_with(b"HTTP/") {
+        match split_http(&block) {
+            Some(x) => x,
+            None => {
+                ctx.reject(position, source_id, "bad_http_payload", "response has no complete HTTP header block".into());
+                return;
             }
-        } else {
-            (Vec::new(), &block[..])
-        };
-    let http = |name: &str| {
-        http_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        }
+    } else {
+        (Vec::new(), &block[..])
     };
+    let http = |name: &str| http_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
     if let Some(status) = http(":status") {
         if !status.starts_with('2') {
             return;
@@ -567,10 +459,7 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
         Some(ct) => {
             let ct = ct.to_ascii_lowercase();
             ct.contains("html")
-                || ((ct.starts_with("text/plain")
-                    || ct.contains("octet-stream")
-                    || ct.trim().is_empty())
-                    && sniff_html(&body))
+                || ((ct.starts_with("text/plain") || ct.contains("octet-stream") || ct.trim().is_empty()) && sniff_html(&body))
         }
         None => sniff_html(&body),
     };
@@ -587,12 +476,7 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
         source_id: None,
         url: headers
             .get("WARC-Target-URI")
-            .map(|u| {
-                u.trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_string()
-            })
+            .map(|u| u.trim().trim_start_matches('<').trim_end_matches('>').to_string())
             .filter(|u| !u.is_empty()),
         is_html: true,
         text,
@@ -682,10 +566,7 @@ fn decode_content(body: &[u8], encoding: &str) -> Result<Option<Vec<u8>>, String
             if sniff_html(body) {
                 return Ok(None);
             }
-            if flate2::read::ZlibDecoder::new(body)
-                .read_to_end(&mut out)
-                .is_ok()
-            {
+            if flate2::read::ZlibDecoder::new(body).read_to_end(&mut out).is_ok() {
                 return Ok(Some(out));
             }
             out.clear();
@@ -710,11 +591,7 @@ fn sniff_html(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
     let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     t.starts_with('<')
-        && (t.contains("<html")
-            || t.contains("<!doctype html")
-            || t.contains("<head")
-            || t.contains("<body")
-            || t.contains("<p"))
+        && (t.contains("<html") || t.contains("<!doctype html") || t.contains("<head") || t.contains("<body") || t.contains("<p"))
 }
 
 #[cfg(test)]
@@ -762,12 +639,9 @@ mod tests {
         items
             .iter()
             .map(|i| match i {
-                LoadItem::Record(r) => format!(
-                    "record {} {} {}",
-                    r.input_position,
-                    r.source_id.as_deref().unwrap_or("-"),
-                    r.url.as_deref().unwrap_or("-")
-                ),
+                LoadItem::Record(r) => {
+                    format!("record {} {} {}", r.input_position, r.source_id.as_deref().unwrap_or("-"), r.url.as_deref().unwrap_or("-"))
+                }
                 LoadItem::Reject(r) => format!("reject {} {}", r.input_position, r.reason),
             })
             .collect()
@@ -776,10 +650,7 @@ mod tests {
     const PAGE: &str = "<html><head><title>T</title></head><body><p>Hello world, this is the story.</p></body></html>";
 
     fn sample_records() -> Vec<Vec<u8>> {
-        let page1 = http(
-            "Content-Type: text/html; charset=utf-8\r\n",
-            PAGE.as_bytes(),
-        );
+        let page1 = http("Content-Type: text/html; charset=utf-8\r\n", PAGE.as_bytes());
         // Chunked + gzip + Latin-1 declared in the HTTP header.
         let latin = b"<html><body><p>Caf\xe9 society returns.</p></body></html>";
         let gzbody = gz(latin);
@@ -788,16 +659,12 @@ mod tests {
         chunked.extend_from_slice(format!("\r\n{:x}\r\n", gzbody.len() - 10).as_bytes());
         chunked.extend_from_slice(&gzbody[10..]);
         chunked.extend_from_slice(b"\r\n0\r\n\r\n");
-        let page2 = http("Content-Type: text/html; charset=iso-8859-1\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", &chunked);
+        let page2 =
+            http("Content-Type: text/html; charset=iso-8859-1\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", &chunked);
         let image = http("Content-Type: image/png\r\n", b"\x89PNG....");
         vec![
             record("warcinfo", "0", "", b"software: test\r\n"),
-            record(
-                "request",
-                "1",
-                "https://example.com/a",
-                b"GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n",
-            ),
+            record("request", "1", "https://example.com/a", b"GET /a HTTP/1.1\r\nHost: example.com\r\n\r\n"),
             record("response", "2", "https://example.com/a", &page1),
             record("response", "3", "https://example.com/img.png", &image),
             record("response", "4", "https://example.com/b", &page2),
@@ -813,19 +680,9 @@ mod tests {
             bytes.extend(gz(r));
         }
         // A cut record (its gzip member and its block both cut), then a good one.
-        let cut = gz(&record(
-            "response",
-            "5",
-            "https://example.com/cut",
-            &http("Content-Type: text/html\r\n", PAGE.as_bytes()),
-        ));
+        let cut = gz(&record("response", "5", "https://example.com/cut", &http("Content-Type: text/html\r\n", PAGE.as_bytes())));
         bytes.extend_from_slice(&cut[..cut.len() / 2]);
-        bytes.extend(gz(&record(
-            "response",
-            "6",
-            "https://example.com/c",
-            &http("Content-Type: text/html\r\n", PAGE.as_bytes()),
-        )));
+        bytes.extend(gz(&record("response", "6", "https://example.com/c", &http("Content-Type: text/html\r\n", PAGE.as_bytes()))));
         let path = dir.path().join("t.warc.gz");
         std::fs::write(&path, &bytes).unwrap();
         let items = run(&path);
@@ -840,9 +697,7 @@ mod tests {
             ],
             "{s:?}"
         );
-        let LoadItem::Record(r) = &items[1] else {
-            panic!()
-        };
+        let LoadItem::Record(r) = &items[1] else { panic!() };
         assert!(r.text.contains("Café society"), "{}", r.text);
         assert!(r.is_html && r.published_raw.is_none());
     }
@@ -855,12 +710,7 @@ mod tests {
         bytes.extend_from_slice(&recs[2]);
         bytes.extend_from_slice(b"garbage line\r\nmore garbage\r\n\r\n");
         // A record cut in the middle, followed directly by a good one.
-        let cut = record(
-            "response",
-            "7",
-            "https://example.com/cut",
-            &http("Content-Type: text/html\r\n", PAGE.as_bytes()),
-        );
+        let cut = record("response", "7", "https://example.com/cut", &http("Content-Type: text/html\r\n", PAGE.as_bytes()));
         bytes.extend_from_slice(&cut[..cut.len() - 40]);
         bytes.extend_from_slice(&recs[4]);
         let path = dir.path().join("t.warc");
@@ -885,31 +735,19 @@ mod tests {
         let all: Vec<u8> = recs.concat();
         let path = dir.path().join("t.warc.zst");
         std::fs::write(&path, zstd::encode_all(&all[..], 3).unwrap()).unwrap();
-        assert_eq!(
-            summary(&run(&path)),
-            [
-                "record 3 urn:uuid:2 https://example.com/a",
-                "record 5 urn:uuid:4 https://example.com/b"
-            ]
-        );
+        assert_eq!(summary(&run(&path)), ["record 3 urn:uuid:2 https://example.com/a", "record 5 urn:uuid:4 https://example.com/b"]);
         // A whole-file gzip cut in the last record.
         let whole = gz(&all);
         let path = dir.path().join("u.warc.gz");
         std::fs::write(&path, &whole[..whole.len() - 60]).unwrap();
         let s = summary(&run(&path));
         assert_eq!(s[0], "record 3 urn:uuid:2 https://example.com/a");
-        assert!(
-            s.last().unwrap().starts_with("reject 5 truncated_"),
-            "{s:?}"
-        );
+        assert!(s.last().unwrap().starts_with("reject 5 truncated_"), "{s:?}");
     }
 
     #[test]
     fn chunked_decoding() {
-        assert_eq!(
-            dechunk(b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n").unwrap(),
-            b"Wikipedia"
-        );
+        assert_eq!(dechunk(b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n").unwrap(), b"Wikipedia");
         assert!(dechunk(b"<html>").is_none());
     }
 }

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -43,6 +43,14 @@ pub struct Place {
     pub latitude: f64,
     pub longitude: f64,
     pub country_code: &'static str,
+}
+
+impl Place {
+    /// The country code, `None` for regions spanning several countries (whose
+    /// `country_code` is empty).
+    pub fn country(&self) -> Option<&'static str> {
+        (!self.country_code.is_empty()).then_some(self.country_code)
+    }
 }
 
 /// One country of ISO 3166-1 (plus Kosovo as XKX).
@@ -118,11 +126,63 @@ struct Area {
 
 const NO_COUNTRY: u16 = u16::MAX;
 
-/// Hash maps with a fast, deterministic hasher (the keys are our own data).
-type Map<K, V> = HashMap<K, V, Xxh3DefaultBuilder>;
+/// Hash maps with a fast, deterministic hasher for short keys (the keys are our own
+/// data, so hash flooding is not a concern).
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
-    HashMap::with_capacity_and_hasher(n, Xxh3DefaultBuilder)
+    HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default())
+}
+
+/// The rotate-multiply hash of rustc's FxHasher.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u16(&mut self, i: u16) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Counts of what the builtin data holds (for reports and tests).
@@ -162,19 +222,8 @@ impl Gazetteer {
         // The decompressed city table lives as long as the program (the builtin
         // gazetteer is a static): its keys are borrowed, not copied.
         let cities = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap_or_default();
-        let cities: &'static str = Box::leak(
-            String::from_utf8(cities)
-                .unwrap_or_default()
-                .into_boxed_str(),
-        );
-        Gazetteer::from_sources(
-            COUNTRIES_TSV,
-            ALIASES_TSV,
-            METONYMS_TSV,
-            REGIONS_TSV,
-            STATES_TSV,
-            cities,
-        )
+        let cities: &'static str = Box::leak(String::from_utf8(cities).unwrap_or_default().into_boxed_str());
+        Gazetteer::from_sources(COUNTRIES_TSV, ALIASES_TSV, METONYMS_TSV, REGIONS_TSV, STATES_TSV, cities)
     }
 
     /// Build a gazetteer from TSV texts in the formats of `data/gazetteer/`. Malformed
@@ -218,12 +267,7 @@ impl Gazetteer {
                 longitude: lon,
                 population: f[6].parse().unwrap_or(0),
             });
-            g.aliases
-                .entry(lookup_key(f[2]).into())
-                .or_insert(CountryAlias {
-                    country: idx,
-                    kind: NameKind::CountryName,
-                });
+            g.aliases.entry(lookup_key(f[2]).into()).or_insert(CountryAlias { country: idx, kind: NameKind::CountryName });
         }
         for f in rows(aliases_tsv) {
             if f.len() < 3 {
@@ -246,9 +290,7 @@ impl Gazetteer {
             // The alias file is ordered names, abbreviations, demonyms, capitals: the
             // first entry for a key wins, except that a curated abbreviation overrides
             // a generated name (handled by the build script, which writes one per key).
-            g.aliases
-                .entry(key.into())
-                .or_insert(CountryAlias { country, kind });
+            g.aliases.entry(key.into()).or_insert(CountryAlias { country, kind });
         }
         for f in rows(metonyms_tsv) {
             if let Some(area) = g.area(f.get(1).copied(), f.get(2), f.get(3)) {
@@ -269,16 +311,8 @@ impl Gazetteer {
         g.stats = GazetteerStats {
             countries: g.countries.len(),
             country_names: g.aliases.values().filter(|a| a.kind.is_country()).count(),
-            demonyms: g
-                .aliases
-                .values()
-                .filter(|a| a.kind == NameKind::Demonym)
-                .count(),
-            capitals: g
-                .aliases
-                .values()
-                .filter(|a| a.kind == NameKind::Capital)
-                .count(),
+            demonyms: g.aliases.values().filter(|a| a.kind == NameKind::Demonym).count(),
+            capitals: g.aliases.values().filter(|a| a.kind == NameKind::Capital).count(),
             metonyms: g.metonyms.len(),
             regions: g.regions.len(),
             states: g.states.len(),
@@ -295,13 +329,7 @@ impl Gazetteer {
             Some(c) if !c.is_empty() => *self.by_code.get(c)?,
             _ => NO_COUNTRY,
         };
-        Some(Area {
-            coord: Coord {
-                lat: lat as f32,
-                lon: lon as f32,
-            },
-            country,
-        })
+        Some(Area { coord: Coord { lat: lat as f32, lon: lon as f32 }, country })
     }
 
     fn load_cities(&mut self, tsv: &'static str) {
@@ -309,16 +337,15 @@ impl Gazetteer {
         // populous city, and alternate names only fill keys no primary name took. Keys
         // are stored already normalised (see `scripts/gazetteer/build.py`).
         let mut alternates: Vec<(&'static str, u32)> = Vec::new();
-        self.city_rows.reserve(tsv.len() / 45);
-        self.cities.reserve(tsv.len() / 30);
+        let lines = memchr::memchr_iter(b'\n', tsv.as_bytes()).count();
+        self.city_rows.reserve(lines);
+        self.cities.reserve(lines + lines * 2 / 3);
         for line in tsv.lines() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let mut f = line.trim_end_matches('\r').split('\t');
-            let (Some(name), Some(code), Some(lat), Some(lon)) =
-                (f.next(), f.next(), f.next(), f.next())
-            else {
+            let (Some(name), Some(code), Some(lat), Some(lon)) = (f.next(), f.next(), f.next(), f.next()) else {
                 continue;
             };
             let Some(area) = self.area(Some(code), Some(&lat), Some(&lon)) else {
@@ -382,44 +409,23 @@ impl Gazetteer {
         if let Some(a) = self.aliases.get(key) {
             let country = &self.countries[a.country as usize];
             let place = match a.kind {
-                NameKind::CountryName | NameKind::CountryAbbreviation => Some(Place {
-                    latitude: country.latitude,
-                    longitude: country.longitude,
-                    country_code: country.code,
-                }),
-                NameKind::Capital => self
-                    .cities
-                    .get(key)
-                    .map(|&i| self.place_of(self.city_rows[i as usize])),
+                NameKind::CountryName | NameKind::CountryAbbreviation => {
+                    Some(Place { latitude: country.latitude, longitude: country.longitude, country_code: country.code })
+                }
+                NameKind::Capital => self.cities.get(key).map(|&i| self.place_of(self.city_rows[i as usize])),
                 _ => None,
             };
-            return Some(GazetteerMatch {
-                kind: a.kind,
-                country_code: Some(country.code),
-                place,
-            });
+            return Some(GazetteerMatch { kind: a.kind, country_code: Some(country.code), place });
         }
-        let tables = [
-            (&self.metonyms, NameKind::Metonym),
-            (&self.regions, NameKind::Region),
-            (&self.states, NameKind::State),
-        ];
+        let tables = [(&self.metonyms, NameKind::Metonym), (&self.regions, NameKind::Region), (&self.states, NameKind::State)];
         for (table, kind) in tables {
             if let Some(&area) = table.get(key) {
-                return Some(GazetteerMatch {
-                    kind,
-                    country_code: self.code_of(area.country),
-                    place: Some(self.place_of(area)),
-                });
+                return Some(GazetteerMatch { kind, country_code: self.code_of(area.country), place: Some(self.place_of(area)) });
             }
         }
         self.cities.get(key).map(|&i| {
             let area = self.city_rows[i as usize];
-            GazetteerMatch {
-                kind: NameKind::City,
-                country_code: self.code_of(area.country),
-                place: Some(self.place_of(area)),
-            }
+            GazetteerMatch { kind: NameKind::City, country_code: self.code_of(area.country), place: Some(self.place_of(area)) }
         })
     }
 
@@ -439,9 +445,7 @@ impl Gazetteer {
         if let Some(a) = self.aliases.get(key.as_str()) {
             return self.code_of(a.country);
         }
-        self.metonyms
-            .get(key.as_str())
-            .and_then(|a| self.code_of(a.country))
+        self.metonyms.get(key.as_str()).and_then(|a| self.code_of(a.country))
     }
 
     /// Coordinates of a country (its capital), seat of government, region, US state or
@@ -462,15 +466,31 @@ fn round4(x: f32) -> f64 {
     ((x as f64) * 10_000.0).round() / 10_000.0
 }
 
+/// A decimal number ("-66.8792"); plain digits with an optional sign and fraction are
+/// parsed by hand (the city table has tens of thousands), anything else by `str::parse`.
 fn parse_f64(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|v| v.is_finite())
+    let s = s.trim();
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let simple = !int.is_empty() && int.len() <= 4 && frac.len() <= 9 && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+    if !simple {
+        return s.parse::<f64>().ok().filter(|v| v.is_finite());
+    }
+    let mut v: u64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        v = v * 10 + (b - b'0') as u64;
+    }
+    let v = v as f64 / 10f64.powi(frac.len() as i32);
+    Some(if neg { -v } else { v })
 }
 
 /// Non-comment, non-empty lines split on tabs.
 fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
-    tsv.lines()
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.trim_end_matches('\r').split('\t').collect())
+    tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.trim_end_matches('\r').split('\t').collect())
 }
 
 /// The lookup key of a name: Unicode-folded (NFD without combining marks), lowercase,
@@ -488,11 +508,7 @@ pub fn lookup_key(name: &str) -> String {
                 out.push(' ');
                 pending_space = false;
             }
-            let c = if c == '\u{2019}' || c == '\u{2018}' {
-                '\''
-            } else {
-                c
-            };
+            let c = if c == '\u{2019}' || c == '\u{2018}' { '\'' } else { c };
             for l in c.to_lowercase() {
                 out.push(l);
             }
@@ -501,9 +517,7 @@ pub fn lookup_key(name: &str) -> String {
     if name.is_ascii() {
         for &b in name.as_bytes() {
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c => {
-                    pending_space = !out.is_empty()
-                }
+                b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c => pending_space = !out.is_empty(),
                 b'.' => {}
                 _ => {
                     if pending_space {
@@ -528,11 +542,7 @@ fn trim_key(mut s: String) -> String {
     loop {
         let before = s.len();
         while let Some(c) = s.chars().last() {
-            if matches!(
-                c,
-                ',' | ';' | ':' | '!' | '?' | '"' | ')' | ']' | '}' | '\u{201D}' | '\u{201C}'
-            ) || c.is_whitespace()
-            {
+            if matches!(c, ',' | ';' | ':' | '!' | '?' | '"' | ')' | ']' | '}' | '\u{201D}' | '\u{201C}') || c.is_whitespace() {
                 s.pop();
             } else {
                 break;
@@ -564,6 +574,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_parse() {
+        assert_eq!(parse_f64("-66.8792"), Some(-66.8792));
+        assert_eq!(parse_f64("10.4880"), Some(10.488));
+        assert_eq!(parse_f64("0"), Some(0.0));
+        assert_eq!(parse_f64("1e3"), Some(1000.0));
+        assert_eq!(parse_f64("x"), None);
+        assert_eq!(parse_f64("-"), None);
+        assert_eq!(parse_f64(""), None);
+        assert_eq!(parse_f64("NaN"), None);
+    }
+
+    #[test]
     fn keys_normalise() {
         assert_eq!(lookup_key("the U.S.'s"), "us");
         assert_eq!(lookup_key("  The  United   States "), "united states");
@@ -578,27 +600,10 @@ mod tests {
     #[test]
     fn country_codes_from_names_abbreviations_demonyms() {
         let g = g();
-        for n in [
-            "U.S.",
-            "US",
-            "USA",
-            "United States",
-            "the United States",
-            "America",
-            "Washington",
-            "the White House",
-            "Pentagon",
-        ] {
+        for n in ["U.S.", "US", "USA", "United States", "the United States", "America", "Washington", "the White House", "Pentagon"] {
             assert_eq!(g.country_code(n), Some("USA"), "{n}");
         }
-        for n in [
-            "Kremlin",
-            "the Kremlin",
-            "Moscow",
-            "Russian",
-            "Russians",
-            "Russia",
-        ] {
+        for n in ["Kremlin", "the Kremlin", "Moscow", "Russian", "Russians", "Russia"] {
             assert_eq!(g.country_code(n), Some("RUS"), "{n}");
         }
         for n in ["Venezuelan", "Venezuelans", "Caracas", "Venezuela"] {
@@ -618,6 +623,30 @@ mod tests {
         assert_eq!(g.country_code("Texas"), Some("USA"));
         assert_eq!(g.country_code("Lyon"), Some("FRA"));
         assert_eq!(g.country_code("Kiev"), Some("UKR"));
+        for (n, c) in [
+            ("New York", "USA"),
+            ("Hong Kong", "HKG"),
+            ("Taiwan", "TWN"),
+            ("Gaza", "PSE"),
+            ("West Bank", "PSE"),
+            ("Tehran", "IRN"),
+            ("Brussels", "BEL"),
+            ("Israeli", "ISR"),
+            ("Palestinians", "PSE"),
+            ("Ukrainians", "UKR"),
+            ("Brazilian", "BRA"),
+            ("Mexicans", "MEX"),
+            ("Saudi", "SAU"),
+            ("Emirati", "ARE"),
+            ("UAE", "ARE"),
+            ("DRC", "COD"),
+            ("Ivory Coast", "CIV"),
+            ("Burma", "MMR"),
+            ("Scotland", "GBR"),
+            ("Miraflores Palace", "VEN"),
+        ] {
+            assert_eq!(g.country_code(n), Some(c), "{n}");
+        }
         assert_eq!(g.country_code("Caribbean"), None);
         assert_eq!(g.country_code("Nonexistentville"), None);
         assert_eq!(g.country_code(""), None);
@@ -665,6 +694,8 @@ mod tests {
         assert!((ven.latitude - 10.49).abs() < 0.1);
         let car = g.place("the Caribbean").unwrap();
         assert_eq!(car.country_code, "");
+        assert_eq!(car.country(), None);
+        assert_eq!(paris.country(), Some("FRA"));
         assert!(car.longitude < -60.0);
         assert_eq!(g.place("Kremlin").unwrap().country_code, "RUS");
         assert!(g.place("Venezuelan").is_none());
@@ -682,8 +713,7 @@ mod tests {
             let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
             let after = stat.rsplit(')').next().unwrap_or("");
             let f: Vec<&str> = after.split_whitespace().collect();
-            f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0)
-                + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0)
+            f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0)
         }
         let mut best = std::time::Duration::MAX;
         let runs = 20;
@@ -695,42 +725,17 @@ mod tests {
             assert!(g.stats().cities > 0);
         }
         let cpu_ms = (cpu_ticks() - c0) as f64 * 10.0 / runs as f64;
-        {
-            let t = std::time::Instant::now();
-            let raw = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap();
-            let t1 = t.elapsed();
-            let text: &'static str = Box::leak(String::from_utf8(raw).unwrap().into_boxed_str());
-            let t2 = t.elapsed();
-            let g0 = Gazetteer::from_sources(COUNTRIES_TSV, ALIASES_TSV, METONYMS_TSV, REGIONS_TSV, STATES_TSV, "");
-            let t3 = t.elapsed();
-            let mut n = 0;
-            for line in text.lines() { n += line.split('\t').count(); }
-            let t4 = t.elapsed();
-            let mut m: Map<&str, u32> = map_with_capacity(0);
-            for (i, line) in text.lines().enumerate() { m.entry(line.split('\t').next().unwrap()).or_insert(i as u32); }
-            let t5 = t.elapsed();
-            let mut x = 0.0;
-            for line in text.lines() { x += line.split('\t').nth(2).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0); }
-            let t6 = t.elapsed();
-            println!("decode {t1:?} utf8 {:?} small {:?} split {:?} map {:?} float {:?} {n} {x} {}", t2-t1, t3-t2, t4-t3, t5-t4, t6-t5, g0.stats().countries);
-        }
         let t = std::time::Instant::now();
         let raw = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap();
         let decode = t.elapsed();
         assert!(!raw.is_empty());
-        println!(
-            "gazetteer load: best wall {best:?}, mean CPU {cpu_ms:.1} ms (cities zstd decode {decode:?}) {:?}",
-            g().stats()
-        );
+        println!("gazetteer load: best wall {best:?}, mean CPU {cpu_ms:.1} ms (cities zstd decode {decode:?}) {:?}", g().stats());
     }
 
     #[test]
     fn lookup_kinds_and_countries() {
         let g = g();
-        assert_eq!(
-            g.lookup("U.S.").unwrap().kind,
-            NameKind::CountryAbbreviation
-        );
+        assert_eq!(g.lookup("U.S.").unwrap().kind, NameKind::CountryAbbreviation);
         assert_eq!(g.lookup("France").unwrap().kind, NameKind::CountryName);
         assert_eq!(g.lookup("French").unwrap().kind, NameKind::Demonym);
         assert_eq!(g.lookup("Caracas").unwrap().kind, NameKind::Capital);

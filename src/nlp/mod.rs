@@ -23,10 +23,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: start as u32,
-            end: end as u32,
-        }
+        Span { start: start as u32, end: end as u32 }
     }
     pub fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
@@ -55,12 +52,7 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub const ALL: [EntityType; 4] = [
-        EntityType::Per,
-        EntityType::Org,
-        EntityType::Loc,
-        EntityType::Misc,
-    ];
+    pub const ALL: [EntityType; 4] = [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Misc];
     pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Per => "PER",
@@ -106,11 +98,7 @@ impl<'a> Doc<'a> {
         let mut tokens = Vec::with_capacity(text.len() / 5);
         token::tokenize(text, &mut tokens);
         let sentences = sentence::split(text, &tokens);
-        Doc {
-            text,
-            tokens,
-            sentences,
-        }
+        Doc { text, tokens, sentences }
     }
 
     pub fn token_text(&self, i: usize) -> &'a str {

@@ -128,10 +128,7 @@ fn classify(word: &str, g: &Gazetteer) -> WordClass {
     }
     let royal = r.royal.contains(&key);
     if royal || r.head.contains(&key) {
-        return WordClass::Head {
-            royal,
-            modifier: r.modifier.contains(&key),
-        };
+        return WordClass::Head { royal, modifier: r.modifier.contains(&key) };
     }
     if r.modifier.contains(&key) {
         return WordClass::Modifier;
@@ -158,12 +155,8 @@ pub fn clean_name(raw: &str) -> String {
     let mut s = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
     loop {
         let before = s.len();
-        let trimmed = s
-            .trim_end_matches([
-                ',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}',
-            ])
-            .trim_end()
-            .len();
+        let trimmed =
+            s.trim_end_matches([',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}']).trim_end().len();
         s.truncate(trimmed);
         for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
             if s.len() > suffix.len() && s.ends_with(suffix) {
@@ -175,9 +168,7 @@ pub fn clean_name(raw: &str) -> String {
         if s.ends_with('.') && !ends_with_abbreviation(&s) {
             s.pop();
         }
-        let lead = s
-            .trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}'])
-            .len();
+        let lead = s.trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}']).len();
         if lead != s.len() {
             s.drain(..s.len() - lead);
         }
@@ -198,9 +189,7 @@ fn ends_with_abbreviation(s: &str) -> bool {
     let body = &last[..last.len() - 1];
     // "U.S.", "J.", "Jr.", "Corp.", "Inc.", "Gen.": dotted words, initials, known
     // abbreviations.
-    body.contains('.')
-        || (body.chars().count() == 1 && body.chars().all(char::is_uppercase))
-        || super::token::is_abbreviation(body)
+    body.contains('.') || (body.chars().count() == 1 && body.chars().all(char::is_uppercase)) || super::token::is_abbreviation(body)
 }
 
 /// Tokens used to compare person names: folded words without single-letter initials.
@@ -218,12 +207,7 @@ const GENERATIONAL: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 fn content_tokens(name: &str) -> Vec<String> {
     lookup_key(name)
         .split(' ')
-        .filter(|w| {
-            !matches!(
-                *w,
-                "" | "the" | "of" | "and" | "for" | "&" | "de" | "la" | "du"
-            )
-        })
+        .filter(|w| !matches!(*w, "" | "the" | "of" | "and" | "for" | "&" | "de" | "la" | "du"))
         .map(str::to_string)
         .collect()
 }
@@ -288,9 +272,7 @@ const GENERIC_ORG_WORDS: &[&str] = &[
 ];
 
 fn is_subsequence(needle: &[String], hay: &[String]) -> bool {
-    !needle.is_empty()
-        && needle.len() <= hay.len()
-        && hay.windows(needle.len()).any(|w| w == needle)
+    !needle.is_empty() && needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Acronym form of a name ("HSI", "U.N." → "UN"): 2–8 letters, all capitals.
@@ -298,8 +280,7 @@ fn acronym(name: &str) -> Option<String> {
     let s: String = name.chars().filter(|c| *c != '.' && *c != '&').collect();
     let n = s.chars().count();
     if (2..=8).contains(&n)
-        && s.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         && s.chars().filter(char::is_ascii_uppercase).count() >= 2
     {
         Some(s)
@@ -350,18 +331,11 @@ struct Group {
     country: Option<&'static str>,
 }
 
-pub fn resolve_document(
-    text: &str,
-    mentions: &[Mention],
-    gazetteer: &Gazetteer,
-) -> Vec<ResolvedMention> {
+pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer) -> Vec<ResolvedMention> {
     if mentions.is_empty() {
         return Vec::new();
     }
-    let raw: Vec<&str> = mentions
-        .iter()
-        .map(|m| text.get(m.span.range()).unwrap_or(""))
-        .collect();
+    let raw: Vec<&str> = mentions.iter().map(|m| text.get(m.span.range()).unwrap_or("")).collect();
     let cleaned: Vec<String> = raw.iter().map(|r| clean_name(r)).collect();
     let surface_keys: Vec<String> = cleaned.iter().map(|c| lookup_key(c)).collect();
 
@@ -397,12 +371,16 @@ pub fn resolve_document(
     let mut work: Vec<Work> = Vec::with_capacity(mentions.len());
     for (i, m) in mentions.iter().enumerate() {
         let ty = types[i];
-        let (name, inner_role, inner_nat) = if ty == EntityType::Per {
-            split_title(&cleaned[i], gazetteer)
-        } else {
-            (cleaned[i].clone(), None, None)
-        };
-        let before = preceding_title(text, m.span.start as usize, gazetteer);
+        let (name, inner_role, inner_nat) =
+            if ty == EntityType::Per { split_title(&cleaned[i], gazetteer) } else { (cleaned[i].clone(), None, None) };
+        let mut before = preceding_title(text, m.span.start as usize, gazetteer);
+        if ty == EntityType::Per && before.role.is_none() {
+            let after = appositive_title(text, m.span.end as usize, gazetteer);
+            if after.role.is_some() {
+                before.role = after.role;
+                before.nationality = before.nationality.or(after.nationality);
+            }
+        }
         let (role, nationality) = match ty {
             EntityType::Per => {
                 let role = match (before.role, inner_role) {
@@ -414,13 +392,7 @@ pub fn resolve_document(
             _ => (None, before.adjacent_nationality),
         };
         let key = lookup_key(&name);
-        work.push(Work {
-            ty,
-            name,
-            key,
-            role,
-            nationality,
-        });
+        work.push(Work { ty, name, key, role, nationality });
     }
 
     // Group mentions by name key (one type per key after the vote, except when title
@@ -466,10 +438,7 @@ pub fn resolve_document(
         .filter(|g| g.ty == EntityType::Per)
         .filter_map(|g| {
             let core = core_tokens(&g.display);
-            let core: Vec<_> = core
-                .into_iter()
-                .filter(|t| !GENERATIONAL.contains(&t.as_str()))
-                .collect();
+            let core: Vec<_> = core.into_iter().filter(|t| !GENERATIONAL.contains(&t.as_str())).collect();
             (core.len() >= 2).then(|| core.last().cloned()).flatten()
         })
         .collect();
@@ -502,9 +471,7 @@ pub fn resolve_document(
         country[gi] = match g.ty {
             _ if g.country.is_some() => g.country,
             EntityType::Loc => gazetteer.country_code(&g.display),
-            EntityType::Org | EntityType::Misc => gazetteer
-                .nationality(&g.display)
-                .or_else(|| inner_country(&g.display, gazetteer)),
+            EntityType::Org | EntityType::Misc => gazetteer.nationality(&g.display).or_else(|| inner_country(&g.display, gazetteer)),
             EntityType::Per => None,
         };
     }
@@ -525,16 +492,8 @@ pub fn resolve_document(
             let (canonical, key) = match root.country.and_then(|c| gazetteer.country(c)) {
                 Some(c) => (c.name.to_string(), c.code.to_string()),
                 None => {
-                    let key = if root.ty == EntityType::Per {
-                        core_tokens(&root.display).join(" ")
-                    } else {
-                        root.key.clone()
-                    };
-                    let key = if key.is_empty() {
-                        root.key.clone()
-                    } else {
-                        key
-                    };
+                    let key = if root.ty == EntityType::Per { core_tokens(&root.display).join(" ") } else { root.key.clone() };
+                    let key = if key.is_empty() { root.key.clone() } else { key };
                     (root.display.clone(), key)
                 }
             };
@@ -542,11 +501,7 @@ pub fn resolve_document(
                 entity_type: root.ty,
                 canonical_name: canonical,
                 key,
-                role: if root.ty == EntityType::Per {
-                    w.role.clone()
-                } else {
-                    None
-                },
+                role: if root.ty == EntityType::Per { w.role.clone() } else { None },
                 country_code: country[r],
             }
         })
@@ -563,37 +518,21 @@ fn type_index(t: EntityType) -> usize {
 }
 
 fn diacritic_count(s: &str) -> usize {
-    s.chars()
-        .filter(|c| !c.is_ascii() && c.is_alphabetic())
-        .count()
+    s.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).count()
 }
 
 /// For each group, the group it resolves to (itself when none).
-fn resolve_groups(
-    text: &str,
-    mentions: &[Mention],
-    groups: &[Group],
-    gazetteer: &Gazetteer,
-) -> Vec<usize> {
+fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer: &Gazetteer) -> Vec<usize> {
     let n = groups.len();
     let mut target: Vec<usize> = (0..n).collect();
     let better = |a: usize, b: usize| -> bool {
         // Is group `a` a better resolution target than `b`?
-        (groups[a].count, std::cmp::Reverse(groups[a].first))
-            > (groups[b].count, std::cmp::Reverse(groups[b].first))
+        (groups[a].count, std::cmp::Reverse(groups[a].first)) > (groups[b].count, std::cmp::Reverse(groups[b].first))
     };
 
     // PER.
-    let per_core: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| {
-            if g.ty == EntityType::Per {
-                core_tokens(&g.display)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    let per_core: Vec<Vec<String>> =
+        groups.iter().map(|g| if g.ty == EntityType::Per { core_tokens(&g.display) } else { Vec::new() }).collect();
     let strip_gen = |t: &[String]| -> Vec<String> {
         let mut v = t.to_vec();
         while v.len() > 1 && v.last().is_some_and(|l| GENERATIONAL.contains(&l.as_str())) {
@@ -633,7 +572,11 @@ fn resolve_groups(
                     3
                 } else if tbs.ends_with(ta) {
                     2
-                } else if ta.len() == 1 && ta[0].chars().count() >= 3 && tb[1..].contains(&ta[0]) {
+                } else if ta.len() == 1
+                    && ((ta[0].chars().count() >= 3 && tb[1..].contains(&ta[0])) || (ta[0].chars().count() >= 2 && tb[0] == ta[0]))
+                {
+                    // A later word ("Maduro" in "Nicolás Maduro Moros") or the first word,
+                    // the family name in East Asian order ("Xi" in "Xi Jinping").
                     1
                 } else {
                     0
@@ -650,9 +593,7 @@ fn resolve_groups(
                     strength > s
                         || (strength == s
                             && (strip_gen(&per_core[b]).len() > strip_gen(&per_core[cur]).len()
-                                || (strip_gen(&per_core[b]).len()
-                                    == strip_gen(&per_core[cur]).len()
-                                    && better(b, cur))))
+                                || (strip_gen(&per_core[b]).len() == strip_gen(&per_core[cur]).len() && better(b, cur))))
                 }
             };
             if replace {
@@ -665,16 +606,8 @@ fn resolve_groups(
     }
 
     // ORG: shorter names inside longer ones.
-    let org_content: Vec<Vec<String>> = groups
-        .iter()
-        .map(|g| {
-            if g.ty == EntityType::Org {
-                content_tokens(&g.display)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    let org_content: Vec<Vec<String>> =
+        groups.iter().map(|g| if g.ty == EntityType::Org { content_tokens(&g.display) } else { Vec::new() }).collect();
     for a in 0..n {
         if groups[a].ty != EntityType::Org || target[a] != a {
             continue;
@@ -706,32 +639,28 @@ fn resolve_groups(
     }
 
     // Acronyms.
+    let acronyms: Vec<Option<String>> = groups.iter().map(|g| acronym(&g.display)).collect();
+    let inits: Vec<(String, String)> = groups.iter().map(|g| initials(&g.display)).collect();
     for a in 0..n {
         if target[a] != a {
             continue;
         }
-        let Some(acr) = acronym(&groups[a].display) else {
+        let Some(acr) = acronyms[a].as_deref() else {
             continue;
         };
         let mut best: Option<(u8, usize)> = None;
         for b in 0..n {
-            if a == b || acronym(&groups[b].display).is_some() {
+            if a == b || acronyms[b].is_some() {
                 continue;
             }
-            let paren = groups[b]
-                .mentions
-                .iter()
-                .any(|&m| followed_by_parenthesis(text, mentions[m].span.end as usize, &acr))
+            let paren = groups[b].mentions.iter().any(|&m| followed_by_parenthesis(text, mentions[m].span.end as usize, acr))
                 || groups[a].mentions.iter().any(|&m| {
                     let after = text.get(mentions[m].span.end as usize..).unwrap_or("");
                     parenthesised_is(after, &groups[b].key)
                 });
             let strength = if paren {
                 2
-            } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && {
-                let (caps, all) = initials(&groups[b].display);
-                caps == acr || all == acr
-            } {
+            } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && (inits[b].0 == acr || inits[b].1 == acr) {
                 1
             } else {
                 0
@@ -795,10 +724,7 @@ fn parenthesised_is(after: &str, key: &str) -> bool {
 /// Country words inside a name ("U.S. Coast Guard", "Russian Defense Ministry"):
 /// the first, longest capitalised run of up to three words that names a country.
 fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
-    let words: Vec<&str> = name
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '/')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == '-' || c == '/').filter(|w| !w.is_empty()).collect();
     for start in 0..words.len() {
         if !words[start].chars().next().is_some_and(char::is_uppercase) {
             continue;
@@ -830,17 +756,13 @@ fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'s
         match c {
             WordClass::Other => break,
             WordClass::Connector if cut == 0 => break,
-            WordClass::Connector if matches!(last_class, WordClass::Head { .. }) => {
-                in_complement = true
-            }
+            WordClass::Connector if matches!(last_class, WordClass::Head { .. }) => in_complement = true,
             WordClass::Nationality(code) => nationality = nationality.or(Some(code)),
             _ => {}
         }
         cut += 1;
         last_class = c;
-        if matches!(c, WordClass::Head { .. } | WordClass::Honorific)
-            || (in_complement && c == WordClass::Modifier)
-        {
+        if matches!(c, WordClass::Head { .. } | WordClass::Honorific) || (in_complement && c == WordClass::Modifier) {
             best_cut = cut;
             best_last = last_class;
         }
@@ -850,16 +772,8 @@ fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'s
     }
     let rest = words[best_cut..].join(" ");
     let title_words = &words[..best_cut];
-    let role_words: Vec<&str> = title_words
-        .iter()
-        .copied()
-        .filter(|w| {
-            !matches!(
-                classify(w, g),
-                WordClass::Nationality(_) | WordClass::Honorific
-            )
-        })
-        .collect();
+    let role_words: Vec<&str> =
+        title_words.iter().copied().filter(|w| !matches!(classify(w, g), WordClass::Nationality(_) | WordClass::Honorific)).collect();
     let role = (!role_words.is_empty()).then(|| role_words.join(" "));
     // "King Charles", "Pope Leo": a royal title stays in a one-word name.
     if words.len() - best_cut == 1 {
@@ -896,14 +810,9 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
         if trimmed.is_empty() {
             break;
         }
-        let ws = trimmed
-            .rfind(char::is_whitespace)
-            .map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8))
-            .unwrap_or(0);
+        let ws = trimmed.rfind(char::is_whitespace).map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
         let word = &trimmed[ws..];
-        if word.ends_with([
-            ',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?',
-        ]) {
+        if word.ends_with([',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?']) {
             break;
         }
         words.push(word);
@@ -920,11 +829,15 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
             break;
         }
         // A period that is not an abbreviation ends the previous sentence.
-        if w.ends_with('.')
-            && !w[..w.len() - 1].contains('.')
-            && !matches!(c, WordClass::Head { .. } | WordClass::Honorific)
-        {
-            break;
+        if let Some(body) = w.strip_suffix('.') {
+            let abbreviation = body.contains('.')
+                || super::token::is_abbreviation(body)
+                || (body.chars().count() <= 5
+                    && body.chars().next().is_some_and(char::is_uppercase)
+                    && matches!(c, WordClass::Head { .. } | WordClass::Honorific));
+            if !abbreviation {
+                break;
+            }
         }
         classes.push(c);
     }
@@ -952,15 +865,10 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     }
     // The role ends in a head ("Defense Secretary"), or in a head's "of" complement
     // ("Secretary of State", "Chief of Staff").
-    let head_at = classes[i0..]
-        .iter()
-        .position(|c| matches!(c, WordClass::Head { .. }))
-        .map(|j| j + i0);
+    let head_at = classes[i0..].iter().position(|c| matches!(c, WordClass::Head { .. })).map(|j| j + i0);
     let valid = head_at.is_some_and(|j| {
         j == i0
-            || (classes[i0..j]
-                .iter()
-                .all(|c| matches!(c, WordClass::Modifier | WordClass::Connector))
+            || (classes[i0..j].iter().all(|c| matches!(c, WordClass::Modifier | WordClass::Connector))
                 && classes[i0..j].contains(&WordClass::Connector))
     });
     if !valid {
@@ -984,20 +892,69 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     }
     // Forward order, without connectors at the ends ("the", "of").
     role_words.reverse();
-    while role_words
-        .first()
-        .is_some_and(|w| classify(w, g) == WordClass::Connector)
-    {
+    while role_words.first().is_some_and(|w| classify(w, g) == WordClass::Connector) {
         role_words.remove(0);
     }
-    while role_words
-        .last()
-        .is_some_and(|w| classify(w, g) == WordClass::Connector)
-    {
+    while role_words.last().is_some_and(|w| classify(w, g) == WordClass::Connector) {
         role_words.pop();
     }
     if !role_words.is_empty() {
         out.role = Some(role_words.join(" "));
+    }
+    out
+}
+
+/// A title in an appositive right after a name: "Nicolás Maduro, Venezuela's
+/// president," / "Putin, the Russian leader." Every word must be a title word and the
+/// phrase must end at punctuation, so lists ("Putin, Xi and Modi") do not match.
+fn appositive_title(text: &str, end: usize, g: &Gazetteer) -> Preceding {
+    let mut out = Preceding::default();
+    let Some(after) = text.get(end..) else {
+        return out;
+    };
+    let Some(rest) = after.strip_prefix(',') else {
+        return out;
+    };
+    // Words up to the first one that ends the phrase: a comma, semicolon or colon, or a
+    // period that is not part of an abbreviation ("U.S.", "Gen.").
+    let mut words: Vec<&str> = Vec::new();
+    let mut closed = false;
+    for raw in rest.split_whitespace().take(7) {
+        let w = raw.trim_end_matches([',', ';', ':', ')', '"', '\u{201D}']);
+        let ends_clause = w.len() != raw.len();
+        let (w, ends_sentence) = match w.strip_suffix('.') {
+            Some(body) if !body.contains('.') && !super::token::is_abbreviation(body) => (body, true),
+            _ => (w, false),
+        };
+        if w.is_empty() || w.contains(['(', '"', '\u{201C}']) {
+            return out;
+        }
+        words.push(w);
+        if ends_clause || ends_sentence {
+            closed = true;
+            break;
+        }
+    }
+    if !closed || words.is_empty() {
+        return out;
+    }
+    let mut role_words = Vec::new();
+    let mut last = WordClass::Other;
+    for (i, w) in words.iter().enumerate() {
+        let c = classify(w, g);
+        let article = i == 0 && matches!(w.to_lowercase().as_str(), "the" | "a" | "an");
+        match c {
+            _ if article => continue,
+            WordClass::Other | WordClass::Honorific => return out,
+            WordClass::Nationality(code) => out.nationality = out.nationality.or(Some(code)),
+            _ => role_words.push(*w),
+        }
+        last = c;
+    }
+    if matches!(last, WordClass::Head { .. }) && !role_words.is_empty() {
+        out.role = Some(role_words.join(" "));
+    } else {
+        out.nationality = None;
     }
     out
 }
@@ -1015,18 +972,9 @@ mod tests {
             .iter()
             .map(|(s, t)| {
                 let pos = from.entry(s).or_insert(0);
-                let start = text[*pos..]
-                    .find(s)
-                    .map(|i| i + *pos)
-                    .unwrap_or_else(|| panic!("{s} not in text"));
+                let start = text[*pos..].find(s).map(|i| i + *pos).unwrap_or_else(|| panic!("{s} not in text"));
                 *pos = start + s.len();
-                Mention {
-                    span: Span::new(start, start + s.len()),
-                    tokens: 0..0,
-                    sentence: 0,
-                    entity_type: *t,
-                    confidence: 0.9,
-                }
+                Mention { span: Span::new(start, start + s.len()), tokens: 0..0, sentence: 0, entity_type: *t, confidence: 0.9 }
             })
             .collect();
         out.sort_by_key(|m| m.span.start);
@@ -1037,10 +985,7 @@ mod tests {
         let ms = mentions(text, specs);
         let r = resolve_document(text, &ms, Gazetteer::builtin());
         assert_eq!(r.len(), ms.len());
-        ms.iter()
-            .map(|m| text[m.span.range()].to_string())
-            .zip(r)
-            .collect()
+        ms.iter().map(|m| text[m.span.range()].to_string()).zip(r).collect()
     }
 
     fn find<'a>(r: &'a [(String, ResolvedMention)], surface: &str) -> &'a ResolvedMention {
@@ -1203,25 +1148,16 @@ mod tests {
                 ("Putin", Per),
             ],
         );
-        assert_eq!(
-            find(&r, "Pete Hegseth").role.as_deref(),
-            Some("Defense Secretary")
-        );
+        assert_eq!(find(&r, "Pete Hegseth").role.as_deref(), Some("Defense Secretary"));
         let rubio: Vec<_> = r.iter().filter(|(s, _)| s == "Marco Rubio").collect();
         assert_eq!(rubio[1].1.role.as_deref(), Some("Secretary of State"));
-        assert_eq!(
-            find(&r, "Barack Obama").role.as_deref(),
-            Some("former President")
-        );
+        assert_eq!(find(&r, "Barack Obama").role.as_deref(), Some("former President"));
         assert_eq!(find(&r, "Barack Obama").country_code, Some("USA"));
         assert_eq!(find(&r, "Putin").country_code, None, "sentence-final U.S.");
         assert_eq!(find(&r, "Marco Rubio").role.as_deref(), Some("Sen."));
         assert_eq!(find(&r, "Tim Cook").role.as_deref(), Some("CEO"));
         assert_eq!(find(&r, "Tim Cook").country_code, None);
-        assert_eq!(
-            find(&r, "Dmitry Peskov").role.as_deref(),
-            Some("spokesperson")
-        );
+        assert_eq!(find(&r, "Dmitry Peskov").role.as_deref(), Some("spokesperson"));
         assert_eq!(find(&r, "Sergei Shoigu").country_code, Some("RUS"));
         assert_eq!(find(&r, "Sergei Shoigu").role, None);
         assert_eq!(find(&r, "Defense Ministry").country_code, Some("RUS"));
@@ -1230,15 +1166,7 @@ mod tests {
     #[test]
     fn type_agreement_by_majority() {
         let text = "Jordan Peterson spoke. Peterson said more. Later Peterson left. Peterson won.";
-        let r = resolve(
-            text,
-            &[
-                ("Jordan Peterson", Per),
-                ("Peterson", Per),
-                ("Peterson", Org),
-                ("Peterson", Per),
-            ],
-        );
+        let r = resolve(text, &[("Jordan Peterson", Per), ("Peterson", Per), ("Peterson", Org), ("Peterson", Per)]);
         for (s, m) in &r {
             assert_eq!(m.entity_type, Per, "{s}");
             assert_eq!(m.canonical_name, "Jordan Peterson");
@@ -1246,9 +1174,7 @@ mod tests {
         // Without a full name the vote alone decides.
         let text = "Acme sued. Acme lost. Acme appealed.";
         let r = resolve(text, &[("Acme", Org), ("Acme", Per), ("Acme", Org)]);
-        assert!(r
-            .iter()
-            .all(|(_, m)| m.entity_type == Org && m.key == "acme"));
+        assert!(r.iter().all(|(_, m)| m.entity_type == Org && m.key == "acme"));
     }
 
     #[test]
@@ -1257,18 +1183,9 @@ mod tests {
                     agreed; Trump and Donald Trump Jr. spoke.";
         let r = resolve(
             text,
-            &[
-                ("Department of Homeland Security", Org),
-                ("DHS", Org),
-                ("Donald J. Trump", Per),
-                ("Trump", Per),
-                ("Donald Trump Jr.", Per),
-            ],
+            &[("Department of Homeland Security", Org), ("DHS", Org), ("Donald J. Trump", Per), ("Trump", Per), ("Donald Trump Jr.", Per)],
         );
-        assert_eq!(
-            find(&r, "DHS").canonical_name,
-            "Department of Homeland Security"
-        );
+        assert_eq!(find(&r, "DHS").canonical_name, "Department of Homeland Security");
         assert_eq!(find(&r, "DHS").country_code, None);
         let t = find(&r, "Trump");
         assert_eq!(t.canonical_name, "Donald J. Trump");
@@ -1277,15 +1194,47 @@ mod tests {
     }
 
     #[test]
+    fn east_asian_family_names_and_double_surnames() {
+        let text = "Xi Jinping met Andrés Manuel López Obrador. Xi said López Obrador \
+                    and López agreed.";
+        let r = resolve(
+            text,
+            &[("Xi Jinping", Per), ("Andrés Manuel López Obrador", Per), ("Xi", Per), ("López Obrador", Per), ("López", Per)],
+        );
+        assert_eq!(find(&r, "Xi").canonical_name, "Xi Jinping");
+        assert_eq!(find(&r, "López Obrador").canonical_name, "Andrés Manuel López Obrador");
+        assert_eq!(find(&r, "López").key, "andres manuel lopez obrador");
+    }
+
+    #[test]
+    fn appositive_titles() {
+        let text = "Nicolás Maduro, Venezuela's president, spoke. Vladimir Putin, the \
+                    Russian leader. Emmanuel Macron, Olaf Scholz and Keir Starmer met. \
+                    Pam Bondi, the U.S. attorney general, spoke.";
+        let r = resolve(
+            text,
+            &[
+                ("Nicolás Maduro", Per),
+                ("Vladimir Putin", Per),
+                ("Emmanuel Macron", Per),
+                ("Olaf Scholz", Per),
+                ("Keir Starmer", Per),
+                ("Pam Bondi", Per),
+            ],
+        );
+        let b = find(&r, "Pam Bondi");
+        assert_eq!((b.role.as_deref(), b.country_code), (Some("attorney general"), Some("USA")));
+        let m = find(&r, "Nicolás Maduro");
+        assert_eq!((m.role.as_deref(), m.country_code), (Some("president"), Some("VEN")));
+        let p = find(&r, "Vladimir Putin");
+        assert_eq!((p.role.as_deref(), p.country_code), (Some("leader"), Some("RUS")));
+        assert_eq!(find(&r, "Emmanuel Macron").role, None);
+    }
+
+    #[test]
     fn odd_input_does_not_panic() {
         let text = "é";
-        let ms = vec![Mention {
-            span: Span::new(0, 1),
-            tokens: 0..0,
-            sentence: 0,
-            entity_type: Per,
-            confidence: 0.5,
-        }];
+        let ms = vec![Mention { span: Span::new(0, 1), tokens: 0..0, sentence: 0, entity_type: Per, confidence: 0.5 }];
         let r = resolve_document(text, &ms, Gazetteer::builtin());
         assert_eq!(r.len(), 1);
         assert!(resolve_document("", &[], Gazetteer::builtin()).is_empty());

@@ -8,23 +8,50 @@ use super::{Sentence, Span, Token};
 
 /// Words that start sentences far more often than they follow an abbreviation.
 const SENTENCE_STARTERS: &[&str] = &[
-    "The", "He", "She", "It", "They", "We", "I", "In", "A", "An", "But", "And", "This", "That",
-    "There", "His", "Her", "Its", "Their", "On", "At", "As", "After", "When", "While", "If",
-    "Officials", "Some", "Many", "Meanwhile", "However", "Still", "Earlier", "Later", "Last",
+    "The",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "In",
+    "A",
+    "An",
+    "But",
+    "And",
+    "This",
+    "That",
+    "There",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "On",
+    "At",
+    "As",
+    "After",
+    "When",
+    "While",
+    "If",
+    "Officials",
+    "Some",
+    "Many",
+    "Meanwhile",
+    "However",
+    "Still",
+    "Earlier",
+    "Later",
+    "Last",
 ];
 
 fn is_closer(s: &str) -> bool {
-    matches!(
-        s,
-        "\"" | "'" | "”" | "’" | "»" | ")" | "]" | "}" | "''" | "“"
-    )
+    matches!(s, "\"" | "'" | "”" | "’" | "»" | ")" | "]" | "}" | "''" | "“")
 }
 
 fn opens_sentence(s: &str) -> bool {
     let c = s.chars().next().unwrap_or(' ');
-    c.is_uppercase()
-        || c.is_ascii_digit()
-        || matches!(c, '"' | '“' | '‘' | '«' | '(' | '[' | '\'' | '-' | '—' | '•' | '*')
+    c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '«' | '(' | '[' | '\'' | '-' | '—' | '•' | '*')
 }
 
 /// Split tokens into sentences. Every token belongs to exactly one sentence.
@@ -106,14 +133,8 @@ mod tests {
             sents("Gen. Mark Milley met Mr. Smith in the U.S. on Monday. They talked."),
             vec!["Gen. Mark Milley met Mr. Smith in the U.S. on Monday.", "They talked."]
         );
-        assert_eq!(
-            sents("He said: \"We will win.\" The crowd cheered."),
-            vec!["He said: \"We will win.\"", "The crowd cheered."]
-        );
-        assert_eq!(
-            sents("\"Will we win?\" he asked. Nobody knew."),
-            vec!["\"Will we win?\" he asked.", "Nobody knew."]
-        );
+        assert_eq!(sents("He said: \"We will win.\" The crowd cheered."), vec!["He said: \"We will win.\"", "The crowd cheered."]);
+        assert_eq!(sents("\"Will we win?\" he asked. Nobody knew."), vec!["\"Will we win?\" he asked.", "Nobody knew."]);
         assert_eq!(sents("It rained in the U.S. The end"), vec!["It rained in the U.S.", "The end"]);
         assert_eq!(sents("First paragraph\n\nSecond one."), vec!["First paragraph", "Second one."]);
     }

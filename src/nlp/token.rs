@@ -8,20 +8,18 @@ use super::{Span, Token};
 
 /// Abbreviations that keep their trailing period (lowercase, without the period).
 pub const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm",
-    "gov", "sen", "rep", "rev", "hon", "pres", "st", "jr", "sr", "inc", "corp", "co", "ltd",
-    "plc", "bros", "dept", "univ", "assn", "ave", "blvd", "mt", "ft", "no", "nos", "vs", "etc",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "approx", "est",
-    "fig", "vol", "ca", "cf", "al", "ariz", "calif", "colo", "conn", "fla", "ga", "ill", "ind",
-    "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla",
-    "ore", "pa", "penn", "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm", "gov", "sen", "rep", "rev", "hon", "pres",
+    "st", "jr", "sr", "inc", "corp", "co", "ltd", "plc", "bros", "dept", "univ", "assn", "ave", "blvd", "mt", "ft", "no", "nos", "vs",
+    "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur",
+    "thurs", "fri", "sat", "sun", "approx", "est", "fig", "vol", "ca", "cf", "al", "ariz", "calif", "colo", "conn", "fla", "ga", "ill",
+    "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "penn", "tenn", "tex",
+    "va", "vt", "wash", "wis", "wyo",
 ];
 
 /// Title abbreviations: a period after them never ends a sentence.
 pub const TITLE_ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm",
-    "gov", "sen", "rep", "rev", "hon", "pres", "st", "no", "nos", "vs",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm", "gov", "sen", "rep", "rev", "hon", "pres",
+    "st", "no", "nos", "vs",
 ];
 
 fn is_word_char(c: char) -> bool {
@@ -124,9 +122,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
 }
 
 fn push(out: &mut Vec<Token>, start: usize, end: usize) {
-    out.push(Token {
-        span: Span::new(start, end),
-    });
+    out.push(Token { span: Span::new(start, end) });
 }
 
 fn scan_alpha(text: &str, from: usize) -> usize {
@@ -207,10 +203,7 @@ fn scan_word(text: &str, start: usize) -> usize {
 /// Byte position where the current dot-separated segment started (for "U.S" detection:
 /// only single-character segments are joined by dots).
 fn last_break(text: &str, start: usize, pos: usize) -> usize {
-    text[start..pos]
-        .rfind(['.', '-'])
-        .map(|p| start + p + 1)
-        .unwrap_or(start)
+    text[start..pos].rfind(['.', '-']).map(|p| start + p + 1).unwrap_or(start)
 }
 
 /// Position of "n't" inside a word like "don't" / "can't" / "isn’t".
@@ -239,7 +232,10 @@ mod tests {
             toks("Fox News Digital's report, the U.S.-sanctioned tanker."),
             vec!["Fox", "News", "Digital", "'s", "report", ",", "the", "U.S.-sanctioned", "tanker", "."]
         );
-        assert_eq!(toks("Mr. Smith paid $5.93 for 155,221 bags."), vec!["Mr.", "Smith", "paid", "$", "5.93", "for", "155,221", "bags", "."]);
+        assert_eq!(
+            toks("Mr. Smith paid $5.93 for 155,221 bags."),
+            vec!["Mr.", "Smith", "paid", "$", "5.93", "for", "155,221", "bags", "."]
+        );
         assert_eq!(toks("They don't know, he said."), vec!["They", "do", "n't", "know", ",", "he", "said", "."]);
         assert_eq!(toks("“Moscow’s support”"), vec!["“", "Moscow", "’s", "support", "”"]);
         assert_eq!(toks("in the U.S. The"), vec!["in", "the", "U.S.", "The"]);

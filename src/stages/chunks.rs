@@ -24,10 +24,8 @@ where
             }
         });
         for k in 0..chunks {
-            let item = rx.recv().map_err(|_| Error::Stage {
-                stage: "chunks".into(),
-                detail: format!("reader stopped before chunk {k}"),
-            })??;
+            let item =
+                rx.recv().map_err(|_| Error::Stage { stage: "chunks".into(), detail: format!("reader stopped before chunk {k}") })??;
             process(k, item)?;
         }
         Ok(())

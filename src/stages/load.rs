@@ -43,10 +43,8 @@ impl Chunker<'_> {
         if self.error.is_some() || (self.records.is_empty() && self.rejects.is_empty()) {
             return;
         }
-        let result = self
-            .writer
-            .write(self.chunk, &mut self.records)
-            .and_then(|n| Ok((n, self.writer.write(self.chunk, &mut self.rejects)?)));
+        let result =
+            self.writer.write(self.chunk, &mut self.records).and_then(|n| Ok((n, self.writer.write(self.chunk, &mut self.rejects)?)));
         match result {
             Ok((n, r)) => {
                 *self.manifest.rows.entry("records".into()).or_default() += n;
@@ -62,10 +60,8 @@ impl Chunker<'_> {
 pub fn run(ctx: &StageContext, fingerprint: &str) -> StageResult {
     let started = Instant::now();
     let settings = ctx.settings;
-    let files = io::expand_inputs(&settings.inputs).map_err(|e| Error::Stage {
-        stage: "load".into(),
-        detail: format!("listing inputs: {e}"),
-    })?;
+    let files =
+        io::expand_inputs(&settings.inputs).map_err(|e| Error::Stage { stage: "load".into(), detail: format!("listing inputs: {e}") })?;
     let total_bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = ctx.bar(StageName::Load, total_bytes, "bytes");
     let writer = StageWriter::create(&ctx.work_dir, "load")?;

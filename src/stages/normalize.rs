@@ -84,11 +84,17 @@ fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
         phrase
             .split(|c: char| c.is_whitespace() || c == '-')
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .find_map(|w| g.country_code(w.trim_end_matches(['\'', '’', 's'])).or_else(|| g.country_code(w)))
+            .find_map(|w| g.nationality(w).or_else(|| g.nationality(w.trim_end_matches("'s").trim_end_matches("’s"))))
     })
 }
 
-fn normalize_article(a: &ArticleRow, input: &ChunkInput, ranges: [Option<&Range<usize>>; 3], config: &NormalizeConfig, g: &Gazetteer) -> ArticleOutput {
+fn normalize_article(
+    a: &ArticleRow,
+    input: &ChunkInput,
+    ranges: [Option<&Range<usize>>; 3],
+    config: &NormalizeConfig,
+    g: &Gazetteer,
+) -> ArticleOutput {
     let text = a.text.as_str();
     let o = CharOffsets::new(text);
     let raw_mentions = ranges[0].map_or(&[][..], |r| &input.mentions[r.clone()]);
@@ -179,7 +185,7 @@ fn normalize_article(a: &ArticleRow, input: &ChunkInput, ranges: [Option<&Range<
         let location_text = text_of(text, &o, e.location_start, e.location_end);
         let location_country = location_text
             .as_deref()
-            .and_then(|l| country_of_phrase(g, l).or_else(|| g.place(l).map(|p| p.country_code)))
+            .and_then(|l| country_of_phrase(g, l).or_else(|| g.place(l).and_then(|p| p.country())))
             .map(str::to_string);
         let date_text = text_of(text, &o, e.date_start, e.date_end);
         let resolved_date = date_text.as_deref().and_then(|d| resolve_relative(d, published));
@@ -219,13 +225,14 @@ fn normalize_article(a: &ArticleRow, input: &ChunkInput, ranges: [Option<&Range<
     }
     for at in raw_attrs {
         let source_text = text_of(text, &o, at.source_start, at.source_end);
-        let source_entity_id = at
-            .source_start
-            .zip(at.source_end)
-            .and_then(|(s, e)| covering_mention(raw_mentions, s, e))
-            .map(|i| ids::hex(entity_ids[i]));
+        let source_entity_id =
+            at.source_start.zip(at.source_end).and_then(|(s, e)| covering_mention(raw_mentions, s, e)).map(|i| ids::hex(entity_ids[i]));
         out.attributions.push(AttributionRow {
-            attribution_id: ids::row_id(&a.article_id, &format!("attribution:{}", at.kind), &[at.cue_start, at.cue_end, at.content_start, at.content_end]),
+            attribution_id: ids::row_id(
+                &a.article_id,
+                &format!("attribution:{}", at.kind),
+                &[at.cue_start, at.cue_end, at.content_start, at.content_end],
+            ),
             article_id: a.article_id.clone(),
             sentence_index: at.sentence_index,
             kind: at.kind.clone(),
@@ -312,7 +319,7 @@ impl EntityFold {
                 EntityRow {
                     entity_id: ids::hex(id),
                     entity_type: s.entity_type.as_str().to_string(),
-                    country_code: country.or_else(|| place.map(|p| p.country_code.to_string())),
+                    country_code: country.or_else(|| place.and_then(|p| p.country()).map(str::to_string)),
                     latitude: place.map(|p| p.latitude),
                     longitude: place.map(|p| p.longitude),
                     aliases: aliases.join("; "),

@@ -49,7 +49,8 @@ pub fn write_part(dir: &Path, table: &str, chunk: u64, batch: &RecordBatch) -> R
     let options = IpcWriteOptions::default()
         .try_with_compression(Some(arrow::ipc::CompressionType::LZ4_FRAME))
         .map_err(|e| Error::Arrow(e.to_string()))?;
-    let mut w = FileWriter::try_new_with_options(file, &batch.schema(), options).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
+    let mut w =
+        FileWriter::try_new_with_options(file, &batch.schema(), options).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
     w.write(batch).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
     w.finish().map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
     Ok(())
@@ -74,9 +75,7 @@ pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, Error> {
         Err(e) => return Err(Error::io(path, e)),
     };
     let reader = FileReader::try_new(BufReader::new(file), None).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
-    reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))
+    reader.collect::<Result<Vec<_>, _>>().map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))
 }
 
 /// A stage artifact being written into `<work>/<stage>.tmp/`.

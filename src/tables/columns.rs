@@ -2,9 +2,8 @@
 //! The `table!` macro in `schema.rs` uses these to declare every table once.
 
 use arrow::array::{
-    Array, ArrayBuilder, BooleanArray, BooleanBuilder, Date32Array, Date32Builder, Float32Array,
-    Float32Builder, Float64Array, Float64Builder, Int32Array, Int32Builder, Int64Array,
-    Int64Builder, StringArray, StringBuilder, TimestampMicrosecondArray,
+    Array, ArrayBuilder, BooleanArray, BooleanBuilder, Date32Array, Date32Builder, Float32Array, Float32Builder, Float64Array,
+    Float64Builder, Int32Array, Int32Builder, Int64Array, Int64Builder, StringArray, StringBuilder, TimestampMicrosecondArray,
     TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, TimeUnit};

@@ -322,25 +322,11 @@ table! {
 }
 
 /// The output tables in the order they are written and documented.
-pub const OUTPUT_TABLES: [&str; 6] = [
-    "articles",
-    "mentions",
-    "entities",
-    "events",
-    "attributions",
-    "rejects",
-];
+pub const OUTPUT_TABLES: [&str; 6] = ["articles", "mentions", "entities", "events", "attributions", "rejects"];
 
 /// Documentation of every output table, in output order.
 pub fn output_docs() -> Vec<TableDoc> {
-    vec![
-        ArticleRows::doc(),
-        MentionRows::doc(),
-        EntityRows::doc(),
-        EventRows::doc(),
-        AttributionRows::doc(),
-        RejectRows::doc(),
-    ]
+    vec![ArticleRows::doc(), MentionRows::doc(), EntityRows::doc(), EventRows::doc(), AttributionRows::doc(), RejectRows::doc()]
 }
 
 /// Days since the Unix epoch for a UTC timestamp in microseconds.

@@ -83,9 +83,7 @@ impl TableWriter {
                         .set_max_row_group_bytes(Some(MAX_ROW_GROUP_BYTES))
                         .set_created_by(format!("newsgrid {}", env!("CARGO_PKG_VERSION")))
                         .build();
-                    Sink::Parquet(
-                        ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| Error::Parquet(e.to_string()))?,
-                    )
+                    Sink::Parquet(ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| Error::Parquet(e.to_string()))?)
                 }
                 Format::Csv => Sink::Csv(
                     CsvWriterBuilder::new()

@@ -39,19 +39,12 @@ impl Sandbox {
     /// (extra sections must not repeat [input]).
     pub fn config(&self, inputs: &[&Path], extra: &str) -> PathBuf {
         let paths: Vec<String> = inputs.iter().map(|p| format!("{:?}", p.display().to_string())).collect();
-        self.write(
-            "pipeline.toml",
-            format!("[input]\npaths = [{}]\n\n[run]\nmax_reject_ratio = 0.5\n{extra}", paths.join(", ")),
-        )
+        self.write("pipeline.toml", format!("[input]\npaths = [{}]\n\n[run]\nmax_reject_ratio = 0.5\n{extra}", paths.join(", ")))
     }
 
     /// Run the binary in the sandbox.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_newsgrid"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .expect("run newsgrid")
+        Command::new(env!("CARGO_BIN_EXE_newsgrid")).args(args).current_dir(self.dir.path()).output().expect("run newsgrid")
     }
 
     /// Run and require exit code 0.

@@ -15,12 +15,10 @@
 
 mod quotes;
 
-use super::events::lexicon::{
-    lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet,
-};
+use super::events::lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
 use super::events::phrase::{
-    is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions,
-    subject_before, tok_span, token_at, DateFinder, SubjectKind,
+    is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, subject_before, tok_span, token_at,
+    DateFinder, SubjectKind,
 };
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
 use quotes::{find_quotes, Quote};
@@ -30,17 +28,7 @@ const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
 
 /// Reporting participles that start a second attribution of the same source
 /// ("…, adding that …").
-const FOLLOW_ON: &[&str] = &[
-    "adding",
-    "saying",
-    "noting",
-    "arguing",
-    "warning",
-    "claiming",
-    "insisting",
-    "explaining",
-    "stressing",
-];
+const FOLLOW_ON: &[&str] = &["adding", "saying", "noting", "arguing", "warning", "claiming", "insisting", "explaining", "stressing"];
 
 /// Words of a phrase after a cue that say where or how, not what ("in a statement").
 const SETTING_NOUNS: &[&str] = &[
@@ -106,10 +94,7 @@ struct Sent<'m> {
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor {
-            cues,
-            dates: DateFinder::new(),
-        }
+        AttributionExtractor { cues, dates: DateFinder::new() }
     }
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Attribution> {
@@ -134,28 +119,19 @@ impl AttributionExtractor {
         self.direct_quotes(doc, &sents, &quotes, &mut out, &mut used);
         // Statements quoted whole: a reporting verb inside ("I think …") is the
         // speaker's own words, not the article's attribution.
-        let quoted: Vec<Span> = quotes
-            .iter()
-            .filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4)
-            .map(|q| q.content)
-            .collect();
+        let quoted: Vec<Span> =
+            quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect();
         for s in &sents {
             if self.credits(doc, s, &mut out) {
                 continue;
             }
             if let Some(a) = colon_statement(doc, s) {
-                if !out.iter().any(|o| {
-                    o.content.overlaps(a.content) && o.kind == AttributionKind::DirectQuote
-                }) {
+                if !out.iter().any(|o| o.content.overlaps(a.content) && o.kind == AttributionKind::DirectQuote) {
                     out.push(a);
                 }
             }
             for c in &s.cues {
-                if used.contains(&c.m.start)
-                    || quoted
-                        .iter()
-                        .any(|q| q.contains(doc.tokens[c.m.start].span))
-                {
+                if used.contains(&c.m.start) || quoted.iter().any(|q| q.contains(doc.tokens[c.m.start].span)) {
                     continue;
                 }
                 let found = match c.kind {
@@ -185,11 +161,7 @@ impl AttributionExtractor {
             match self.cues.longest_at(doc, range, i, lower) {
                 Some(m) => {
                     let e = self.cues.entries[m.entry];
-                    out.push(Cue {
-                        m,
-                        kind: e.kind,
-                        weight: e.weight,
-                    });
+                    out.push(Cue { m, kind: e.kind, weight: e.weight });
                     i = m.head_end.max(i + 1);
                 }
                 None => i += 1,
@@ -199,28 +171,16 @@ impl AttributionExtractor {
     }
 
     /// Attribute the quotations of the document to a speaker next to them.
-    fn direct_quotes(
-        &self,
-        doc: &Doc,
-        sents: &[Sent],
-        quotes: &[Quote],
-        out: &mut Vec<Attribution>,
-        used: &mut Vec<usize>,
-    ) {
+    fn direct_quotes(&self, doc: &Doc, sents: &[Sent], quotes: &[Quote], out: &mut Vec<Attribution>, used: &mut Vec<usize>) {
         // The previous attributed quote: its attribution and where its attribution ends.
         let mut last: Option<(Attribution, u32)> = None;
         for q in quotes {
             let Some(s) = sents.iter().find(|s| {
-                tok_span(doc, s.range.start, s.range.end).contains(Span::new(
-                    q.outer.start as usize,
-                    q.outer.start as usize + 1,
-                ))
+                tok_span(doc, s.range.start, s.range.end).contains(Span::new(q.outer.start as usize, q.outer.start as usize + 1))
             }) else {
                 continue;
             };
-            let found = self
-                .speaker_after(doc, sents, s, q)
-                .or_else(|| self.speaker_before(doc, s, q));
+            let found = self.speaker_after(doc, sents, s, q).or_else(|| self.speaker_before(doc, s, q));
             match found {
                 Some((source, cue, weight, end)) => {
                     let a = Attribution {
@@ -239,21 +199,12 @@ impl AttributionExtractor {
                     // Second part of a split quote: only the attribution of the previous
                     // part between them.
                     if let Some((prev, end)) = &last {
-                        let gap = doc
-                            .text
-                            .get(*end as usize..q.outer.start as usize)
-                            .unwrap_or("x");
+                        let gap = doc.text.get(*end as usize..q.outer.start as usize).unwrap_or("x");
                         if q.outer.start >= *end
-                            && gap
-                                .chars()
-                                .all(|c| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'))
+                            && gap.chars().all(|c| c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':'))
                             && !gap.contains("\n\n")
                         {
-                            let a = Attribution {
-                                content: q.content,
-                                confidence: prev.confidence * 0.9,
-                                ..prev.clone()
-                            };
+                            let a = Attribution { content: q.content, confidence: prev.confidence * 0.9, ..prev.clone() };
                             last = Some((a.clone(), q.outer.end));
                             out.push(a);
                             continue;
@@ -267,18 +218,9 @@ impl AttributionExtractor {
 
     /// `"…," Flynn said` / `"…," said Flynn` / `"…" ― Name`. Returns (source, cue,
     /// confidence, end of the attribution).
-    fn speaker_after(
-        &self,
-        doc: &Doc,
-        sents: &[Sent],
-        s: &Sent,
-        q: &Quote,
-    ) -> Option<(Option<Span>, Span, f32, u32)> {
-        let inner = doc
-            .span_text(q.content)
-            .trim_end_matches(['’', '\'', '”', '"']);
-        let ends_open =
-            inner.ends_with([',', '!', '?', '—', '–', '-', '…']) || inner.ends_with("...");
+    fn speaker_after(&self, doc: &Doc, sents: &[Sent], s: &Sent, q: &Quote) -> Option<(Option<Span>, Span, f32, u32)> {
+        let inner = doc.span_text(q.content).trim_end_matches(['’', '\'', '”', '"']);
+        let ends_open = inner.ends_with([',', '!', '?', '—', '–', '-', '…']) || inner.ends_with("...");
         let mut p = token_at(doc, q.outer.end);
         // The sentence holding the token after the quote (the closing mark may end one).
         let s2 = sents.iter().find(|x| x.range.contains(&p)).unwrap_or(s);
@@ -286,10 +228,7 @@ impl AttributionExtractor {
             return None;
         }
         let t = doc.token_text(p);
-        if matches!(t, "―" | "—" | "–" | "--")
-            && p + 1 < s2.range.end
-            && is_capitalized(doc.token_text(p + 1))
-        {
+        if matches!(t, "―" | "—" | "–" | "--") && p + 1 < s2.range.end && is_capitalized(doc.token_text(p + 1)) {
             let source = np_after(doc, &s2.ms, &s2.range, p + 1, 8);
             let end = source.map_or(doc.tokens[p].span.end, |x| x.end);
             return Some((source, doc.tokens[p].span, 0.8, end));
@@ -302,24 +241,14 @@ impl AttributionExtractor {
         }
         // A cue within the speaker's phrase (which may hold a long apposition, and which
         // the sentence splitter may have cut after an abbreviation: "(D-Wis.) said").
-        let next = sents
-            .iter()
-            .position(|x| std::ptr::eq(x, s2))
-            .and_then(|k| sents.get(k + 1));
+        let next = sents.iter().position(|x| std::ptr::eq(x, s2)).and_then(|k| sents.get(k + 1));
         let cue = s2
             .cues
             .iter()
             .chain(next.into_iter().flat_map(|n| n.cues.iter()))
-            .find(|c| {
-                matches!(c.kind, CueKind::Say | CueKind::Tell)
-                    && c.m.start >= p
-                    && c.m.start <= p + 30
-            })?;
+            .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell) && c.m.start >= p && c.m.start <= p + 30)?;
         let between = p..cue.m.start;
-        if between
-            .clone()
-            .any(|k| matches!(doc.token_text(k), "." | "“" | "\"" | "”" | ";" | "?" | "!"))
-        {
+        if between.clone().any(|k| matches!(doc.token_text(k), "." | "“" | "\"" | "”" | ";" | "?" | "!")) {
             return None;
         }
         let cue_span = tok_span(doc, cue.m.start, cue.m.head_end);
@@ -347,12 +276,7 @@ impl AttributionExtractor {
     }
 
     /// `Flynn said: "…"` / `Flynn said, "…"` / `Flynn: "…"`.
-    fn speaker_before(
-        &self,
-        doc: &Doc,
-        s: &Sent,
-        q: &Quote,
-    ) -> Option<(Option<Span>, Span, f32, u32)> {
+    fn speaker_before(&self, doc: &Doc, s: &Sent, q: &Quote) -> Option<(Option<Span>, Span, f32, u32)> {
         let open = token_at(doc, q.outer.start);
         if open <= s.range.start {
             return None;
@@ -364,12 +288,11 @@ impl AttributionExtractor {
             k -= 1;
         }
         // The cue at most four tokens before (said Thursday:, told reporters:).
-        let cue = s.cues.iter().rev().find(|c| {
-            matches!(c.kind, CueKind::Say | CueKind::Tell)
-                && c.m.end <= k
-                && k - c.m.end <= 4
-                && c.m.start >= s.range.start
-        });
+        let cue = s
+            .cues
+            .iter()
+            .rev()
+            .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell) && c.m.end <= k && k - c.m.end <= 4 && c.m.start >= s.range.start);
         if let Some(c) = cue {
             if !(colon || punct == "," || c.m.end == open) {
                 return None;
@@ -396,8 +319,7 @@ impl AttributionExtractor {
                 CueKind::CreditBy if credit_line_start(doc, s, c.m.start) => {
                     // Parties after "by" up to ";" or the sentence end.
                     let mut end = c.m.end;
-                    while end < s.range.end && !matches!(doc.token_text(end), ";" | "." | ")" | "|")
-                    {
+                    while end < s.range.end && !matches!(doc.token_text(end), ";" | "." | ")" | "|") {
                         end += 1;
                     }
                     let cue = tok_span(doc, c.m.start, c.m.end);
@@ -414,10 +336,7 @@ impl AttributionExtractor {
                         });
                     }
                 }
-                CueKind::CreditTo
-                    if c.m.start > s.range.start
-                        && credit_parties_only(doc, s.range.start..c.m.start) =>
-                {
+                CueKind::CreditTo if c.m.start > s.range.start && credit_parties_only(doc, s.range.start..c.m.start) => {
                     let cue = tok_span(doc, c.m.start, c.m.start + 2);
                     let content = tok_span(doc, c.m.start + 2, c.m.end);
                     for party in parties(doc, s.range.start..c.m.start) {
@@ -448,12 +367,7 @@ fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
         a += 1;
     }
     let colon = (a..s.range.end.min(a + 8)).find(|&k| doc.token_text(k) == ":")?;
-    if colon == a
-        || !(a..colon).all(|k| {
-            is_capitalized(doc.token_text(k))
-                || matches!(doc.token_text(k), "'s" | "’s" | "." | "-")
-        })
-    {
+    if colon == a || !(a..colon).all(|k| is_capitalized(doc.token_text(k)) || matches!(doc.token_text(k), "'s" | "’s" | "." | "-")) {
         return None;
     }
     let content = clause(doc, &s.range, colon + 1, trim_end_punct(doc, &s.range))?;
@@ -485,11 +399,7 @@ fn credit_line_start(doc: &Doc, s: &Sent, at: usize) -> bool {
 fn credit_parties_only(doc: &Doc, range: Range<usize>) -> bool {
     range.clone().all(|k| {
         let t = doc.token_text(k);
-        is_capitalized(t)
-            || matches!(t, "," | "&" | "'s" | "’s" | "." | "-")
-            || word_eq(t, "and")
-            || is_determiner(t)
-            || word_eq(t, "of")
+        is_capitalized(t) || matches!(t, "," | "&" | "'s" | "’s" | "." | "-") || word_eq(t, "and") || is_determiner(t) || word_eq(t, "of")
     })
 }
 
@@ -499,8 +409,7 @@ fn parties(doc: &Doc, range: Range<usize>) -> Vec<Span> {
     let mut a = range.start;
     let flush = |a: usize, b: usize, out: &mut Vec<Span>| {
         let mut a = a;
-        while a < b && (is_determiner(doc.token_text(a)) || matches!(doc.token_text(a), "(" | "-"))
-        {
+        while a < b && (is_determiner(doc.token_text(a)) || matches!(doc.token_text(a), "(" | "-")) {
             a += 1;
         }
         let mut b = b;
@@ -527,16 +436,9 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
     let mut src = np_after(doc, &s.ms, &s.range, c.m.end, 8)?;
     // One hop over "of/from/by/at" ("a statement from the Kremlin").
     let mut after = token_at(doc, src.end);
-    if after < s.range.end
-        && ["from", "of", "by", "at"]
-            .iter()
-            .any(|w| word_eq(doc.token_text(after), w))
-    {
+    if after < s.range.end && ["from", "of", "by", "at"].iter().any(|w| word_eq(doc.token_text(after), w)) {
         if let Some(more) = np_after(doc, &s.ms, &s.range, after + 1, 8) {
-            src = Span {
-                start: src.start,
-                end: more.end,
-            };
+            src = Span { start: src.start, end: more.end };
             after = token_at(doc, more.end);
         }
     }
@@ -557,14 +459,7 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
         }
         clause(doc, &s.range, s.range.start, end)?
     };
-    Some(Attribution {
-        sentence: s.index,
-        kind: AttributionKind::AccordingTo,
-        source: Some(src),
-        cue,
-        content,
-        confidence: c.weight,
-    })
+    Some(Attribution { sentence: s.index, kind: AttributionKind::AccordingTo, source: Some(src), cue, content, confidence: c.weight })
 }
 
 /// Reported speech around a SAY/TELL cue.
@@ -573,36 +468,21 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
     if m.start > s.range.start {
         let prev = doc.token_text(m.start - 1);
         // "the report", "a statement", "Venezuela's state", "the United States".
-        if is_determiner(prev)
-            || prev == "'s"
-            || prev == "’s"
-            || is_capitalized(doc.token_text(m.start))
-        {
+        if is_determiner(prev) || prev == "'s" || prev == "’s" || is_capitalized(doc.token_text(m.start)) {
             return None;
         }
     }
     let cue = tok_span(doc, m.start, m.head_end);
     let subject = subject_before(doc, &s.ms, &s.range, m.start, &s.dates);
-    let follow_on = FOLLOW_ON
-        .iter()
-        .any(|w| word_eq(doc.token_text(m.start), w))
-        && m.start > s.range.start
-        && doc.token_text(m.start - 1) == ",";
+    let follow_on =
+        FOLLOW_ON.iter().any(|w| word_eq(doc.token_text(m.start), w)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
     let last_token = trim_end_punct(doc, &s.range);
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
     let rest_is_setting = setting_only(doc, s, m.end, last_token);
     let (source, content, mut weight) = if follow_on {
-        let prev = earlier
-            .iter()
-            .rev()
-            .find(|a| a.sentence == s.index)
-            .and_then(|a| a.source);
+        let prev = earlier.iter().rev().find(|a| a.sentence == s.index).and_then(|a| a.source);
         let source = prev.or_else(|| subject.map(|x| x.0));
-        (
-            source,
-            clause(doc, &s.range, skip_intro(doc, s, m.end, c.kind), last_token)?,
-            c.weight,
-        )
+        (source, clause(doc, &s.range, skip_intro(doc, s, m.end, c.kind), last_token)?, c.weight)
     } else if let Some((src, SubjectKind::Direct | SubjectKind::Pronoun)) = subject {
         let mut subj_start = token_at(doc, src.start);
         while subj_start > s.range.start && is_determiner(doc.token_text(subj_start - 1)) {
@@ -611,27 +491,16 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
         let comma_before = subj_start > s.range.start && doc.token_text(subj_start - 1) == ",";
         if rest_is_setting && comma_before {
             let end = subj_start - 1;
-            (
-                Some(src),
-                clause(doc, &s.range, s.range.start, end)?,
-                c.weight,
-            )
+            (Some(src), clause(doc, &s.range, s.range.start, end)?, c.weight)
         } else {
             let from = skip_intro(doc, s, m.end, c.kind);
             let to = clause_end(doc, s, from, last_token);
             (Some(src), clause(doc, &s.range, from, to)?, c.weight)
         }
-    } else if m.start > s.range.start
-        && doc.token_text(m.start - 1) == ","
-        && rest_is_setting_or_np(doc, s, m.end, last_token)
-    {
+    } else if m.start > s.range.start && doc.token_text(m.start - 1) == "," && rest_is_setting_or_np(doc, s, m.end, last_token) {
         // Inverted: `CLAUSE, said X.`
         let src = np_after(doc, &s.ms, &s.range, m.end, 8);
-        (
-            src,
-            clause(doc, &s.range, s.range.start, m.start - 1)?,
-            c.weight * 0.9,
-        )
+        (src, clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
     } else if let Some((_, SubjectKind::Coordinated)) = subject {
         // "… and said …": the source of the sentence's previous attribution, unless the
         // cue sits inside that attribution's content ("reported that X rose and added").
@@ -654,26 +523,14 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
     if words < 3 {
         return None;
     }
-    Some(Attribution {
-        sentence: s.index,
-        kind: AttributionKind::Indirect,
-        source,
-        cue,
-        content,
-        confidence: weight.clamp(0.05, 0.95),
-    })
+    Some(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source, cue, content, confidence: weight.clamp(0.05, 0.95) })
 }
 
 /// Index after the last token of the sentence that is not final punctuation or a
 /// closing mark.
 fn trim_end_punct(doc: &Doc, range: &Range<usize>) -> usize {
     let mut e = range.end;
-    while e > range.start
-        && matches!(
-            doc.token_text(e - 1),
-            "." | "!" | "?" | "”" | "\"" | "’" | "'" | ")" | "»"
-        )
-    {
+    while e > range.start && matches!(doc.token_text(e - 1), "." | "!" | "?" | "”" | "\"" | "’" | "'" | ")" | "»") {
         e -= 1;
     }
     e
@@ -686,18 +543,11 @@ fn setting_only(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
     while k < to {
         let span = doc.tokens[k].span;
         let t = doc.token_text(k);
-        if s.dates.iter().any(|d| d.contains(span))
-            || t == ","
-            || is_preposition(t)
-            || is_determiner(t)
-        {
+        if s.dates.iter().any(|d| d.contains(span)) || t == "," || is_preposition(t) || is_determiner(t) {
             k += 1;
             continue;
         }
-        if SETTING_NOUNS.iter().any(|w| word_eq(t, w))
-            || is_capitalized(t)
-            || super::events::phrase::is_adverb(t)
-        {
+        if SETTING_NOUNS.iter().any(|w| word_eq(t, w)) || is_capitalized(t) || super::events::phrase::is_adverb(t) {
             k += 1;
             continue;
         }
@@ -736,15 +586,11 @@ fn skip_intro(doc: &Doc, s: &Sent, from: usize, kind: CueKind) -> usize {
             continue;
         }
         // "in a statement", "on Twitter", "in an interview with CNN"
-        if ["in", "on", "during", "at", "via"]
-            .iter()
-            .any(|w| word_eq(t, w))
-        {
+        if ["in", "on", "during", "at", "via"].iter().any(|w| word_eq(t, w)) {
             let mut j = k + 1;
             while j < end
                 && j - k <= 4
-                && (is_determiner(doc.token_text(j))
-                    || !SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)))
+                && (is_determiner(doc.token_text(j)) || !SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)))
                 && is_np_word_or_det(doc.token_text(j))
             {
                 j += 1;
@@ -775,9 +621,7 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
         if c.m.start > from
             && c.m.start < last
             && doc.token_text(c.m.start - 1) == ","
-            && FOLLOW_ON
-                .iter()
-                .any(|w| word_eq(doc.token_text(c.m.start), w))
+            && FOLLOW_ON.iter().any(|w| word_eq(doc.token_text(c.m.start), w))
         {
             return c.m.start - 1;
         }
@@ -789,25 +633,7 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// trimmed; None when empty.
 fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Span> {
     let (mut a, mut b) = (from.max(range.start), to.min(range.end));
-    let trim = |t: &str| {
-        matches!(
-            t,
-            "," | ":"
-                | ";"
-                | "“"
-                | "”"
-                | "\""
-                | "'"
-                | "‘"
-                | "’"
-                | "."
-                | "—"
-                | "–"
-                | "-"
-                | "("
-                | ")"
-        )
-    };
+    let trim = |t: &str| matches!(t, "," | ":" | ";" | "“" | "”" | "\"" | "'" | "‘" | "’" | "." | "—" | "–" | "-" | "(" | ")");
     while a < b && trim(doc.token_text(a)) {
         a += 1;
     }
@@ -847,14 +673,7 @@ fn compile_cues(text: &str) -> (PhraseSet<CueEntry>, Vec<LexiconError>) {
                 k => return Err(format!("unknown cue kind {k}")),
             };
             let weight: f32 = f[1].parse().map_err(|_| format!("bad weight {}", f[1]))?;
-            set.add(
-                &inflector,
-                f[2],
-                CueEntry {
-                    kind,
-                    weight: weight.clamp(0.0, 1.0),
-                },
-            )
+            set.add(&inflector, f[2], CueEntry { kind, weight: weight.clamp(0.0, 1.0) })
         })();
         if let Err(detail) = parsed {
             errors.push(LexiconError { line, detail });

@@ -39,9 +39,7 @@ fn letter(c: Option<char>) -> bool {
 }
 
 fn space_or_start(c: Option<char>) -> bool {
-    c.is_none_or(|c| {
-        c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"')
-    })
+    c.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"'))
 }
 
 /// Find the quotations of `text`, in order, not nested (an inner quote stays part of
@@ -70,10 +68,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
             let after2 = after + 1;
             let next2 = iter.peek().map(|&(_, n)| n);
             match open {
-                None if c == '`'
-                    || (!prev.is_some_and(char::is_alphanumeric)
-                        && !next2.is_none_or(char::is_whitespace)) =>
-                {
+                None if c == '`' || (!prev.is_some_and(char::is_alphanumeric) && !next2.is_none_or(char::is_whitespace)) => {
                     open = Some((i, Mark::Doubled));
                 }
                 Some((o, Mark::Doubled)) => {
@@ -89,15 +84,9 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
             None => {
                 let mark = match c {
                     '“' | '„' | '«' => Some(Mark::Double(c)),
-                    '"' if !prev.is_some_and(|p| p.is_ascii_digit())
-                        && !next.is_none_or(char::is_whitespace) =>
-                    {
-                        Some(Mark::Straight)
-                    }
+                    '"' if !prev.is_some_and(|p| p.is_ascii_digit()) && !next.is_none_or(char::is_whitespace) => Some(Mark::Straight),
                     '‘' | '‚' if space_or_start(prev) && letter(next) => Some(Mark::Single(c)),
-                    '\'' if space_or_start(prev) && letter(next) && !elision(text, after) => {
-                        Some(Mark::StraightSingle)
-                    }
+                    '\'' if space_or_start(prev) && letter(next) && !elision(text, after) => Some(Mark::StraightSingle),
                     _ => None,
                 };
                 if let Some(m) = mark {
@@ -113,20 +102,14 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
                         _ => false,
                     },
                     Mark::Straight => c == '"' && !prev.is_none_or(char::is_whitespace),
-                    Mark::Single(opener) => {
-                        (c == '’' && !letter(next) || (opener == '‚' && c == '‘'))
-                            && i - o <= SINGLE_MAX
-                    }
-                    Mark::StraightSingle => {
-                        c == '\'' && !letter(next) && !prev.is_none_or(char::is_whitespace)
-                    }
+                    Mark::Single(opener) => (c == '’' && !letter(next) || (opener == '‚' && c == '‘')) && i - o <= SINGLE_MAX,
+                    Mark::StraightSingle => c == '\'' && !letter(next) && !prev.is_none_or(char::is_whitespace),
                     Mark::Doubled => false,
                 };
                 if closes {
                     push(&mut out, text, o, after, true);
                     open = None;
-                } else if matches!(m, Mark::Single(_) | Mark::StraightSingle) && i - o > SINGLE_MAX
-                {
+                } else if matches!(m, Mark::Single(_) | Mark::StraightSingle) && i - o > SINGLE_MAX {
                     open = None;
                 } else if m == Mark::Straight && c == '"' && prev.is_none_or(char::is_whitespace) {
                     // A second opening mark: the first was never closed.
@@ -158,29 +141,19 @@ fn reopen(out: &mut Vec<Quote>, text: &str, open: &mut Option<(usize, Mark)>, i:
 /// 'n', 'em, 'til, '90s: elisions, not quotes.
 fn elision(text: &str, at: usize) -> bool {
     let rest = &text[at..];
-    let word_end = rest
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(rest.len());
+    let word_end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
     let w = &rest[..word_end];
-    matches!(w, "n" | "em" | "til" | "tis" | "twas" | "cause")
-        || w.bytes().all(|b| b.is_ascii_digit())
+    matches!(w, "n" | "em" | "til" | "tis" | "twas" | "cause") || w.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Record a quote from the opening mark at `o` to `end` (after the closing mark when
 /// `closed`, else the end of the content).
 fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
-    let open_len = if text[o..].starts_with("''") || text[o..].starts_with("``") {
-        2
-    } else {
-        text[o..].chars().next().map_or(1, char::len_utf8)
-    };
+    let open_len =
+        if text[o..].starts_with("''") || text[o..].starts_with("``") { 2 } else { text[o..].chars().next().map_or(1, char::len_utf8) };
     let inner_start = o + open_len;
     let inner_end = if closed {
-        let close_len = if text[..end].ends_with("''") {
-            2
-        } else {
-            text[..end].chars().next_back().map_or(1, char::len_utf8)
-        };
+        let close_len = if text[..end].ends_with("''") { 2 } else { text[..end].chars().next_back().map_or(1, char::len_utf8) };
         end - close_len
     } else {
         end
@@ -195,11 +168,7 @@ fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
     if b <= a {
         return;
     }
-    out.push(Quote {
-        outer: Span::new(o, end),
-        content: Span::new(a, b),
-        closed,
-    });
+    out.push(Quote { outer: Span::new(o, end), content: Span::new(a, b), closed });
 }
 
 #[cfg(test)]
@@ -207,30 +176,18 @@ mod tests {
     use super::*;
 
     fn contents(text: &str) -> Vec<&str> {
-        find_quotes(text)
-            .iter()
-            .map(|q| &text[q.content.range()])
-            .collect()
+        find_quotes(text).iter().map(|q| &text[q.content.range()]).collect()
     }
 
     #[test]
     fn quote_styles() {
         assert_eq!(contents("He said “we won,” and left."), vec!["we won,"]);
-        assert_eq!(
-            contents("\"Go home,\" she said. \"Now.\""),
-            vec!["Go home,", "Now."]
-        );
+        assert_eq!(contents("\"Go home,\" she said. \"Now.\""), vec!["Go home,", "Now."]);
         assert_eq!(contents("Er sagte „Nein“ und ging."), vec!["Nein"]);
         assert_eq!(contents("Il a dit « non » hier."), vec!["non"]);
         assert_eq!(contents("a ‘soft’ landing"), vec!["soft"]);
-        assert_eq!(
-            contents("called it 'absolutely right' today"),
-            vec!["absolutely right"]
-        );
-        assert_eq!(
-            contents("''It is over,'' said Ms. Roe. ``Yes.''"),
-            vec!["It is over,", "Yes."]
-        );
+        assert_eq!(contents("called it 'absolutely right' today"), vec!["absolutely right"]);
+        assert_eq!(contents("''It is over,'' said Ms. Roe. ``Yes.''"), vec!["It is over,", "Yes."]);
     }
 
     #[test]
@@ -242,26 +199,16 @@ mod tests {
 
     #[test]
     fn nested_and_unclosed() {
-        assert_eq!(
-            contents("“He called it ‘a mess,’ sadly,” she said."),
-            vec!["He called it ‘a mess,’ sadly,"]
-        );
+        assert_eq!(contents("“He called it ‘a mess,’ sadly,” she said."), vec!["He called it ‘a mess,’ sadly,"]);
         let text = "“First part of a long quote.\n“Second paragraph,” he said.";
-        assert_eq!(
-            contents(text),
-            vec!["First part of a long quote.", "Second paragraph,"]
-        );
+        assert_eq!(contents(text), vec!["First part of a long quote.", "Second paragraph,"]);
     }
 
     #[test]
     fn spans_on_char_boundaries() {
-        for text in ["“", "”", "“é", "\"", "'é'", "‘’", "«»", "„é“", "“a“b”"]
-        {
+        for text in ["“", "”", "“é", "\"", "'é'", "‘’", "«»", "„é“", "“a“b”"] {
             for q in find_quotes(text) {
-                assert!(
-                    text.is_char_boundary(q.content.start as usize)
-                        && text.is_char_boundary(q.content.end as usize)
-                );
+                assert!(text.is_char_boundary(q.content.start as usize) && text.is_char_boundary(q.content.end as usize));
                 assert!(q.content.end as usize <= text.len());
             }
         }

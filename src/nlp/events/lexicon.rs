@@ -71,11 +71,7 @@ impl Inflector {
     /// A past tense or participle: an irregular one of the table, or a lowercase
     /// "-ed" word.
     pub fn is_past(&self, tok: &str) -> bool {
-        super::phrase::past_form(tok)
-            || self
-                .irregular
-                .values()
-                .any(|f| word_eq(tok, f[1]) || word_eq(tok, f[2]))
+        super::phrase::past_form(tok) || self.irregular.values().any(|f| word_eq(tok, f[1]) || word_eq(tok, f[2]))
     }
 
     /// All forms of a verb: lemma, third person, past, participle, gerund.
@@ -126,10 +122,7 @@ fn past(w: &str) -> String {
 fn gerund(w: &str) -> String {
     if let Some(stem) = w.strip_suffix("ie") {
         format!("{stem}ying")
-    } else if let Some(stem) = w
-        .strip_suffix('e')
-        .filter(|s| !s.ends_with('e') && s.len() > 1)
-    {
+    } else if let Some(stem) = w.strip_suffix('e').filter(|s| !s.ends_with('e') && s.len() > 1) {
         format!("{stem}ing")
     } else {
         format!("{w}ing")
@@ -145,11 +138,7 @@ pub(crate) struct LexiconError {
 
 impl<T> PhraseSet<T> {
     pub fn new() -> PhraseSet<T> {
-        PhraseSet {
-            entries: Vec::new(),
-            patterns: Vec::new(),
-            by_first: HashMap::new(),
-        }
+        PhraseSet { entries: Vec::new(), patterns: Vec::new(), by_first: HashMap::new() }
     }
 
     /// Add one entry with its pattern. On a malformed pattern nothing is added.
@@ -195,14 +184,8 @@ impl<T> PhraseSet<T> {
             elems.push(Elem::Words { alts, optional });
         }
         match elems.first() {
-            Some(Elem::Words {
-                optional: false, ..
-            }) => {}
-            _ => {
-                return Err(format!(
-                    "pattern must start with a required word: {pattern:?}"
-                ))
-            }
+            Some(Elem::Words { optional: false, .. }) => {}
+            _ => return Err(format!("pattern must start with a required word: {pattern:?}")),
         }
         if matches!(elems.last(), Some(Elem::Gap)) {
             return Err(format!("pattern ends with a gap: {pattern:?}"));
@@ -216,23 +199,14 @@ impl<T> PhraseSet<T> {
                 self.by_first.entry(f.into()).or_default().push(id);
             }
         }
-        self.patterns.push(Pattern {
-            elems,
-            entry: self.entries.len(),
-        });
+        self.patterns.push(Pattern { elems, entry: self.entries.len() });
         self.entries.push(entry);
         Ok(())
     }
 
     /// The longest match starting at token `i` inside `sent` (ties: the earlier entry).
     /// `lower` is the lowercased text of token `i`.
-    pub fn longest_at(
-        &self,
-        doc: &Doc,
-        sent: &Range<usize>,
-        i: usize,
-        lower: &str,
-    ) -> Option<PhraseMatch> {
+    pub fn longest_at(&self, doc: &Doc, sent: &Range<usize>, i: usize, lower: &str) -> Option<PhraseMatch> {
         let ids = self.by_first.get(lower)?;
         let mut best: Option<PhraseMatch> = None;
         for &id in ids {
@@ -243,12 +217,7 @@ impl<T> PhraseSet<T> {
                     Some(b) => end > b.end || (end == b.end && p.entry < b.entry),
                 };
                 if better {
-                    best = Some(PhraseMatch {
-                        entry: p.entry,
-                        start: i,
-                        head_end,
-                        end,
-                    });
+                    best = Some(PhraseMatch { entry: p.entry, start: i, head_end, end });
                 }
             }
         }
@@ -270,21 +239,12 @@ pub(crate) fn tsv_rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 
 /// Tokens a gap may not cross.
 fn blocks_gap(tok: &str) -> bool {
-    matches!(
-        tok,
-        "." | ";" | ":" | "!" | "?" | "\"" | "“" | "”" | "(" | ")"
-    )
+    matches!(tok, "." | ";" | ":" | "!" | "?" | "\"" | "“" | "”" | "(" | ")")
 }
 
 /// Match `elems` from token `i`; returns (head_end, end). `head_end` is set when the
 /// first gap is crossed (None until then).
-fn match_elems(
-    doc: &Doc,
-    limit: usize,
-    elems: &[Elem],
-    i: usize,
-    head_end: Option<usize>,
-) -> Option<(usize, usize)> {
+fn match_elems(doc: &Doc, limit: usize, elems: &[Elem], i: usize, head_end: Option<usize>) -> Option<(usize, usize)> {
     let Some((first, rest)) = elems.split_first() else {
         return Some((head_end.unwrap_or(i), i));
     };
@@ -311,11 +271,7 @@ fn match_elems(
                 if i + alt.len() > limit {
                     continue;
                 }
-                if alt
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| word_eq(doc.token_text(i + k), w))
-                {
+                if alt.iter().enumerate().all(|(k, w)| word_eq(doc.token_text(i + k), w)) {
                     if let Some(m) = match_elems(doc, limit, rest, i + alt.len(), head_end) {
                         if best.is_none_or(|b| m.1 > b.1) {
                             best = Some(m);
@@ -340,13 +296,7 @@ pub(crate) fn word_eq(tok: &str, lex: &str) -> bool {
     if !tok.contains('\u{2019}') {
         return false;
     }
-    let mut a = tok.chars().map(|c| {
-        if c == '\u{2019}' {
-            '\''
-        } else {
-            c.to_ascii_lowercase()
-        }
-    });
+    let mut a = tok.chars().map(|c| if c == '\u{2019}' { '\'' } else { c.to_ascii_lowercase() });
     let mut b = lex.chars();
     loop {
         match (a.next(), b.next()) {
@@ -379,18 +329,9 @@ mod tests {
     #[test]
     fn inflections() {
         let inf = Inflector::builtin();
-        assert_eq!(
-            inf.forms("seize"),
-            vec!["seize", "seized", "seizes", "seizing"]
-        );
-        assert_eq!(
-            inf.forms("deny"),
-            vec!["denied", "denies", "deny", "denying"]
-        );
-        assert_eq!(
-            inf.forms("push"),
-            vec!["push", "pushed", "pushes", "pushing"]
-        );
+        assert_eq!(inf.forms("seize"), vec!["seize", "seized", "seizes", "seizing"]);
+        assert_eq!(inf.forms("deny"), vec!["denied", "denies", "deny", "denying"]);
+        assert_eq!(inf.forms("push"), vec!["push", "pushed", "pushes", "pushing"]);
         assert!(inf.forms("speak").contains(&"spoke".to_string()));
         assert!(inf.forms("ban").contains(&"banned".to_string()));
         assert!(inf.forms("flee").contains(&"fleeing".to_string()));
@@ -409,26 +350,18 @@ mod tests {
         let doc = Doc::new("Ana spoke by phone with Bo. They supplied new military equipment. We held talks and stepped up patrols.");
         let mut buf = String::new();
         let s0 = doc.sentences[0].tokens.clone();
-        let m = set
-            .longest_at(&doc, &s0, 1, lower_into(doc.token_text(1), &mut buf))
-            .unwrap();
+        let m = set.longest_at(&doc, &s0, 1, lower_into(doc.token_text(1), &mut buf)).unwrap();
         assert_eq!((m.entry, m.start, m.head_end, m.end), (0, 1, 5, 5));
         let s1 = doc.sentences[1].tokens.clone();
         let i = s1.start + 1;
-        let m = set
-            .longest_at(&doc, &s1, i, lower_into(doc.token_text(i), &mut buf))
-            .unwrap();
+        let m = set.longest_at(&doc, &s1, i, lower_into(doc.token_text(i), &mut buf)).unwrap();
         assert_eq!((m.entry, m.head_end, m.end), (2, i + 1, i + 4));
         let s2 = doc.sentences[2].tokens.clone();
         let i = s2.start + 1;
-        let m = set
-            .longest_at(&doc, &s2, i, lower_into(doc.token_text(i), &mut buf))
-            .unwrap();
+        let m = set.longest_at(&doc, &s2, i, lower_into(doc.token_text(i), &mut buf)).unwrap();
         assert_eq!((m.entry, m.end), (3, i + 2));
         let i = s2.start + 4;
-        let m = set
-            .longest_at(&doc, &s2, i, lower_into(doc.token_text(i), &mut buf))
-            .unwrap();
+        let m = set.longest_at(&doc, &s2, i, lower_into(doc.token_text(i), &mut buf)).unwrap();
         assert_eq!((m.entry, m.end), (4, i + 3));
     }
 

@@ -16,8 +16,8 @@ pub(crate) mod phrase;
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
 use lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
 use phrase::{
-    is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after,
-    participant_mentions, past_form, subject_before, tok_span, DateFinder, SubjectKind,
+    is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
+    subject_before, tok_span, DateFinder, SubjectKind,
 };
 use std::ops::Range;
 
@@ -56,24 +56,10 @@ const MILITARY_WORDS: &[&str] = &[
 ];
 
 /// Prepositions that introduce a place.
-const PLACE_PREPOSITIONS: &[&str] = &[
-    "in",
-    "near",
-    "off",
-    "at",
-    "outside",
-    "inside",
-    "across",
-    "around",
-    "throughout",
-    "along",
-    "into",
-];
+const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "off", "at", "outside", "inside", "across", "around", "throughout", "along", "into"];
 
 /// Words after which a following trigger is "negated".
-const NEGATORS: &[&str] = &[
-    "not", "n't", "never", "no", "without", "denied", "denies", "deny", "denying",
-];
+const NEGATORS: &[&str] = &["not", "n't", "never", "no", "without", "denied", "denies", "deny", "denying"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Category {
@@ -118,11 +104,7 @@ struct Found {
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
         let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
-        EventExtractor {
-            lexicon,
-            dates: DateFinder::new(),
-            inflector: Inflector::builtin(),
-        }
+        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin() }
     }
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Event> {
@@ -139,16 +121,10 @@ impl EventExtractor {
             }
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
-            let military = range
-                .clone()
-                .any(|i| MILITARY_WORDS.iter().any(|w| word_eq(doc.token_text(i), w)));
+            let military = range.clone().any(|i| MILITARY_WORDS.iter().any(|w| word_eq(doc.token_text(i), w)));
             let violent = found.iter().any(|f| {
                 let e = &self.lexicon.entries[f.m.entry];
-                !e.is_casualty()
-                    && matches!(
-                        self.resolve(e.category, military),
-                        Some(PloverType::Assault | PloverType::Fight)
-                    )
+                !e.is_casualty() && matches!(self.resolve(e.category, military), Some(PloverType::Assault | PloverType::Fight))
             });
             let first_out = out.len();
             for f in &found {
@@ -159,25 +135,13 @@ impl EventExtractor {
                 if e.is_casualty() && violent {
                     continue;
                 }
-                let Some(ev) = self.build(
-                    doc,
-                    si,
-                    &range,
-                    &ms,
-                    &dates,
-                    f,
-                    e,
-                    event_type,
-                    &out[first_out..],
-                ) else {
+                let Some(ev) = self.build(doc, si, &range, &ms, &dates, f, e, event_type, &out[first_out..]) else {
                     continue;
                 };
                 let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
                     o.event_type == ev.event_type
                         && o.negated == ev.negated
-                        && (o.actor.is_none()
-                            || ev.actor.is_none()
-                            || same_text(doc, o.actor, ev.actor))
+                        && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
                 });
                 match dup {
                     Some(o) => {
@@ -236,10 +200,7 @@ impl EventExtractor {
                 let limit = ma.end + e.scope as usize;
                 for b in a + 1..n {
                     let mb = matches[b];
-                    if mb.start >= ma.end
-                        && mb.start < limit
-                        && !clause_break(doc, ma.end, mb.start)
-                    {
+                    if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) {
                         keep[b] = false;
                         object_from[a] = object_from[a].max(mb.end);
                     }
@@ -293,11 +254,7 @@ impl EventExtractor {
         let verb = f.subject_from;
         let head = doc.token_text(m.start);
         let past = self.inflector.is_past(head);
-        let nominal = if past {
-            None
-        } else {
-            nominal_start(doc, range, m.start)
-        };
+        let nominal = if past { None } else { nominal_start(doc, range, m.start) };
         let transitive_only = e.is_casualty() || matches!(&*e.mode, "arrest" | "seize" | "release");
         // "soldiers killed in ...", "civilians imprisoned for ...": a participle with no
         // object after it.
@@ -319,18 +276,13 @@ impl EventExtractor {
                 .or_else(|| possessor(doc, ms, np_start, m.start))
                 .or_else(|| self.light_verb_subject(doc, ms, range, dates, np_start));
             let recipient = pp_object(doc, ms, range, after, dates);
-            if actor.is_none()
-                && recipient.is_none()
-                && np_start > range.start
-                && is_preposition(doc.token_text(np_start - 1))
-            {
+            if actor.is_none() && recipient.is_none() && np_start > range.start && is_preposition(doc.token_text(np_start - 1)) {
                 // A mention of an event told elsewhere ("a pause in the bombing").
                 return None;
             }
             (actor, recipient)
         } else if passive {
-            let subject = subject_before(doc, ms, range, verb, dates)
-                .and_then(|(s, k)| (k != SubjectKind::Coordinated).then_some(s));
+            let subject = subject_before(doc, ms, range, verb, dates).and_then(|(s, k)| (k != SubjectKind::Coordinated).then_some(s));
             let object = match agent {
                 Some(_) => None,
                 None => object_after(doc, ms, range, after, dates),
@@ -339,10 +291,7 @@ impl EventExtractor {
         } else {
             let actor = match subject_before(doc, ms, range, verb, dates) {
                 Some((s, SubjectKind::Direct | SubjectKind::Pronoun)) => Some(s),
-                Some((_, SubjectKind::Coordinated)) => earlier
-                    .last()
-                    .and_then(|p| p.actor)
-                    .or_else(|| nearest_actor(ms, verb)),
+                Some((_, SubjectKind::Coordinated)) => earlier.last().and_then(|p| p.actor).or_else(|| nearest_actor(ms, verb)),
                 Some((s, SubjectKind::Nearest)) => {
                     confidence -= 0.1;
                     Some(s)
@@ -377,21 +326,11 @@ impl EventExtractor {
 
     /// The subject of a support verb governing a nominal trigger within the few tokens
     /// before its phrase ("engaged X in a firefight", "carried out an attack").
-    fn light_verb_subject(
-        &self,
-        doc: &Doc,
-        ms: &[&Mention],
-        range: &Range<usize>,
-        dates: &[Span],
-        np_start: usize,
-    ) -> Option<Span> {
+    fn light_verb_subject(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], np_start: usize) -> Option<Span> {
         let lo = np_start.saturating_sub(6).max(range.start);
         let v = (lo..np_start).rev().find(|&k| {
             let t = doc.token_text(k);
-            LIGHT_VERBS
-                .iter()
-                .any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l)))
-                && self.inflector.is_past(t)
+            LIGHT_VERBS.iter().any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l))) && self.inflector.is_past(t)
         })?;
         match subject_before(doc, ms, range, v, dates)? {
             (s, SubjectKind::Direct | SubjectKind::Pronoun) => Some(s),
@@ -401,10 +340,8 @@ impl EventExtractor {
 }
 
 /// Support verbs whose object names the event (matched on the stem of a past form).
-const LIGHT_VERBS: &[&str] = &[
-    "engag", "carri", "launch", "stag", "held", "conduct", "wag", "made", "mount", "led", "join",
-    "order", "took", "claim",
-];
+const LIGHT_VERBS: &[&str] =
+    &["engag", "carri", "launch", "stag", "held", "conduct", "wag", "made", "mount", "led", "join", "order", "took", "claim"];
 
 /// Compile the event lexicon; bad lines are skipped and returned.
 fn compile_lexicon(text: &str) -> (PhraseSet<TriggerEntry>, Vec<LexiconError>) {
@@ -412,8 +349,7 @@ fn compile_lexicon(text: &str) -> (PhraseSet<TriggerEntry>, Vec<LexiconError>) {
     let mut set = PhraseSet::new();
     let mut errors = Vec::new();
     for (line, f) in tsv_rows(text) {
-        let parsed =
-            parse_entry(&f).and_then(|(entry, pattern)| set.add(&inflector, pattern, entry));
+        let parsed = parse_entry(&f).and_then(|(entry, pattern)| set.add(&inflector, pattern, entry));
         if let Err(detail) = parsed {
             errors.push(LexiconError { line, detail });
         }
@@ -432,23 +368,13 @@ fn parse_entry<'a>(f: &[&'a str]) -> Result<(TriggerEntry, &'a str), String> {
                 PloverType::parse(a).ok_or_else(|| format!("unknown category {a}"))?,
                 PloverType::parse(b).ok_or_else(|| format!("unknown category {b}"))?,
             ),
-            None => Category::Event(
-                PloverType::parse(c).ok_or_else(|| format!("unknown category {c}"))?,
-            ),
+            None => Category::Event(PloverType::parse(c).ok_or_else(|| format!("unknown category {c}"))?),
         },
     };
     let mode = if f[1] == "-" { "" } else { f[1] };
     let weight: f32 = f[2].parse().map_err(|_| format!("bad weight {}", f[2]))?;
     let scope: i32 = f[3].parse().map_err(|_| format!("bad scope {}", f[3]))?;
-    Ok((
-        TriggerEntry {
-            category,
-            mode: mode.into(),
-            weight: weight.clamp(0.0, 1.0),
-            scope,
-        },
-        f[4],
-    ))
+    Ok((TriggerEntry { category, mode: mode.into(), weight: weight.clamp(0.0, 1.0), scope }, f[4]))
 }
 
 fn same_text(doc: &Doc, a: Option<Span>, b: Option<Span>) -> bool {
@@ -462,10 +388,7 @@ fn same_text(doc: &Doc, a: Option<Span>, b: Option<Span>) -> bool {
 fn clause_break(doc: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|k| {
         let t = doc.token_text(k);
-        matches!(t, ";" | ":" | "(" | ")" | "—" | "–" | "--")
-            || word_eq(t, "but")
-            || word_eq(t, "while")
-            || word_eq(t, "said")
+        matches!(t, ";" | ":" | "(" | ")" | "—" | "–" | "--") || word_eq(t, "but") || word_eq(t, "while") || word_eq(t, "said")
     })
 }
 
@@ -473,9 +396,7 @@ fn clause_break(doc: &Doc, a: usize, b: usize) -> bool {
 /// attacking", "no talks").
 fn negated_before(doc: &Doc, range: &Range<usize>, start: usize) -> bool {
     let lo = start.saturating_sub(3).max(range.start);
-    (lo..start)
-        .rev()
-        .any(|k| NEGATORS.iter().any(|w| word_eq(doc.token_text(k), w)))
+    (lo..start).rev().any(|k| NEGATORS.iter().any(|w| word_eq(doc.token_text(k), w)))
         && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
 }
 
@@ -492,33 +413,19 @@ fn is_passive(doc: &Doc, range: &Range<usize>, verb: usize) -> bool {
             k -= 1;
             continue;
         }
-        return [
-            "was", "were", "been", "being", "is", "are", "be", "got", "get", "gets",
-        ]
-        .iter()
-        .any(|w| word_eq(p, w));
+        return ["was", "were", "been", "being", "is", "are", "be", "got", "get", "gets"].iter().any(|w| word_eq(p, w));
     }
     false
 }
 
 /// The agent of "by X" after the trigger (over date words and adverbs: "released
 /// yesterday by the army").
-fn by_agent(
-    doc: &Doc,
-    ms: &[&Mention],
-    range: &Range<usize>,
-    dates: &[Span],
-    at: usize,
-) -> Option<Span> {
+fn by_agent(doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], at: usize) -> Option<Span> {
     let mut k = at;
-    while k < range.end
-        && k < at + 4
-        && (is_adverb(doc.token_text(k)) || dates.iter().any(|d| d.contains(doc.tokens[k].span)))
-    {
+    while k < range.end && k < at + 4 && (is_adverb(doc.token_text(k)) || dates.iter().any(|d| d.contains(doc.tokens[k].span))) {
         k += 1;
     }
-    (k < range.end && word_eq(doc.token_text(k), "by"))
-        .then(|| np_after(doc, ms, range, k + 1, 6))?
+    (k < range.end && word_eq(doc.token_text(k), "by")).then(|| np_after(doc, ms, range, k + 1, 6))?
 }
 
 /// Where the noun phrase holding a nominal trigger starts ("the seizure", "a deadly
@@ -567,10 +474,7 @@ fn widen(ms: &[&Mention], doc: &Doc, a: usize, b: usize) -> Span {
     let mut span = tok_span(doc, a, b);
     for m in ms {
         if m.span.overlaps(span) {
-            span = Span {
-                start: span.start.min(m.span.start),
-                end: span.end.max(m.span.end),
-            };
+            span = Span { start: span.start.min(m.span.start), end: span.end.max(m.span.end) };
         }
     }
     span
@@ -578,20 +482,12 @@ fn widen(ms: &[&Mention], doc: &Doc, a: usize, b: usize) -> Span {
 
 /// The object of a nominal trigger: only through a preposition ("attack on X",
 /// "talks with Y", "release of Z").
-fn pp_object(
-    doc: &Doc,
-    ms: &[&Mention],
-    range: &Range<usize>,
-    at: usize,
-    dates: &[Span],
-) -> Option<Span> {
+fn pp_object(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dates: &[Span]) -> Option<Span> {
     if at >= range.end {
         return None;
     }
     let t = doc.token_text(at);
-    let pp = ["on", "against", "of", "with", "at", "to", "between", "into"]
-        .iter()
-        .any(|w| word_eq(t, w));
+    let pp = ["on", "against", "of", "with", "at", "to", "between", "into"].iter().any(|w| word_eq(t, w));
     // Or the trigger pattern ended with its preposition ("attack on", "talks with").
     let ended_with_pp = at > 0 && is_preposition(doc.token_text(at - 1));
     if pp || ended_with_pp {
@@ -603,13 +499,7 @@ fn pp_object(
 
 /// The object of the trigger: the phrase after it (over one preposition), not a place
 /// phrase, not a date.
-fn object_after(
-    doc: &Doc,
-    ms: &[&Mention],
-    range: &Range<usize>,
-    at: usize,
-    dates: &[Span],
-) -> Option<Span> {
+fn object_after(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dates: &[Span]) -> Option<Span> {
     let mut p = at;
     if p >= range.end {
         return None;
@@ -618,12 +508,7 @@ fn object_after(
     if PLACE_PREPOSITIONS.iter().any(|w| word_eq(t, w)) {
         return None;
     }
-    if [
-        "with", "to", "on", "against", "of", "for", "toward", "towards", "upon", "from", "over",
-    ]
-    .iter()
-    .any(|w| word_eq(t, w))
-    {
+    if ["with", "to", "on", "against", "of", "for", "toward", "towards", "upon", "from", "over"].iter().any(|w| word_eq(t, w)) {
         p += 1;
     }
     let mut np = np_after(doc, ms, range, p, 6)?;
@@ -643,10 +528,7 @@ fn object_after(
 }
 
 fn nearest_actor(ms: &[&Mention], before: usize) -> Option<Span> {
-    ms.iter()
-        .rev()
-        .find(|m| m.tokens.end <= before)
-        .map(|m| m.span)
+    ms.iter().rev().find(|m| m.tokens.end <= before).map(|m| m.span)
 }
 
 /// A place mention after in/near/off/at (optionally "the"), nearest to the trigger,
@@ -661,28 +543,17 @@ fn place_of(
 ) -> Option<Span> {
     let mut best: Option<(usize, Span)> = None;
     for m in ms {
-        if !matches!(m.entity_type, EntityType::Loc | EntityType::Misc)
-            || actor == Some(m.span)
-            || recipient == Some(m.span)
-        {
+        if !matches!(m.entity_type, EntityType::Loc | EntityType::Misc) || actor == Some(m.span) || recipient == Some(m.span) {
             continue;
         }
         let mut k = m.tokens.start;
         if k > range.start && word_eq(doc.token_text(k - 1), "the") {
             k -= 1;
         }
-        if k <= range.start
-            || !PLACE_PREPOSITIONS
-                .iter()
-                .any(|w| word_eq(doc.token_text(k - 1), w))
-        {
+        if k <= range.start || !PLACE_PREPOSITIONS.iter().any(|w| word_eq(doc.token_text(k - 1), w)) {
             continue;
         }
-        let dist = if m.tokens.start >= trigger {
-            m.tokens.start - trigger
-        } else {
-            2 * trigger.saturating_sub(m.tokens.end) + 1
-        };
+        let dist = if m.tokens.start >= trigger { m.tokens.start - trigger } else { 2 * trigger.saturating_sub(m.tokens.end) + 1 };
         if best.is_none_or(|(d, _)| dist < d) {
             best = Some((dist, m.span));
         }
@@ -691,13 +562,7 @@ fn place_of(
 }
 
 fn nearest_date(dates: &[Span], trigger: Span) -> Option<Span> {
-    dates.iter().copied().min_by_key(|d| {
-        if d.start >= trigger.end {
-            d.start - trigger.end
-        } else {
-            trigger.start.saturating_sub(d.end)
-        }
-    })
+    dates.iter().copied().min_by_key(|d| if d.start >= trigger.end { d.start - trigger.end } else { trigger.start.saturating_sub(d.end) })
 }
 
 #[cfg(test)]

@@ -8,27 +8,24 @@ use regex::Regex;
 use std::ops::Range;
 
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my",
-    "your", "some", "any", "each", "every", "no", "another", "such", "both", "all", "several",
-    "many", "most", "few",
+    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your", "some", "any", "each", "every",
+    "no", "another", "such", "both", "all", "several", "many", "most", "few",
 ];
 
 const PREPOSITIONS: &[&str] = &[
-    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over",
-    "under", "about", "by", "between", "among", "across", "through", "during", "within", "without",
-    "toward", "towards", "upon", "onto", "outside", "inside", "via", "amid", "despite", "like",
-    "than", "per", "around", "behind", "beyond",
+    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over", "under", "about", "by", "between",
+    "among", "across", "through", "during", "within", "without", "toward", "towards", "upon", "onto", "outside", "inside", "via", "amid",
+    "despite", "like", "than", "per", "around", "behind", "beyond",
 ];
 
 const CONJUNCTIONS: &[&str] = &[
-    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where",
-    "if", "though", "although", "after", "before", "until", "unless", "whether", "then",
+    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where", "if", "though", "although", "after",
+    "before", "until", "unless", "whether", "then",
 ];
 
 const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would",
-    "could", "can", "may", "might", "should", "must", "shall", "did", "does", "do", "'s", "'ve",
-    "'d", "'ll", "'re", "wo", "ca", "got", "get", "gets",
+    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would", "could", "can", "may", "might",
+    "should", "must", "shall", "did", "does", "do", "'s", "'ve", "'d", "'ll", "'re", "wo", "ca", "got", "get", "gets",
 ];
 
 const ADVERBS: &[&str] = &[
@@ -186,16 +183,10 @@ pub(crate) fn is_capitalized(tok: &str) -> bool {
 }
 
 /// Mentions usable as participants: not date words the tagger took for names.
-pub(crate) fn participant_mentions<'m>(
-    doc: &Doc,
-    mentions: &'m [Mention],
-    sent: Span,
-) -> Vec<&'m Mention> {
+pub(crate) fn participant_mentions<'m>(doc: &Doc, mentions: &'m [Mention], sent: Span) -> Vec<&'m Mention> {
     let mut out: Vec<&Mention> = mentions
         .iter()
-        .filter(|m| {
-            sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty()
-        })
+        .filter(|m| sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty())
         .filter(|m| !m.tokens.is_empty() && m.tokens.end <= doc.tokens.len())
         .filter(|m| !m.tokens.clone().all(|t| is_date_word(doc.token_text(t))))
         .collect();
@@ -205,10 +196,7 @@ pub(crate) fn participant_mentions<'m>(
 
 /// Span of tokens `a..b` (b exclusive, a < b).
 pub(crate) fn tok_span(doc: &Doc, a: usize, b: usize) -> Span {
-    Span::new(
-        doc.tokens[a].span.start as usize,
-        doc.tokens[b - 1].span.end as usize,
-    )
+    Span::new(doc.tokens[a].span.start as usize, doc.tokens[b - 1].span.end as usize)
 }
 
 /// First token index at or after byte offset `pos`.
@@ -223,9 +211,7 @@ fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
     while i > sent.start && end - i < 8 && is_np_word(doc.token_text(i - 1)) {
         // A lowercase "-ed" word is a verb unless a determiner precedes it ("the
         // exiled leaders" vs "has issued arrest warrants").
-        if past_form(doc.token_text(i - 1))
-            && !(i - 1 > sent.start && is_determiner(doc.token_text(i - 2)))
-        {
+        if past_form(doc.token_text(i - 1)) && !(i - 1 > sent.start && is_determiner(doc.token_text(i - 2))) {
             break;
         }
         i -= 1;
@@ -243,9 +229,7 @@ fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
                 while k > sent.start && doc.token_text(k - 1) == "," {
                     k -= 1;
                 }
-                if k > sent.start
-                    && (word_eq(doc.token_text(k - 1), "and") || doc.token_text(k - 1) == "&")
-                {
+                if k > sent.start && (word_eq(doc.token_text(k - 1), "and") || doc.token_text(k - 1) == "&") {
                     k -= 1;
                     crossed_and = true;
                 } else {
@@ -259,11 +243,7 @@ fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
                 break;
             }
             let mut a = k;
-            while a > sent.start
-                && k - a < 5
-                && is_np_word(doc.token_text(a - 1))
-                && is_capitalized(doc.token_text(a - 1))
-            {
+            while a > sent.start && k - a < 5 && is_np_word(doc.token_text(a - 1)) && is_capitalized(doc.token_text(a - 1)) {
                 a -= 1;
             }
             if a == k {
@@ -278,12 +258,9 @@ fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
 /// A lowercase word with an adjective ending ("massive", "dangerous", "nuclear").
 fn adjective_like(tok: &str) -> bool {
     tok.bytes().all(|b| b.is_ascii_lowercase())
-        && [
-            "ive", "ous", "ful", "al", "ic", "able", "ible", "ant", "ent", "ary", "less", "ish",
-            "ed", "ing",
-        ]
-        .iter()
-        .any(|s| tok.len() > s.len() + 2 && tok.ends_with(s))
+        && ["ive", "ous", "ful", "al", "ic", "able", "ible", "ant", "ent", "ary", "less", "ish", "ed", "ing"]
+            .iter()
+            .any(|s| tok.len() > s.len() + 2 && tok.ends_with(s))
 }
 
 /// A lowercase word that looks like a past tense or participle ("issued", "seized").
@@ -318,12 +295,7 @@ pub(crate) enum SubjectKind {
 
 /// Skip a verb group leftward from token `i` (exclusive): auxiliaries, adverbs,
 /// negation and date words. Returns the index after the last non-skipped token.
-pub(crate) fn skip_verb_group_left(
-    doc: &Doc,
-    sent: &Range<usize>,
-    i: usize,
-    dates: &[Span],
-) -> usize {
+pub(crate) fn skip_verb_group_left(doc: &Doc, sent: &Range<usize>, i: usize, dates: &[Span]) -> usize {
     let mut j = i;
     while j > sent.start {
         let t = doc.token_text(j - 1);
@@ -343,13 +315,7 @@ pub(crate) fn skip_verb_group_left(
 /// to its head; through a relative pronoun ("the group that has seized") to its
 /// antecedent. Falls back to the nearest name to the left not governed by a
 /// preposition.
-pub(crate) fn subject_before(
-    doc: &Doc,
-    ms: &[&Mention],
-    sent: &Range<usize>,
-    verb: usize,
-    dates: &[Span],
-) -> Option<(Span, SubjectKind)> {
+pub(crate) fn subject_before(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, verb: usize, dates: &[Span]) -> Option<(Span, SubjectKind)> {
     let mut j = skip_verb_group_left(doc, sent, verb, dates);
     // A parenthesis after the subject: "Sen. Jane Roe (D-Wis.) said".
     if j > sent.start && doc.token_text(j - 1) == ")" {
@@ -409,11 +375,7 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
     let inner = open + 1..comma;
     if !inner.is_empty() {
         let first = doc.token_text(inner.start);
-        if !is_determiner(first)
-            && inner.len() <= 6
-            && inner.clone().all(|k| is_np_word(doc.token_text(k)))
-            && is_capitalized(first)
-        {
+        if !is_determiner(first) && inner.len() <= 6 && inner.clone().all(|k| is_np_word(doc.token_text(k))) && is_capitalized(first) {
             // A name in apposition: the comma-delimited name itself.
             let (a, b) = widen_over_mentions(ms, inner.start, inner.end);
             return Some(tok_span(doc, a, b));
@@ -427,12 +389,9 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
         };
         let opens_clause = a == sent.start || {
             let p = doc.token_text(a - 1);
-            is_conjunction(p)
-                || matches!(p, ";" | ":" | "“" | "\"" | "(" | "—" | "–")
-                || is_determiner(p)
+            is_conjunction(p) || matches!(p, ";" | ":" | "“" | "\"" | "(" | "—" | "–") || is_determiner(p)
         };
-        let descriptive =
-            k == open && !inner.is_empty() && is_determiner(doc.token_text(inner.start));
+        let descriptive = k == open && !inner.is_empty() && is_determiner(doc.token_text(inner.start));
         if (opens_clause && is_capitalized(doc.token_text(a))) || descriptive {
             let (a, b) = widen_over_mentions(ms, a, k);
             return Some(tok_span(doc, a, b));
@@ -461,13 +420,7 @@ fn nearest_name_left(doc: &Doc, ms: &[&Mention], before: usize) -> Option<Span> 
 /// A noun phrase starting at token `from` (after an optional determiner), within
 /// `sent`, at most `max` tokens: names are taken whole; a lowercase run of NP words
 /// otherwise. Object pronouns count.
-pub(crate) fn np_after(
-    doc: &Doc,
-    ms: &[&Mention],
-    sent: &Range<usize>,
-    from: usize,
-    max: usize,
-) -> Option<Span> {
+pub(crate) fn np_after(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, from: usize, max: usize) -> Option<Span> {
     let mut i = from;
     if i < sent.end && is_object_pronoun(doc.token_text(i)) {
         return Some(tok_span(doc, i, i + 1));
@@ -479,11 +432,8 @@ pub(crate) fn np_after(
     while i < sent.end && i - start < max {
         let t = doc.token_text(i);
         // A comma between adjectives stays inside ("a massive, new tanker").
-        let adjective_comma = t == ","
-            && i > start
-            && adjective_like(doc.token_text(i - 1))
-            && i + 1 < sent.end
-            && is_np_word(doc.token_text(i + 1));
+        let adjective_comma =
+            t == "," && i > start && adjective_like(doc.token_text(i - 1)) && i + 1 < sent.end && is_np_word(doc.token_text(i + 1));
         if !(is_np_word(t) || adjective_comma) {
             break;
         }
@@ -507,8 +457,7 @@ impl DateFinder {
         let weekday = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
         let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)";
         let part = r"(?:morning|afternoon|evening|night)";
-        let number =
-            r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a\s+few|\d+)";
+        let number = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|a\s+few|\d+)";
         let unit = r"(?:days?|weeks?|months?|years?|hours?|decades?)";
         let pattern = format!(
             r"(?x)
@@ -522,18 +471,13 @@ impl DateFinder {
             | \b(?i:yesterday|today|tonight|tomorrow|overnight)\b
             "
         );
-        DateFinder {
-            re: Regex::new(&pattern).expect("built-in date pattern compiles"),
-        }
+        DateFinder { re: Regex::new(&pattern).expect("built-in date pattern compiles") }
     }
 
     /// Date spans inside `sent` (byte spans into the text).
     pub fn find(&self, text: &str, sent: Span) -> Vec<Span> {
         let base = sent.start as usize;
-        self.re
-            .find_iter(&text[sent.range()])
-            .map(|m| Span::new(base + m.start(), base + m.end()))
-            .collect()
+        self.re.find_iter(&text[sent.range()]).map(|m| Span::new(base + m.start(), base + m.end())).collect()
     }
 }
 
@@ -547,36 +491,15 @@ mod tests {
         let span = Span::new(start, start + text.len());
         let a = token_at(doc, span.start);
         let b = token_at(doc, span.end);
-        Mention {
-            span,
-            tokens: a..b,
-            sentence: doc.sentence_of(span.start),
-            entity_type: EntityType::Misc,
-            confidence: 0.9,
-        }
+        Mention { span, tokens: a..b, sentence: doc.sentence_of(span.start), entity_type: EntityType::Misc, confidence: 0.9 }
     }
 
     #[test]
     fn dates() {
         let f = DateFinder::new();
         let text = "On Thursday and Monday night, a day earlier, last week, in March, on Dec. 10 and 3 May 2021 they may go.";
-        let got: Vec<&str> = f
-            .find(text, Span::new(0, text.len()))
-            .iter()
-            .map(|s| &text[s.range()])
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                "On Thursday",
-                "Monday night",
-                "a day earlier",
-                "last week",
-                "in March",
-                "on Dec. 10",
-                "3 May 2021"
-            ]
-        );
+        let got: Vec<&str> = f.find(text, Span::new(0, text.len())).iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(got, vec!["On Thursday", "Monday night", "a day earlier", "last week", "in March", "on Dec. 10", "3 May 2021"]);
     }
 
     #[test]
@@ -588,26 +511,16 @@ mod tests {
         let f = DateFinder::new();
         let s0 = doc.sentences[0].tokens.clone();
         let dates = f.find(text, doc.sentences[0].span);
-        let verb = (s0.clone())
-            .find(|&i| doc.token_text(i) == "condemned")
-            .unwrap();
+        let verb = (s0.clone()).find(|&i| doc.token_text(i) == "condemned").unwrap();
         let (span, kind) = subject_before(&doc, &refs, &s0, verb, &dates).unwrap();
-        assert_eq!(
-            (doc.span_text(span), kind),
-            ("Venezuelan government", SubjectKind::Direct)
-        );
+        assert_eq!((doc.span_text(span), kind), ("Venezuelan government", SubjectKind::Direct));
         let s1 = doc.sentences[1].tokens.clone();
         let verb = (s1.clone()).find(|&i| doc.token_text(i) == "said").unwrap();
         let (span, _) = subject_before(&doc, &refs, &s1, verb, &[]).unwrap();
         assert_eq!(doc.span_text(span), "Flynn");
         let s2 = doc.sentences[2].tokens.clone();
-        let verb = (s2.clone())
-            .find(|&i| doc.token_text(i) == "seized")
-            .unwrap();
+        let verb = (s2.clone()).find(|&i| doc.token_text(i) == "seized").unwrap();
         let (span, kind) = subject_before(&doc, &refs, &s2, verb, &[]).unwrap();
-        assert_eq!(
-            (doc.span_text(span), kind),
-            ("militant group", SubjectKind::Direct)
-        );
+        assert_eq!((doc.span_text(span), kind), ("militant group", SubjectKind::Direct));
     }
 }

@@ -47,10 +47,7 @@ impl ConllDoc {
 
 /// Read a CoNLL file into documents (a file without `-DOCSTART-` is one document).
 pub(crate) fn read_conll(path: &Path) -> Result<Vec<ConllDoc>, NerError> {
-    let text = std::fs::read_to_string(path).map_err(|source| NerError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| NerError::Io { path: path.display().to_string(), source })?;
     let mut docs = Vec::new();
     let mut doc = ConllDoc::default();
     let mut sent_start = 0;
@@ -75,10 +72,7 @@ pub(crate) fn read_conll(path: &Path) -> Result<Vec<ConllDoc>, NerError> {
             });
         };
         if tg != "O" && !(tg.len() > 2 && (tg.starts_with("B-") || tg.starts_with("I-"))) {
-            return Err(NerError::Format {
-                path: path.display().to_string(),
-                detail: format!("line {}: bad tag {tg:?}", lineno + 1),
-            });
+            return Err(NerError::Format { path: path.display().to_string(), detail: format!("line {}: bad tag {tg:?}", lineno + 1) });
         }
         doc.tokens.push(tok.to_string());
         doc.tags.push(tg.to_string());
@@ -234,11 +228,7 @@ impl EvalReport {
     }
 
     /// Score one sentence's predicted spans against the gold ones.
-    pub(crate) fn add_sentence(
-        &mut self,
-        gold: &[(Range<usize>, usize)],
-        pred: &[(Range<usize>, usize)],
-    ) {
+    pub(crate) fn add_sentence(&mut self, gold: &[(Range<usize>, usize)], pred: &[(Range<usize>, usize)]) {
         for g in gold {
             if pred.contains(g) {
                 self.per_type[g.1].tp += 1;
@@ -257,16 +247,8 @@ impl EvalReport {
 
 impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} tokens, {} sentences; exact span match",
-            self.tokens, self.sentences
-        )?;
-        writeln!(
-            f,
-            "{:<12} {:>6} {:>6} {:>6} {:>9} {:>9} {:>9}",
-            "type", "tp", "fp", "fn", "precision", "recall", "f1"
-        )?;
+        writeln!(f, "{} tokens, {} sentences; exact span match", self.tokens, self.sentences)?;
+        writeln!(f, "{:<12} {:>6} {:>6} {:>6} {:>9} {:>9} {:>9}", "type", "tp", "fp", "fn", "precision", "recall", "f1")?;
         let mut row = |name: &str, c: Counts| {
             writeln!(
                 f,
@@ -308,31 +290,14 @@ mod tests {
     #[test]
     fn iob1_and_iob2_spans() {
         let iob1 = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"];
-        assert_eq!(
-            spans_from_iob(&iob1),
-            vec![(0..2, 0), (3..4, 2), (4..5, 2), (5..6, 1)]
-        );
+        assert_eq!(spans_from_iob(&iob1), vec![(0..2, 0), (3..4, 2), (4..5, 2), (5..6, 1)]);
         let iob2 = ["B-PER", "I-PER", "B-PER", "O", "B-MISC"];
-        assert_eq!(
-            spans_from_iob(&iob2),
-            vec![(0..2, 0), (2..3, 0), (4..5, 3)]
-        );
+        assert_eq!(spans_from_iob(&iob2), vec![(0..2, 0), (2..3, 0), (4..5, 3)]);
     }
 
     #[test]
     fn bilou_spans() {
-        let t = [
-            tag(0, KIND_B),
-            tag(0, KIND_L),
-            TAG_O,
-            tag(2, KIND_U),
-            tag(1, KIND_B),
-            tag(1, KIND_I),
-            tag(1, KIND_L),
-        ];
-        assert_eq!(
-            spans_from_bilou(&t),
-            vec![(0..2, 0), (3..4, 2), (4..7, 1)]
-        );
+        let t = [tag(0, KIND_B), tag(0, KIND_L), TAG_O, tag(2, KIND_U), tag(1, KIND_B), tag(1, KIND_I), tag(1, KIND_L)];
+        assert_eq!(spans_from_bilou(&t), vec![(0..2, 0), (3..4, 2), (4..7, 1)]);
     }
 }

@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use super::features::{
-    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence,
-    static_features, Analyzer, IdMap, Resources, TokInfo, NDYN, NTAGS, TAG_BOS, TAG_O,
+    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, Analyzer, IdMap, Resources, TokInfo,
+    NDYN, NTAGS, TAG_BOS, TAG_O,
 };
 
 /// A weight table: rows of `NTAGS` scores, one row per hash bucket.
@@ -89,14 +89,7 @@ fn fast_exp(x: f32) -> f32 {
 
 /// Scores of the token given the previous tags: static scores plus the dynamic rows.
 #[inline]
-fn scores<W: Weights>(
-    w: &W,
-    info: &TokInfo,
-    p1: u8,
-    p2: u8,
-    sacc: &[f32; NTAGS],
-    dyn_b: &mut [u32; NDYN],
-) -> [f32; NTAGS] {
+fn scores<W: Weights>(w: &W, info: &TokInfo, p1: u8, p2: u8, sacc: &[f32; NTAGS], dyn_b: &mut [u32; NDYN]) -> [f32; NTAGS] {
     let bits = w.bits();
     let mut acc = *sacc;
     for (k, h) in dynamic_features(info, p1, p2).into_iter().enumerate() {
@@ -131,23 +124,14 @@ fn best_allowed(acc: &[f32; NTAGS], mask: u32, scale: f32) -> (u8, f32, f32) {
     (best, best_score, z.max(1.0).ln())
 }
 
-fn greedy<W: Weights>(
-    w: &W,
-    infos: &[TokInfo],
-    sacc: &[[f32; NTAGS]],
-    scale: f32,
-    out: &mut [Decision],
-) {
+fn greedy<W: Weights>(w: &W, infos: &[TokInfo], sacc: &[[f32; NTAGS]], scale: f32, out: &mut [Decision]) {
     let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
     let mut dyn_b = [0u32; NDYN];
     let n = infos.len();
     for i in 0..n {
         let acc = scores(w, &infos[i], p1, p2, &sacc[i], &mut dyn_b);
         let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
-        out[i] = Decision {
-            tag: best,
-            prob: (-lz).exp(),
-        };
+        out[i] = Decision { tag: best, prob: (-lz).exp() };
         p2 = p1;
         p1 = best;
     }
@@ -205,8 +189,7 @@ impl Decoder {
                 static_features(&infos, i, &mut self.hashes);
                 let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
                 hist_features(&infos[i], hist, &mut self.hashes);
-                self.buckets
-                    .extend(self.hashes.iter().map(|&h| bucket(h, bits)));
+                self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
             }
             self.offsets.push(self.buckets.len());
             let dst = &mut out[s.clone()];
@@ -236,14 +219,7 @@ impl Decoder {
         self.sacc = sacc;
     }
 
-    fn greedy_train<W: Weights>(
-        &mut self,
-        w: &mut W,
-        infos: &[TokInfo],
-        gold: &[u8],
-        scale: f32,
-        out: &mut [Decision],
-    ) {
+    fn greedy_train<W: Weights>(&mut self, w: &mut W, infos: &[TokInfo], gold: &[u8], scale: f32, out: &mut [Decision]) {
         let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
         let mut dyn_b = [0u32; NDYN];
         let n = infos.len();
@@ -261,10 +237,7 @@ impl Decoder {
                 w.update(&self.all, gold[i], best);
             }
             w.tick();
-            out[i] = Decision {
-                tag: best,
-                prob: (-lz).exp(),
-            };
+            out[i] = Decision { tag: best, prob: (-lz).exp() };
             p2 = p1;
             p1 = best;
         }
@@ -273,25 +246,12 @@ impl Decoder {
     /// Beam search over the sentence; hypotheses ending in the same two tags are merged.
     /// Paths are scored by their locally normalised log-probabilities (raw score sums
     /// would favour paths through tags with few allowed successors).
-    fn beam<W: Weights>(
-        &mut self,
-        w: &W,
-        infos: &[TokInfo],
-        sacc: &[[f32; NTAGS]],
-        scale: f32,
-        width: usize,
-        out: &mut [Decision],
-    ) {
+    fn beam<W: Weights>(&mut self, w: &W, infos: &[TokInfo], sacc: &[[f32; NTAGS]], scale: f32, width: usize, out: &mut [Decision]) {
         const NONE: u32 = u32::MAX;
         const MAXW: usize = 8;
         let width = width.clamp(1, MAXW);
         self.entries.clear();
-        let start = Hyp {
-            score: 0.0,
-            p1: TAG_BOS,
-            p2: TAG_BOS,
-            entry: NONE,
-        };
+        let start = Hyp { score: 0.0, p1: TAG_BOS, p2: TAG_BOS, entry: NONE };
         let mut beam = [start; MAXW];
         let mut nb = 1;
         let mut dyn_b = [0u32; NDYN];
@@ -315,9 +275,7 @@ impl Decoder {
                         continue;
                     }
                     // Merge with a kept successor in the same state (same last two tags).
-                    let same = top[..nt]
-                        .iter()
-                        .position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
+                    let same = top[..nt].iter().position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
                     let mut pos = match same {
                         Some(k) if top[k].0 >= sc => continue,
                         Some(k) => k,
@@ -337,12 +295,7 @@ impl Decoder {
             let mut next = [start; MAXW];
             for (k, &(sc, hi, t, lp)) in top[..nt].iter().enumerate() {
                 self.entries.push((t, lp, beam[hi].entry));
-                next[k] = Hyp {
-                    score: sc,
-                    p1: t,
-                    p2: beam[hi].p1,
-                    entry: (self.entries.len() - 1) as u32,
-                };
+                next[k] = Hyp { score: sc, p1: t, p2: beam[hi].p1, entry: (self.entries.len() - 1) as u32 };
             }
             beam = next;
             nb = nt;
@@ -353,10 +306,7 @@ impl Decoder {
                 break;
             }
             let (tag, lp, parent) = self.entries[e as usize];
-            out[i] = Decision {
-                tag,
-                prob: lp.exp(),
-            };
+            out[i] = Decision { tag, prob: lp.exp() };
             e = parent;
         }
     }

@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
-const FEATURE_VERSION: u64 = 4;
+const FEATURE_VERSION: u64 = 3;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -52,9 +52,7 @@ pub(crate) const fn allowed(prev: u8, cur: u8, last: bool) -> bool {
     let prev_open = prev != TAG_O && prev < TAG_BOS && ((prev - 1) % 4 == KIND_B || (prev - 1) % 4 == KIND_I);
     let cur_ent = cur != TAG_O && cur < TAG_BOS;
     if prev_open {
-        cur_ent
-            && (cur - 1) / 4 == (prev - 1) / 4
-            && ((cur - 1) % 4 == KIND_L || (!last && (cur - 1) % 4 == KIND_I))
+        cur_ent && (cur - 1) / 4 == (prev - 1) / 4 && ((cur - 1) % 4 == KIND_L || (!last && (cur - 1) % 4 == KIND_I))
     } else if !cur_ent {
         true
     } else {
@@ -162,10 +160,8 @@ pub(crate) fn normalize_into(tok: &str, out: &mut String) {
             continue;
         }
         match c {
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
-            | '\u{2033}' => out.push('"'),
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2039}'
-            | '\u{203A}' | '\u{00B4}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => out.push('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{2039}' | '\u{203A}' | '\u{00B4}' => out.push('\''),
             '\u{2014}' | '\u{2015}' => out.push_str("--"),
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => out.push('-'),
             '\u{2026}' => out.push_str("..."),
@@ -242,27 +238,14 @@ fn shapes(s: &str) -> (u64, u64) {
             nl += 1;
         }
     }
-    (
-        xxh3_64_with_seed(&long[..nl], 1),
-        xxh3_64_with_seed(&short[..ns], 2),
-    )
+    (xxh3_64_with_seed(&long[..nl], 1), xxh3_64_with_seed(&short[..ns], 2))
 }
 
 // ---------------------------------------------------------------------------------------
 // Resources: gazetteer and word-case lexicon, compiled into the binary.
 
 /// Gazetteer categories, in the order of their bits.
-pub(crate) const GAZ_CATEGORIES: &[&str] = &[
-    "COUNTRY",
-    "REGION",
-    "CITY",
-    "DEMONYM",
-    "FIRSTNAME",
-    "ORGWORD",
-    "ORG",
-    "TITLE",
-    "MISC",
-];
+pub(crate) const GAZ_CATEGORIES: &[&str] = &["COUNTRY", "REGION", "CITY", "DEMONYM", "FIRSTNAME", "ORGWORD", "ORG", "TITLE", "MISC"];
 
 /// Case-profile buckets of the word-case lexicon (0 = unknown word).
 pub(crate) const CASE_BUCKETS: u8 = 5;
@@ -300,8 +283,7 @@ impl Resources {
             gaz_prefix: vec![0; GAZ_PREFIX_BITS / 64],
             case: IdMap::default(),
             case_text: String::new(),
-            fingerprint: FEATURE_VERSION ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1)
-                ^ xxh3_64(wordcase.as_bytes()).rotate_left(2),
+            fingerprint: FEATURE_VERSION ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1) ^ xxh3_64(wordcase.as_bytes()).rotate_left(2),
         };
         let mut toks = Vec::new();
         let mut buf = String::new();
@@ -337,21 +319,13 @@ impl Resources {
             lower_into(form, &mut buf);
             let off = r.case_text.len() as u32;
             r.case_text.push_str(form);
-            r.case.insert(
-                xxh3_64(buf.as_bytes()),
-                (off, form.len().min(u16::MAX as usize) as u16, bucket),
-            );
+            r.case.insert(xxh3_64(buf.as_bytes()), (off, form.len().min(u16::MAX as usize) as u16, bucket));
         }
         r
     }
 
     fn case_of(&self, lower_hash: u64) -> Option<(&str, u8)> {
-        self.case.get(&lower_hash).map(|&(off, len, b)| {
-            (
-                &self.case_text[off as usize..off as usize + len as usize],
-                b,
-            )
-        })
+        self.case.get(&lower_hash).map(|&(off, len, b)| (&self.case_text[off as usize..off as usize + len as usize], b))
     }
 }
 
@@ -400,17 +374,7 @@ const PAD_BOS: TokInfo = pad(0xB05);
 const PAD_EOS: TokInfo = pad(0xE05);
 
 const fn pad(x: u64) -> TokInfo {
-    TokInfo {
-        w: x,
-        l: x,
-        shape: x,
-        sshape: x,
-        pre: [x; 4],
-        suf: [x; 4],
-        gaz: 0,
-        case: CASE_BUCKETS,
-        flags: 0,
-    }
+    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, case: CASE_BUCKETS, flags: 0 }
 }
 
 /// True when no token of the sentence has a lowercase letter and some token has two
@@ -521,11 +485,7 @@ impl Analyzer {
                 let n = k + 1;
                 let pe = if n < nchars { ends[n] } else { lw.len() };
                 info.pre[k] = xxh3_64_with_seed(&lw.as_bytes()[..pe], 10 + k as u64);
-                let ss = if n < nchars {
-                    lw.char_indices().nth_back(n - 1).map_or(0, |(p, _)| p)
-                } else {
-                    0
-                };
+                let ss = if n < nchars { lw.char_indices().nth_back(n - 1).map_or(0, |(p, _)| p) } else { 0 };
                 info.suf[k] = xxh3_64_with_seed(&lw.as_bytes()[ss..], 20 + k as u64);
             }
             out.push(info);
@@ -548,17 +508,17 @@ impl Analyzer {
                         if cats & (1 << c) == 0 {
                             continue;
                         }
-                        for j in i..i + len {
+                        for (k, tok) in out[i..i + len].iter_mut().enumerate() {
                             let pos = if len == 1 {
                                 3
-                            } else if j == i {
+                            } else if k == 0 {
                                 0
-                            } else if j + 1 == i + len {
+                            } else if k + 1 == len {
                                 2
                             } else {
                                 1
                             };
-                            out[j].gaz |= 1u64 << (4 * c + pos);
+                            tok.gaz |= 1u64 << (4 * c + pos);
                         }
                     }
                 }
@@ -602,10 +562,6 @@ mod t {
     pub const GAZP1: u64 = 35;
     pub const GAZ_SS: u64 = 36;
     pub const W_CAPS: u64 = 37;
-    pub const LM1_LP1: u64 = 38;
-    pub const SUF3_SS: u64 = 39;
-    pub const SS_LP2: u64 = 47;
-    pub const LM2_LM1: u64 = 48;
     pub const P1: u64 = 40;
     pub const P2: u64 = 41;
     pub const P1_L: u64 = 42;
@@ -658,10 +614,6 @@ pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     out.push(f2(t::CASEM1, p1.case as u64, c.sshape));
     out.push(f2(t::CASEP1, n1.case as u64, c.sshape));
     out.push(f1(t::FLAGS, c.flags as u64));
-    out.push(f2(t::LM1_LP1, p1.l, n1.l));
-    out.push(f2(t::SUF3_SS, c.suf[2], c.sshape));
-    out.push(f2(t::SS_LP2, c.sshape, n2.l));
-    out.push(f2(t::LM2_LM1, p2.l, p1.l));
     if c.flags & FL_CAPSENT != 0 {
         out.push(f1(t::W_CAPS, c.l));
     }
@@ -693,8 +645,7 @@ pub(crate) fn hist_record(old: u8, tag: u8, info: &TokInfo) -> Option<u8> {
     match tag_type(tag) {
         Some(ty) => Some((old & 0x1f) | (1 << ty) | ((ty as u8 + 1) << 5)),
         None => {
-            let capitalised = info.flags & FL_INITCAP != 0
-                && info.flags & (FL_FIRST | FL_CAPSENT) == 0;
+            let capitalised = info.flags & FL_INITCAP != 0 && info.flags & (FL_FIRST | FL_CAPSENT) == 0;
             capitalised.then_some((old & 0x1f) | (1 << 4) | (5 << 5))
         }
     }
@@ -721,12 +672,7 @@ pub(crate) const NDYN: usize = 4;
 /// Features that depend on the previous two tags.
 #[inline]
 pub(crate) fn dynamic_features(c: &TokInfo, prev1: u8, prev2: u8) -> [u64; NDYN] {
-    [
-        f1(t::P1, prev1 as u64),
-        f2(t::P2, prev2 as u64, prev1 as u64),
-        f2(t::P1_L, prev1 as u64, c.l),
-        f2(t::P1_SS, prev1 as u64, c.sshape),
-    ]
+    [f1(t::P1, prev1 as u64), f2(t::P2, prev2 as u64, prev1 as u64), f2(t::P1_L, prev1 as u64, c.l), f2(t::P1_SS, prev1 as u64, c.sshape)]
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Entity tagger (PER/ORG/LOC/MISC): an averaged-perceptron sequence model over BILOU
-//! tags, decoded greedily left to right, trained on CoNLL-2003.
+//! tags, trained on CoNLL-2003 with greedy left-to-right decoding (previous-tag features)
+//! and tagging with a small beam (3 hypotheses, scored by locally normalised
+//! log-probabilities).
 //!
 //! Features (see `features.rs`): word form and lowercase, prefixes and suffixes (1-4),
 //! word shape and short shape, capitalisation and sentence position, the words and
@@ -8,8 +10,10 @@
 //! profile learnt from unlabelled news (how often a word is capitalised mid-sentence;
 //! all-caps headlines are truecased with it), and the labels the same word got earlier in
 //! the article (all-caps sentences are decoded last, so headlines see the body's labels).
-//! Features are hashed (xxh3 + a 64-bit mixer) into a table of 2^20 rows of 17 weights,
-//! stored quantised to i16 and zstd-compressed in `data/models/ner.bin.zst`.
+//! Typographic quotes and dashes are mapped to their CoNLL forms and accents folded.
+//! Features are hashed (xxh3 + a 64-bit mixer) into 2^20 buckets of 17 weights; the
+//! model keeps only the non-zero rows, quantised to i16, behind a rank bitmap, and is
+//! stored zstd-compressed in `data/models/ner.bin.zst` (see `data/models/README.md`).
 //!
 //! Interface: `NerModel::builtin()`, `NerModel::load(path)`, `NerModel::tag(&Doc)`,
 //! plus `train` and `eval_conll` for the `train ner` / `eval ner` commands.
@@ -42,10 +46,7 @@ static BUILTIN: &[u8] = include_bytes!("../../../data/models/ner.bin.zst");
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
     #[error("cannot read NER model {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("bad NER model {path}: {detail}")]
     Format { path: String, detail: String },
 }
@@ -71,22 +72,14 @@ impl NerModel {
     pub fn builtin() -> Result<NerModel, NerError> {
         static MODEL: OnceLock<Result<Arc<Inner>, String>> = OnceLock::new();
         let m = MODEL.get_or_init(|| {
-            NerModel::from_compressed(BUILTIN, "<builtin>")
-                .map(|m| m.inner)
-                .map_err(|e| match e {
-                    NerError::Format { detail, .. } => detail,
-                    other => other.to_string(),
-                })
+            NerModel::from_compressed(BUILTIN, "<builtin>").map(|m| m.inner).map_err(|e| match e {
+                NerError::Format { detail, .. } => detail,
+                other => other.to_string(),
+            })
         });
         match m {
-            Ok(inner) => Ok(NerModel {
-                inner: inner.clone(),
-                beam: DEFAULT_BEAM,
-            }),
-            Err(detail) => Err(NerError::Format {
-                path: "<builtin>".into(),
-                detail: detail.clone(),
-            }),
+            Ok(inner) => Ok(NerModel { inner: inner.clone(), beam: DEFAULT_BEAM }),
+            Err(detail) => Err(NerError::Format { path: "<builtin>".into(), detail: detail.clone() }),
         }
     }
 
@@ -97,32 +90,21 @@ impl NerModel {
 
     /// Load a model file written by `train`.
     pub fn load(path: &Path) -> Result<NerModel, NerError> {
-        let bytes = std::fs::read(path).map_err(|source| NerError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| NerError::Io { path: path.display().to_string(), source })?;
         NerModel::from_compressed(&bytes, &path.display().to_string())
     }
 
     fn from_compressed(bytes: &[u8], label: &str) -> Result<NerModel, NerError> {
-        let err = |detail: String| NerError::Format {
-            path: label.to_string(),
-            detail,
-        };
+        let err = |detail: String| NerError::Format { path: label.to_string(), detail };
         if bytes.is_empty() {
             return Err(err("empty model file (not trained yet?)".into()));
         }
         let raw = zstd::decode_all(bytes).map_err(|e| err(format!("not zstd data: {e}")))?;
         let (table, fingerprint, temperature) = QTable::from_bytes(&raw).map_err(err)?;
         if fingerprint != Resources::get().fingerprint {
-            return Err(err(
-                "trained with other features, gazetteer or word-case lexicon; retrain it".into(),
-            ));
+            return Err(err("trained with other features, gazetteer or word-case lexicon; retrain it".into()));
         }
-        Ok(NerModel {
-            inner: Arc::new(Inner { table, temperature }),
-            beam: DEFAULT_BEAM,
-        })
+        Ok(NerModel { inner: Arc::new(Inner { table, temperature }), beam: DEFAULT_BEAM })
     }
 
     /// Tag pre-tokenised text: token strings and sentence ranges over them (one
@@ -131,16 +113,7 @@ impl NerModel {
         let mut out = Vec::new();
         DECODER.with(|d| {
             let mut w = QRef(&self.inner.table);
-            d.borrow_mut().decode_doc(
-                &mut w,
-                Resources::get(),
-                toks,
-                sents,
-                None,
-                self.inner.temperature,
-                self.beam,
-                &mut out,
-            );
+            d.borrow_mut().decode_doc(&mut w, Resources::get(), toks, sents, None, self.inner.temperature, self.beam, &mut out);
         });
         out
     }
@@ -157,10 +130,7 @@ impl NerModel {
                 let (a, b) = (s.tokens.start + r.start, s.tokens.start + r.end);
                 let conf = dec[a..b].iter().map(|d| d.prob).sum::<f32>() / (b - a) as f32;
                 out.push(Mention {
-                    span: Span {
-                        start: doc.tokens[a].span.start,
-                        end: doc.tokens[b - 1].span.end,
-                    },
+                    span: Span { start: doc.tokens[a].span.start, end: doc.tokens[b - 1].span.end },
                     tokens: a..b,
                     sentence: si,
                     entity_type: EntityType::ALL[ty],

@@ -24,26 +24,13 @@ pub(crate) struct TrainTable {
 impl TrainTable {
     pub(crate) fn new(bits: u32) -> TrainTable {
         let n = (1usize << bits) * NTAGS;
-        TrainTable {
-            bits,
-            w: vec![0.0; n],
-            u: vec![0.0; n],
-            c: 1.0,
-        }
+        TrainTable { bits, w: vec![0.0; n], u: vec![0.0; n], c: 1.0 }
     }
 
     /// The averaged weights.
     pub(crate) fn averaged(&self) -> FloatTable {
         let c = self.c;
-        FloatTable {
-            bits: self.bits,
-            w: self
-                .w
-                .iter()
-                .zip(&self.u)
-                .map(|(&w, &u)| (w as f64 - u / c) as f32)
-                .collect(),
-        }
+        FloatTable { bits: self.bits, w: self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / c) as f32).collect() }
     }
 }
 
@@ -101,16 +88,8 @@ impl FloatTable {
         let mut present = vec![false; nbuckets];
         let mut rows = Vec::new();
         for (b, r) in self.w.chunks_exact(NTAGS).enumerate() {
-            let q: Vec<i16> = r
-                .iter()
-                .map(|&x| {
-                    if x.abs() < prune {
-                        0
-                    } else {
-                        (x / unit).round().clamp(-32767.0, 32767.0) as i16
-                    }
-                })
-                .collect();
+            let q: Vec<i16> =
+                r.iter().map(|&x| if x.abs() < prune { 0 } else { (x / unit).round().clamp(-32767.0, 32767.0) as i16 }).collect();
             if q.iter().any(|&x| x != 0) {
                 present[b] = true;
                 rows.extend_from_slice(&q);
@@ -147,13 +126,7 @@ impl QTable {
             ranks.push(rank);
             rank += word.count_ones();
         }
-        QTable {
-            bits,
-            unit,
-            present: words,
-            ranks,
-            rows,
-        }
+        QTable { bits, unit, present: words, ranks, rows }
     }
 
     /// Index of the row of `bucket`, if it has one.
@@ -170,9 +143,7 @@ impl QTable {
 
     #[inline(always)]
     fn row(&self, r: usize) -> &[i16; NTAGS] {
-        self.rows[r * NTAGS..][..NTAGS]
-            .try_into()
-            .expect("row of NTAGS weights")
+        self.rows[r * NTAGS..][..NTAGS].try_into().expect("row of NTAGS weights")
     }
 
     /// Sum the rows of `buckets` into `acc`: first find the rows (the index stays in
@@ -288,9 +259,7 @@ impl QTable {
         let nrows = r.u32()? as usize;
         let nbuckets = 1usize << bits;
         let bitmap = r.take(nbuckets.div_ceil(8))?;
-        let present: Vec<bool> = (0..nbuckets)
-            .map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0)
-            .collect();
+        let present: Vec<bool> = (0..nbuckets).map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0).collect();
         if present.iter().filter(|&&p| p).count() != nrows {
             return Err("row count does not match the row bitmap".into());
         }
@@ -308,11 +277,7 @@ impl QTable {
         if !unit.is_finite() || unit <= 0.0 || !temperature.is_finite() || temperature <= 0.0 {
             return Err("bad scale or temperature".into());
         }
-        Ok((
-            QTable::new(bits, unit, &present, rows),
-            fingerprint,
-            temperature,
-        ))
+        Ok((QTable::new(bits, unit, &present, rows), fingerprint, temperature))
     }
 }
 

@@ -45,11 +45,7 @@ fn trains_and_decodes_a_tiny_corpus() {
     let data = dir.path().join("tiny.conll");
     std::fs::write(&data, TINY).unwrap();
     let out = dir.path().join("tiny.bin.zst");
-    let opts = TrainOptions {
-        epochs: 10,
-        bits: 16,
-        ..TrainOptions::default()
-    };
+    let opts = TrainOptions { epochs: 10, bits: 16, ..TrainOptions::default() };
     let mut log = Vec::new();
     let report = train(&data, Some(&data), &out, &opts, &mut log).unwrap();
     let log = String::from_utf8(log).unwrap();
@@ -58,23 +54,21 @@ fn trains_and_decodes_a_tiny_corpus() {
     assert_eq!(dev.overall().f1(), 1.0, "{dev}");
 
     let model = NerModel::load(&out).unwrap();
-    let doc = Doc::new("John Smith visited Paris with Acme Corp.");
-    let got: Vec<(&str, EntityType)> = model
-        .tag(&doc)
-        .iter()
-        .map(|m| (doc.span_text(m.span), m.entity_type))
-        .collect();
+    let doc = Doc::new("John Smith visited Paris with Acme Corp . Mary flew to Berlin.");
+    let got: Vec<(&str, EntityType)> = model.tag(&doc).iter().map(|m| (doc.span_text(m.span), m.entity_type)).collect();
     assert_eq!(
         got,
         vec![
             ("John Smith", EntityType::Per),
             ("Paris", EntityType::Loc),
             ("Acme Corp", EntityType::Org),
+            ("Mary", EntityType::Per),
+            ("Berlin", EntityType::Loc),
         ]
     );
     let preds = dir.path().join("preds.txt");
     let r = eval_conll(&model, &data, Some(&preds)).unwrap();
-    assert_eq!(r.overall().tp, 10);
+    assert_eq!(r.overall().tp, 9);
     let text = std::fs::read_to_string(&preds).unwrap();
     assert!(text.contains("Smith I-PER I-PER\n"), "{text}");
     assert!(text.contains("German B-MISC B-MISC\n"), "{text}");
@@ -93,11 +87,7 @@ fn bad_model_files_are_errors() {
 
 fn entities(model: &NerModel, text: &str) -> Vec<(String, &'static str)> {
     let doc = Doc::new(text);
-    model
-        .tag(&doc)
-        .iter()
-        .map(|m| (doc.span_text(m.span).to_string(), m.entity_type.as_str()))
-        .collect()
+    model.tag(&doc).iter().map(|m| (doc.span_text(m.span).to_string(), m.entity_type.as_str())).collect()
 }
 
 #[test]
@@ -131,5 +121,5 @@ fn builtin_model_scores_on_conll_dev() {
     let model = NerModel::builtin().unwrap();
     let report = eval_conll(&model, &dev, None).unwrap();
     println!("{report}");
-    assert!(report.f1_plo() > 0.88, "{report}");
+    assert!(report.f1_plo() > 0.89, "{report}");
 }

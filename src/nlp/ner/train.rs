@@ -31,12 +31,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions {
-            epochs: 15,
-            seed: 2003,
-            bits: 20,
-            prune: 0.05,
-        }
+        TrainOptions { epochs: 12, seed: 2003, bits: 20, prune: 0.05 }
     }
 }
 
@@ -56,10 +51,7 @@ pub struct TrainReport {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> NerError {
-    NerError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    NerError::Io { path: path.display().to_string(), source }
 }
 
 struct SplitMix(u64);
@@ -90,20 +82,10 @@ fn evaluate<W: Weights>(
     let mut all = Vec::new();
     for doc in docs {
         let toks = doc.token_strs();
-        dec.decode_doc(
-            w,
-            res,
-            &toks,
-            &doc.sents,
-            None,
-            temperature,
-            beam,
-            &mut decisions,
-        );
+        dec.decode_doc(w, res, &toks, &doc.sents, None, temperature, beam, &mut decisions);
         let tags: Vec<u8> = decisions.iter().map(|d| d.tag).collect();
         if let Some(out) = pred_out.as_mut() {
-            writeln!(out, "-DOCSTART- O O\n")
-                .map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
+            writeln!(out, "-DOCSTART- O O\n").map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
         }
         for s in &doc.sents {
             let gold = spans_from_iob(&doc.tags[s.clone()]);
@@ -116,8 +98,7 @@ fn evaluate<W: Weights>(
                     text.push_str(&format!("{} {} {}\n", doc.tokens[i], doc.tags[i], strs[k]));
                 }
                 text.push('\n');
-                out.write_all(text.as_bytes())
-                    .map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
+                out.write_all(text.as_bytes()).map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
             }
         }
         report.tokens += toks.len() as u64;
@@ -128,11 +109,7 @@ fn evaluate<W: Weights>(
 
 /// Evaluate `model` on a CoNLL file (tagging its gold tokens); with `predictions`, also
 /// write `TOKEN GOLD PRED` lines there.
-pub fn eval_conll(
-    model: &NerModel,
-    conll: &Path,
-    predictions: Option<&Path>,
-) -> Result<EvalReport, NerError> {
+pub fn eval_conll(model: &NerModel, conll: &Path, predictions: Option<&Path>) -> Result<EvalReport, NerError> {
     let docs = read_conll(conll)?;
     let mut w = super::model::QRef(&model.inner.table);
     let t = model.inner.temperature;
@@ -174,13 +151,7 @@ fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerE
 
 /// Train a model on a CoNLL file, keeping the epoch with the best PER/ORG/LOC F1 on
 /// `dev` (the last one without dev), and write it to `out`. Progress goes to `log`.
-pub fn train(
-    train: &Path,
-    dev: Option<&Path>,
-    out: &Path,
-    opts: &TrainOptions,
-    log: &mut dyn Write,
-) -> Result<TrainReport, NerError> {
+pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, log: &mut dyn Write) -> Result<TrainReport, NerError> {
     let started = Instant::now();
     let res = Resources::get();
     let docs = read_conll(train)?;
@@ -194,21 +165,9 @@ pub fn train(
         let _ = writeln!(log, "{msg}");
         let _ = log.flush();
     };
-    lw(
-        log,
-        format!(
-            "training on {} documents, {} tokens; {} epochs, 2^{} buckets",
-            docs.len(),
-            train_tokens,
-            opts.epochs,
-            opts.bits
-        ),
-    );
+    lw(log, format!("training on {} documents, {} tokens; {} epochs, 2^{} buckets", docs.len(), train_tokens, opts.epochs, opts.bits));
     if !(10..=24).contains(&opts.bits) {
-        return Err(NerError::Format {
-            path: out.display().to_string(),
-            detail: format!("table bits {} not in 10..=24", opts.bits),
-        });
+        return Err(NerError::Format { path: out.display().to_string(), detail: format!("table bits {} not in 10..=24", opts.bits) });
     }
     let mut table = TrainTable::new(opts.bits);
     let mut rng = SplitMix(opts.seed);
@@ -227,26 +186,11 @@ pub fn train(
         for &di in &order {
             let d = &docs[di];
             let toks = d.token_strs();
-            dec.decode_doc(
-                &mut table,
-                res,
-                &toks,
-                &d.sents,
-                Some(&golds[di]),
-                1.0,
-                1,
-                &mut decisions,
-            );
-            correct += decisions
-                .iter()
-                .zip(&golds[di])
-                .filter(|(a, &g)| a.tag == g)
-                .count();
+            dec.decode_doc(&mut table, res, &toks, &d.sents, Some(&golds[di]), 1.0, 1, &mut decisions);
+            correct += decisions.iter().zip(&golds[di]).filter(|(a, &g)| a.tag == g).count();
         }
-        let mut msg = format!(
-            "epoch {epoch:>2}/{epochs}: train token accuracy {:.2}%",
-            100.0 * correct as f64 / train_tokens.max(1) as f64
-        );
+        let mut msg =
+            format!("epoch {epoch:>2}/{epochs}: train token accuracy {:.2}%", 100.0 * correct as f64 / train_tokens.max(1) as f64);
         let keep = match &dev_docs {
             Some(dd) => {
                 let mut avg = table.averaged();
@@ -275,10 +219,7 @@ pub fn train(
         lw(log, msg);
     }
     let Some((_, best_epoch, avg)) = best else {
-        return Err(NerError::Format {
-            path: train.display().to_string(),
-            detail: "no training epoch ran".into(),
-        });
+        return Err(NerError::Format { path: train.display().to_string(), detail: "no training epoch ran".into() });
     };
     drop(table);
     let q = avg.quantize(opts.prune);
@@ -329,12 +270,7 @@ pub fn train(
 /// field of each line; other files: the whole text). For each word seen at least
 /// `min_count` times away from a sentence start: its most frequent written form and
 /// how often it is capitalised. Returns the number of words written.
-pub fn build_case_lexicon(
-    conll: &[PathBuf],
-    texts: &[PathBuf],
-    min_count: u32,
-    out: &Path,
-) -> Result<usize, NerError> {
+pub fn build_case_lexicon(conll: &[PathBuf], texts: &[PathBuf], min_count: u32, out: &Path) -> Result<usize, NerError> {
     let mut counts: HashMap<String, HashMap<String, u32>> = HashMap::new();
     let mut norm = String::new();
     let mut count = |tok: &str, prev: &str| {
@@ -347,11 +283,7 @@ pub fn build_case_lexicon(
         norm.clear();
         normalize_into(tok, &mut norm);
         let lower = norm.to_lowercase();
-        *counts
-            .entry(lower)
-            .or_default()
-            .entry(norm.clone())
-            .or_insert(0) += 1;
+        *counts.entry(lower).or_default().entry(norm.clone()).or_insert(0) += 1;
     };
     for p in conll {
         for d in read_conll(p)? {
@@ -395,16 +327,8 @@ pub fn build_case_lexicon(
         if total < min_count {
             continue;
         }
-        let cap: u32 = forms
-            .iter()
-            .filter(|(f, _)| f.chars().next().is_some_and(char::is_uppercase))
-            .map(|(_, &c)| c)
-            .sum();
-        let form = forms
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(f, _)| f.clone())
-            .unwrap_or_default();
+        let cap: u32 = forms.iter().filter(|(f, _)| f.chars().next().is_some_and(char::is_uppercase)).map(|(_, &c)| c).sum();
+        let form = forms.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(f, _)| f.clone()).unwrap_or_default();
         rows.push((lower, form, case_bucket(cap as f64 / total as f64)));
     }
     rows.sort();
