@@ -43,7 +43,7 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
-        /// Process only shard K of N (by article_id hash), e.g. 0/4.
+        /// Process only shard K of N (1-based, by article_id hash), e.g. 1/4.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
         /// No progress bars.
@@ -145,13 +145,14 @@ fn config_path(given: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 fn parse_shard(s: &str) -> Result<(u64, u64), Error> {
-    let bad = || Error::Usage(format!("--shard {s}: expected K/N with 0 <= K < N, e.g. 0/4"));
+    let bad = || Error::Usage(format!("--shard {s}: expected K/N with 1 <= K <= N, e.g. 1/4"));
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
-    if n == 0 || k >= n {
+    if n == 0 || k == 0 || k > n {
         return Err(bad());
     }
-    Ok((k, n))
+    // Internally shards are numbered from 0.
+    Ok((k - 1, n))
 }
 
 fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {

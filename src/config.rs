@@ -119,13 +119,26 @@ pub struct CleanConfig {
     pub min_text_chars: usize,
     /// Mark exact duplicates (same cleaned text) with `duplicate_of`.
     pub dedupe: bool,
+    /// Also mark near duplicates (MinHash over word shingles); needs `dedupe`.
+    pub near_duplicates: bool,
+    /// Estimated Jaccard similarity of word 3-shingles at or above which an article is a near duplicate.
+    pub near_duplicate_threshold: f64,
+    /// Texts with fewer words are only matched exactly (short templated texts look alike).
+    pub near_duplicate_min_words: usize,
     /// Identify the language of each article.
     pub detect_language: bool,
 }
 
 impl Default for CleanConfig {
     fn default() -> Self {
-        CleanConfig { min_text_chars: 1, dedupe: true, detect_language: true }
+        CleanConfig {
+            min_text_chars: 1,
+            dedupe: true,
+            near_duplicates: true,
+            near_duplicate_threshold: 0.8,
+            near_duplicate_min_words: 30,
+            detect_language: true,
+        }
     }
 }
 
@@ -181,7 +194,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("output", &["dir", "formats"]),
     ("run", &["work_dir", "chunk_articles", "chunk_bytes", "max_reject_ratio", "threads"]),
     ("load", &["max_text_bytes", "csv_delimiter"]),
-    ("clean", &["min_text_chars", "dedupe", "detect_language"]),
+    ("clean", &["min_text_chars", "dedupe", "near_duplicates", "near_duplicate_threshold", "near_duplicate_min_words", "detect_language"]),
     ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"]),
     ("normalize", &["resolve_within_article", "geocode"]),
 ];
@@ -350,6 +363,10 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
     }
     if config.load.max_text_bytes == 0 {
         errors.push("[load] max_text_bytes: must be at least 1, got 0".into());
+    }
+    let t = config.clean.near_duplicate_threshold;
+    if !(t > 0.0 && t <= 1.0) {
+        errors.push(format!("[clean] near_duplicate_threshold: must be above 0 and at most 1, got {t}"));
     }
     if !(0.0..=1.0).contains(&config.extract.min_mention_confidence) {
         errors.push(format!("[extract] min_mention_confidence: must be between 0 and 1, got {}", config.extract.min_mention_confidence));

@@ -247,6 +247,9 @@ fn stage_without_upstream_artifact_is_a_usage_error() {
     let out = sb.run(&["run", "-q", "--stage", "normalize"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs the saved output of extract"));
+    let out = sb.run(&["run", "-q", "--shard", "0/2"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 <= K <= N"));
     let out = sb.run(&["run", "-q", "--stage", "nope"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("valid: load, clean, extract, normalize"));
 }
@@ -268,7 +271,7 @@ fn shards_partition_the_articles() {
     run_sample(&all, &[]);
     let total = parquet_rows(&all.path("out/articles.parquet"));
     let mut sum = 0;
-    for k in 0..2 {
+    for k in 1..=2 {
         let sb = Sandbox::new();
         run_sample(&sb, &["--shard", &format!("{k}/2")]);
         sum += parquet_rows(&sb.path("out/articles.parquet"));

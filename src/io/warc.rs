@@ -690,10 +690,10 @@ mod tests {
         assert_eq!(
             s,
             [
-                "record 3 urn:uuid:2 https://example.com/a",
-                "record 5 urn:uuid:4 https://example.com/b",
+                "record 3 - https://example.com/a",
+                "record 5 - https://example.com/b",
                 "reject 6 truncated_record",
-                "record 7 urn:uuid:6 https://example.com/c",
+                "record 7 - https://example.com/c",
             ],
             "{s:?}"
         );
@@ -719,10 +719,10 @@ mod tests {
         assert_eq!(
             s,
             [
-                "record 1 urn:uuid:2 https://example.com/a",
+                "record 1 - https://example.com/a",
                 "reject 2 bad_warc_header",
                 "reject 3 truncated_record",
-                "record 4 urn:uuid:4 https://example.com/b"
+                "record 4 - https://example.com/b"
             ],
             "{s:?}"
         );
@@ -735,13 +735,13 @@ mod tests {
         let all: Vec<u8> = recs.concat();
         let path = dir.path().join("t.warc.zst");
         std::fs::write(&path, zstd::encode_all(&all[..], 3).unwrap()).unwrap();
-        assert_eq!(summary(&run(&path)), ["record 3 urn:uuid:2 https://example.com/a", "record 5 urn:uuid:4 https://example.com/b"]);
+        assert_eq!(summary(&run(&path)), ["record 3 - https://example.com/a", "record 5 - https://example.com/b"]);
         // A whole-file gzip cut in the last record.
         let whole = gz(&all);
         let path = dir.path().join("u.warc.gz");
         std::fs::write(&path, &whole[..whole.len() - 60]).unwrap();
         let s = summary(&run(&path));
-        assert_eq!(s[0], "record 3 urn:uuid:2 https://example.com/a");
+        assert_eq!(s[0], "record 3 - https://example.com/a");
         assert!(s.last().unwrap().starts_with("reject 5 truncated_"), "{s:?}");
     }
 

@@ -1,9 +1,11 @@
 //! `clean`: records to articles. HTML to text, Unicode NFC, whitespace normalised with
 //! paragraphs kept, publication date parsed to UTC, language identified, ids and content
-//! hashes computed (in parallel inside a chunk), then exact duplicates marked in input
-//! order (sequential, so the first occurrence wins whatever the thread count).
+//! hashes and near-duplicate signatures computed (in parallel inside a chunk), then exact
+//! and near duplicates marked in input order (sequential, so the first occurrence wins
+//! whatever the thread count; see `dedupe`).
 
 use super::chunks::for_each_chunk;
+use super::dedupe::{self, Dedupe, Mark};
 use super::text::{detect_language, normalize_text, word_count};
 use super::{StageContext, StageName, StageResult};
 use crate::config::CleanConfig;
@@ -13,7 +15,6 @@ use crate::tables::artifact::{read_part, StageManifest, StageWriter};
 use crate::tables::columns::TimestampUtc;
 use crate::tables::schema::{date_of, ArticleRow, ArticleRows, RecordRow, RecordRows, RejectRow, RejectRows, Table};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 /// Clean one record. Ids are finalised later by the sequential duplicate pass.
@@ -77,36 +78,6 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
     Ok((row, content))
 }
 
-/// Run-wide duplicate state, folded in input order.
-#[derive(Default)]
-struct Dedupe {
-    by_content: HashMap<u128, u128>,
-    ids: HashSet<u128>,
-}
-
-impl Dedupe {
-    fn mark(&mut self, row: &mut ArticleRow, content: u128, dedupe: bool) -> bool {
-        let mut id = ids::parse_hex(&row.article_id).unwrap_or_default();
-        let first_with_text = *self.by_content.entry(content).or_insert(id);
-        if !self.ids.insert(id) {
-            // The same id twice in the run: keep both rows, the later one with an id
-            // derived from its content, so article_id stays unique.
-            id = ids::hash_parts(&[&id.to_le_bytes(), &content.to_le_bytes()]);
-            let mut salt = 0u32;
-            while !self.ids.insert(id) {
-                salt += 1;
-                id = ids::hash_parts(&[&id.to_le_bytes(), &salt.to_le_bytes()]);
-            }
-            row.article_id = ids::hex(id);
-        }
-        if dedupe && first_with_text != id {
-            row.duplicate_of = Some(ids::hex(first_with_text));
-            return true;
-        }
-        false
-    }
-}
-
 pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
     let started = Instant::now();
     let config = &ctx.settings.config.clean;
@@ -114,7 +85,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let writer = StageWriter::create(&ctx.work_dir, "clean")?;
     let bar = ctx.bar(StageName::Clean, upstream.rows.get("records").copied().unwrap_or(0), "articles");
     let mut manifest = StageManifest::default();
-    let mut dedupe = Dedupe::default();
+    let mut dedupe = Dedupe::new(config);
     let mut articles = ArticleRows::new_builder(1024);
     let mut rejects = RejectRows::new_builder(16);
     for_each_chunk(
@@ -122,10 +93,18 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
         |k| read_part::<RecordRows>(&load_dir, k),
         |k, records| {
             let n = records.len() as u64;
-            let cleaned: Vec<_> = records.into_par_iter().map(|r| clean_record(r, config)).collect();
+            let cleaned: Vec<_> = records
+                .into_par_iter()
+                .map(|r| {
+                    clean_record(r, config).map(|(row, content)| {
+                        let sig = dedupe::signature(config, &row.text);
+                        (row, content, sig)
+                    })
+                })
+                .collect();
             for item in cleaned {
                 match item {
-                    Ok((mut row, content)) => {
+                    Ok((mut row, content, sig)) => {
                         if let Some((shard, of)) = ctx.shard {
                             let id = ids::parse_hex(&row.article_id).unwrap_or_default();
                             if (id % of as u128) as u64 != shard {
@@ -133,8 +112,12 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                                 continue;
                             }
                         }
-                        if dedupe.mark(&mut row, content, config.dedupe) {
+                        let mark = dedupe.mark(&mut row, content, sig.as_ref());
+                        if mark != Mark::Unique {
                             *manifest.counters.entry("duplicates".into()).or_default() += 1;
+                        }
+                        if mark == Mark::Near {
+                            *manifest.counters.entry("near_duplicates".into()).or_default() += 1;
                         }
                         articles.push(&row);
                     }

@@ -3,6 +3,7 @@
 
 pub mod chunks;
 pub mod clean;
+pub mod dedupe;
 pub mod extract;
 pub mod load;
 pub mod normalize;
