@@ -18,7 +18,7 @@ for n in "${sizes[@]}"; do
   dump="$DIR/dump-$n.jsonl"
   [ -f "$dump" ] || python3 scripts/make_bench_dump.py "$n" "$dump"
   rm -rf "$DIR/work-$n" "$DIR/out-$n"
-  /usr/bin/time -v "$BIN" run -q --input "$dump" --work "$DIR/work-$n" --out "$DIR/out-$n" --threads "$THREADS" \
+  /usr/bin/time -v "$BIN" run -q -c configs/bench.toml --input "$dump" --work "$DIR/work-$n" --out "$DIR/out-$n" --threads "$THREADS" \
     >"$DIR/summary-$n.txt" 2>"$DIR/time-$n.txt" || true
   python3 - "$DIR" "$n" "$dump" <<'PY'
 import json, re, sys, os

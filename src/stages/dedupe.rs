@@ -314,3 +314,489 @@ impl Dedupe {
         self.near.as_ref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stages::clean::clean_record;
+    use crate::tables::schema::RecordRow;
+
+    const STORY: &str = "The European Community's farm ministers agreed early on Tuesday to cut guaranteed prices \
+        for cereals by 2.5 pct in the coming season, diplomats said, after two days of talks in Brussels that \
+        ended a long dispute over the level of farm support. The agreement, which still needs the formal approval \
+        of the Council of Ministers, also freezes the prices of milk and butter and trims the intervention buying \
+        of beef, officials said. Britain and West Germany had opposed deeper cuts, while France argued for a \
+        larger reduction in the cost of storing surplus grain, the diplomats added.";
+
+    fn config() -> CleanConfig {
+        CleanConfig::default()
+    }
+
+    fn sig(text: &str) -> Signature {
+        signature(&config(), text).expect("long enough")
+    }
+
+    #[test]
+    fn edited_copies_are_found() {
+        let original = sig(STORY);
+        let copies = [
+            format!("BRUSSELS, March 3 - {STORY}"),
+            format!("{STORY} (Corrects second paragraph to show milk prices are frozen, not cut.)"),
+            STORY.replace("early on Tuesday", "on Tuesday").replace("deeper", "bigger"),
+            STORY.replace("diplomats said", "diplomatic sources said").replace("Britain and", "Britain, Denmark and"),
+        ];
+        for c in &copies {
+            let s = sig(c);
+            assert!(original.similarity(&s) >= 0.8, "{:.3} for {c}", original.similarity(&s));
+            let mut index = NearIndex::new(0.8);
+            index.insert(&original, 7);
+            assert_eq!(index.find(&s), Some(7), "{c}");
+        }
+    }
+
+    #[test]
+    fn template_texts_are_not_marked() {
+        // Earnings tables share a template: only the figures differ.
+        let a = "Shr 45 cts vs 58 cts Net 1.1 mln vs 829,000 Revs 12.3 mln vs 10.1 mln Nine mths Shr 1.20 dlrs vs \
+                 1.05 dlrs Net 3.2 mln vs 2.6 mln Revs 35.1 mln vs 31.7 mln NOTE: 1986 net includes tax credit";
+        let b = "Shr 12 cts vs 30 cts Net 410,000 vs 1.0 mln Revs 8.7 mln vs 9.2 mln Nine mths Shr 85 cts vs \
+                 97 cts Net 2.9 mln vs 3.3 mln Revs 27.4 mln vs 28.0 mln NOTE: 1986 net includes tax credit";
+        let (sa, sb) = (signature_of(a, 0).unwrap(), signature_of(b, 0).unwrap());
+        assert!(sa.similarity(&sb) < 0.5, "{}", sa.similarity(&sb));
+        let mut index = NearIndex::new(0.8);
+        index.insert(&sa, 1);
+        assert_eq!(index.find(&sb), None);
+        // Below the minimum length there is no signature at all: exact matches only.
+        assert!(signature(&config(), "Shr 45 cts vs 58 cts Net 1.1 mln vs 829,000").is_none());
+        // An unrelated story is not a candidate.
+        let other = "Japan's exports rose 4.1 pct in February from a year earlier, the Finance Ministry said, as car and \
+                     electronics shipments to the United States recovered from a weak January, and the trade surplus \
+                     widened to 7.2 billion dlrs from 5.9 billion a year ago, the ministry added in its report.";
+        assert_eq!(index.find(&sig(other)), None);
+    }
+
+    #[test]
+    fn numbers_are_words_and_case_is_ignored() {
+        let mut w = Vec::new();
+        word_hashes("Net 1.1 mln vs 829,000. NET", &mut w);
+        assert_eq!(w.len(), 6);
+        assert_eq!(w[0], w[5]);
+        assert_eq!(w[1], xxh3_64(b"1.1"));
+        assert_eq!(w[4], xxh3_64(b"829,000"));
+    }
+
+    #[test]
+    fn estimate_tracks_jaccard() {
+        // Sets of distinct "words": shingles overlap as the word lists do.
+        let words: Vec<String> = (0..400).map(|i| format!("w{i}")).collect();
+        let a = words[..300].join(" ");
+        let b = words[100..].join(" ");
+        // 3-shingles: a has 298, b 298, shared 198 -> J = 198/398.
+        let j = signature_of(&a, 0).unwrap().similarity(&signature_of(&b, 0).unwrap());
+        assert!((j - 198.0 / 398.0).abs() < 0.12, "{j}");
+    }
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(sig(STORY), sig(STORY));
+        // Fixed seeds: the same bytes on every machine and run.
+        assert_eq!(sig(STORY).bands, sig(&STORY.replace(' ', "\n")).bands);
+    }
+
+    fn record(id: &str, text: &str) -> RecordRow {
+        RecordRow { input_file: "t.jsonl".into(), input_position: 1, source_id: Some(id.into()), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn clean_then_mark() {
+        let config = config();
+        let texts = [
+            ("a", STORY.to_string()),
+            ("b", format!("LONDON, March 4 - {STORY}")),
+            ("c", STORY.to_string()),
+            ("d", "Shr 45 cts vs 58 cts Net 1.1 mln vs 829,000".to_string()),
+            ("e", "Shr 45 cts vs 58 cts Net 1.2 mln vs 829,000".to_string()),
+            ("f", format!("LONDON, March 4 - {STORY}")),
+        ];
+        let mut dedupe = Dedupe::new(&config);
+        let mut rows = Vec::new();
+        for (id, text) in &texts {
+            let (mut row, content) = clean_record(record(id, text), &config).unwrap();
+            let s = signature(&config, &row.text);
+            let mark = dedupe.mark(&mut row, content, s.as_ref());
+            rows.push((row, mark));
+        }
+        let first = rows[0].0.article_id.clone();
+        let marks: Vec<_> = rows.iter().map(|(r, m)| (*m, r.duplicate_of.clone())).collect();
+        assert_eq!(
+            marks,
+            vec![
+                (Mark::Unique, None),
+                (Mark::Near, Some(first.clone())),
+                (Mark::Exact, Some(first.clone())),
+                (Mark::Unique, None),
+                (Mark::Unique, None),
+                // An exact copy of a near duplicate points at the group's first article.
+                (Mark::Exact, Some(first)),
+            ]
+        );
+        // Off: exact duplicates only.
+        let off = CleanConfig { near_duplicates: false, ..config.clone() };
+        let mut dedupe = Dedupe::new(&off);
+        let marks: Vec<_> = texts[..3]
+            .iter()
+            .map(|(id, text)| {
+                let (mut row, content) = clean_record(record(id, text), &off).unwrap();
+                let s = signature(&off, &row.text);
+                dedupe.mark(&mut row, content, s.as_ref())
+            })
+            .collect();
+        assert_eq!(marks, vec![Mark::Unique, Mark::Unique, Mark::Exact]);
+    }
+
+    #[test]
+    fn same_dump_id_different_text_is_no_duplicate() {
+        let config = config();
+        let mut dedupe = Dedupe::new(&config);
+        let (mut a, ca) = clean_record(record("x", "First story about cocoa."), &config).unwrap();
+        let (mut b, cb) = clean_record(record("x", "Second story about coffee."), &config).unwrap();
+        assert_eq!(dedupe.mark(&mut a, ca, None), Mark::Unique);
+        assert_eq!(dedupe.mark(&mut b, cb, None), Mark::Unique);
+        assert_ne!(a.article_id, b.article_id);
+        assert_eq!(b.duplicate_of, None);
+    }
+}
+
+/// Evaluation on Reuters-21578 with planted, lightly edited copies. Rerun with
+///
+/// ```sh
+/// cargo test --release --lib stages::dedupe::eval -- --ignored --nocapture
+/// ```
+///
+/// `NEWSGRID_REUTERS` overrides the dump path (default
+/// `/work/shared/data/reuters21578/reuters21578.jsonl`), `NEWSGRID_PLANT` the number of copies
+/// (1000), `NEWSGRID_SEED` the seed (1). The near-duplicate marks on the original articles go
+/// to `target/near_dup_marks.txt` for inspection. Reports recall on the planted copies (by edit
+/// kind and original length), the share of original articles marked, a threshold x
+/// min-words sweep, signature and index cost, and index bytes per article.
+#[cfg(test)]
+mod eval {
+    use super::*;
+    use crate::stages::clean::clean_record;
+    use crate::tables::schema::RecordRow;
+    use rayon::prelude::*;
+    use std::fmt::Write as _;
+    use std::time::Instant;
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn chance(&mut self, p: f64) -> bool {
+            (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+        }
+        fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+            &v[self.below(v.len())]
+        }
+    }
+
+    const CITIES: &[&str] = &["NEW YORK", "LONDON", "TOKYO", "WASHINGTON", "CHICAGO", "FRANKFURT", "PARIS", "SYDNEY", "TORONTO"];
+    const MONTHS: &[&str] = &["Jan", "Feb", "March", "April", "May", "June"];
+    const CORRECTIONS: &[&str] = &[
+        "(Corrects name of company in second paragraph to {W} from {W})",
+        "Editor's note: this story was corrected to show the figure is {N} mln dlrs, not {N} mln.",
+        "(Refiling to add dropped word {W} in third paragraph)",
+        "CORRECTION: An earlier version of this story misstated the {W} date. It is {M} {D}, not {M} {D}.",
+        "(Adds comment from company spokesman in paragraph four)",
+        "The company said later it would give further details of the {W} on {M} {D}.",
+    ];
+
+    const KINDS: [&str; 5] = ["first_line", "correction", "word_edits", "rewrap", "dateline"];
+
+    /// A lightly edited copy; returns the kinds of edit applied.
+    fn edit(body: &str, vocab: &[String], first_lines: &[&str], rng: &mut Rng) -> (String, Vec<&'static str>) {
+        let mut kinds: Vec<&'static str> = Vec::new();
+        while kinds.is_empty() {
+            for k in KINDS {
+                if rng.chance(if k == "word_edits" { 0.45 } else { 0.3 }) {
+                    kinds.push(k);
+                }
+            }
+            if kinds.contains(&"first_line") && kinds.contains(&"dateline") {
+                kinds.retain(|k| *k != "dateline");
+            }
+        }
+        let mut text = body.trim_end().to_string();
+        if kinds.contains(&"word_edits") {
+            let mut words: Vec<String> = text.split(' ').map(String::from).collect();
+            for _ in 0..1 + rng.below(5) {
+                let i = rng.below(words.len());
+                match rng.below(3) {
+                    0 => words[i] = rng.pick(vocab).clone(),
+                    1 if words.len() > 2 => {
+                        words.remove(i);
+                    }
+                    _ => words.insert(i, rng.pick(vocab).clone()),
+                }
+            }
+            text = words.join(" ");
+        }
+        if kinds.contains(&"first_line") {
+            // Replace the first line (the lede's first wrapped line) with another story's.
+            let rest = text.split_once('\n').map(|(_, r)| r.to_string()).unwrap_or_default();
+            text = format!("{}\n{rest}", rng.pick(first_lines).trim());
+        }
+        if kinds.contains(&"dateline") {
+            text = format!("{}, {} {} - {text}", rng.pick(CITIES), rng.pick(MONTHS), 1 + rng.below(28));
+        }
+        if kinds.contains(&"correction") {
+            let mut c = rng.pick(CORRECTIONS).to_string();
+            while let Some(i) = c.find("{W}") {
+                c.replace_range(i..i + 3, rng.pick(vocab));
+            }
+            while let Some(i) = c.find("{N}") {
+                c.replace_range(i..i + 3, &format!("{}.{}", 1 + rng.below(900), rng.below(10)));
+            }
+            while let Some(i) = c.find("{M}") {
+                c.replace_range(i..i + 3, *rng.pick(MONTHS));
+            }
+            while let Some(i) = c.find("{D}") {
+                c.replace_range(i..i + 3, &(1 + rng.below(28)).to_string());
+            }
+            text = format!("{text}\n    {c}");
+        }
+        if kinds.contains(&"rewrap") {
+            // Re-flow every paragraph at another width, one blank line between paragraphs.
+            let width = 50 + rng.below(40);
+            let mut out = String::new();
+            for para in text.split("\n    ").map(|p| p.split_whitespace().collect::<Vec<_>>()) {
+                let mut line = 0;
+                for w in para {
+                    if line > 0 && line + w.len() + 1 > width {
+                        out.push('\n');
+                        line = 0;
+                    } else if line > 0 {
+                        out.push(' ');
+                        line += 1;
+                    }
+                    out.push_str(w);
+                    line += w.len();
+                }
+                out.push_str("\n\n");
+            }
+            text = out;
+        }
+        (text, kinds)
+    }
+
+    struct Item {
+        id: u128,
+        text: String,
+        content: u128,
+        words: usize,
+        /// For a planted copy: index of its original among the items.
+        copy_of: Option<usize>,
+        kinds: Vec<&'static str>,
+    }
+
+    fn words(text: &str) -> usize {
+        let mut v = Vec::new();
+        word_hashes(text, &mut v);
+        v.len()
+    }
+
+    /// The decisions for a threshold and minimum length: per item, the id it duplicates and whether by near match.
+    fn run_index(items: &[Item], sigs: &[Option<Signature>], threshold: f64, min_words: usize) -> (Vec<Option<(u128, bool)>>, f64, usize) {
+        let config = CleanConfig { near_duplicate_threshold: threshold, near_duplicate_min_words: min_words, ..CleanConfig::default() };
+        let mut dedupe = Dedupe::new(&config);
+        let started = Instant::now();
+        let mut out = Vec::with_capacity(items.len());
+        for (item, sig) in items.iter().zip(sigs) {
+            let mut row = ArticleRow { article_id: ids::hex(item.id), ..Default::default() };
+            let sig = sig.as_ref().filter(|_| item.words >= min_words);
+            let mark = dedupe.mark(&mut row, item.content, sig);
+            out.push(row.duplicate_of.map(|d| (ids::parse_hex(&d).unwrap(), mark == Mark::Near)));
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let bytes = dedupe.near_index().map(NearIndex::heap_bytes).unwrap_or(0) / dedupe.near_index().map_or(1, |n| n.len().max(1));
+        (out, secs, bytes)
+    }
+
+    #[test]
+    #[ignore = "needs the Reuters-21578 dump; run with --ignored --nocapture"]
+    fn reuters_planted_copies() {
+        let path = std::env::var("NEWSGRID_REUTERS").unwrap_or_else(|_| "/work/shared/data/reuters21578/reuters21578.jsonl".into());
+        let plant: usize = std::env::var("NEWSGRID_PLANT").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
+        let seed: u64 = std::env::var("NEWSGRID_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let mut originals: Vec<(String, String)> = Vec::new();
+        for line in raw.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let body = v["body"].as_str().unwrap_or("");
+            if !body.trim().is_empty() {
+                originals.push((v["newid"].to_string(), body.to_string()));
+            }
+        }
+        let vocab: Vec<String> = originals
+            .iter()
+            .flat_map(|(_, b)| b.split_whitespace().filter(|w| w.chars().all(char::is_alphabetic)).take(30))
+            .map(String::from)
+            .collect();
+        let first_lines: Vec<&str> = originals.iter().filter_map(|(_, b)| b.lines().next()).filter(|l| l.len() > 30).collect();
+
+        // The dump: originals in file order, each planted copy at a random later position.
+        let mut rng = Rng(seed);
+        let mut plants: Vec<(usize, usize, String, Vec<&'static str>)> = (0..plant)
+            .map(|_| {
+                let of = rng.below(originals.len());
+                let (text, kinds) = edit(&originals[of].1, &vocab, &first_lines, &mut rng);
+                let after = of + 1 + rng.below(originals.len() - of);
+                (after, of, text, kinds)
+            })
+            .collect();
+        plants.sort_by_key(|p| p.0);
+        let mut records: Vec<(RecordRow, Option<usize>, Vec<&'static str>)> = Vec::new();
+        let mut position_of = vec![0usize; originals.len()];
+        let mut p = 0;
+        for (i, (id, body)) in originals.iter().enumerate() {
+            while p < plants.len() && plants[p].0 == i {
+                let (_, of, text, kinds) = &plants[p];
+                let r = RecordRow { source_id: Some(format!("planted-{p}")), text: text.clone(), ..Default::default() };
+                records.push((r, Some(*of), kinds.clone()));
+                p += 1;
+            }
+            position_of[i] = records.len();
+            records.push((RecordRow { source_id: Some(id.clone()), text: body.clone(), ..Default::default() }, None, Vec::new()));
+        }
+        for (_, of, text, kinds) in &plants[p..] {
+            records.push((RecordRow { source_id: Some(format!("planted-tail-{of}")), text: text.clone(), ..Default::default() }, Some(*of), kinds.clone()));
+        }
+        let config = CleanConfig { detect_language: false, ..CleanConfig::default() };
+        let items: Vec<Item> = records
+            .into_par_iter()
+            .map(|(r, of, kinds)| {
+                let (row, content) = clean_record(r, &config).unwrap();
+                Item {
+                    id: ids::parse_hex(&row.article_id).unwrap(),
+                    words: words(&row.text),
+                    text: row.text,
+                    content,
+                    copy_of: of.map(|o| position_of[o]),
+                    kinds,
+                }
+            })
+            .collect();
+
+        // Cost of signatures, one thread.
+        let started = Instant::now();
+        let sigs: Vec<Option<Signature>> = items.iter().map(|it| signature_of(&it.text, 0)).collect();
+        let sig_secs = started.elapsed().as_secs_f64();
+        let n = items.len() as f64;
+        let chars: usize = items.iter().map(|i| i.text.len()).sum();
+        println!(
+            "{} articles ({} original, {} planted), {:.0} bytes of text on average",
+            items.len(),
+            originals.len(),
+            plants.len(),
+            chars as f64 / n
+        );
+        println!("signatures: {:.0} ms per 10k articles (one thread)", sig_secs * 1e3 * 1e4 / n);
+
+        let summarize = |threshold: f64, min_words: usize, verbose: bool| -> (f64, f64) {
+            let (marks, secs, bytes) = run_index(&items, &sigs, threshold, min_words);
+            // The group each original belongs to (itself, or what it duplicates) for judging copies.
+            let root = |i: usize| marks[i].map_or(items[i].id, |(d, _)| d);
+            let (mut planted, mut found, mut wrong) = (0usize, 0usize, 0usize);
+            let mut by_kind: HashMap<&str, (usize, usize)> = HashMap::new();
+            let mut by_len: Vec<(usize, usize)> = vec![(0, 0); 6];
+            let buckets = [0usize, 30, 50, 100, 200, 400];
+            let (mut originals_n, mut near_marked, mut exact_marked) = (0usize, 0usize, 0usize);
+            let mut report = String::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.copy_of {
+                    Some(of) => {
+                        planted += 1;
+                        let ok = marks[i].is_some_and(|(d, _)| d == root(of) || d == items[of].id);
+                        found += ok as usize;
+                        wrong += (marks[i].is_some() && !ok) as usize;
+                        for k in &item.kinds {
+                            let e = by_kind.entry(k).or_default();
+                            e.0 += 1;
+                            e.1 += ok as usize;
+                        }
+                        let b = buckets.iter().rposition(|&b| items[of].words >= b).unwrap();
+                        by_len[b].0 += 1;
+                        by_len[b].1 += ok as usize;
+                    }
+                    None => {
+                        originals_n += 1;
+                        match marks[i] {
+                            Some((d, true)) => {
+                                near_marked += 1;
+                                if verbose {
+                                    let j = items.iter().position(|x| x.id == d).unwrap();
+                                    let a = sigs[i].as_ref().zip(sigs[j].as_ref()).map_or(0.0, |(a, b)| a.similarity(b));
+                                    let _ = writeln!(
+                                        report,
+                                        "=== #{i} ({} words) near duplicate of #{j} ({} words), estimated J {a:.2}\n--- earlier:\n{}\n--- later:\n{}\n",
+                                        item.words, items[j].words, items[j].text, item.text
+                                    );
+                                }
+                            }
+                            Some((_, false)) => exact_marked += 1,
+                            None => {}
+                        }
+                    }
+                }
+            }
+            let recall = found as f64 / planted as f64;
+            let fp = near_marked as f64 / originals_n as f64;
+            if verbose {
+                println!("\nthreshold {threshold}, min words {min_words}:");
+                println!("  recall on planted copies: {found}/{planted} = {:.1}% ({wrong} marked as a copy of another article)", 100.0 * recall);
+                let mut kinds: Vec<_> = by_kind.into_iter().collect();
+                kinds.sort();
+                for (k, (n, f)) in kinds {
+                    println!("    with {k:<11} {f}/{n} = {:.1}%", 100.0 * f as f64 / n as f64);
+                }
+                for (b, (n, f)) in by_len.iter().enumerate() {
+                    let hi = buckets.get(b + 1).map_or("+".to_string(), |h| format!("-{}", h - 1));
+                    println!("    original {:>3}{hi:<4} words: {f}/{n} = {:.1}%", buckets[b], 100.0 * *f as f64 / (*n).max(1) as f64);
+                }
+                println!(
+                    "  originals marked near duplicate: {near_marked}/{originals_n} = {:.2}% (exact duplicates, marked before this work: {exact_marked})",
+                    100.0 * fp
+                );
+                println!("  index: {:.1} ms per 10k articles, {bytes} heap bytes per indexed article", secs * 1e3 * 1e4 / n);
+                let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/near_dup_marks.txt");
+                std::fs::write(&out, report).unwrap();
+                println!("  marks on originals written to {}", out.display());
+            }
+            (recall, fp)
+        };
+        let defaults = CleanConfig::default();
+        summarize(defaults.near_duplicate_threshold, defaults.near_duplicate_min_words, true);
+        println!("\nsweep: recall% / originals-marked% by threshold (rows) and min words (columns)");
+        let mins = [0usize, 15, 20, 25, 30, 40, 50];
+        println!("       {}", mins.iter().map(|m| format!("{m:>13}")).collect::<String>());
+        for t in [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9] {
+            let cells: String = mins
+                .iter()
+                .map(|&m| {
+                    let (r, f) = summarize(t, m, false);
+                    format!("{:>7.1}/{:<5.2}", 100.0 * r, 100.0 * f)
+                })
+                .collect();
+            println!("  {t:<4} {cells}");
+        }
+    }
+}
