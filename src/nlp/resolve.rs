@@ -654,10 +654,13 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
                 continue;
             }
             let paren = groups[b].mentions.iter().any(|&m| followed_by_parenthesis(text, mentions[m].span.end as usize, acr))
-                || groups[a].mentions.iter().any(|&m| {
-                    let after = text.get(mentions[m].span.end as usize..).unwrap_or("");
-                    parenthesised_is(after, &groups[b].key)
-                });
+                // "NATO (North Atlantic Treaty Organization)": the name in parentheses must
+                // spell the acronym, or datelines like "VILNIUS (Meridian)" would merge.
+                || ((inits[b].0 == acr || inits[b].1 == acr)
+                    && groups[a].mentions.iter().any(|&m| {
+                        let after = text.get(mentions[m].span.end as usize..).unwrap_or("");
+                        parenthesised_is(after, &groups[b].key)
+                    }));
             let strength = if paren {
                 2
             } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && (inits[b].0 == acr || inits[b].1 == acr) {
@@ -1175,6 +1178,23 @@ mod tests {
         let text = "Acme sued. Acme lost. Acme appealed.";
         let r = resolve(text, &[("Acme", Org), ("Acme", Per), ("Acme", Org)]);
         assert!(r.iter().all(|(_, m)| m.entity_type == Org && m.key == "acme"));
+    }
+
+    #[test]
+    fn dateline_city_is_not_an_acronym_of_the_agency() {
+        let text = "VILNIUS (Meridian) — Lithuania said on Monday that Vilnius would host talks.";
+        let g = Gazetteer::builtin();
+        let span = |w: &str| {
+            let s = text.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mk = |w: &str, t: EntityType| {
+            let (s, e) = span(w);
+            Mention { span: crate::nlp::Span::new(s, e), tokens: 0..0, sentence: 0, entity_type: t, confidence: 0.9 }
+        };
+        let ms = vec![mk("VILNIUS", EntityType::Loc), mk("Meridian", EntityType::Org), mk("Lithuania", EntityType::Loc)];
+        let r = resolve_document(text, &ms, g);
+        assert_ne!(r[0].key, r[1].key, "{r:?}");
     }
 
     #[test]

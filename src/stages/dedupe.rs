@@ -561,7 +561,7 @@ mod eval {
         if kinds.contains(&"correction") {
             let mut c = rng.pick(CORRECTIONS).to_string();
             while let Some(i) = c.find("{W}") {
-                c.replace_range(i..i + 3, rng.pick(vocab));
+                c.replace_range(i..i + 3, rng.pick(vocab).as_str());
             }
             while let Some(i) = c.find("{N}") {
                 c.replace_range(i..i + 3, &format!("{}.{}", 1 + rng.below(900), rng.below(10)));

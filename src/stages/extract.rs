@@ -49,6 +49,11 @@ pub struct ArticleExtraction {
     pub attributions: Vec<RawAttributionRow>,
 }
 
+/// A span that holds no letter or digit ("," as a source) is no span at all.
+fn meaningful(text: &str, s: Option<Span>) -> Option<Span> {
+    s.filter(|s| text.get(s.range()).is_some_and(|t| t.chars().any(char::is_alphanumeric)))
+}
+
 fn opt_span(o: &CharOffsets, s: Option<Span>) -> (Option<i64>, Option<i64>) {
     match s {
         Some(s) => (Some(o.char_of(s.start as usize)), Some(o.char_of(s.end as usize))),
@@ -83,10 +88,10 @@ pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &Ex
         out.events = events
             .iter()
             .map(|e| {
-                let (actor_start, actor_end) = opt_span(&o, e.actor);
-                let (recipient_start, recipient_end) = opt_span(&o, e.recipient);
-                let (location_start, location_end) = opt_span(&o, e.location);
-                let (date_start, date_end) = opt_span(&o, e.date);
+                let (actor_start, actor_end) = opt_span(&o, meaningful(text, e.actor));
+                let (recipient_start, recipient_end) = opt_span(&o, meaningful(text, e.recipient));
+                let (location_start, location_end) = opt_span(&o, meaningful(text, e.location));
+                let (date_start, date_end) = opt_span(&o, meaningful(text, e.date));
                 RawEventRow {
                     article_id: article_id.to_string(),
                     sentence_index: e.sentence as i32,
@@ -114,7 +119,7 @@ pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &Ex
         out.attributions = attributions
             .iter()
             .map(|a| {
-                let (source_start, source_end) = opt_span(&o, a.source);
+                let (source_start, source_end) = opt_span(&o, meaningful(text, a.source));
                 RawAttributionRow {
                     article_id: article_id.to_string(),
                     sentence_index: a.sentence as i32,
