@@ -39,7 +39,7 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
     } else {
         (r.text, None)
     };
-    let text = normalize_text(&body);
+    let text = strip_signoff(normalize_text(&body));
     let char_count = text.chars().count() as i64;
     if char_count < config.min_text_chars.max(1) as i64 {
         return Err(RejectRow {
@@ -76,6 +76,22 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
         text,
     };
     Ok((row, content))
+}
+
+/// Wire sign-offs that end a story as a paragraph of their own ("Reuter", "REUTER") are
+/// not article text; taggers read them as names.
+fn strip_signoff(mut text: String) -> String {
+    const SIGNOFFS: &[&str] = &["Reuter", "REUTER", "Reuters", "REUTERS"];
+    let Some(pos) = text.rfind(char::is_whitespace) else {
+        return text;
+    };
+    let before = text[..pos].trim_end();
+    // "...\n\nReuter" or "... last year. Reuter"
+    if SIGNOFFS.contains(&&text[pos + 1..]) && (text[pos..].starts_with('\n') || before.ends_with(['.', '"', '”'])) {
+        let keep = before.len();
+        text.truncate(keep);
+    }
+    text
 }
 
 pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
@@ -142,4 +158,15 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     manifest.chunks = upstream.chunks;
     manifest.seconds = started.elapsed().as_secs_f64();
     super::load::finish(writer, manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wire_signoff_removed() {
+        assert_eq!(super::strip_signoff("Prices rose.\n\nReuter".into()), "Prices rose.");
+        assert_eq!(super::strip_signoff("Prices rose. Reuter".into()), "Prices rose.");
+        assert_eq!(super::strip_signoff("A Reuter".into()), "A Reuter");
+        assert_eq!(super::strip_signoff("One.\n\nTwo ends. Reuter".into()), "One.\n\nTwo ends.");
+    }
 }

@@ -120,13 +120,17 @@ fn word_hashes(text: &str, out: &mut Vec<u64>) {
 /// The near-duplicate signature of a cleaned text, or `None` when the text has fewer than
 /// `min_words` words (or fewer than one shingle): those are matched exactly only.
 pub fn signature_of(text: &str, min_words: usize) -> Option<Signature> {
+    signature_with(text, min_words, SHINGLE_WORDS)
+}
+
+fn signature_with(text: &str, min_words: usize, shingle_words: usize) -> Option<Signature> {
     let mut words = Vec::with_capacity(text.len() / 5 + 1);
     word_hashes(text, &mut words);
-    if words.len() < min_words.max(SHINGLE_WORDS) {
+    if words.len() < min_words.max(shingle_words) {
         return None;
     }
     let mut mins = [u32::MAX; NUM_HASHES];
-    for w in words.windows(SHINGLE_WORDS) {
+    for w in words.windows(shingle_words) {
         let mut h = 0x51_7cc1_b727_220a_95u64;
         for &x in w {
             h = (h.rotate_left(23) ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -698,7 +702,8 @@ mod eval {
 
         // Cost of signatures, one thread.
         let started = Instant::now();
-        let sigs: Vec<Option<Signature>> = items.iter().map(|it| signature_of(&it.text, 0)).collect();
+        let k: usize = std::env::var("NEWSGRID_SHINGLE").ok().and_then(|v| v.parse().ok()).unwrap_or(SHINGLE_WORDS);
+        let sigs: Vec<Option<Signature>> = items.iter().map(|it| signature_with(&it.text, 0, k)).collect();
         let sig_secs = started.elapsed().as_secs_f64();
         let n = items.len() as f64;
         let chars: usize = items.iter().map(|i| i.text.len()).sum();
@@ -717,6 +722,7 @@ mod eval {
             let root = |i: usize| marks[i].map_or(items[i].id, |(d, _)| d);
             let (mut planted, mut found, mut wrong) = (0usize, 0usize, 0usize);
             let mut by_kind: HashMap<&str, (usize, usize)> = HashMap::new();
+            let mut misses: HashMap<&str, usize> = HashMap::new();
             let mut by_len: Vec<(usize, usize)> = vec![(0, 0); 6];
             let buckets = [0usize, 30, 50, 100, 200, 400];
             let (mut originals_n, mut near_marked, mut exact_marked) = (0usize, 0usize, 0usize);
@@ -727,6 +733,19 @@ mod eval {
                         planted += 1;
                         let ok = marks[i].is_some_and(|(d, _)| d == root(of) || d == items[of].id);
                         found += ok as usize;
+                        if !ok {
+                            let why = if item.words < min_words || items[of].words < min_words {
+                                "short"
+                            } else {
+                                let j = sigs[i].as_ref().zip(sigs[of].as_ref()).map_or(0.0, |(a, b)| a.similarity(b));
+                                if j < threshold {
+                                    ["J<0.5", "J 0.5-0.6", "J 0.6-0.7", "J 0.7-0.8", "J 0.8-0.9", "J 0.9+"][((j * 10.0) as usize).clamp(4, 9) - 4]
+                                } else {
+                                    "lsh miss"
+                                }
+                            };
+                            *misses.entry(why).or_default() += 1;
+                        }
                         wrong += (marks[i].is_some() && !ok) as usize;
                         for k in &item.kinds {
                             let e = by_kind.entry(k).or_default();
@@ -763,6 +782,9 @@ mod eval {
             if verbose {
                 println!("\nthreshold {threshold}, min words {min_words}:");
                 println!("  recall on planted copies: {found}/{planted} = {:.1}% ({wrong} marked as a copy of another article)", 100.0 * recall);
+                let mut misses: Vec<_> = misses.into_iter().collect();
+                misses.sort();
+                println!("    missed: {misses:?}");
                 let mut kinds: Vec<_> = by_kind.into_iter().collect();
                 kinds.sort();
                 for (k, (n, f)) in kinds {
