@@ -135,7 +135,7 @@ impl Default for CleanConfig {
             min_text_chars: 1,
             dedupe: true,
             near_duplicates: true,
-            near_duplicate_threshold: 0.8,
+            near_duplicate_threshold: 0.6,
             near_duplicate_min_words: 30,
             detect_language: true,
         }

@@ -57,13 +57,18 @@ pub struct RunManifest {
     pub write_seconds: f64,
 }
 
+/// Rows written per table.
+pub type TableRows = BTreeMap<String, u64>;
+/// Rejects counted by reason code.
+pub type RejectCounts = BTreeMap<String, u64>;
+
 /// Write every output table from the stage artifacts. Returns rows per table and the
 /// rejects counted by reason.
 pub fn write_tables(
     settings: &Settings,
     work: &Path,
     stages: &BTreeMap<String, StageManifest>,
-) -> Result<(BTreeMap<String, u64>, BTreeMap<String, u64>), Error> {
+) -> Result<(TableRows, RejectCounts), Error> {
     let out = &settings.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     remove_stale_temp_files(out)?;

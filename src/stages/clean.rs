@@ -112,15 +112,14 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             let cleaned: Vec<_> = records
                 .into_par_iter()
                 .map(|r| {
-                    clean_record(r, config).map(|(row, content)| {
-                        let sig = dedupe::signature(config, &row.text);
-                        (row, content, sig)
-                    })
+                    let cleaned = clean_record(r, config);
+                    let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
+                    (cleaned, sig)
                 })
                 .collect();
-            for item in cleaned {
+            for (item, sig) in cleaned {
                 match item {
-                    Ok((mut row, content, sig)) => {
+                    Ok((mut row, content)) => {
                         if let Some((shard, of)) = ctx.shard {
                             let id = ids::parse_hex(&row.article_id).unwrap_or_default();
                             if (id % of as u128) as u64 != shard {

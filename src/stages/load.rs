@@ -98,7 +98,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str) -> StageResult {
     manifest.fingerprint = fingerprint.to_string();
     manifest.chunks = chunker.chunk;
     manifest.seconds = started.elapsed().as_secs_f64();
-    Ok(finish(writer, manifest)?)
+    finish(writer, manifest)
 }
 
 /// Stamp and commit a stage's manifest (shared by every stage).

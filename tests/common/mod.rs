@@ -77,7 +77,7 @@ pub fn parquet_rows(path: &Path) -> usize {
 
 pub fn csv_rows(path: &Path) -> usize {
     let mut rdr = csv::Reader::from_path(path).unwrap();
-    rdr.records().map(|r| r.unwrap()).count()
+    rdr.records().inspect(|r| assert!(r.is_ok(), "{r:?}")).count()
 }
 
 /// A string column of a table, nulls as None.
