@@ -9,6 +9,7 @@ use crate::tables::schema::{ArticleRows, AttributionRows, EntityRows, EventRows,
 use crate::tables::write::{write_atomic, TableWriter};
 use arrow::array::{Array, StringArray};
 use arrow::datatypes::SchemaRef;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -95,33 +96,46 @@ pub fn write_tables(
             ],
         },
     ];
+    // Tables are independent files: write them side by side on the worker threads.
+    let results: Vec<Result<(u64, RejectCounts), Error>> =
+        sources.par_iter().map(|source| write_table(source, out, &settings.formats)).collect();
     let mut rows = BTreeMap::new();
-    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-    for source in sources {
-        let mut writer = TableWriter::create(out, source.name, source.schema.clone(), &settings.formats)?;
-        for (stage_dir, table, parts) in &source.parts {
-            for k in 0..*parts {
-                for batch in read_batches(&part_path(stage_dir, table, k))? {
-                    if batch.schema().fields() != source.schema.fields() {
-                        return Err(Error::Stage {
-                            stage: "write".into(),
-                            detail: format!(
-                                "{}: artifact schema differs from the {} table; rerun with --force",
-                                stage_dir.display(),
-                                source.name
-                            ),
-                        });
-                    }
-                    if source.name == "rejects" {
-                        count_reasons(&batch, &mut reasons);
-                    }
-                    writer.write(&batch)?;
-                }
-            }
+    let mut reasons = RejectCounts::new();
+    for (source, result) in sources.iter().zip(results) {
+        let (n, r) = result?;
+        rows.insert(source.name.to_string(), n);
+        for (k, v) in r {
+            *reasons.entry(k).or_default() += v;
         }
-        rows.insert(source.name.to_string(), writer.finish()?);
     }
     Ok((rows, reasons))
+}
+
+/// Stream one table's parts from the stage artifacts into its output files.
+fn write_table(source: &TableSource, out: &Path, formats: &[crate::tables::write::Format]) -> Result<(u64, RejectCounts), Error> {
+    let mut reasons = RejectCounts::new();
+    let mut writer = TableWriter::create(out, source.name, source.schema.clone(), formats)?;
+    for (stage_dir, table, parts) in &source.parts {
+        for k in 0..*parts {
+            for batch in read_batches(&part_path(stage_dir, table, k))? {
+                if batch.schema().fields() != source.schema.fields() {
+                    return Err(Error::Stage {
+                        stage: "write".into(),
+                        detail: format!(
+                            "{}: artifact schema differs from the {} table; rerun with --force",
+                            stage_dir.display(),
+                            source.name
+                        ),
+                    });
+                }
+                if source.name == "rejects" {
+                    count_reasons(&batch, &mut reasons);
+                }
+                writer.write(&batch)?;
+            }
+        }
+    }
+    Ok((writer.finish()?, reasons))
 }
 
 /// A killed run can leave `*.tmp` files beside the tables; they are never read, and are

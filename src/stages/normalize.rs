@@ -13,7 +13,7 @@ use crate::ids;
 use crate::nlp::dates::resolve_relative;
 use crate::nlp::gazetteer::Gazetteer;
 use crate::nlp::resolve::{resolve_document, ResolvedMention};
-use crate::nlp::{Doc, EntityType, Mention, Span};
+use crate::nlp::{EntityType, Mention, Span};
 use crate::offsets::CharOffsets;
 use crate::tables::artifact::{read_part, StageManifest, StageWriter};
 use crate::tables::columns::{Date, TimestampUtc};
@@ -101,20 +101,16 @@ fn normalize_article(
     let raw_events = ranges[1].map_or(&[][..], |r| &input.events[r.clone()]);
     let raw_attrs = ranges[2].map_or(&[][..], |r| &input.attributions[r.clone()]);
 
-    let doc = Doc::new(text);
+    // Resolution works on spans and text; token indices are not needed here, so the
+    // article is not tokenized a second time.
     let mentions: Vec<Mention> = raw_mentions
         .iter()
-        .map(|m| {
-            let span = Span::new(o.byte_of(m.start), o.byte_of(m.end));
-            let first = doc.tokens.partition_point(|t| t.span.end <= span.start);
-            let last = doc.tokens.partition_point(|t| t.span.start < span.end);
-            Mention {
-                span,
-                tokens: first..last.max(first),
-                sentence: m.sentence_index.max(0) as usize,
-                entity_type: EntityType::parse(&m.entity_type).unwrap_or(EntityType::Misc),
-                confidence: m.confidence,
-            }
+        .map(|m| Mention {
+            span: Span::new(o.byte_of(m.start), o.byte_of(m.end)),
+            tokens: 0..0,
+            sentence: m.sentence_index.max(0) as usize,
+            entity_type: EntityType::parse(&m.entity_type).unwrap_or(EntityType::Misc),
+            confidence: m.confidence,
         })
         .collect();
     let resolved: Vec<ResolvedMention> = if config.resolve_within_article {

@@ -112,8 +112,31 @@ pub fn word_count(text: &str) -> i64 {
     n
 }
 
+/// English function words: news prose in English has a quarter or more of its words
+/// among them, text in other languages almost none.
+const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "that", "for", "on", "is", "was", "with", "said", "by", "it", "as", "at", "from", "has", "have", "he", "his",
+    "are", "were", "be", "this", "an", "which", "not", "but", "will", "would", "its", "they", "their", "after",
+];
+
+/// Fast path for the common case: clearly English text, told by function words in its
+/// first 200 words (whatlang's trigram scoring costs ~50x more per article).
+fn clearly_english(text: &str) -> bool {
+    let (mut words, mut hits) = (0u32, 0u32);
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(200) {
+        words += 1;
+        if w.len() <= 5 && ENGLISH_FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+            hits += 1;
+        }
+    }
+    words >= 30 && hits * 4 >= words
+}
+
 /// ISO 639-1 code of the text's language, or None when it cannot be told.
 pub fn detect_language(text: &str) -> Option<String> {
+    if clearly_english(text) {
+        return Some("en".to_string());
+    }
     let sample = &text[..text.floor_char_boundary(text.len().min(1200))];
     let info = whatlang::detect(sample)?;
     // Short or tabular texts (earnings tables, lists of figures) give confident-looking
@@ -218,6 +241,17 @@ mod tests {
         );
         // NFC: e + combining acute becomes é.
         assert_eq!(normalize_text("Cha\u{301}vez"), "Chávez");
+    }
+
+    #[test]
+    fn fast_english_path_does_not_catch_other_languages() {
+        let es = "El Gobierno de Chile anunció el martes un plan para reducir las emisiones de carbono en un 40 por ciento antes de 2030, según un comunicado del ministerio de Energía. La medida incluye el cierre de centrales de carbón y nuevas inversiones en energía solar en el norte del país.";
+        assert!(!clearly_english(es));
+        assert_eq!(detect_language(es).as_deref(), Some("es"));
+        let de = "Die Bundesregierung hat am Dienstag einen Plan zur Senkung der Emissionen vorgestellt, wie das Ministerium mitteilte. Die Maßnahmen umfassen die Schließung von Kohlekraftwerken und neue Investitionen in Solarenergie im ganzen Land bis zum Jahr 2030.";
+        assert!(!clearly_english(de));
+        let en = "The government said on Tuesday that it would close the last of its coal plants by 2030, and that it was in talks with the European Commission over funding for the workers who would lose their jobs as a result of the plan.";
+        assert!(clearly_english(en));
     }
 
     #[test]
