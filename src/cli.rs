@@ -163,6 +163,12 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
     b.build().map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
+/// Print a report with exactly one trailing newline.
+fn print_report(report: &dyn std::fmt::Display) {
+    let text = report.to_string();
+    println!("{}", text.trim_end_matches('\n'));
+}
+
 /// Run a parsed command line; returns the exit code.
 pub fn execute(cli: Cli) -> Result<u8, Error> {
     match cli.command {
@@ -270,22 +276,22 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
                 None => crate::nlp::ner::NerModel::builtin()?,
             };
             let report = crate::nlp::ner::eval_conll(&model, &conll, predictions.as_deref())?;
-            print!("{report}");
+            print_report(&report);
             Ok(0)
         }
         Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {
             let report = crate::eval::events::eval_events(&gold, &cameo_map).map_err(|e| Error::Usage(e.to_string()))?;
-            print!("{report}");
+            print_report(&report);
             Ok(0)
         }
         Command::Eval { what: EvalCommand::Attributions { dir } } => {
             let report = crate::eval::attrib::eval_attributions(&dir).map_err(|e| Error::Usage(e.to_string()))?;
-            print!("{report}");
+            print_report(&report);
             Ok(0)
         }
         Command::Eval { what: EvalCommand::Html { dir } } => {
             let report = crate::eval::html::eval_html(&dir).map_err(Error::Usage)?;
-            print!("{report}");
+            print_report(&report);
             Ok(0)
         }
         Command::Train { what: TrainCommand::Ner { train, dev, out, epochs, seed } } => {
