@@ -10,7 +10,7 @@ use crate::tables::write::{write_atomic, TableWriter};
 use arrow::array::{Array, StringArray};
 use arrow::datatypes::SchemaRef;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -22,13 +22,13 @@ struct TableSource {
     parts: Vec<(PathBuf, &'static str, u64)>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InputFile {
     pub path: String,
     pub bytes: u64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StageSummary {
     pub fingerprint: String,
     pub ran: bool,
@@ -38,7 +38,7 @@ pub struct StageSummary {
 }
 
 /// `<out>/manifest.json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RunManifest {
     pub run_id: String,
     pub program_version: String,
@@ -55,7 +55,19 @@ pub struct RunManifest {
     pub rejects_by_reason: BTreeMap<String, u64>,
     pub reject_ratio: f64,
     pub max_reject_ratio: f64,
+    /// False when every stage was fresh and the tables on disk already held its output.
+    pub tables_written: bool,
     pub write_seconds: f64,
+}
+
+/// The manifest of the last run in `out`, if readable.
+pub fn read_manifest(out: &Path) -> Option<RunManifest> {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).ok()?).ok()
+}
+
+/// True when `out` holds every table in every format.
+pub fn tables_exist(out: &Path, formats: &[crate::tables::write::Format]) -> bool {
+    crate::tables::schema::OUTPUT_TABLES.iter().all(|t| formats.iter().all(|f| out.join(format!("{t}.{}", f.extension())).is_file()))
 }
 
 /// Rows written per table.

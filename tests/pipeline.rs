@@ -100,6 +100,11 @@ fn fresh_stages_are_skipped_and_config_changes_make_stale() {
     for s in ["load", "clean", "extract", "normalize"] {
         assert!(summary.contains(&format!("{s:<10} fresh")), "{s} should be fresh:\n{summary}");
     }
+    // Nothing changed: the tables are not rewritten; a missing table is.
+    assert!(summary.contains("write      fresh"), "{summary}");
+    std::fs::remove_file(sb.path("out/events.csv")).unwrap();
+    let summary = String::from_utf8_lossy(&sb.run_ok(&["run", "-q"]).stdout).to_string();
+    assert!(summary.contains("write      ran") && sb.path("out/events.csv").exists(), "{summary}");
     // Changing [extract] makes extract and normalize stale, not load or clean.
     let cfg = std::fs::read_to_string(sb.path("pipeline.toml")).unwrap();
     sb.write("pipeline.toml", format!("{cfg}\n[extract]\nevents = false\n"));
