@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use std::time::Instant;
 
 /// Clean one record. Ids are finalised later by the sequential duplicate pass.
-pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), RejectRow> {
+pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), Box<RejectRow>> {
     let (body, html_title) = if r.is_html {
         // Main-content extraction; the page's metadata fills what the record lacks.
         let page = crate::html::extract(&r.text, r.url.as_deref());
@@ -42,14 +42,14 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
     let text = strip_signoff(normalize_text(&body));
     let char_count = text.chars().count() as i64;
     if char_count < config.min_text_chars.max(1) as i64 {
-        return Err(RejectRow {
+        return Err(Box::new(RejectRow {
             input_file: r.input_file,
             input_position: r.input_position,
             source_id: r.source_id,
             stage: "clean".into(),
             reason: if char_count == 0 { "empty_text" } else { "text_too_short" }.into(),
             detail: format!("{char_count} characters after cleaning; [clean] min_text_chars is {}", config.min_text_chars),
-        });
+        }));
     }
     let content = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
     let published = r.published_raw.as_deref().and_then(parse_published);
