@@ -156,7 +156,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     manifest.upstream_fingerprint = Some(upstream.fingerprint.clone());
     manifest.chunks = upstream.chunks;
     manifest.seconds = started.elapsed().as_secs_f64();
-    super::load::finish(writer, manifest)
+    super::commit_stage(writer, manifest)
 }
 
 #[cfg(test)]

@@ -98,13 +98,5 @@ pub fn run(ctx: &StageContext, fingerprint: &str) -> StageResult {
     manifest.fingerprint = fingerprint.to_string();
     manifest.chunks = chunker.chunk;
     manifest.seconds = started.elapsed().as_secs_f64();
-    finish(writer, manifest)
-}
-
-/// Stamp and commit a stage's manifest (shared by every stage).
-pub fn finish(writer: StageWriter, mut manifest: StageManifest) -> Result<StageManifest, Error> {
-    manifest.program_version = env!("CARGO_PKG_VERSION").to_string();
-    manifest.finished_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    writer.commit(&manifest)?;
-    Ok(manifest)
+    super::commit_stage(writer, manifest)
 }

@@ -108,5 +108,14 @@ impl StageContext<'_> {
     }
 }
 
+/// Stamp a stage's manifest and commit its artifact (manifest last, then the folder
+/// renamed into place). Every stage ends here.
+pub fn commit_stage(writer: crate::tables::artifact::StageWriter, mut manifest: StageManifest) -> Result<StageManifest, Error> {
+    manifest.program_version = env!("CARGO_PKG_VERSION").to_string();
+    manifest.finished_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    writer.commit(&manifest)?;
+    Ok(manifest)
+}
+
 /// What a stage function returns: its manifest, written by the stage.
 pub type StageResult = Result<StageManifest, Error>;
