@@ -2,7 +2,7 @@
 //! numbers from 1; a row whose field count differs from the header is a reject
 //! (`ragged_row`), as is a row the parser cannot read; invalid UTF-8 is decoded, not lost.
 
-use super::fields::{decode_text, from_csv};
+use super::fields::{decode_text, from_csv, CsvColumns};
 use super::LoadItem;
 use crate::config::Config;
 use crate::tables::schema::RejectRow;
@@ -21,7 +21,7 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
             detail,
         })
     };
-    let mut headers: Option<Vec<String>> = None;
+    let mut columns: Option<CsvColumns> = None;
     let mut record = csv::ByteRecord::new();
     let mut position: i64 = 0;
     loop {
@@ -39,16 +39,17 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
             }
         }
         let fields: Vec<String> = record.iter().map(decode_text).collect();
-        let Some(h) = &headers else {
-            headers = Some(fields.iter().map(|f| f.trim().trim_start_matches('\u{feff}').to_string()).collect());
+        let Some(h) = &columns else {
+            let names: Vec<String> = fields.iter().map(|f| f.trim().trim_start_matches('\u{feff}').to_string()).collect();
+            columns = Some(CsvColumns::new(&names, config));
             continue;
         };
         position += 1;
-        if fields.len() != h.len() {
+        if fields.len() != h.width() {
             if fields.len() == 1 && fields[0].trim().is_empty() {
                 continue;
             }
-            emit(reject(position, "ragged_row", format!("{} fields, header has {}", fields.len(), h.len())));
+            emit(reject(position, "ragged_row", format!("{} fields, header has {}", fields.len(), h.width())));
             continue;
         }
         match from_csv(h, &fields, config, file, position) {
@@ -63,7 +64,7 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
             })),
         }
     }
-    if headers.is_none() {
+    if columns.is_none() {
         emit(reject(0, "empty_file", "no header row".into()));
     }
 }

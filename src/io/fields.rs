@@ -68,44 +68,98 @@ pub fn from_json(obj: &serde_json::Map<String, Value>, config: &Config, file: &s
             })
         }
     };
-    let get = |key: &str| lookup(obj, key).and_then(scalar).filter(|s| !s.trim().is_empty());
+    let get = |field: Field| lookup(obj, field.key(f)).and_then(scalar).filter(|s| !s.trim().is_empty());
+    let authors = lookup(obj, &f.authors).and_then(authors_of);
+    build(file, position, source_id, text, authors, get, config)
+}
+
+/// The optional mapped fields every record reads the same way.
+#[derive(Clone, Copy)]
+enum Field {
+    Url,
+    Title,
+    Published,
+    Source,
+}
+
+impl Field {
+    const ALL: [Field; 4] = [Field::Url, Field::Title, Field::Published, Field::Source];
+
+    fn key(self, f: &crate::config::FieldMap) -> &str {
+        match self {
+            Field::Url => &f.url,
+            Field::Title => &f.title,
+            Field::Published => &f.published,
+            Field::Source => &f.source,
+        }
+    }
+}
+
+/// Assemble and check a record once its id, text and authors are known; `get` reads the
+/// other mapped fields.
+fn build(
+    file: &str,
+    position: i64,
+    source_id: Option<String>,
+    text: String,
+    authors: Option<String>,
+    get: impl Fn(Field) -> Option<String>,
+    config: &Config,
+) -> Result<RecordRow, FieldError> {
     let record = RecordRow {
         input_file: file.to_string(),
         input_position: position,
         source_id,
-        url: get(&f.url),
-        title: get(&f.title),
-        authors: lookup(obj, &f.authors).and_then(authors_of),
-        published_raw: get(&f.published),
-        source_name: get(&f.source),
+        url: get(Field::Url),
+        title: get(Field::Title),
+        authors,
+        published_raw: get(Field::Published),
+        source_name: get(Field::Source),
         is_html: looks_like_html(&text),
         text,
     };
     check_text(record, config)
 }
 
-/// Build a record from CSV fields given the header.
-pub fn from_csv(headers: &[String], row: &[String], config: &Config, file: &str, position: i64) -> Result<RecordRow, FieldError> {
-    let f = &config.input.fields;
-    let get =
-        |key: &str| headers.iter().position(|h| h == key).and_then(|i| row.get(i)).map(|s| s.to_string()).filter(|s| !s.trim().is_empty());
-    let source_id = get(&f.id);
-    let Some(text) = headers.iter().position(|h| *h == f.text).and_then(|i| row.get(i)).cloned() else {
-        return Err(FieldError { reason: "missing_text", detail: format!("no `{}` column", f.text), source_id });
+/// Positions of the mapped fields in a CSV header, resolved once per file rather than
+/// searched for on every row.
+pub struct CsvColumns {
+    width: usize,
+    id: Option<usize>,
+    text: Option<usize>,
+    authors: Option<usize>,
+    fields: [Option<usize>; 4],
+}
+
+impl CsvColumns {
+    pub fn new(headers: &[String], config: &Config) -> CsvColumns {
+        let f = &config.input.fields;
+        let at = |key: &str| headers.iter().position(|h| h == key);
+        CsvColumns {
+            width: headers.len(),
+            id: at(&f.id),
+            text: at(&f.text),
+            authors: at(&f.authors),
+            fields: Field::ALL.map(|field| at(field.key(f))),
+        }
+    }
+
+    /// Number of columns in the header.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+}
+
+/// Build a record from CSV fields given the header's columns.
+pub fn from_csv(columns: &CsvColumns, row: &[String], config: &Config, file: &str, position: i64) -> Result<RecordRow, FieldError> {
+    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).filter(|s| !s.trim().is_empty()).cloned();
+    let source_id = cell(columns.id);
+    let Some(text) = columns.text.and_then(|i| row.get(i)).cloned() else {
+        let detail = format!("no `{}` column", config.input.fields.text);
+        return Err(FieldError { reason: "missing_text", detail, source_id });
     };
-    let record = RecordRow {
-        input_file: file.to_string(),
-        input_position: position,
-        source_id,
-        url: get(&f.url),
-        title: get(&f.title),
-        authors: get(&f.authors),
-        published_raw: get(&f.published),
-        source_name: get(&f.source),
-        is_html: looks_like_html(&text),
-        text,
-    };
-    check_text(record, config)
+    let get = |field: Field| cell(columns.fields[field as usize]);
+    build(file, position, source_id, text, cell(columns.authors), get, config)
 }
 
 /// Common checks on the text of any record.
