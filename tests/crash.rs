@@ -7,8 +7,9 @@ mod common;
 use common::*;
 use std::time::Duration;
 
-/// A dump of `n` varied articles built from the sample.
-fn make_dump(sb: &Sandbox, n: usize) -> std::path::PathBuf {
+/// `dump.jsonl` in the sandbox: `n` varied articles built from the sample. The config
+/// names it by a relative path so `input_file` is the same in every sandbox.
+fn make_dump(sb: &Sandbox, n: usize) {
     let sample = std::fs::read_to_string(repo().join("data/sample/articles.jsonl")).unwrap();
     let texts: Vec<serde_json::Value> = sample
         .lines()
@@ -24,7 +25,7 @@ fn make_dump(sb: &Sandbox, n: usize) -> std::path::PathBuf {
         out.push_str(&v.to_string());
         out.push('\n');
     }
-    sb.write("dump.jsonl", out)
+    sb.write("dump.jsonl", out);
 }
 
 fn tables(sb: &Sandbox) -> Vec<(String, Vec<u8>)> {
@@ -34,8 +35,7 @@ fn tables(sb: &Sandbox) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn killed_runs_resume_to_identical_tables() {
     let reference = Sandbox::new();
-    let dump = make_dump(&reference, 240);
-    let _ = dump;
+    make_dump(&reference, 240);
     reference.config(&[std::path::Path::new("dump.jsonl")], "chunk_articles = 15\n");
     let started = std::time::Instant::now();
     reference.run_ok(&["run", "-q", "--threads", "2"]);
@@ -44,8 +44,7 @@ fn killed_runs_resume_to_identical_tables() {
 
     for fraction in [0.1, 0.35, 0.6, 0.85] {
         let sb = Sandbox::new();
-        let dump = make_dump(&sb, 240);
-        let _ = dump;
+        make_dump(&sb, 240);
         sb.config(&[std::path::Path::new("dump.jsonl")], "chunk_articles = 15\n");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_newsgrid"))
             .args(["run", "-q", "--threads", "2"])
