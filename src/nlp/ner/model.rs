@@ -34,16 +34,22 @@ impl TrainTable {
     }
 }
 
+/// Add one bucket's row of a dense f32 table to the tag scores.
+#[inline]
+fn add_row(w: &[f32], bucket: u32, acc: &mut [f32; NTAGS]) {
+    let row = &w[bucket as usize * NTAGS..][..NTAGS];
+    for (a, &x) in acc.iter_mut().zip(row) {
+        *a += x;
+    }
+}
+
 impl Weights for TrainTable {
     fn bits(&self) -> u32 {
         self.bits
     }
     #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
-        let row = &self.w[bucket as usize * NTAGS..][..NTAGS];
-        for (a, &x) in acc.iter_mut().zip(row) {
-            *a += x;
-        }
+        add_row(&self.w, bucket, acc)
     }
     fn update(&mut self, buckets: &[u32], gold: u8, guess: u8) {
         let c = self.c;
@@ -72,10 +78,7 @@ impl Weights for FloatTable {
     }
     #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
-        let row = &self.w[bucket as usize * NTAGS..][..NTAGS];
-        for (a, &x) in acc.iter_mut().zip(row) {
-            *a += x;
-        }
+        add_row(&self.w, bucket, acc)
     }
 }
 
