@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use super::features::{
-    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, Analyzer, IdMap, Resources, TokInfo,
-    NDYN, NTAGS, TAG_BOS, TAG_O,
+    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, tag_kind, Analyzer, IdMap, Resources,
+    TokInfo, KIND_L, KIND_U, NDYN, NTAGS, TAG_BOS, TAG_O,
 };
 
 /// A weight table: rows of `NTAGS` scores, one row per hash bucket.
@@ -124,14 +124,80 @@ fn best_allowed(acc: &[f32; NTAGS], mask: u32, scale: f32) -> (u8, f32, f32) {
     (best, best_score, z.max(1.0).ln())
 }
 
-fn greedy<W: Weights>(w: &W, infos: &[TokInfo], sacc: &[[f32; NTAGS]], scale: f32, out: &mut [Decision]) {
+/// Static scores of a sentence's tokens, computed on first use: tokens tagged O without
+/// scoring (plain tokens after a closed entity) never pay for their features.
+struct StaticScores<'a> {
+    analyzer: &'a Analyzer,
+    infos: &'a mut Vec<TokInfo>,
+    hist: &'a IdMap<u8>,
+    hashes: &'a mut Vec<u64>,
+    buckets: &'a mut Vec<u32>,
+    bits: u32,
+    /// Per token: the scores, and whether they are computed (NaN in slot 0 when not).
+    cache: &'a mut Vec<[f32; NTAGS]>,
+}
+
+impl StaticScores<'_> {
+    fn reset(&mut self) {
+        self.cache.clear();
+        self.cache.resize(self.infos.len(), [f32::NAN; NTAGS]);
+    }
+
+    fn len(&self) -> usize {
+        self.infos.len()
+    }
+
+    fn info(&self, i: usize) -> &TokInfo {
+        &self.infos[i]
+    }
+
+    /// True when the token can be tagged O unscored after a closed entity.
+    fn plain(&self, i: usize) -> bool {
+        self.infos[i].plain
+    }
+
+    fn get<W: Weights>(&mut self, w: &W, i: usize) -> [f32; NTAGS] {
+        if !self.cache[i][0].is_nan() {
+            return self.cache[i];
+        }
+        // Affixes of the token itself; neighbours only contribute other fields.
+        let mut info = self.infos[i];
+        self.analyzer.fill_affixes(i, &mut info);
+        self.infos[i] = info;
+        self.hashes.clear();
+        static_features(self.infos, i, self.hashes);
+        let hist = self.hist.get(&self.infos[i].l).copied().unwrap_or(0);
+        hist_features(&self.infos[i], hist, self.hashes);
+        self.buckets.clear();
+        let bits = self.bits;
+        self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
+        let mut acc = [0f32; NTAGS];
+        w.add_all(self.buckets, &mut acc);
+        self.cache[i] = acc;
+        acc
+    }
+}
+
+/// True when no entity is open after `tag` (so O may follow unscored).
+#[inline]
+fn closed(tag: u8) -> bool {
+    tag == TAG_O || tag == TAG_BOS || matches!(tag_kind(tag), KIND_L | KIND_U)
+}
+
+fn greedy<W: Weights>(w: &W, stat: &mut StaticScores, scale: f32, out: &mut [Decision]) {
     let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
     let mut dyn_b = [0u32; NDYN];
-    let n = infos.len();
+    let n = stat.len();
     for i in 0..n {
-        let acc = scores(w, &infos[i], p1, p2, &sacc[i], &mut dyn_b);
-        let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
-        out[i] = Decision { tag: best, prob: (-lz).exp() };
+        let (best, prob) = if stat.plain(i) && closed(p1) {
+            (TAG_O, 1.0)
+        } else {
+            let sacc = stat.get(w, i);
+            let acc = scores(w, stat.info(i), p1, p2, &sacc, &mut dyn_b);
+            let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
+            (best, (-lz).exp())
+        };
+        out[i] = Decision { tag: best, prob };
         p2 = p1;
         p1 = best;
     }
@@ -178,34 +244,39 @@ impl Decoder {
             if s.is_empty() {
                 continue;
             }
-            self.analyzer.sentence(res, &toks[s.clone()], &mut infos);
-            let n = infos.len();
-            // Static features, with the document history as it stood before the sentence.
-            self.buckets.clear();
-            self.offsets.clear();
-            for i in 0..n {
-                self.offsets.push(self.buckets.len());
-                self.hashes.clear();
-                static_features(&infos, i, &mut self.hashes);
-                let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
-                hist_features(&infos[i], hist, &mut self.hashes);
-                self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
-            }
-            self.offsets.push(self.buckets.len());
             let dst = &mut out[s.clone()];
             if let Some(g) = gold {
+                self.analyzer.sentence(res, &toks[s.clone()], &mut infos, false);
+                let n = infos.len();
+                // Static features, with the document history as it stood before the sentence.
+                self.buckets.clear();
+                self.offsets.clear();
+                for i in 0..n {
+                    self.offsets.push(self.buckets.len());
+                    self.hashes.clear();
+                    static_features(&infos, i, &mut self.hashes);
+                    let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
+                    hist_features(&infos[i], hist, &mut self.hashes);
+                    self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
+                }
+                self.offsets.push(self.buckets.len());
                 self.greedy_train(w, &infos, &g[s.clone()], scale, dst);
             } else {
-                sacc.clear();
-                for i in 0..n {
-                    let mut acc = [0f32; NTAGS];
-                    w.add_all(&self.buckets[self.offsets[i]..self.offsets[i + 1]], &mut acc);
-                    sacc.push(acc);
-                }
+                self.analyzer.sentence(res, &toks[s.clone()], &mut infos, true);
+                let mut stat = StaticScores {
+                    analyzer: &self.analyzer,
+                    infos: &mut infos,
+                    hist: &self.hist,
+                    hashes: &mut self.hashes,
+                    buckets: &mut self.buckets,
+                    bits,
+                    cache: &mut sacc,
+                };
+                stat.reset();
                 if beam <= 1 {
-                    greedy(w, &infos, &sacc, scale, dst);
+                    greedy(&*w, &mut stat, scale, dst);
                 } else {
-                    self.beam(w, &infos, &sacc, scale, beam, dst);
+                    beam_search(&*w, &mut stat, scale, beam, &mut self.entries, dst);
                 }
             }
             for (i, info) in infos.iter().enumerate() {
@@ -242,73 +313,105 @@ impl Decoder {
             p1 = best;
         }
     }
+}
 
-    /// Beam search over the sentence; hypotheses ending in the same two tags are merged.
-    /// Paths are scored by their locally normalised log-probabilities (raw score sums
-    /// would favour paths through tags with few allowed successors).
-    fn beam<W: Weights>(&mut self, w: &W, infos: &[TokInfo], sacc: &[[f32; NTAGS]], scale: f32, width: usize, out: &mut [Decision]) {
-        const NONE: u32 = u32::MAX;
-        const MAXW: usize = 8;
-        let width = width.clamp(1, MAXW);
-        self.entries.clear();
-        let start = Hyp { score: 0.0, p1: TAG_BOS, p2: TAG_BOS, entry: NONE };
-        let mut beam = [start; MAXW];
-        let mut nb = 1;
-        let mut dyn_b = [0u32; NDYN];
-        let n = infos.len();
-        for i in 0..n {
-            let last = i + 1 == n;
-            // Best `width` successors: (score, hypothesis, tag, log-probability).
-            let mut top = [(f32::NEG_INFINITY, 0usize, 0u8, 0f32); MAXW];
-            let mut nt = 0;
-            for (hi, h) in beam[..nb].iter().enumerate() {
-                let acc = scores(w, &infos[i], h.p1, h.p2, &sacc[i], &mut dyn_b);
-                let mask = allowed_mask(h.p1, last);
-                let (_, m, lz) = best_allowed(&acc, mask, scale);
-                let mut mm = mask;
-                while mm != 0 {
-                    let t = mm.trailing_zeros() as usize;
-                    mm &= mm - 1;
-                    let lp = (acc[t] - m) * scale - lz;
-                    let sc = h.score + lp;
-                    if nt == width && sc <= top[nt - 1].0 {
-                        continue;
+/// Beam search over the sentence; hypotheses ending in the same two tags are merged.
+/// Paths are scored by their locally normalised log-probabilities (raw score sums
+/// would favour paths through tags with few allowed successors).
+fn beam_search<W: Weights>(
+    w: &W,
+    stat: &mut StaticScores,
+    scale: f32,
+    width: usize,
+    entries: &mut Vec<(u8, f32, u32)>,
+    out: &mut [Decision],
+) {
+    const NONE: u32 = u32::MAX;
+    const MAXW: usize = 8;
+    let width = width.clamp(1, MAXW);
+    entries.clear();
+    let start = Hyp { score: 0.0, p1: TAG_BOS, p2: TAG_BOS, entry: NONE };
+    let mut beam = [start; MAXW];
+    let mut nb = 1;
+    let mut dyn_b = [0u32; NDYN];
+    let n = stat.len();
+    for i in 0..n {
+        let last = i + 1 == n;
+        // Best `width` successors: (score, hypothesis, tag, log-probability).
+        let mut top = [(f32::NEG_INFINITY, 0usize, 0u8, 0f32); MAXW];
+        let mut nt = 0;
+        let plain = stat.plain(i);
+        for (hi, h) in beam[..nb].iter().enumerate() {
+            if plain && closed(h.p1) {
+                // Tagged O unscored (log-probability 0): keep the hypothesis as it is.
+                let sc = h.score;
+                if nt == width && sc <= top[nt - 1].0 {
+                    continue;
+                }
+                let same = top[..nt].iter().position(|c| c.2 == TAG_O && beam[c.1].p1 == h.p1);
+                let mut pos = match same {
+                    Some(k) if top[k].0 >= sc => continue,
+                    Some(k) => k,
+                    None if nt < width => {
+                        nt += 1;
+                        nt - 1
                     }
-                    // Merge with a kept successor in the same state (same last two tags).
-                    let same = top[..nt].iter().position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
-                    let mut pos = match same {
-                        Some(k) if top[k].0 >= sc => continue,
-                        Some(k) => k,
-                        None if nt < width => {
-                            nt += 1;
-                            nt - 1
-                        }
-                        None => nt - 1,
-                    };
-                    top[pos] = (sc, hi, t as u8, lp);
-                    while pos > 0 && top[pos - 1].0 < top[pos].0 {
-                        top.swap(pos - 1, pos);
-                        pos -= 1;
+                    None => nt - 1,
+                };
+                top[pos] = (sc, hi, TAG_O, 0.0);
+                while pos > 0 && top[pos - 1].0 < top[pos].0 {
+                    top.swap(pos - 1, pos);
+                    pos -= 1;
+                }
+                continue;
+            }
+            let sacc = stat.get(w, i);
+            let acc = scores(w, stat.info(i), h.p1, h.p2, &sacc, &mut dyn_b);
+            let mask = allowed_mask(h.p1, last);
+            let (_, m, lz) = best_allowed(&acc, mask, scale);
+            let mut mm = mask;
+            while mm != 0 {
+                let t = mm.trailing_zeros() as usize;
+                mm &= mm - 1;
+                let lp = (acc[t] - m) * scale - lz;
+                let sc = h.score + lp;
+                if nt == width && sc <= top[nt - 1].0 {
+                    continue;
+                }
+                // Merge with a kept successor in the same state (same last two tags).
+                let same = top[..nt].iter().position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
+                let mut pos = match same {
+                    Some(k) if top[k].0 >= sc => continue,
+                    Some(k) => k,
+                    None if nt < width => {
+                        nt += 1;
+                        nt - 1
                     }
+                    None => nt - 1,
+                };
+                top[pos] = (sc, hi, t as u8, lp);
+                while pos > 0 && top[pos - 1].0 < top[pos].0 {
+                    top.swap(pos - 1, pos);
+                    pos -= 1;
                 }
             }
-            let mut next = [start; MAXW];
-            for (k, &(sc, hi, t, lp)) in top[..nt].iter().enumerate() {
-                self.entries.push((t, lp, beam[hi].entry));
-                next[k] = Hyp { score: sc, p1: t, p2: beam[hi].p1, entry: (self.entries.len() - 1) as u32 };
-            }
-            beam = next;
-            nb = nt;
         }
-        let mut e = if nb > 0 { beam[0].entry } else { NONE };
-        for i in (0..n).rev() {
-            if e == NONE {
-                break;
-            }
-            let (tag, lp, parent) = self.entries[e as usize];
-            out[i] = Decision { tag, prob: lp.exp() };
-            e = parent;
+        let mut next = [start; MAXW];
+        for (k, &(sc, hi, t, lp)) in top[..nt].iter().enumerate() {
+            entries.push((t, lp, beam[hi].entry));
+            next[k] = Hyp { score: sc, p1: t, p2: beam[hi].p1, entry: (entries.len() - 1) as u32 };
         }
+        beam = next;
+        nb = nt;
+    }
+    let mut e = if nb > 0 { beam[0].entry } else { NONE };
+    for i in (0..n).rev() {
+        if e == NONE {
+            break;
+        }
+        let (tag, lp, parent) = entries[e as usize];
+        out[i] = Decision { tag, prob: lp.exp() };
+        e = parent;
     }
 }
 

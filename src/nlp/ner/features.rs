@@ -368,13 +368,19 @@ pub(crate) struct TokInfo {
     pub gaz: u64,
     pub case: u8,
     pub flags: u8,
+    /// Lowercase alphabetic or punctuation with no gazetteer match outside an all-caps
+    /// sentence: such a token can only start an entity in rare cases, so the decoder
+    /// tags it O without scoring when no entity is open (not a feature).
+    pub plain: bool,
+    /// Whether `pre`/`suf` are filled (the decoder fills them only for scored tokens).
+    pub affixed: bool,
 }
 
 const PAD_BOS: TokInfo = pad(0xB05);
 const PAD_EOS: TokInfo = pad(0xE05);
 
 const fn pad(x: u64) -> TokInfo {
-    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, case: CASE_BUCKETS, flags: 0 }
+    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, case: CASE_BUCKETS, flags: 0, plain: false, affixed: true }
 }
 
 /// True when no token of the sentence has a lowercase letter and some token has two
@@ -402,12 +408,18 @@ pub(crate) struct Analyzer {
     norm: String,
     lower: String,
     cased: String,
+    /// The sentence's lowercase forms, concatenated, and where each ends.
+    lows: String,
+    low_ends: Vec<usize>,
 }
 
 impl Analyzer {
-    /// Analyse one sentence's tokens into `out` (cleared first).
-    pub(crate) fn sentence(&mut self, res: &Resources, toks: &[&str], out: &mut Vec<TokInfo>) {
+    /// Analyse one sentence's tokens into `out` (cleared first). With `lazy`, the
+    /// affix hashes of `plain` tokens are left for `fill_affixes`.
+    pub(crate) fn sentence(&mut self, res: &Resources, toks: &[&str], out: &mut Vec<TokInfo>, lazy: bool) {
         out.clear();
+        self.lows.clear();
+        self.low_ends.clear();
         let caps = is_caps_sentence(toks.iter().copied());
         for (i, &tok) in toks.iter().enumerate() {
             self.norm.clear();
@@ -474,19 +486,13 @@ impl Analyzer {
                 gaz: 0,
                 case: case.map_or(0, |c| c.1),
                 flags,
+                plain: !caps && upper == 0 && !digit,
+                affixed: false,
             };
-            let lw = &self.lower;
-            let nchars = lw.chars().count();
-            let mut ends = [0usize; 5];
-            for (k, (pos, _)) in lw.char_indices().take(5).enumerate() {
-                ends[k] = pos;
-            }
-            for k in 0..4 {
-                let n = k + 1;
-                let pe = if n < nchars { ends[n] } else { lw.len() };
-                info.pre[k] = xxh3_64_with_seed(&lw.as_bytes()[..pe], 10 + k as u64);
-                let ss = if n < nchars { lw.char_indices().nth_back(n - 1).map_or(0, |(p, _)| p) } else { 0 };
-                info.suf[k] = xxh3_64_with_seed(&lw.as_bytes()[ss..], 20 + k as u64);
+            self.lows.push_str(&self.lower);
+            self.low_ends.push(self.lows.len());
+            if !(lazy && info.plain) {
+                set_affixes(&self.lower, &mut info);
             }
             out.push(info);
         }
@@ -509,6 +515,11 @@ impl Analyzer {
                             continue;
                         }
                         for (k, tok) in out[i..i + len].iter_mut().enumerate() {
+                            if !tok.affixed {
+                                let a = if i + k == 0 { 0 } else { self.low_ends[i + k - 1] };
+                                set_affixes(&self.lows[a..self.low_ends[i + k]], tok);
+                            }
+                            tok.plain = false;
                             let pos = if len == 1 {
                                 3
                             } else if k == 0 {
@@ -525,6 +536,34 @@ impl Analyzer {
             }
         }
     }
+}
+
+impl Analyzer {
+    /// Fill the affix hashes of token `i` of the last analysed sentence, if missing.
+    #[inline]
+    pub(crate) fn fill_affixes(&self, i: usize, info: &mut TokInfo) {
+        if !info.affixed {
+            let a = if i == 0 { 0 } else { self.low_ends[i - 1] };
+            set_affixes(&self.lows[a..self.low_ends[i]], info);
+        }
+    }
+}
+
+/// Prefix and suffix (1-4 characters) hashes of a lowercase form.
+fn set_affixes(lw: &str, info: &mut TokInfo) {
+    let nchars = lw.chars().count();
+    let mut ends = [0usize; 5];
+    for (k, (pos, _)) in lw.char_indices().take(5).enumerate() {
+        ends[k] = pos;
+    }
+    for k in 0..4 {
+        let n = k + 1;
+        let pe = if n < nchars { ends[n] } else { lw.len() };
+        info.pre[k] = xxh3_64_with_seed(&lw.as_bytes()[..pe], 10 + k as u64);
+        let ss = if n < nchars { lw.char_indices().nth_back(n - 1).map_or(0, |(p, _)| p) } else { 0 };
+        info.suf[k] = xxh3_64_with_seed(&lw.as_bytes()[ss..], 20 + k as u64);
+    }
+    info.affixed = true;
 }
 
 // ---------------------------------------------------------------------------------------
