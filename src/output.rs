@@ -108,25 +108,32 @@ pub fn write_tables(
             ],
         },
     ];
-    // Tables are independent files: write them side by side on the worker threads.
+    // Every (table, format) file is independent: write them side by side on the worker
+    // threads, one file per task so idle threads steal the rest (the articles table, with
+    // the texts, is the long pole; its Parquet and CSV files are written in parallel).
+    let tasks: Vec<(&TableSource, crate::tables::write::Format, bool)> =
+        sources.iter().flat_map(|s| settings.formats.iter().enumerate().map(move |(i, &f)| (s, f, i == 0))).collect();
     let results: Vec<Result<(u64, RejectCounts), Error>> =
-        sources.par_iter().map(|source| write_table(source, out, &settings.formats)).collect();
+        tasks.par_iter().with_max_len(1).map(|&(source, format, first)| write_table(source, out, format, first)).collect();
     let mut rows = BTreeMap::new();
     let mut reasons = RejectCounts::new();
-    for (source, result) in sources.iter().zip(results) {
+    for (&(source, _, first), result) in tasks.iter().zip(results) {
         let (n, r) = result?;
-        rows.insert(source.name.to_string(), n);
-        for (k, v) in r {
-            *reasons.entry(k).or_default() += v;
+        if first {
+            rows.insert(source.name.to_string(), n);
+            for (k, v) in r {
+                *reasons.entry(k).or_default() += v;
+            }
         }
     }
     Ok((rows, reasons))
 }
 
-/// Stream one table's parts from the stage artifacts into its output files.
-fn write_table(source: &TableSource, out: &Path, formats: &[crate::tables::write::Format]) -> Result<(u64, RejectCounts), Error> {
+/// Stream one table's parts from the stage artifacts into its output file in one format;
+/// rejects are counted by reason when `count` is set.
+fn write_table(source: &TableSource, out: &Path, format: crate::tables::write::Format, count: bool) -> Result<(u64, RejectCounts), Error> {
     let mut reasons = RejectCounts::new();
-    let mut writer = TableWriter::create(out, source.name, source.schema.clone(), formats)?;
+    let mut writer = TableWriter::create(out, source.name, source.schema.clone(), &[format])?;
     for (stage_dir, table, parts) in &source.parts {
         for k in 0..*parts {
             for batch in read_batches(&part_path(stage_dir, table, k))? {
@@ -140,7 +147,7 @@ fn write_table(source: &TableSource, out: &Path, formats: &[crate::tables::write
                         ),
                     });
                 }
-                if source.name == "rejects" {
+                if count && source.name == "rejects" {
                     count_reasons(&batch, &mut reasons);
                 }
                 writer.write(&batch)?;

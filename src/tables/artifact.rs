@@ -78,10 +78,21 @@ pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, Error> {
     reader.collect::<Result<Vec<_>, _>>().map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))
 }
 
-/// A stage artifact being written into `<work>/<stage>.tmp/`.
+/// A part waiting for the background writer.
+struct PartJob {
+    table: &'static str,
+    chunk: u64,
+    batch: RecordBatch,
+}
+
+/// A stage artifact being written into `<work>/<stage>.tmp/`. Parts are encoded (IPC,
+/// LZ4) and written by a background thread, so the stage's workers go on with the next
+/// chunk meanwhile; at most two finished batches wait in between.
 pub struct StageWriter {
     pub tmp_dir: PathBuf,
     pub final_dir: PathBuf,
+    jobs: Option<std::sync::mpsc::SyncSender<PartJob>>,
+    thread: std::sync::Mutex<Option<std::thread::JoinHandle<Result<(), Error>>>>,
 }
 
 impl StageWriter {
@@ -92,23 +103,64 @@ impl StageWriter {
             std::fs::remove_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
         }
         std::fs::create_dir_all(&tmp_dir).map_err(|e| Error::io(&tmp_dir, e))?;
-        Ok(StageWriter { tmp_dir, final_dir })
+        let (tx, rx) = std::sync::mpsc::sync_channel::<PartJob>(2);
+        let dir = tmp_dir.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("{stage}-writer"))
+            .spawn(move || {
+                for job in rx {
+                    // On error, stop: the sender sees the closed channel and asks for the error.
+                    write_part(&dir, job.table, job.chunk, &job.batch)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::io(&tmp_dir, e))?;
+        Ok(StageWriter { tmp_dir, final_dir, jobs: Some(tx), thread: std::sync::Mutex::new(Some(thread)) })
     }
 
+    /// Finish the builder's rows into one part of its table (written in the background).
+    /// Returns the rows written.
     pub fn write<T: Table>(&self, chunk: u64, builder: &mut T) -> Result<u64, Error> {
         let n = builder.len() as u64;
         let batch = builder.finish().map_err(|e| Error::Arrow(format!("{}: {e}", T::NAME)))?;
-        write_part(&self.tmp_dir, T::NAME, chunk, &batch)?;
+        let sent = self.jobs.as_ref().is_some_and(|tx| tx.send(PartJob { table: T::NAME, chunk, batch }).is_ok());
+        if !sent {
+            // The writer stopped on an error: report it.
+            self.join()?;
+            return Err(Error::Stage { stage: "artifact".into(), detail: format!("part writer for {} stopped", self.tmp_dir.display()) });
+        }
         Ok(n)
     }
 
+    /// Wait for every part to be on disk; the first write error, if any.
+    fn drain(&mut self) -> Result<(), Error> {
+        self.jobs = None;
+        self.join()
+    }
+
+    fn join(&self) -> Result<(), Error> {
+        let thread = self.thread.lock().map_or(None, |mut t| t.take());
+        match thread {
+            Some(t) => t.join().map_err(|_| Error::Stage { stage: "artifact".into(), detail: "part writer panicked".into() })?,
+            None => Ok(()),
+        }
+    }
+
     /// Write the manifest last, then swap the folder into place.
-    pub fn commit(self, manifest: &StageManifest) -> Result<(), Error> {
+    pub fn commit(mut self, manifest: &StageManifest) -> Result<(), Error> {
+        self.drain()?;
         let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Arrow(e.to_string()))?;
         super::write::write_atomic(&self.tmp_dir.join(MANIFEST_FILE), &json)?;
         if self.final_dir.exists() {
             std::fs::remove_dir_all(&self.final_dir).map_err(|e| Error::io(&self.final_dir, e))?;
         }
         std::fs::rename(&self.tmp_dir, &self.final_dir).map_err(|e| Error::io(&self.final_dir, e))
+    }
+}
+
+impl Drop for StageWriter {
+    fn drop(&mut self) {
+        // A stage that failed leaves its `.tmp` folder; still wait for the writer thread.
+        let _ = self.drain();
     }
 }
