@@ -290,10 +290,12 @@ fn match_elems(doc: &Doc, limit: usize, elems: &[Elem], i: usize, head_end: Opti
 /// Case-insensitive comparison of a token with a lowercase lexicon word; a typographic
 /// apostrophe in the token matches `'`.
 pub(crate) fn word_eq(tok: &str, lex: &str) -> bool {
-    if tok.len() == lex.len() && tok.eq_ignore_ascii_case(lex) {
-        return true;
+    // Called for every token against whole word lists: decide on lengths and bytes first.
+    // Lexicon words hold `'`, never `’` (3 bytes), so equal lengths mean no `’` to map.
+    if tok.len() == lex.len() {
+        return tok.eq_ignore_ascii_case(lex);
     }
-    if !tok.contains('\u{2019}') {
+    if tok.len() < lex.len() + 2 || !tok.as_bytes().contains(&0xE2) {
         return false;
     }
     let mut a = tok.chars().map(|c| if c == '\u{2019}' { '\'' } else { c.to_ascii_lowercase() });
