@@ -31,3 +31,90 @@ where
         Ok(())
     })
 }
+
+/// Like `for_each_chunk`, with the chunk's serial tail moved off the critical path:
+/// `compute` (the parallel work, on the caller's thread inside the rayon pool) hands its
+/// output to `sink`, which runs on its own thread, in chunk order, while the next chunk
+/// is computed. Folding run-wide statistics and filling column builders then overlap
+/// the parallel work instead of leaving the pool idle. At most one output waits.
+pub fn pipeline_chunks<T, U, R, C, S>(chunks: u64, read: R, mut compute: C, mut sink: S) -> Result<(), Error>
+where
+    T: Send,
+    U: Send,
+    R: Fn(u64) -> Result<T, Error> + Send,
+    C: FnMut(u64, T) -> Result<U, Error>,
+    S: FnMut(u64, U) -> Result<(), Error> + Send,
+{
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, Error>>(1);
+        scope.spawn(move || {
+            for k in 0..chunks {
+                let item = read(k);
+                let failed = item.is_err();
+                if tx.send(item).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        let (otx, orx) = std::sync::mpsc::sync_channel::<(u64, U)>(1);
+        let sink_thread = std::thread::Builder::new()
+            .name("chunk-sink".into())
+            .spawn_scoped(scope, move || -> Result<(), Error> {
+                for (k, out) in orx {
+                    sink(k, out)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| Error::Stage { stage: "chunks".into(), detail: format!("cannot start the sink thread: {e}") })?;
+        let mut computed = Ok(());
+        for k in 0..chunks {
+            let item = rx
+                .recv()
+                .map_err(|_| Error::Stage { stage: "chunks".into(), detail: format!("reader stopped before chunk {k}") })
+                .and_then(|r| r)
+                .and_then(|item| compute(k, item));
+            match item {
+                Ok(out) => {
+                    if otx.send((k, out)).is_err() {
+                        break; // the sink failed: its error follows
+                    }
+                }
+                Err(e) => {
+                    computed = Err(e);
+                    break;
+                }
+            }
+        }
+        drop(otx);
+        let sunk = sink_thread.join().map_err(|_| Error::Stage { stage: "chunks".into(), detail: "the sink thread panicked".into() })?;
+        computed.and(sunk)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_keeps_order_and_reports_errors() {
+        let mut seen = Vec::new();
+        pipeline_chunks(
+            5,
+            Ok,
+            |k, x| Ok(k * 10 + x),
+            |k, y| {
+                seen.push((k, y));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, vec![(0, 0), (1, 11), (2, 22), (3, 33), (4, 44)]);
+        let err = |s: &str| Error::Stage { stage: "t".into(), detail: s.into() };
+        let r = pipeline_chunks(5, Ok, |k, x| if k == 3 { Err(err("compute")) } else { Ok(x) }, |_, _| Ok(()));
+        assert!(matches!(r, Err(Error::Stage { detail, .. }) if detail == "compute"));
+        let r = pipeline_chunks(5, Ok, |_, x| Ok(x), |k, _| if k == 1 { Err(err("sink")) } else { Ok(()) });
+        assert!(matches!(r, Err(Error::Stage { detail, .. }) if detail == "sink"));
+        let r = pipeline_chunks(5, |k| if k == 2 { Err(err("read")) } else { Ok(k) }, |_, x| Ok(x), |_, _| Ok(()));
+        assert!(matches!(r, Err(Error::Stage { detail, .. }) if detail == "read"));
+    }
+}

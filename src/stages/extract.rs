@@ -4,7 +4,7 @@
 //! configured languages or marked duplicate are skipped and counted. An article whose
 //! extraction fails becomes a reject, never a crash.
 
-use super::chunks::for_each_chunk;
+use super::chunks::pipeline_chunks;
 use super::{StageContext, StageName, StageResult};
 use crate::config::ExtractConfig;
 use crate::error::Error;
@@ -185,16 +185,17 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut events = RawEventRows::new_builder(1024);
     let mut attributions = RawAttributionRows::new_builder(1024);
     let mut rejects = RejectRows::new_builder(16);
-    for_each_chunk(
+    pipeline_chunks(
         upstream.chunks,
         |k| read_part::<ArticleRows>(&clean_dir, k),
-        |k, articles| {
-            let outcomes: Vec<Outcome> = articles.par_iter().map(|a| process(a, &extractors, config)).collect();
-            for (a, outcome) in articles.iter().zip(outcomes) {
+        |_, articles| Ok(articles.par_iter().map(|a| (a.word_count, process(a, &extractors, config))).collect::<Vec<_>>()),
+        |k, outcomes| {
+            let n = outcomes.len() as u64;
+            for (word_count, outcome) in outcomes {
                 match outcome {
                     Outcome::Done(rows) => {
                         *manifest.counters.entry("articles_extracted".into()).or_default() += 1;
-                        *manifest.counters.entry("words_extracted".into()).or_default() += a.word_count as u64;
+                        *manifest.counters.entry("words_extracted".into()).or_default() += word_count as u64;
                         rows.mentions.iter().for_each(|r| mentions.push(r));
                         rows.events.iter().for_each(|r| events.push(r));
                         rows.attributions.iter().for_each(|r| attributions.push(r));
@@ -214,7 +215,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             ] {
                 *manifest.rows.entry(name.into()).or_default() += n;
             }
-            bar.inc(articles.len() as u64);
+            bar.inc(n);
             Ok(())
         },
     )?;

@@ -5,12 +5,12 @@
 //! publication date) beside extract's rows, chunk by chunk (chunk k of every stage holds
 //! the same articles).
 
-use super::chunks::for_each_chunk;
+use super::chunks::pipeline_chunks;
 use super::{StageContext, StageName, StageResult};
 use crate::config::NormalizeConfig;
 use crate::error::Error;
 use crate::ids;
-use crate::nlp::dates::resolve_relative;
+use crate::nlp::dates::EventDater;
 use crate::nlp::gazetteer::Gazetteer;
 use crate::nlp::resolve::{resolve_document, ResolvedMention};
 use crate::nlp::{EntityType, Mention, Span};
@@ -175,6 +175,7 @@ fn normalize_article(
         }
     };
     let published = a.published_at.0.and_then(chrono::DateTime::from_timestamp_micros);
+    let mut dater = EventDater::new(published);
     for e in raw_events {
         let (actor_entity_id, actor_text, actor_country) = party(e.actor_start, e.actor_end);
         let (recipient_entity_id, recipient_text, recipient_country) = party(e.recipient_start, e.recipient_end);
@@ -184,7 +185,7 @@ fn normalize_article(
             .and_then(|l| country_of_phrase(g, l).or_else(|| g.place(l).and_then(|p| p.country())))
             .map(str::to_string);
         let date_text = text_of(text, &o, e.date_start, e.date_end);
-        let resolved_date = date_text.as_deref().and_then(|d| resolve_relative(d, published));
+        let resolved_date = date_text.as_deref().and_then(|d| dater.date(d, e.date_end.is_some_and(|end| e.trigger_start >= end)));
         let (event_date, date_from_publication) = match resolved_date {
             Some(d) => (Date(Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days() as i32)), false),
             None => (date_of(TimestampUtc(a.published_at.0)), true),
@@ -262,14 +263,32 @@ struct EntityStats {
 
 const MAX_ALIASES: usize = 50;
 
+/// Entity ids are already hashes: the fold's map uses their low bits as they are.
+#[derive(Default)]
+struct EntityIdHasher(u64);
+
+impl std::hash::Hasher for EntityIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u128(&mut self, x: u128) {
+        self.0 = x as u64 ^ (x >> 64) as u64;
+    }
+}
+
 #[derive(Default)]
 struct EntityFold {
-    stats: HashMap<u128, EntityStats>,
+    stats: HashMap<u128, EntityStats, std::hash::BuildHasherDefault<EntityIdHasher>>,
     seen: u64,
 }
 
 impl EntityFold {
-    fn add(&mut self, article_seq: u64, obs: &EntityObservation) {
+    fn add(&mut self, article_seq: u64, obs: EntityObservation) {
         self.seen += 1;
         let seen = self.seen;
         let s = self.stats.entry(obs.entity_id).or_insert_with(|| EntityStats {
@@ -287,9 +306,15 @@ impl EntityFold {
             s.article_count += 1;
             s.last_article = article_seq;
         }
-        *s.names.entry(obs.canonical_name.clone()).or_default() += 1;
-        if s.aliases.len() < MAX_ALIASES {
-            s.aliases.insert(obs.surface.clone());
+        // Most names and surfaces were seen before: look up before allocating a key.
+        match s.names.get_mut(obs.canonical_name.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                s.names.insert(obs.canonical_name, 1);
+            }
+        }
+        if s.aliases.len() < MAX_ALIASES && !s.aliases.contains(obs.surface.as_str()) {
+            s.aliases.insert(obs.surface);
         }
         if let Some(c) = obs.country {
             *s.countries.entry(c).or_default() += 1;
@@ -352,35 +377,42 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             attributions: read_part::<RawAttributionRows>(&extract_dir, k)?,
         })
     };
-    for_each_chunk(upstream.chunks, read, |k, input| {
-        let gm = group(&input.mentions, |r| &r.article_id);
-        let ge = group(&input.events, |r| &r.article_id);
-        let ga = group(&input.attributions, |r| &r.article_id);
-        let outputs: Vec<ArticleOutput> = input
-            .articles
-            .par_iter()
-            .map(|a| {
-                let key = a.article_id.as_str();
-                normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
-            })
-            .collect();
-        for out in &outputs {
-            article_seq += 1;
-            out.observations.iter().for_each(|o| fold.add(article_seq, o));
-            out.mentions.iter().for_each(|r| mentions.push(r));
-            out.events.iter().for_each(|r| events.push(r));
-            out.attributions.iter().for_each(|r| attributions.push(r));
-        }
-        for (name, n) in [
-            ("mentions", writer.write(k, &mut mentions)?),
-            ("events", writer.write(k, &mut events)?),
-            ("attributions", writer.write(k, &mut attributions)?),
-        ] {
-            *manifest.rows.entry(name.into()).or_default() += n;
-        }
-        bar.inc(input.articles.len() as u64);
-        Ok(())
-    })?;
+    pipeline_chunks(
+        upstream.chunks,
+        read,
+        |_, input| {
+            let gm = group(&input.mentions, |r| &r.article_id);
+            let ge = group(&input.events, |r| &r.article_id);
+            let ga = group(&input.attributions, |r| &r.article_id);
+            Ok(input
+                .articles
+                .par_iter()
+                .map(|a| {
+                    let key = a.article_id.as_str();
+                    normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+                })
+                .collect::<Vec<ArticleOutput>>())
+        },
+        |k, outputs| {
+            let n = outputs.len() as u64;
+            for out in outputs {
+                article_seq += 1;
+                out.mentions.iter().for_each(|r| mentions.push(r));
+                out.events.iter().for_each(|r| events.push(r));
+                out.attributions.iter().for_each(|r| attributions.push(r));
+                out.observations.into_iter().for_each(|o| fold.add(article_seq, o));
+            }
+            for (name, n) in [
+                ("mentions", writer.write(k, &mut mentions)?),
+                ("events", writer.write(k, &mut events)?),
+                ("attributions", writer.write(k, &mut attributions)?),
+            ] {
+                *manifest.rows.entry(name.into()).or_default() += n;
+            }
+            bar.inc(n);
+            Ok(())
+        },
+    )?;
     let rows = fold.rows(config.geocode, gazetteer);
     let mut entities = EntityRows::new_builder(ENTITY_PART_ROWS.min(rows.len()));
     let mut part = 0u64;

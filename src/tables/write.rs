@@ -77,8 +77,10 @@ impl TableWriter {
             let file = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(|e| Error::io(&tmp, e))?);
             let sink = match format {
                 Format::Parquet => {
+                    // Level 1: on the 10k bench dump, compressing the articles table takes 40%
+                    // less time than level 3 for a file 13% larger; the other tables barely differ.
                     let props = WriterProperties::builder()
-                        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).map_err(|e| Error::Parquet(e.to_string()))?))
+                        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).map_err(|e| Error::Parquet(e.to_string()))?))
                         .set_dictionary_enabled(true)
                         .set_max_row_group_bytes(Some(MAX_ROW_GROUP_BYTES))
                         .set_created_by(format!("newsgrid {}", env!("CARGO_PKG_VERSION")))
