@@ -6,7 +6,8 @@
 //! mode and DISAPPROVE otherwise, its ASSAULT under CAMEO root 19 is FIGHT); codes the
 //! table leaves out (CAMEO 01 and 02: statements and appeals) are counted apart.
 //!
-//! Scores: per sentence a gold event is found when an event of its PLOVER type is
+//! Scores: negated predictions ("did not attack") are left out, as the gold codes only
+//! what happened. Per sentence a gold event is found when an event of its PLOVER type is
 //! predicted (recall); precision is the share of predicted events whose type is among
 //! the sentence's gold types; actor accuracy is the share of found gold events for
 //! which a predicted event of that type has an actor matching the gold source actor,
@@ -338,7 +339,13 @@ pub fn eval_events(gold_xml: &Path, cameo_map: &Path) -> Result<EventEvalReport,
     let mut report = score(&gold, |text| {
         let doc = Doc::new(text);
         let mentions = ner.as_ref().map(|n| n.tag(&doc)).unwrap_or_default();
-        extractor.extract(&doc, &mentions).into_iter().map(|e| (e.event_type, e.actor.map(|a| doc.span_text(a).to_string()))).collect()
+        // A negated event ("did not attack") is reported as not having happened.
+        extractor
+            .extract(&doc, &mentions)
+            .into_iter()
+            .filter(|e| !e.negated)
+            .map(|e| (e.event_type, e.actor.map(|a| doc.span_text(a).to_string())))
+            .collect()
     });
     report.ner_unavailable = ner_note;
     Ok(report)
@@ -435,6 +442,56 @@ the envoy.
         assert!(r.to_string().contains("actor accuracy 1.000"));
     }
 
+    /// Per-sentence diagnostic: gold vs predicted types with triggers and actors, false
+    /// positives and misses marked. `cargo test --release --lib eval::events::tests::dump -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn dump() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/events");
+        let xml = std::fs::read_to_string(dir.join("PETR2_GSR_validation.xml")).unwrap();
+        let map = CameoMap::parse(&std::fs::read_to_string(dir.join("CAMEO2PLOVER-2021.txt")).unwrap());
+        let gold = parse_gold(&xml, &map);
+        let ner = NerModel::builtin().ok();
+        let ex = EventExtractor::builtin();
+        let gaz = Gazetteer::builtin();
+        for s in &gold {
+            let doc = Doc::new(&s.text);
+            let ms = ner.as_ref().map(|n| n.tag(&doc)).unwrap_or_default();
+            let evs = ex.extract(&doc, &ms);
+            let gt: Vec<PloverType> = s.events.iter().filter_map(|e| e.plover).collect();
+            println!("== {} {}", s.id, s.text);
+            for e in &s.events {
+                let t = e.plover.map(|p| p.as_str()).unwrap_or("-");
+                let hit = e.plover.is_some_and(|p| evs.iter().any(|v| v.event_type == p));
+                let act = e.plover.is_some_and(|p| {
+                    evs.iter().any(|v| v.event_type == p && v.actor.is_some_and(|a| actor_matches(doc.span_text(a), &e.source, gaz)))
+                });
+                let mark = if e.plover.is_none() {
+                    "  "
+                } else if !hit {
+                    "FN"
+                } else if !act {
+                    "A!"
+                } else {
+                    "ok"
+                };
+                println!("   gold {mark} {} {t} {} -> {}", e.cameo, e.source, e.target);
+            }
+            for v in evs.iter().filter(|v| !v.negated) {
+                let mark = if gt.contains(&v.event_type) { "  " } else { "FP" };
+                let t = |x: Option<crate::nlp::Span>| x.map(|x| doc.span_text(x).to_string()).unwrap_or_default();
+                println!(
+                    "   pred {mark} {} [{}] {} -> {}{}",
+                    v.event_type.as_str(),
+                    doc.span_text(v.trigger),
+                    t(v.actor),
+                    t(v.recipient),
+                    if v.negated { " NEG" } else { "" }
+                );
+            }
+        }
+    }
+
     #[test]
     fn gold_petrarch_sentences() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/events");
@@ -445,10 +502,11 @@ the envoy.
         let r = eval_events(&dir.join("PETR2_GSR_validation.xml"), &dir.join("CAMEO2PLOVER-2021.txt")).unwrap();
         println!("{r}");
         // Measured 2026-11 (heuristic NER stand-in, no mentions): P 0.435, R 0.514,
-        // F1 0.471, actor accuracy 0.784.
+        // F1 0.471, actor accuracy 0.784; after modality routing, reported-act
+        // accusations and noun/anaphora filtering: P 0.730, R 0.764, F1 0.747, actor 0.709.
         assert!(r.sentences >= 70);
-        assert!(r.f1() >= 0.40, "type F1 {:.3}", r.f1());
-        assert!(r.recall() >= 0.45, "type recall {:.3}", r.recall());
+        assert!(r.f1() >= 0.65, "type F1 {:.3}", r.f1());
+        assert!(r.recall() >= 0.65, "type recall {:.3}", r.recall());
         assert!(r.actor_accuracy() >= 0.65, "actor accuracy {:.3}", r.actor_accuracy());
     }
 }

@@ -77,6 +77,9 @@ struct TriggerEntry {
     weight: f32,
     /// > 0: complement window absorbing triggers; < 0: negator window.
     scope: i32,
+    /// The pattern opens with a verb (`word~`): its head read as a noun ("oil demand",
+    /// "the telephone company") triggers nothing.
+    verb_head: bool,
 }
 
 impl TriggerEntry {
@@ -99,6 +102,247 @@ struct Found {
     /// Where its subject is looked for (before a negator like "refused to").
     subject_from: usize,
     negated: bool,
+    /// Negated by "refused to" / "declined to": a rejection of the act.
+    refused: bool,
+}
+
+/// How the verb of a trigger is governed: an act that happened, or one announced,
+/// intended, predicted, supposed or asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Modality {
+    Actual,
+    /// "will attack", "will supply".
+    Future,
+    /// "wants to / plans to / vowed to attack", "said it would free": the subject's intent
+    /// (its subject is found before token `gov`).
+    Intent {
+        gov: usize,
+    },
+    /// "is expected to / set to / scheduled to visit": the writer's prediction.
+    Predicted {
+        gov: usize,
+    },
+    /// "could / may / might / should attack", "hoped they would be indicted".
+    Hypothetical,
+    /// "wants Putin to attack": an appeal to another actor.
+    Appeal,
+    /// "met ... to discuss", "continued to push for": the infinitive of another verb
+    /// (token `gov`, the word before "to").
+    Purpose {
+        gov: usize,
+    },
+}
+
+/// What an event kind becomes when intended or announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stance {
+    /// Material force or pressure: intended, it is a threat.
+    Hostile,
+    /// Material cooperation or yielding: intended, it is an agreement.
+    Cooperative,
+    /// Meetings: announced ahead, they are still meetings.
+    Meeting,
+    /// Statements (they happen when said).
+    Verbal,
+}
+
+fn stance(t: PloverType) -> Stance {
+    use PloverType::*;
+    match t {
+        Assault | Fight | Coerce | Sanction | Mobilize | Protest => Stance::Hostile,
+        Aid | Cooperate | Retreat | Concede => Stance::Cooperative,
+        Consult => Stance::Meeting,
+        Agree | Support | Investigate | Demand | Disapprove | Reject | Threaten => Stance::Verbal,
+    }
+}
+
+/// Modal auxiliaries of a future act.
+const FUTURE_MODALS: &[&str] = &["will", "'ll", "shall", "wo"];
+/// Modal auxiliaries of a possible, hypothetical or obligatory act.
+const HYPOTHETICAL_MODALS: &[&str] = &["could", "may", "might", "should", "can", "ca", "must", "cannot", "ought"];
+/// Conjunctions opening a condition.
+const CONDITIONALS: &[&str] = &["if", "unless", "whether", "lest"];
+/// Forms of be / have skipped inside a verb group ("will be released", "had been arrested").
+const BE_HAVE: &[&str] = &["be", "been", "being", "have", "has", "had", "is", "are", "was", "were", "get", "got", "'s", "'ve", "'d"];
+/// Governors of an infinitive naming the subject's own intent.
+const INTENT_WORDS: &[&str] = &[
+    "want",
+    "wants",
+    "wanted",
+    "wanting",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "intend",
+    "intends",
+    "intended",
+    "intending",
+    "seek",
+    "seeks",
+    "sought",
+    "seeking",
+    "hope",
+    "hopes",
+    "hoped",
+    "hoping",
+    "aim",
+    "aims",
+    "aimed",
+    "aiming",
+    "try",
+    "tries",
+    "tried",
+    "trying",
+    "attempt",
+    "attempts",
+    "attempted",
+    "attempting",
+    "vow",
+    "vows",
+    "vowed",
+    "vowing",
+    "pledge",
+    "pledges",
+    "pledged",
+    "pledging",
+    "promise",
+    "promises",
+    "promised",
+    "promising",
+    "decide",
+    "decides",
+    "decided",
+    "deciding",
+    "ready",
+    "willing",
+    "determined",
+    "eager",
+    "keen",
+    "resolved",
+    "offer",
+    "offers",
+    "offered",
+    "offering",
+    "propose",
+    "proposes",
+    "proposed",
+    "proposing",
+];
+/// Governors of an infinitive naming a prediction or a schedule.
+const PREDICTED_WORDS: &[&str] = &[
+    "expected",
+    "likely",
+    "unlikely",
+    "set",
+    "poised",
+    "due",
+    "scheduled",
+    "slated",
+    "going",
+    "about",
+    "prepared",
+    "prepare",
+    "prepares",
+    "preparing",
+    "supposed",
+    "certain",
+    "bound",
+    "able",
+    "unable",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+];
+/// Verbs of wanting whose object is asked to act ("wants Putin to attack").
+const APPEAL_WORDS: &[&str] =
+    &["want", "wants", "wanted", "wanting", "expect", "expects", "expected", "expecting", "like", "prefer", "prefers"];
+/// Verbs reporting a statement or claim; a hostile act in their complement is an
+/// accusation by the speaker.
+const REPORT_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "saying",
+    "claimed",
+    "claims",
+    "claim",
+    "claiming",
+    "alleged",
+    "alleges",
+    "allege",
+    "alleging",
+    "told",
+    "tells",
+    "added",
+    "stated",
+    "states",
+    "insisted",
+    "insists",
+    "asserted",
+    "asserts",
+    "announced",
+    "announces",
+    "charged",
+    "charges",
+    "maintained",
+    "maintains",
+    "reported",
+    "reports",
+    "argued",
+    "argues",
+    "contended",
+    "contends",
+];
+/// Speakers who report events rather than claim them (their reports are coded as the act).
+const NEUTRAL_SPEAKERS: &[&str] = &[
+    "analysts",
+    "analyst",
+    "economists",
+    "economist",
+    "dealers",
+    "traders",
+    "experts",
+    "media",
+    "news",
+    "report",
+    "reports",
+    "television",
+    "tv",
+    "radio",
+    "agency",
+    "newspaper",
+    "newspapers",
+    "witnesses",
+    "witness",
+    "residents",
+    "sources",
+    "correspondent",
+    "reporter",
+    "reporters",
+    "medics",
+    "doctors",
+    "hospital",
+    "reuters",
+    "afp",
+    "ap",
+    "xinhua",
+    "police",
+    "officials",
+    "official",
+    "spokesman",
+    "spokeswoman",
+    "statement",
+    "observers",
+];
+/// Words that make a noun phrase refer back to an event told elsewhere.
+const ANAPHORIC: &[&str] =
+    &["the", "this", "that", "these", "those", "such", "its", "their", "his", "her", "our", "last", "latest", "recent", "previous"];
+
+fn in_words(list: &[&str], tok: &str) -> bool {
+    list.iter().any(|w| word_eq(tok, w))
 }
 
 impl EventExtractor {
@@ -122,37 +366,48 @@ impl EventExtractor {
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
             let military = range.clone().any(|i| MILITARY_WORDS.iter().any(|w| word_eq(doc.token_text(i), w)));
-            let violent = found.iter().any(|f| {
-                let e = &self.lexicon.entries[f.m.entry];
-                !e.is_casualty() && matches!(self.resolve(e.category, military), Some(PloverType::Assault | PloverType::Fight))
-            });
             let first_out = out.len();
-            for f in &found {
-                let e = &self.lexicon.entries[f.m.entry];
-                let Some(event_type) = self.resolve(e.category, military) else {
-                    continue;
-                };
-                if e.is_casualty() && violent {
-                    continue;
-                }
-                let Some(ev) = self.build(doc, si, &range, &ms, &dates, f, e, event_type, &out[first_out..]) else {
-                    continue;
-                };
-                let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
-                    o.event_type == ev.event_type
-                        && o.negated == ev.negated
-                        && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
-                });
-                match dup {
-                    Some(o) => {
-                        o.actor = o.actor.or(ev.actor);
-                        o.recipient = o.recipient.or(ev.recipient);
-                        o.location = o.location.or(ev.location);
-                        o.date = o.date.or(ev.date);
+            // Outcome words ("killing six") only when no violent act of the sentence
+            // was reported itself.
+            let mut violent = false;
+            for casualties in [false, true] {
+                for f in &found {
+                    let e = &self.lexicon.entries[f.m.entry];
+                    if e.is_casualty() != casualties || (casualties && violent) {
+                        continue;
                     }
-                    None => out.push(ev),
+                    let Some(event_type) = self.resolve(e.category, military) else {
+                        continue;
+                    };
+                    let Some((ev, purpose)) = self.build(doc, si, &range, &ms, &dates, f, e, event_type, &out[first_out..]) else {
+                        continue;
+                    };
+                    violent |= !casualties && matches!(event_type, PloverType::Assault | PloverType::Fight);
+                    // The same event told twice ("met with X and held talks"); two acts
+                    // of one actor on different targets stay apart ("condemned the
+                    // seizure and accused Washington").
+                    let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
+                        o.event_type == ev.event_type
+                            && o.negated == ev.negated
+                            && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
+                            && (purpose
+                                || o.trigger == ev.trigger
+                                || o.recipient.is_none()
+                                || ev.recipient.is_none()
+                                || same_text(doc, o.recipient, ev.recipient))
+                    });
+                    match dup {
+                        Some(o) => {
+                            o.actor = o.actor.or(ev.actor);
+                            o.recipient = o.recipient.or(ev.recipient);
+                            o.location = o.location.or(ev.location);
+                            o.date = o.date.or(ev.date);
+                        }
+                        None => out.push(ev),
+                    }
                 }
             }
+            out[first_out..].sort_by_key(|e| (e.trigger.start, e.trigger.end));
         }
         out
     }
@@ -182,6 +437,7 @@ impl EventExtractor {
         let n = matches.len();
         let mut keep = vec![true; n];
         let mut negated = vec![false; n];
+        let mut refused = vec![false; n];
         let mut object_from: Vec<usize> = matches.iter().map(|m| m.end).collect();
         let mut subject_from: Vec<usize> = matches.iter().map(|m| m.start).collect();
         for a in 0..n {
@@ -200,7 +456,12 @@ impl EventExtractor {
                 let limit = ma.end + e.scope as usize;
                 for b in a + 1..n {
                     let mb = matches[b];
-                    if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) {
+                    // A second statement of the subject stays apart ("condemned the
+                    // seizure and accused Washington").
+                    let second_statement = mb.start > range.start
+                        && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"))
+                        && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
+                    if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) && !second_statement {
                         keep[b] = false;
                         object_from[a] = object_from[a].max(mb.end);
                     }
@@ -213,7 +474,11 @@ impl EventExtractor {
                 });
                 if let Some(b) = inner {
                     negated[b] = true;
+                    refused[b] = e.category == Category::Event(PloverType::Reject);
                     subject_from[b] = subject_from[a];
+                    keep[a] = false;
+                } else if ma.end >= range.end || !doc.token_text(ma.end).bytes().all(|c| c.is_ascii_lowercase()) {
+                    // "shares declined to 5.6 dlrs": no act refused.
                     keep[a] = false;
                 }
             }
@@ -230,10 +495,14 @@ impl EventExtractor {
                 object_from: object_from[k],
                 subject_from: subject_from[k],
                 negated: negated[k] || negated_before(doc, range, m.start),
+                refused: refused[k],
             })
             .collect()
     }
 
+    /// Build one event from a trigger; None when it reads as no event (a noun use of a
+    /// verb, a mention of an event told elsewhere, a hypothetical act). The flag is set
+    /// for an infinitive of purpose ("met ... to discuss"), merged into its like.
     #[allow(clippy::too_many_arguments)]
     fn build(
         &self,
@@ -246,16 +515,29 @@ impl EventExtractor {
         e: &TriggerEntry,
         event_type: PloverType,
         earlier: &[Event],
-    ) -> Option<Event> {
+    ) -> Option<(Event, bool)> {
         let m = f.m;
-        let trigger = tok_span(doc, m.start, m.head_end.max(m.start + 1));
+        let mut trigger = tok_span(doc, m.start, m.head_end.max(m.start + 1));
         let after = f.object_from;
-        let agent = by_agent(doc, ms, range, dates, after);
+        let agent = by_agent(doc, ms, range, dates, after).or_else(|| {
+            // "pressured by Congress to ...": the agent inside a gapped pattern.
+            let h = m.head_end.max(m.start + 1);
+            if h < after {
+                by_agent(doc, ms, range, dates, h)
+            } else {
+                None
+            }
+        });
         let verb = f.subject_from;
         let head = doc.token_text(m.start);
         let past = self.inflector.is_past(head);
         let nominal = if past { None } else { nominal_start(doc, range, m.start) };
-        let transitive_only = e.is_casualty() || matches!(&*e.mode, "arrest" | "seize" | "release");
+        if e.verb_head && !past && !head.ends_with("ing") && (nominal.is_some() || noun_modifier_before(doc, range, m.start)) {
+            // A verb pattern whose head reads as a noun: "the telephone company",
+            // "product demand".
+            return None;
+        }
+        let transitive_only = e.is_casualty() || matches!(&*e.mode, "arrest" | "seize" | "release" | "allege");
         // "soldiers killed in ...", "civilians imprisoned for ...": a participle with no
         // object after it.
         let reduced = past
@@ -268,20 +550,27 @@ impl EventExtractor {
                     || dates.iter().any(|d| d.contains(doc.tokens[after].span))
             });
         let passive = is_passive(doc, range, m.start) || (agent.is_some() && past) || reduced;
+        let modality = if nominal.is_none() && f.subject_from == m.start { self.modality(doc, range, m.start) } else { Modality::Actual };
         let mut confidence = e.weight;
-        let (actor, recipient) = if let Some(np_start) = nominal {
+        let mut purpose = false;
+        let (mut actor, recipient) = if let Some(np_start) = nominal {
             // "the seizure of X by Y", "Israel's attack on Z", "Israeli tank shelling",
             // "rebels engaged troops in a firefight".
             let actor = agent
                 .or_else(|| possessor(doc, ms, np_start, m.start))
                 .or_else(|| self.light_verb_subject(doc, ms, range, dates, np_start));
             let recipient = pp_object(doc, ms, range, after, dates);
-            if actor.is_none() && recipient.is_none() && np_start > range.start && is_preposition(doc.token_text(np_start - 1)) {
-                // A mention of an event told elsewhere ("a pause in the bombing").
+            if actor.is_none() && recipient.is_none() && (anaphoric(doc, range, np_start) || (e.verb_head && head.ends_with("ing"))) {
+                // A mention of an event told elsewhere ("a pause in the bombing", "the
+                // attacks", "after the museum shooting").
                 return None;
             }
             (actor, recipient)
         } else if passive {
+            if agent.is_none() && ((reduced && !e.is_casualty()) || in_relative_clause(doc, range, m.start, dates, false)) {
+                // Background: "a member ... jailed a year ago", "who had been arrested".
+                return None;
+            }
             let subject = subject_before(doc, ms, range, verb, dates).and_then(|(s, k)| (k != SubjectKind::Coordinated).then_some(s));
             let object = match agent {
                 Some(_) => None,
@@ -289,17 +578,112 @@ impl EventExtractor {
             };
             (agent, subject.or(object))
         } else {
-            let actor = match subject_before(doc, ms, range, verb, dates) {
-                Some((s, SubjectKind::Direct | SubjectKind::Pronoun)) => Some(s),
-                Some((_, SubjectKind::Coordinated)) => earlier.last().and_then(|p| p.actor).or_else(|| nearest_actor(ms, verb)),
-                Some((s, SubjectKind::Nearest)) => {
-                    confidence -= 0.1;
-                    Some(s)
+            if in_relative_clause(doc, range, m.start, dates, true) {
+                // Background: "the group that has seized parts of Iraq".
+                return None;
+            }
+            let subject_verb = match modality {
+                Modality::Intent { gov } | Modality::Predicted { gov } | Modality::Purpose { gov } => gov,
+                _ => verb,
+            };
+            let actor = match (modality, earlier.last()) {
+                (Modality::Purpose { gov }, Some(p)) if p.actor.is_some() && same_clause(doc, p.trigger, gov) => {
+                    purpose = true;
+                    p.actor
                 }
-                None => None,
+                _ => match subject_before(doc, ms, range, subject_verb, dates) {
+                    Some((s, SubjectKind::Direct | SubjectKind::Pronoun)) => Some(s),
+                    Some((_, SubjectKind::Coordinated)) => {
+                        earlier.last().and_then(|p| p.actor).or_else(|| phrase::nearest_name_left(doc, ms, verb))
+                    }
+                    Some((s, SubjectKind::Nearest)) => {
+                        confidence -= 0.1;
+                        Some(s)
+                    }
+                    None => None,
+                },
             };
             (actor, object_after(doc, ms, range, after, dates))
         };
+        let mut recipient = recipient;
+        let mut event_type = event_type;
+        let mut negated = f.negated;
+        let mut mode: &str = if e.is_casualty() { "" } else { &e.mode };
+        let st = stance(event_type);
+        if (f.refused || (negated && matches!(modality, Modality::Future | Modality::Intent { .. })))
+            && st != Stance::Hostile
+            && event_type != PloverType::Reject
+        {
+            // "refused to release", "said he would not provide support": a rejection.
+            event_type = PloverType::Reject;
+            negated = false;
+            mode = "";
+        } else {
+            match modality {
+                Modality::Actual | Modality::Purpose { .. } => {}
+                Modality::Future => {
+                    if st == Stance::Hostile {
+                        if passive || actor.is_none() {
+                            return None;
+                        }
+                        event_type = PloverType::Threaten;
+                        mode = "";
+                    }
+                }
+                Modality::Intent { .. } => match st {
+                    Stance::Hostile => {
+                        if passive || actor.is_none() {
+                            return None;
+                        }
+                        event_type = PloverType::Threaten;
+                        mode = "";
+                    }
+                    Stance::Cooperative | Stance::Meeting => {
+                        event_type = PloverType::Agree;
+                        mode = "";
+                    }
+                    Stance::Verbal => {}
+                },
+                Modality::Predicted { .. } => {
+                    if st != Stance::Meeting {
+                        return None;
+                    }
+                }
+                Modality::Hypothetical | Modality::Appeal => return None,
+            }
+        }
+        // A statement's complement: "X said (that) Y attacked Z".
+        let lhs = [actor, recipient]
+            .into_iter()
+            .flatten()
+            .map(|s| phrase::token_at(doc, s.start))
+            .chain(nominal)
+            .chain(std::iter::once(m.start))
+            .min()
+            .unwrap_or(m.start);
+        if let Some((v, speaker)) = self.reporter(doc, ms, range, dates, lhs) {
+            let pronoun = actor.is_some_and(|a| phrase::is_subject_pronoun(doc.span_text(a)));
+            let own = actor.is_some_and(|a| {
+                let first = doc.span_text(a).split_whitespace().next().unwrap_or("");
+                ["its", "their", "our", "his", "her", "my"].iter().any(|w| word_eq(first, w))
+            });
+            if own {
+                // "Iraq said its forces killed ...": the speaker's side's act.
+            } else if pronoun {
+                // "Israel said it had arrested ...": the speaker's own act.
+                actor = Some(speaker);
+            } else if matches!(event_type, PloverType::Assault | PloverType::Fight | PloverType::Coerce)
+                && !negated
+                && (nominal.is_none() || agent.is_some())
+            {
+                // A hostile act told by a party: an accusation.
+                recipient = actor;
+                actor = Some(speaker);
+                event_type = PloverType::Disapprove;
+                mode = "allege";
+                trigger = tok_span(doc, v, v + 1);
+            }
+        }
         let location = place_of(doc, ms, range, m.start, actor, recipient);
         let recipient = recipient.filter(|r| location.is_none_or(|l| !l.overlaps(*r)));
         let date = nearest_date(dates, trigger);
@@ -309,8 +693,7 @@ impl EventExtractor {
         if recipient.is_some() {
             confidence += 0.05;
         }
-        let mode = if e.is_casualty() { "" } else { &e.mode };
-        Some(Event {
+        let ev = Event {
             sentence: si,
             event_type,
             mode: mode.to_string(),
@@ -319,9 +702,128 @@ impl EventExtractor {
             recipient,
             location,
             date,
-            negated: f.negated,
+            negated,
             confidence: confidence.clamp(0.05, 0.95),
-        })
+        };
+        Some((ev, purpose))
+    }
+
+    /// How the verb at token `start` is governed (see `Modality`).
+    fn modality(&self, doc: &Doc, range: &Range<usize>, start: usize) -> Modality {
+        let mut k = start;
+        while k > range.start {
+            let t = doc.token_text(k - 1);
+            if (is_adverb(t) && !is_capitalized(t)) || in_words(BE_HAVE, t) {
+                k -= 1;
+            } else {
+                break;
+            }
+        }
+        if k == range.start {
+            return Modality::Actual;
+        }
+        // A condition: "unless the regime is disarmed", "if troops attack".
+        let lo = k.saturating_sub(10).max(range.start);
+        if (lo..k).rev().take_while(|&j| !matches!(doc.token_text(j), "," | ";" | ":")).any(|j| in_words(CONDITIONALS, doc.token_text(j))) {
+            return Modality::Hypothetical;
+        }
+        let t = doc.token_text(k - 1);
+        if in_words(FUTURE_MODALS, t) {
+            return Modality::Future;
+        }
+        if in_words(HYPOTHETICAL_MODALS, t) {
+            return Modality::Hypothetical;
+        }
+        if word_eq(t, "would") || word_eq(t, "'d") {
+            // "said it would free": an announced intent; "hoped they would": a wish.
+            let lo = (k - 1).saturating_sub(10).max(range.start);
+            let mut j = k - 1;
+            while j > lo {
+                let p = doc.token_text(j - 1);
+                if in_words(REPORT_VERBS, p) || in_words(ANNOUNCE_INTENT, p) {
+                    if j < k - 1 {
+                        return Modality::Intent { gov: j - 1 };
+                    }
+                    break;
+                }
+                if is_np_word(p) || phrase::is_subject_pronoun(p) || is_determiner(p) || word_eq(p, "that") || self.dates_word(p) {
+                    j -= 1;
+                } else {
+                    break;
+                }
+            }
+            return Modality::Hypothetical;
+        }
+        if word_eq(t, "to") {
+            let mut j = k - 1;
+            while j > range.start && is_adverb(doc.token_text(j - 1)) && !is_capitalized(doc.token_text(j - 1)) {
+                j -= 1;
+            }
+            if j == range.start {
+                return Modality::Actual;
+            }
+            let g = doc.token_text(j - 1);
+            if in_words(INTENT_WORDS, g) {
+                return Modality::Intent { gov: j - 1 };
+            }
+            if in_words(PREDICTED_WORDS, g) {
+                return Modality::Predicted { gov: j - 1 };
+            }
+            // "wants Putin to attack": a wanting verb before the object phrase.
+            let lo = (j - 1).saturating_sub(6).max(range.start);
+            let mut a = j - 1;
+            while a > lo && (is_np_word(doc.token_text(a)) || phrase::is_object_pronoun(doc.token_text(a))) {
+                a -= 1;
+                if in_words(APPEAL_WORDS, doc.token_text(a)) {
+                    return Modality::Appeal;
+                }
+                if is_determiner(doc.token_text(a)) && a > lo {
+                    a -= 1;
+                    if in_words(APPEAL_WORDS, doc.token_text(a)) {
+                        return Modality::Appeal;
+                    }
+                }
+            }
+            return Modality::Purpose { gov: j - 1 };
+        }
+        Modality::Actual
+    }
+
+    fn dates_word(&self, t: &str) -> bool {
+        phrase::is_date_word(t)
+    }
+
+    /// A statement verb before token `lhs` (where the reported clause starts) and its
+    /// speaker, when the speaker is a party rather than a news source.
+    fn reporter(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], lhs: usize) -> Option<(usize, Span)> {
+        let lo = lhs.saturating_sub(25).max(range.start);
+        let v = (lo..lhs).rev().take_while(|&k| !matches!(doc.token_text(k), ";" | ":" | "“" | "\"")).find(|&k| {
+            in_words(REPORT_VERBS, doc.token_text(k)) && {
+                // Not a trailing attribution (", officials said on Monday, ...").
+                let mut n = k + 1;
+                while n < range.end && dates.iter().any(|d| d.contains(doc.tokens[n].span)) {
+                    n += 1;
+                }
+                n < range.end && !matches!(doc.token_text(n), "," | "." | "”" | "\"" | "–" | "—")
+            }
+        })?;
+        // The reported clause opens right after the verb (over "that", a date, the
+        // subject's first words).
+        if lhs > v + 9 {
+            return None;
+        }
+        if v == range.start {
+            return None;
+        }
+        let (speaker, kind) = subject_before(doc, ms, range, v, dates)?;
+        if matches!(kind, SubjectKind::Coordinated | SubjectKind::Nearest) {
+            return None;
+        }
+        let text = doc.span_text(speaker);
+        if text.split(|c: char| !c.is_alphanumeric()).any(|w| in_words(NEUTRAL_SPEAKERS, w)) {
+            return None;
+        }
+        Some((v, speaker))
     }
 
     /// The subject of a support verb governing a nominal trigger within the few tokens
@@ -374,7 +876,59 @@ fn parse_entry<'a>(f: &[&'a str]) -> Result<(TriggerEntry, &'a str), String> {
     let mode = if f[1] == "-" { "" } else { f[1] };
     let weight: f32 = f[2].parse().map_err(|_| format!("bad weight {}", f[2]))?;
     let scope: i32 = f[3].parse().map_err(|_| format!("bad scope {}", f[3]))?;
-    Ok((TriggerEntry { category, mode: mode.into(), weight: weight.clamp(0.0, 1.0), scope }, f[4]))
+    let first = f[4].split_whitespace().next().unwrap_or("");
+    let verb_head = first.split('|').all(|alt| alt.split('_').next().is_some_and(|w| w.ends_with('~')));
+    Ok((TriggerEntry { category, mode: mode.into(), weight: weight.clamp(0.0, 1.0), scope, verb_head }, f[4]))
+}
+
+/// Verbs announcing the speaker's own intent before "would" ("promised it would").
+const ANNOUNCE_INTENT: &[&str] =
+    &["promised", "pledged", "vowed", "agreed", "decided", "confirmed", "indicated", "signalled", "signaled", "declared", "announced"];
+
+/// A lowercase singular noun or adjective right before token `i` ("product demand",
+/// "domestic demand"): the word at `i` is a noun, not a verb.
+fn noun_modifier_before(doc: &Doc, range: &Range<usize>, i: usize) -> bool {
+    if i == range.start {
+        return false;
+    }
+    let p = doc.token_text(i - 1);
+    p.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && is_np_word(p)
+        && !p.ends_with('s')
+        && !is_adverb(p)
+        && !in_words(INTENT_WORDS, p)
+        && !in_words(PREDICTED_WORDS, p)
+}
+
+/// No clause break between the end of `a` and token `b`.
+fn same_clause(doc: &Doc, a: Span, b: usize) -> bool {
+    let from = phrase::token_at(doc, a.end);
+    from <= b
+        && !(from..b).any(|k| matches!(doc.token_text(k), "," | ";" | ":" | "\"" | "“" | "”") || phrase::is_conjunction(doc.token_text(k)))
+}
+
+/// Is the noun phrase starting at token `np_start` one that refers back (definite,
+/// demonstrative, possessive) or sits inside a prepositional phrase?
+fn anaphoric(doc: &Doc, range: &Range<usize>, np_start: usize) -> bool {
+    let mut k = np_start;
+    while k > range.start && is_determiner(doc.token_text(k - 1)) {
+        if in_words(ANAPHORIC, doc.token_text(k - 1)) {
+            return true;
+        }
+        k -= 1;
+    }
+    (np_start..np_start + 1).any(|i| i < range.end && in_words(ANAPHORIC, doc.token_text(i)))
+        || (k > range.start && is_preposition(doc.token_text(k - 1)))
+}
+
+/// A verb group opened by a relative pronoun ("who had been arrested"); with
+/// `perfect`, only one in the perfect ("that has seized").
+fn in_relative_clause(doc: &Doc, range: &Range<usize>, verb: usize, dates: &[Span], perfect: bool) -> bool {
+    let j = phrase::skip_verb_group_left(doc, range, verb, dates);
+    j < verb
+        && j > range.start
+        && phrase::is_relative(doc.token_text(j - 1))
+        && (!perfect || (j..verb).any(|k| ["has", "have", "had"].iter().any(|w| word_eq(doc.token_text(k), w))))
 }
 
 fn same_text(doc: &Doc, a: Option<Span>, b: Option<Span>) -> bool {
@@ -525,10 +1079,6 @@ fn object_after(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dat
         return None;
     }
     Some(np)
-}
-
-fn nearest_actor(ms: &[&Mention], before: usize) -> Option<Span> {
-    ms.iter().rev().find(|m| m.tokens.end <= before).map(|m| m.span)
 }
 
 /// A place mention after in/near/off/at (optionally "the"), nearest to the trigger,

@@ -401,7 +401,7 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
 }
 
 /// The nearest name ending before token `before` that no preposition governs.
-fn nearest_name_left(doc: &Doc, ms: &[&Mention], before: usize) -> Option<Span> {
+pub(crate) fn nearest_name_left(doc: &Doc, ms: &[&Mention], before: usize) -> Option<Span> {
     let mut fallback = None;
     for m in ms.iter().rev().filter(|m| m.tokens.end <= before) {
         let mut k = m.tokens.start;
