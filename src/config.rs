@@ -136,7 +136,7 @@ impl Default for CleanConfig {
             dedupe: true,
             near_duplicates: true,
             near_duplicate_threshold: 0.6,
-            near_duplicate_min_words: 30,
+            near_duplicate_min_words: 20,
             detect_language: true,
         }
     }

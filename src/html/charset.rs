@@ -1,10 +1,30 @@
 //! Bytes of an HTML page to text: the charset comes from a byte-order mark, else the HTTP
 //! `Content-Type` header, else a `<meta charset>` / `<meta http-equiv="Content-Type">` in
-//! the first 4 KiB, else UTF-8 when the bytes are valid UTF-8, else Windows-1252 (as the
-//! rest of the loader does). A page declared as Latin-1/Windows-1252/ASCII whose bytes are
+//! the first 4 KiB, else UTF-8 when the bytes are valid UTF-8, else the encoding `chardetng`
+//! guesses from the bytes (as the rest of the loader does, [`decode_undeclared`]). A page declared as Latin-1/Windows-1252/ASCII whose bytes are
 //! valid UTF-8 with non-ASCII characters is read as UTF-8 (a common mislabel).
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use std::borrow::Cow;
+
+/// The legacy encoding of bytes that are not valid UTF-8 and declare none, guessed by
+/// `chardetng` (the detector Firefox uses for unlabelled pages): Windows-1252 for Western
+/// European text, and e.g. Windows-1251/KOI8-R, Shift_JIS, EUC-KR, GBK, Big5 when the bytes
+/// say so. Short Latin snippets come out as Windows-1252, a superset of Latin-1.
+pub fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+/// Bytes with no declared encoding as text: UTF-8 when valid (no detection cost), else
+/// decoded with the guessed legacy encoding ([`guess_legacy`]).
+pub fn decode_undeclared(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => guess_legacy(bytes).decode_without_bom_handling(bytes).0,
+    }
+}
 
 /// The charset named in a `Content-Type` value (`text/html; charset=utf-8`).
 pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
@@ -56,7 +76,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
         Some(e) if e == WINDOWS_1252 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() => UTF_8,
         Some(e) => e,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,
-        None => WINDOWS_1252,
+        None => guess_legacy(bytes),
     };
     if enc == UTF_8 {
         if let Ok(s) = std::str::from_utf8(bytes) {
@@ -78,13 +98,31 @@ mod tests {
         assert!(decode_html(sjis, None).contains("日本"));
         // The HTTP header wins over the page.
         assert!(decode_html(b"<p>caf\xe9</p>", Some("text/html; charset=windows-1252")).contains("café"));
-        // Undeclared: valid UTF-8 stays UTF-8, anything else is Windows-1252.
+        // Undeclared: valid UTF-8 stays UTF-8, anything else is guessed.
         assert!(decode_html("<p>café</p>".as_bytes(), None).contains("café"));
         assert!(decode_html(b"<p>caf\xe9 \x93q\x94</p>", None).contains("café “q”"));
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode("<p>Правительство России заявило во вторник, что переговоры продолжатся.</p>");
+        assert!(decode_html(&koi8, None).contains("Правительство России"), "{}", decode_html(&koi8, None));
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("<p>日本政府は火曜日、交渉を続けると発表した。</p>");
+        assert!(decode_html(&sjis, None).contains("日本政府は火曜日"), "{}", decode_html(&sjis, None));
         // Mislabelled Latin-1 that is really UTF-8.
         assert!(decode_html("<meta charset=latin1><p>café</p>".as_bytes(), None).contains("café"));
         // BOM.
         assert_eq!(decode_html(b"\xef\xbb\xbfhi", Some("text/html; charset=iso-8859-1")), "hi");
         assert_eq!(charset_from_content_type("text/html;charset=\"UTF-8\"").map(|e| e.name()), Some("UTF-8"));
+    }
+
+    #[test]
+    fn undeclared_guesses() {
+        assert!(matches!(decode_undeclared("déjà vu".as_bytes()), Cow::Borrowed("déjà vu")));
+        // Latin-1 / Windows-1252 prose, even short.
+        assert_eq!(decode_undeclared(b"Caf\xe9 cr\xe8me, na\xefve \x93quote\x94 \x80 5"), "Café crème, naïve “quote” € 5");
+        assert_eq!(decode_undeclared(b"M\xfcnchen"), "München");
+        let (w1251, _, _) = encoding_rs::WINDOWS_1251.encode("Центральный банк России повысил ключевую ставку.");
+        assert_eq!(decode_undeclared(&w1251), "Центральный банк России повысил ключевую ставку.");
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode("Центральный банк России повысил ключевую ставку.");
+        assert_eq!(decode_undeclared(&koi8), "Центральный банк России повысил ключевую ставку.");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("東京株式市場で日経平均株価が続落した。");
+        assert_eq!(decode_undeclared(&sjis), "東京株式市場で日経平均株価が続落した。");
     }
 }

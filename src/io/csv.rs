@@ -1,8 +1,9 @@
 //! CSV reader (RFC 4180, header row, configurable delimiter). Positions are data-row
 //! numbers from 1; a row whose field count differs from the header is a reject
-//! (`ragged_row`), as is a row the parser cannot read; invalid UTF-8 is decoded, not lost.
+//! (`ragged_row`), as is a row the parser cannot read; a row that is not valid UTF-8 is
+//! decoded in the legacy encoding guessed from its bytes, not lost.
 
-use super::fields::{decode_text, from_csv, CsvColumns};
+use super::fields::{decode_text, decode_text_as, from_csv, CsvColumns};
 use super::LoadItem;
 use crate::config::Config;
 use crate::tables::schema::RejectRow;
@@ -38,7 +39,15 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
                 continue;
             }
         }
-        let fields: Vec<String> = record.iter().map(decode_text).collect();
+        // Valid UTF-8 (the common case) costs one check; otherwise the encoding is guessed
+        // once from the whole row, which gives the detector more to go on than one field.
+        let fields: Vec<String> = match std::str::from_utf8(record.as_slice()) {
+            Ok(_) => record.iter().map(decode_text).collect(),
+            Err(_) => {
+                let encoding = crate::html::charset::guess_legacy(record.as_slice());
+                record.iter().map(|f| decode_text_as(f, encoding)).collect()
+            }
+        };
         let Some(h) = &columns else {
             let names: Vec<String> = fields.iter().map(|f| f.trim().trim_start_matches('\u{feff}').to_string()).collect();
             columns = Some(CsvColumns::new(&names, config));

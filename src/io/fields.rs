@@ -199,13 +199,20 @@ pub fn looks_like_html(text: &str) -> bool {
         || ["<p>", "<p ", "<div", "<br", "<body", "</p>"].iter().any(|t| head.contains(t))
 }
 
-/// Decode bytes as UTF-8, falling back to Windows-1252 (a superset of Latin-1) when they
-/// are not valid UTF-8; NUL and other control characters except tab and newlines removed.
+/// Decode bytes as UTF-8; bytes that are not valid UTF-8 are decoded with the legacy
+/// encoding `chardetng` guesses from them (Windows-1252, a superset of Latin-1, for Western
+/// text; KOI8-R, Shift_JIS and so on when the bytes say so); NUL and other control
+/// characters except tab and newlines removed.
 pub fn decode_text(bytes: &[u8]) -> String {
-    let s = match std::str::from_utf8(bytes) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
-    };
+    strip_controls(crate::html::charset::decode_undeclared(bytes))
+}
+
+/// Decode bytes known to be in `encoding` (one guessed for a whole CSV row), controls removed.
+pub fn decode_text_as(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> String {
+    strip_controls(encoding.decode_without_bom_handling(bytes).0)
+}
+
+fn strip_controls(s: std::borrow::Cow<'_, str>) -> String {
     if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
         s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect()
     } else {

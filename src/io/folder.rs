@@ -52,7 +52,12 @@ pub fn read_single(reader: Box<dyn BufRead + Send>, file: &str, kind: SingleKind
         emit(reject("binary_file", "file holds binary data, not text".into(), None));
         return;
     }
-    let text = decode_text(&bytes);
+    // An HTML file declares its charset in <meta> (else it is guessed); other files are
+    // UTF-8, else guessed.
+    let text = match kind {
+        SingleKind::Html => strip_controls_html(crate::html::charset::decode_html(&bytes, None)),
+        _ => decode_text(&bytes),
+    };
     let result = match kind {
         SingleKind::Json => match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Object(obj)) => from_json(&obj, config, file, 1),
@@ -103,6 +108,15 @@ fn split_title(text: &str) -> (Option<String>, &str) {
         (Some(first.to_string()), rest)
     } else {
         (None, trimmed)
+    }
+}
+
+/// NUL and other control characters except tab and newlines removed, as `decode_text` does.
+fn strip_controls_html(s: String) -> String {
+    if s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r')).collect()
+    } else {
+        s
     }
 }
 

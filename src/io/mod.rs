@@ -14,10 +14,17 @@ use crate::config::Config;
 use crate::tables::schema::{RecordRow, RejectRow};
 use std::path::{Path, PathBuf};
 
-/// One thing read from an input: a record or a reject.
+/// One thing read from an input: a record, a reject, or a record deliberately not loaded.
 pub enum LoadItem {
     Record(RecordRow),
     Reject(RejectRow),
+    /// A record that is no article by design (a WARC `request`, `warcinfo` or `metadata`
+    /// record, a non-HTML or non-2xx response): counted in the load stage's counters as
+    /// `warc_skipped.<reason>`, not in `records_seen`.
+    Skipped {
+        position: i64,
+        reason: &'static str,
+    },
 }
 
 /// The kinds of input file `load` understands.

@@ -2,8 +2,10 @@
 //! member per record, a whole-file gzip, uncompressed `.warc` and `.warc.zst`).
 //!
 //! Only `response` records whose HTTP payload is HTML become records; `warcinfo`,
-//! `request`, `metadata`, `revisit`, non-HTML payloads and non-2xx responses are skipped
-//! silently. Positions are WARC record numbers in the file, from 1 (skipped records count).
+//! `request`, `metadata`, `revisit` and other records, non-HTML payloads and non-2xx
+//! responses are skipped, each reported as a [`LoadItem::Skipped`] so the load stage counts
+//! them (`warc_skipped.request`, `.not_html`, ...). Positions are WARC record numbers in the
+//! file, from 1 (skipped records count).
 //! The HTTP header block is parsed; `Transfer-Encoding: chunked` and `Content-Encoding:
 //! gzip`/`deflate` bodies are decoded; the charset comes from the HTTP `Content-Type`,
 //! else the page's `<meta>`, else UTF-8 / Windows-1252 ([`crate::html::charset`]).
@@ -76,6 +78,10 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    fn skip(&mut self, reason: &'static str) {
+        (self.emit)(LoadItem::Skipped { position: self.position, reason });
+    }
+
     fn reject(&mut self, position: i64, source_id: Option<String>, reason: &str, detail: String) {
         (self.emit)(LoadItem::Reject(RejectRow {
             input_file: self.file.to_string(),
@@ -160,15 +166,17 @@ fn broken_member(ctx: &mut Ctx, decoded: &[u8], error: &str) {
     };
     // Trailing rejects are consequences of the cut; the first of them, or the last record,
     // is the cut record.
-    let first_trailing = items.iter().rposition(|i| matches!(i, LoadItem::Record(_))).map_or(0, |p| p + 1);
+    let complete = |i: &LoadItem| matches!(i, LoadItem::Record(_) | LoadItem::Skipped { .. });
+    let first_trailing = items.iter().rposition(complete).map_or(0, |p| p + 1);
     let trailing: Vec<LoadItem> = items.split_off(first_trailing);
     let reject_of = |t: &LoadItem| match t {
         LoadItem::Reject(r) => (r.input_position, r.source_id.clone()),
         LoadItem::Record(r) => (r.input_position, r.source_id.clone()),
+        LoadItem::Skipped { position, .. } => (*position, None),
     };
     let cut = if let Some(t) = trailing.iter().find(|t| matches!(t, LoadItem::Reject(r) if r.reason == "truncated_record")) {
         Some(reject_of(t))
-    } else if matches!(items.last(), Some(LoadItem::Record(_))) {
+    } else if items.last().is_some_and(complete) {
         items.pop().map(|t| reject_of(&t))
     } else {
         trailing.first().map(reject_of)
@@ -419,7 +427,18 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
         ctx.reject(position, source_id, "text_too_large", detail);
         return;
     }
-    let Some(block) = block else { return };
+    let Some(block) = block else {
+        ctx.skip(match headers.get("WARC-Type").map(|t| t.trim().to_ascii_lowercase()).as_deref() {
+            Some("warcinfo") => "warcinfo",
+            Some("request") => "request",
+            Some("metadata") => "metadata",
+            Some("revisit") => "revisit",
+            Some("resource") => "resource",
+            Some("conversion") => "conversion",
+            _ => "other_type",
+        });
+        return;
+    };
     let warc_ct = headers.get("Content-Type").unwrap_or("").to_ascii_lowercase();
     let (http_headers, body) = if warc_ct.contains("application/http") || block.starts_with(b"HTTP/") {
         match split_http(&block) {
@@ -435,6 +454,7 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
     let http = |name: &str| http_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
     if let Some(status) = http(":status") {
         if !status.starts_with('2') {
+            ctx.skip("not_2xx");
             return;
         }
     }
@@ -464,6 +484,7 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
         None => sniff_html(&body),
     };
     if !is_html {
+        ctx.skip("not_html");
         return;
     }
     let text = decode_html(&body, content_type.as_deref());
@@ -635,7 +656,12 @@ mod tests {
         items
     }
 
+    /// Records and rejects (skipped records left out).
     fn summary(items: &[LoadItem]) -> Vec<String> {
+        summary_all(items).into_iter().filter(|s| !s.starts_with("skip ")).collect()
+    }
+
+    fn summary_all(items: &[LoadItem]) -> Vec<String> {
         items
             .iter()
             .map(|i| match i {
@@ -643,6 +669,7 @@ mod tests {
                     format!("record {} {} {}", r.input_position, r.source_id.as_deref().unwrap_or("-"), r.url.as_deref().unwrap_or("-"))
                 }
                 LoadItem::Reject(r) => format!("reject {} {}", r.input_position, r.reason),
+                LoadItem::Skipped { position, reason } => format!("skip {position} {reason}"),
             })
             .collect()
     }
@@ -686,18 +713,21 @@ mod tests {
         let path = dir.path().join("t.warc.gz");
         std::fs::write(&path, &bytes).unwrap();
         let items = run(&path);
-        let s = summary(&items);
+        let s = summary_all(&items);
         assert_eq!(
             s,
             [
+                "skip 1 warcinfo",
+                "skip 2 request",
                 "record 3 - https://example.com/a",
+                "skip 4 not_html",
                 "record 5 - https://example.com/b",
                 "reject 6 truncated_record",
                 "record 7 - https://example.com/c",
             ],
             "{s:?}"
         );
-        let LoadItem::Record(r) = &items[1] else { panic!() };
+        let LoadItem::Record(r) = &items[4] else { panic!() };
         assert!(r.text.contains("Café society"), "{}", r.text);
         assert!(r.is_html && r.published_raw.is_none());
     }
@@ -743,6 +773,69 @@ mod tests {
         let s = summary(&run(&path));
         assert_eq!(s[0], "record 3 - https://example.com/a");
         assert!(s.last().unwrap().starts_with("reject 5 truncated_"), "{s:?}");
+    }
+
+    #[test]
+    fn cut_final_record_is_a_reject_and_earlier_records_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let recs = sample_records();
+        let last = record("response", "8", "https://example.com/last", &http("Content-Type: text/html\r\n", PAGE.as_bytes()));
+        // One gzip member per record, the last member cut in half.
+        let mut bytes: Vec<u8> = recs.iter().flat_map(|r| gz(r)).collect();
+        let cut = gz(&last);
+        bytes.extend_from_slice(&cut[..cut.len() / 2]);
+        let path = dir.path().join("t.warc.gz");
+        std::fs::write(&path, &bytes).unwrap();
+        let s = summary_all(&run(&path));
+        assert_eq!(
+            s,
+            [
+                "skip 1 warcinfo",
+                "skip 2 request",
+                "record 3 - https://example.com/a",
+                "skip 4 not_html",
+                "record 5 - https://example.com/b",
+                "reject 6 truncated_record"
+            ],
+            "{s:?}"
+        );
+        // Uncompressed, the last record cut inside its block.
+        let mut bytes = recs.concat();
+        bytes.extend_from_slice(&last[..last.len() - 30]);
+        let path = dir.path().join("t.warc");
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(
+            summary(&run(&path)),
+            ["record 3 - https://example.com/a", "record 5 - https://example.com/b", "reject 6 truncated_record"]
+        );
+        // Cut inside its header block.
+        let mut bytes = recs.concat();
+        bytes.extend_from_slice(&last[..40]);
+        std::fs::write(&path, &bytes).unwrap();
+        let s = summary(&run(&path));
+        assert_eq!(s[..2], ["record 3 - https://example.com/a", "record 5 - https://example.com/b"]);
+        assert!(s.len() == 3 && s[2].starts_with("reject 6 "), "{s:?}");
+    }
+
+    #[test]
+    fn skipped_records_are_counted_not_seen() {
+        let recs = sample_records();
+        let mut redirect = record("response", "9", "https://example.com/r", b"HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n");
+        redirect.extend(record("metadata", "10", "https://example.com/a", b"fetchTimeMs: 12\r\n"));
+        let mut items = Vec::new();
+        read_bytes(&[recs.concat(), redirect].concat(), "t.warc", &Config::default(), &mut |i| items.push(i));
+        assert_eq!(
+            summary_all(&items),
+            [
+                "skip 1 warcinfo",
+                "skip 2 request",
+                "record 3 - https://example.com/a",
+                "skip 4 not_html",
+                "record 5 - https://example.com/b",
+                "skip 6 not_2xx",
+                "skip 7 metadata"
+            ]
+        );
     }
 
     #[test]

@@ -32,6 +32,11 @@ impl Chunker<'_> {
                 *self.manifest.counters.entry(format!("rejects.{}", r.reason)).or_default() += 1;
                 self.rejects.push(&r);
             }
+            LoadItem::Skipped { reason, .. } => {
+                // Not an input record in the sense of `records_seen` (articles + rejects).
+                *self.manifest.counters.entry(format!("warc_skipped.{reason}")).or_default() += 1;
+                return;
+            }
         }
         *self.manifest.counters.entry("records_seen".into()).or_default() += 1;
         if self.records.len() >= self.max_articles || self.bytes >= self.max_bytes || self.rejects.len() >= self.max_articles {
