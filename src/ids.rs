@@ -13,6 +13,11 @@ pub fn hash_parts(parts: &[&[u8]]) -> u128 {
     xxh3_128(&buf)
 }
 
+/// Shard (0-based, of `of`) of a reject that is not an article: by its input position.
+pub fn reject_shard(input_file: &str, input_position: i64, of: u64) -> u64 {
+    (hash_parts(&[b"reject", input_file.as_bytes(), &input_position.to_le_bytes()]) % of.max(1) as u128) as u64
+}
+
 pub fn hex(h: u128) -> String {
     format!("{h:032x}")
 }

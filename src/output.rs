@@ -9,6 +9,7 @@ use crate::tables::schema::{ArticleRows, AttributionRows, EntityRows, EventRows,
 use crate::tables::write::{write_atomic, TableWriter};
 use arrow::array::{Array, StringArray};
 use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,6 +21,32 @@ struct TableSource {
     schema: SchemaRef,
     /// (stage folder, table name in the artifact, number of parts)
     parts: Vec<(PathBuf, &'static str, u64)>,
+}
+
+/// `--shard K/N` for the rejects of load and clean, which are not articles: a reject
+/// belongs to the shard its (input file, position) hashes to, so the shards' rejects
+/// tables add up to the unsharded one. (K is 0-based here.)
+#[derive(Clone, Copy)]
+struct RejectShard {
+    shard: u64,
+    of: u64,
+}
+
+impl RejectShard {
+    /// The batch's rows of this shard, and how many rows belonged to other shards.
+    fn keep(&self, batch: &RecordBatch) -> Result<(RecordBatch, u64), Error> {
+        let err = |d: String| Error::Stage { stage: "write".into(), detail: d };
+        let file = batch.column_by_name("input_file").and_then(|c| c.as_any().downcast_ref::<StringArray>());
+        let pos = batch.column_by_name("input_position").and_then(|c| c.as_any().downcast_ref::<arrow::array::Int64Array>());
+        let (Some(file), Some(pos)) = (file, pos) else {
+            return Err(err("rejects artifact without input_file/input_position".into()));
+        };
+        let mask: arrow::array::BooleanArray =
+            (0..batch.num_rows()).map(|i| Some(crate::ids::reject_shard(file.value(i), pos.value(i), self.of) == self.shard)).collect();
+        let kept = arrow::compute::filter_record_batch(batch, &mask).map_err(|e| err(e.to_string()))?;
+        let dropped = (batch.num_rows() - kept.num_rows()) as u64;
+        Ok((kept, dropped))
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -77,11 +104,15 @@ pub type RejectCounts = BTreeMap<String, u64>;
 
 /// Write every output table from the stage artifacts. Returns rows per table and the
 /// rejects counted by reason.
+/// Rejects of load and clean that belong to other shards are not written; their number
+/// comes back third.
 pub fn write_tables(
     settings: &Settings,
     work: &Path,
     stages: &BTreeMap<String, StageManifest>,
-) -> Result<(TableRows, RejectCounts), Error> {
+    shard: Option<(u64, u64)>,
+) -> Result<(TableRows, RejectCounts, u64), Error> {
+    let shard = shard.map(|(shard, of)| RejectShard { shard, of });
     let out = &settings.out_dir;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     remove_stale_temp_files(out)?;
@@ -113,26 +144,35 @@ pub fn write_tables(
     // the texts, is the long pole; its Parquet and CSV files are written in parallel).
     let tasks: Vec<(&TableSource, crate::tables::write::Format, bool)> =
         sources.iter().flat_map(|s| settings.formats.iter().enumerate().map(move |(i, &f)| (s, f, i == 0))).collect();
-    let results: Vec<Result<(u64, RejectCounts), Error>> =
-        tasks.par_iter().with_max_len(1).map(|&(source, format, first)| write_table(source, out, format, first)).collect();
+    let results: Vec<Result<(u64, RejectCounts, u64), Error>> =
+        tasks.par_iter().with_max_len(1).map(|&(source, format, first)| write_table(source, out, format, first, shard)).collect();
     let mut rows = BTreeMap::new();
     let mut reasons = RejectCounts::new();
+    let mut elsewhere = 0;
     for (&(source, _, first), result) in tasks.iter().zip(results) {
-        let (n, r) = result?;
+        let (n, r, other) = result?;
         if first {
             rows.insert(source.name.to_string(), n);
             for (k, v) in r {
                 *reasons.entry(k).or_default() += v;
             }
+            elsewhere += other;
         }
     }
-    Ok((rows, reasons))
+    Ok((rows, reasons, elsewhere))
 }
 
 /// Stream one table's parts from the stage artifacts into its output file in one format;
 /// rejects are counted by reason when `count` is set.
-fn write_table(source: &TableSource, out: &Path, format: crate::tables::write::Format, count: bool) -> Result<(u64, RejectCounts), Error> {
+fn write_table(
+    source: &TableSource,
+    out: &Path,
+    format: crate::tables::write::Format,
+    count: bool,
+    shard: Option<RejectShard>,
+) -> Result<(u64, RejectCounts, u64), Error> {
     let mut reasons = RejectCounts::new();
+    let mut elsewhere = 0;
     let mut writer = TableWriter::create(out, source.name, source.schema.clone(), &[format])?;
     for (stage_dir, table, parts) in &source.parts {
         for k in 0..*parts {
@@ -147,6 +187,14 @@ fn write_table(source: &TableSource, out: &Path, format: crate::tables::write::F
                         ),
                     });
                 }
+                let batch = match shard {
+                    Some(sh) if source.name == "rejects" && *table == "rejects" && !stage_dir.ends_with("extract") => {
+                        let (kept, dropped) = sh.keep(&batch)?;
+                        elsewhere += dropped;
+                        kept
+                    }
+                    _ => batch,
+                };
                 if count && source.name == "rejects" {
                     count_reasons(&batch, &mut reasons);
                 }
@@ -154,7 +202,7 @@ fn write_table(source: &TableSource, out: &Path, format: crate::tables::write::F
             }
         }
     }
-    Ok((writer.finish()?, reasons))
+    Ok((writer.finish()?, reasons, elsewhere))
 }
 
 /// A killed run can leave `*.tmp` files beside the tables; they are never read, and are

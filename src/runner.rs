@@ -248,20 +248,16 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
             && output::tables_exist(&settings.out_dir, &settings.formats)
     });
     let write_started = Instant::now();
-    let (tables, rejects_by_reason, tables_written) = match previous {
-        Some(p) => (p.tables, p.rejects_by_reason, false),
+    let load_records = manifests["load"].counters.get("records_seen").copied().unwrap_or(0);
+    let other_shard_articles = manifests["clean"].counters.get("other_shard").copied().unwrap_or(0);
+    let (tables, rejects_by_reason, tables_written, records_seen) = match previous {
+        Some(p) => (p.tables, p.rejects_by_reason, false, p.records_seen),
         None => {
-            let (t, r) = output::write_tables(settings, &work, &manifests)?;
-            (t, r, true)
+            let (t, r, rejects_elsewhere) = output::write_tables(settings, &work, &manifests, req.shard)?;
+            (t, r, true, load_records.saturating_sub(other_shard_articles + rejects_elsewhere))
         }
     };
     let write_seconds = write_started.elapsed().as_secs_f64();
-    let records_seen = manifests["load"]
-        .counters
-        .get("records_seen")
-        .copied()
-        .unwrap_or(0)
-        .saturating_sub(manifests["clean"].counters.get("other_shard").copied().unwrap_or(0));
     let total_rejects: u64 = rejects_by_reason.values().sum();
     let reject_ratio = if records_seen == 0 { 0.0 } else { total_rejects as f64 / records_seen as f64 };
     let stage_summaries: BTreeMap<String, StageSummary> = StageName::ALL

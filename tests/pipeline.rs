@@ -270,16 +270,77 @@ fn schema_lists_every_table() {
     assert!(md.contains("| event_type | Utf8 | no |"), "{md}");
 }
 
+/// Rows of a table's CSV output, each row's fields joined, sorted (a multiset).
+fn csv_records(path: &std::path::Path) -> Vec<String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut out: Vec<String> = r.records().map(|rec| rec.unwrap().iter().collect::<Vec<_>>().join("\u{1f}")).collect();
+    out.sort();
+    out
+}
+
 #[test]
-fn shards_partition_the_articles() {
-    let all = Sandbox::new();
-    run_sample(&all, &[]);
-    let total = parquet_rows(&all.path("out/articles.parquet"));
-    let mut sum = 0;
-    for k in 1..=2 {
-        let sb = Sandbox::new();
-        run_sample(&sb, &["--shard", &format!("{k}/2")]);
-        sum += parquet_rows(&sb.path("out/articles.parquet"));
+fn shards_add_up_to_the_unsharded_run_row_for_row() {
+    // The sample plus copies of its first story under other ids (an exact and an edited
+    // one), so duplicates can fall in another shard than their original.
+    let first: serde_json::Value = std::fs::read_to_string(repo().join("data/sample/articles.jsonl"))
+        .unwrap()
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap();
+    let text = first["text"].as_str().unwrap().to_string();
+    let mut copies = String::new();
+    for (i, t) in [text.clone(), format!("{text} This story was corrected to fix a spelling.")].iter().enumerate() {
+        copies.push_str(&serde_json::json!({"id": format!("copy-{i}"), "title": "Copy", "text": t}).to_string());
+        copies.push('\n');
     }
-    assert_eq!(sum, total);
+    // One input path for every run: `input_file` is part of the rows compared.
+    let data = Sandbox::new();
+    let extra = data.write("copies.jsonl", &copies);
+    let setup = |sb: &Sandbox| {
+        let mut inputs = sample_inputs();
+        inputs.push(extra.clone());
+        let refs: Vec<&std::path::Path> = inputs.iter().map(|p| p.as_path()).collect();
+        sb.config(&refs, "");
+    };
+    let all = Sandbox::new();
+    setup(&all);
+    all.run_ok(&["run", "-q"]);
+    let manifest =
+        |sb: &Sandbox| -> serde_json::Value { serde_json::from_slice(&std::fs::read(sb.path("out/manifest.json")).unwrap()).unwrap() };
+    let dups = strings(&read_parquet(&all.path("out/articles.parquet")), "duplicate_of").into_iter().flatten().count();
+    assert!(dups >= 2, "the copies are marked as duplicates ({dups})");
+    let n = 3;
+    let shards: Vec<Sandbox> = (1..=n)
+        .map(|k| {
+            let sb = Sandbox::new();
+            setup(&sb);
+            sb.run_ok(&["run", "-q", "--shard", &format!("{k}/{n}")]);
+            sb
+        })
+        .collect();
+    for table in ["articles", "mentions", "events", "attributions", "rejects"] {
+        let mut union: Vec<String> = shards.iter().flat_map(|sb| csv_records(&sb.path(&format!("out/{table}.csv")))).collect();
+        union.sort();
+        assert_eq!(union, csv_records(&all.path(&format!("out/{table}.csv"))), "{table}: shards differ from the unsharded run");
+    }
+    // Entities merge by id and their counts add up.
+    let counts = |sb: &Sandbox| -> Vec<(String, i64, i64)> {
+        let b = read_parquet(&sb.path("out/entities.parquet"));
+        let ids = strings(&b, "entity_id");
+        let m = ints(&b, "mention_count");
+        let a = ints(&b, "article_count");
+        ids.into_iter().zip(m).zip(a).map(|((i, m), a)| (i.unwrap(), m.unwrap(), a.unwrap())).collect()
+    };
+    let mut merged: HashMap<String, (i64, i64)> = HashMap::new();
+    for sb in &shards {
+        for (id, m, a) in counts(sb) {
+            let e = merged.entry(id).or_default();
+            e.0 += m;
+            e.1 += a;
+        }
+    }
+    let whole: HashMap<String, (i64, i64)> = counts(&all).into_iter().map(|(i, m, a)| (i, (m, a))).collect();
+    assert_eq!(merged, whole);
+    let seen: u64 = shards.iter().map(|sb| manifest(sb)["records_seen"].as_u64().unwrap()).sum();
+    assert_eq!(seen, manifest(&all)["records_seen"].as_u64().unwrap());
 }

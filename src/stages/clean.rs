@@ -120,6 +120,10 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             for (item, sig) in cleaned {
                 match item {
                     Ok((mut row, content)) => {
+                        // Every shard indexes every article for duplicates before keeping
+                        // its own, so `duplicate_of` (and thus what is extracted) is the
+                        // same as in an unsharded run.
+                        let mark = dedupe.mark(&mut row, content, sig.as_ref());
                         if let Some((shard, of)) = ctx.shard {
                             let id = ids::parse_hex(&row.article_id).unwrap_or_default();
                             if (id % of as u128) as u64 != shard {
@@ -127,7 +131,6 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                                 continue;
                             }
                         }
-                        let mark = dedupe.mark(&mut row, content, sig.as_ref());
                         if mark != Mark::Unique {
                             *manifest.counters.entry("duplicates".into()).or_default() += 1;
                         }
