@@ -119,7 +119,7 @@ pub fn write_tables(
     let chunks = |s: &str| stages.get(s).map(|m| m.chunks).unwrap_or(0);
     let dir = |s: &str| work.join(s);
     let entity_parts = stages.get("normalize").and_then(|m| m.counters.get("entity_parts").copied()).unwrap_or(0);
-    let sources = vec![
+    let sources = [
         TableSource { name: "articles", schema: ArticleRows::schema(), parts: vec![(dir("clean"), "articles", chunks("clean"))] },
         TableSource { name: "mentions", schema: MentionRows::schema(), parts: vec![(dir("normalize"), "mentions", chunks("normalize"))] },
         TableSource { name: "entities", schema: EntityRows::schema(), parts: vec![(dir("normalize"), "entities", entity_parts)] },

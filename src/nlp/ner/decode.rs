@@ -188,7 +188,7 @@ fn greedy<W: Weights>(w: &W, stat: &mut StaticScores, scale: f32, out: &mut [Dec
     let (mut p1, mut p2) = (TAG_BOS, TAG_BOS);
     let mut dyn_b = [0u32; NDYN];
     let n = stat.len();
-    for i in 0..n {
+    for (i, slot) in out.iter_mut().enumerate().take(n) {
         let (best, prob) = if stat.plain(i) && closed(p1) {
             (TAG_O, 1.0)
         } else {
@@ -197,7 +197,7 @@ fn greedy<W: Weights>(w: &W, stat: &mut StaticScores, scale: f32, out: &mut [Dec
             let (best, _, lz) = best_allowed(&acc, allowed_mask(p1, i + 1 == n), scale);
             (best, (-lz).exp())
         };
-        out[i] = Decision { tag: best, prob };
+        *slot = Decision { tag: best, prob };
         p2 = p1;
         p1 = best;
     }
