@@ -112,20 +112,97 @@ pub fn word_count(text: &str) -> i64 {
     n
 }
 
-/// English function words: news prose in English has a quarter or more of its words
-/// among them, text in other languages almost none.
-const ENGLISH_FUNCTION_WORDS: &[&str] = &[
-    "the", "of", "and", "to", "that", "for", "on", "is", "was", "with", "said", "by", "it", "as", "at", "from", "has", "have", "he", "his",
-    "are", "were", "be", "this", "an", "which", "not", "but", "will", "would", "its", "they", "their", "after",
-];
+/// English function words (lowercase): news prose in English has a quarter or more of
+/// its words among them, text in other languages almost none. A `match` compiles to a
+/// decision tree, so the per-word test costs no list scan.
+fn english_function_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"the"
+            | b"of"
+            | b"and"
+            | b"to"
+            | b"that"
+            | b"for"
+            | b"on"
+            | b"is"
+            | b"was"
+            | b"with"
+            | b"said"
+            | b"by"
+            | b"it"
+            | b"as"
+            | b"at"
+            | b"from"
+            | b"has"
+            | b"have"
+            | b"he"
+            | b"his"
+            | b"are"
+            | b"were"
+            | b"be"
+            | b"this"
+            | b"an"
+            | b"which"
+            | b"not"
+            | b"but"
+            | b"will"
+            | b"would"
+            | b"its"
+            | b"they"
+            | b"their"
+            | b"after"
+    )
+}
 
-/// Function words of other languages written in Latin script that are not English
-/// words: one of them sends the text to full detection.
-const FOREIGN_FUNCTION_WORDS: &[&str] = &[
-    "der", "und", "ist", "nicht", "das", "dem", "den", "des", "sich", "les", "est", "une", "dans", "pour", "qui", "sur", "avec", "los",
-    "las", "del", "por", "para", "una", "que", "el", "y", "della", "sono", "che", "il", "di", "het", "een", "niet", "och", "att", "og",
-    "ikke", "não", "com", "em", "uma",
-];
+/// Function words (lowercase) of other languages written in Latin script that are not
+/// English words: one of them sends the text to full detection.
+fn foreign_function_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"der"
+            | b"und"
+            | b"ist"
+            | b"nicht"
+            | b"das"
+            | b"dem"
+            | b"den"
+            | b"des"
+            | b"sich"
+            | b"les"
+            | b"est"
+            | b"une"
+            | b"dans"
+            | b"pour"
+            | b"qui"
+            | b"sur"
+            | b"avec"
+            | b"los"
+            | b"las"
+            | b"del"
+            | b"por"
+            | b"para"
+            | b"una"
+            | b"que"
+            | b"el"
+            | b"y"
+            | b"della"
+            | b"sono"
+            | b"che"
+            | b"il"
+            | b"di"
+            | b"het"
+            | b"een"
+            | b"niet"
+            | b"och"
+            | b"att"
+            | b"og"
+            | b"ikke"
+            | b"com"
+            | b"em"
+            | b"uma"
+    ) || w == "não".as_bytes()
+}
 
 /// Fast path for the common case: clearly English text, told by function words in its
 /// first 200 words (whatlang costs ~100 µs per call whatever the length, since it scores
@@ -138,10 +215,16 @@ fn clearly_english(text: &str) -> bool {
     let (mut words, mut hits, mut foreign) = (0u32, 0u32, 0u32);
     for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(200) {
         words += 1;
-        if w.len() <= 5 {
-            if ENGLISH_FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+        // Lowercase the (short) word once, then compare whole lists.
+        let mut buf = [0u8; 6];
+        if w.len() <= 6 {
+            for (b, c) in buf.iter_mut().zip(w.bytes()) {
+                *b = c.to_ascii_lowercase();
+            }
+            let lw = &buf[..w.len()];
+            if english_function_word(lw) {
                 hits += 1;
-            } else if FOREIGN_FUNCTION_WORDS.iter().any(|f| f.eq_ignore_ascii_case(w)) {
+            } else if foreign_function_word(lw) {
                 foreign += 1;
             }
         }
