@@ -23,7 +23,9 @@ Sources and licences
   nouns ("Venezuelan", "Venezuelans"), and a few canonical-name overrides.
 * Curated by hand in data/gazetteer/ (not written by this script): metonyms.tsv (seats
   of government: Kremlin, White House, Downing Street ...), regions.tsv (regions, seas,
-  disputed and sub-national areas) and roles.txt (title and role words).
+  disputed and sub-national areas), organizations.tsv (well-known agencies, news
+  organisations, parties and state companies with their country) and roles.txt (title
+  and role words).
 
 Files written
 -------------

@@ -18,8 +18,13 @@
 //!     month" the same day of the previous/next month (clamped to the month's end);
 //!     "last year"/"next year" the same date a year before/after (29 February → 28);
 //!     "last weekend" the most recent Saturday before the anchor;
-//!   - "N days/weeks/months/years ago|earlier|before|later|after" count from the
-//!     anchor (the words do not say which earlier event they count from);
+//!   - "N days/weeks/months/years ago|earlier|later" count from the anchor (the words
+//!     do not say which earlier event they count from);
+//!   - "N days after|before" with nothing after it is a preposition whose object (a
+//!     referenced event: "one day after the United States seized a tanker") follows in
+//!     the sentence: it dates one event against another, not against the publication,
+//!     so [`resolve_relative`] gives `None` and [`resolve_relative_to`] resolves it
+//!     against the other event's date;
 //!     "the day before"/"the previous day" is −1, "the next/following day" +1;
 //!     "last night" is the day before the anchor; "hours earlier" the anchor;
 //!   - a month without a day ("in March") is the 1st of the most recent such month on or
@@ -453,6 +458,9 @@ pub fn resolve_relative(words: &str, anchor: Option<DateTime<Utc>>) -> Option<Na
     // 5. Counted offsets.
     if let Some(c) = r.count.captures(&w) {
         let n = number_word(&c[1])?;
+        if referenced_offset(&w).is_some() {
+            return None;
+        }
         let sign = match &c[3] {
             "ago" | "earlier" | "before" | "prior" | "previously" => -1,
             _ => 1,
@@ -516,6 +524,88 @@ pub fn resolve_relative(words: &str, anchor: Option<DateTime<Utc>>) -> Option<Na
         };
     }
     None
+}
+
+/// Which side of "N days after|before X" an event is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The event is X, the clause the preposition governs: "one day after [the United
+    /// States seized a tanker]".
+    Referenced,
+    /// The event is the main clause: "[the call came] one day after …".
+    Main,
+}
+
+/// Days from the referenced event X to the main clause in "N units after|before" when
+/// the words end with the preposition (its object follows): "one day after" → +1,
+/// "two weeks before" → −14. Months and years count as 30 and 365 days.
+fn referenced_offset(w: &str) -> Option<i64> {
+    let c = rel_regexes().count.captures(w)?;
+    let whole = c.get(0)?;
+    if whole.end() != w.len() {
+        return None;
+    }
+    let sign = match &c[3] {
+        "after" => 1,
+        "before" | "prior" => -1,
+        _ => return None,
+    };
+    let days = match &c[2] {
+        "day" => 1,
+        "week" => 7,
+        "fortnight" => 14,
+        "month" => 30,
+        "year" => 365,
+        _ => return None,
+    };
+    Some(sign * days * number_word(&c[1])?)
+}
+
+/// [`resolve_relative`] for an event dated against another event: `reference` is the
+/// date of the other side of "N days after|before" (for [`Side::Referenced`], the main
+/// clause's date, often the article's narrative date: "The call came one day after the
+/// United States seized a tanker", the call being on Thursday, dates the seizure on
+/// Wednesday; for [`Side::Main`], the referenced event's date). Other expressions
+/// resolve as in [`resolve_relative`].
+pub fn resolve_relative_to(words: &str, anchor: Option<DateTime<Utc>>, reference: Option<NaiveDate>, side: Side) -> Option<NaiveDate> {
+    let w = normalize_words(words);
+    let Some(offset) = referenced_offset(&w) else {
+        return resolve_relative(words, anchor);
+    };
+    let reference = reference?;
+    let days = match side {
+        Side::Referenced => -offset,
+        Side::Main => offset,
+    };
+    reference.checked_add_signed(Duration::try_days(days)?)
+}
+
+/// Dates of the events of one article, in text order. Besides [`resolve_relative`], it
+/// keeps the narrative date (the last date resolved from explicit words) and dates an
+/// event in the clause of "N days after|before …" against it: "Putin spoke with Maduro
+/// on Thursday … The call came one day after the United States seized a tanker" dates
+/// the seizure on Wednesday.
+pub struct EventDater {
+    anchor: Option<DateTime<Utc>>,
+    narrative: Option<NaiveDate>,
+}
+
+impl EventDater {
+    pub fn new(anchor: Option<DateTime<Utc>>) -> EventDater {
+        EventDater { anchor, narrative: None }
+    }
+
+    /// The date of an event with date words `words`; `trigger_after_words` when the
+    /// event's trigger follows them (the event is the clause they govern).
+    pub fn date(&mut self, words: &str, trigger_after_words: bool) -> Option<NaiveDate> {
+        let side = if trigger_after_words { Side::Referenced } else { Side::Main };
+        let reference = if side == Side::Referenced { self.narrative } else { None };
+        let d = resolve_relative_to(words, self.anchor, reference, side);
+        if d.is_some() && referenced_offset(&normalize_words(words)).is_none() {
+            self.narrative = d;
+        }
+        d
+    }
 }
 
 /// True when `phrase` occurs in `w` at word boundaries.
@@ -762,6 +852,70 @@ mod tests {
         assert_eq!(rel("in 2024").unwrap(), "2024-01-01");
         assert_eq!(rel("Thursday, Dec. 4").unwrap(), "2025-12-04");
         assert_eq!(resolve_relative("March 3, 2024", None).unwrap().to_string(), "2024-03-03");
+    }
+
+    #[test]
+    fn one_day_after_a_referenced_event() {
+        // Published Friday 12 December 2025: "Putin spoke with Maduro on Thursday … The
+        // call came one day after the United States seized a tanker": the seizure is on
+        // Wednesday 10th, not the 13th (a day after publication).
+        let friday = Some(utc("2025-12-12T15:00:00Z"));
+        assert_eq!(resolve_relative("one day after", friday), None, "no reference: not the publication date + 1");
+        let thursday = resolve_relative("on Thursday", friday).unwrap();
+        assert_eq!(thursday.to_string(), "2025-12-11");
+        let seized = resolve_relative_to("one day after", friday, Some(thursday), Side::Referenced).unwrap();
+        assert_eq!(seized.to_string(), "2025-12-10");
+        // The main clause dated from the referenced event.
+        let main = resolve_relative_to("two days before", friday, Some(thursday), Side::Main).unwrap();
+        assert_eq!(main.to_string(), "2025-12-09");
+        assert_eq!(resolve_relative_to("a week after", friday, Some(thursday), Side::Main).unwrap().to_string(), "2025-12-18");
+        // Across a month end.
+        let mar1 = NaiveDate::from_ymd_opt(2024, 3, 1);
+        assert_eq!(resolve_relative_to("one day after", None, mar1, Side::Referenced).unwrap().to_string(), "2024-02-29");
+        // Without a reference there is no date; other words resolve as usual.
+        assert_eq!(resolve_relative_to("one day after", friday, None, Side::Referenced), None);
+        assert_eq!(resolve_relative_to("on Thursday", friday, None, Side::Main).unwrap().to_string(), "2025-12-11");
+        // "later"/"earlier" and "ago" still count from the publication date.
+        assert_eq!(resolve_relative("a day later", friday).unwrap().to_string(), "2025-12-13");
+        assert_eq!(resolve_relative("a day earlier", friday).unwrap().to_string(), "2025-12-11");
+    }
+
+    #[test]
+    fn event_dater_keeps_the_narrative_date() {
+        let mut d = EventDater::new(Some(utc("2025-12-12T15:00:00Z")));
+        assert_eq!(d.date("one day after", true), None, "no narrative date yet");
+        assert_eq!(d.date("on Thursday", false).unwrap().to_string(), "2025-12-11");
+        assert_eq!(d.date("one day after", true).unwrap().to_string(), "2025-12-10");
+        assert_eq!(d.date("one day after", false), None, "main clause: the referenced date is unknown");
+        assert_eq!(d.date("on Thursday", true).unwrap().to_string(), "2025-12-11");
+    }
+
+    #[test]
+    fn monday_night_last_week_and_months_across_ends() {
+        // Monday night: the most recent Monday, on or before the anchor.
+        let monday = Some(utc("2025-12-08T23:00:00Z"));
+        assert_eq!(resolve_relative("Monday night", monday).unwrap().to_string(), "2025-12-08");
+        let sunday = Some(utc("2025-12-07T10:00:00Z"));
+        assert_eq!(resolve_relative("on Monday night", sunday).unwrap().to_string(), "2025-12-01");
+        // Across a year end: a Thursday 1 January article, "Monday night" is 29 December.
+        let jan1 = Some(utc("2026-01-01T08:00:00Z"));
+        assert_eq!(resolve_relative("Monday night", jan1).unwrap().to_string(), "2025-12-29");
+        // Last week across month and year ends.
+        assert_eq!(resolve_relative("last week", jan1).unwrap().to_string(), "2025-12-25");
+        let mar3 = Some(utc("2025-03-03T08:00:00Z"));
+        assert_eq!(resolve_relative("last week", mar3).unwrap().to_string(), "2025-02-24");
+        // "in March": the most recent March on or before the anchor's month.
+        assert_eq!(resolve_relative("in March", mar3).unwrap().to_string(), "2025-03-01");
+        let feb28 = Some(utc("2025-02-28T08:00:00Z"));
+        assert_eq!(resolve_relative("in March", feb28).unwrap().to_string(), "2024-03-01");
+        assert_eq!(resolve_relative("next March", feb28).unwrap().to_string(), "2025-03-01");
+        assert_eq!(resolve_relative("last March", mar3).unwrap().to_string(), "2024-03-01");
+        assert_eq!(resolve_relative("in December", jan1).unwrap().to_string(), "2025-12-01");
+        assert_eq!(resolve_relative("in January", jan1).unwrap().to_string(), "2026-01-01");
+        // Last month at a year start and at a month end.
+        assert_eq!(resolve_relative("last month", jan1).unwrap().to_string(), "2025-12-01");
+        let may31 = Some(utc("2025-05-31T08:00:00Z"));
+        assert_eq!(resolve_relative("last month", may31).unwrap().to_string(), "2025-04-30");
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //!   ("the Kremlin", "Downing Street"), with coordinates;
 //! - `regions.tsv`: regions, seas and sub-national areas, with a country when unique;
 //! - `states.tsv`: US states;
+//! - `organizations.tsv`: well-known organisations with a country not in their name
+//!   ("FBI", "Associated Press", "TASS"), hand-curated;
 //! - `cities.tsv.zst`: cities of 15,000+ inhabitants, with alternate names for the
 //!   larger ones; an ambiguous name means the most populous city.
 //!
@@ -33,6 +35,7 @@ static METONYMS_TSV: &str = include_str!("../../data/gazetteer/metonyms.tsv");
 static REGIONS_TSV: &str = include_str!("../../data/gazetteer/regions.tsv");
 static STATES_TSV: &str = include_str!("../../data/gazetteer/states.tsv");
 static CITIES_TSV_ZST: &[u8] = include_bytes!("../../data/gazetteer/cities.tsv.zst");
+static ORGANIZATIONS_TSV: &str = include_str!("../../data/gazetteer/organizations.tsv");
 /// Curated title and role words (see the file's header for its sections).
 pub static ROLES_TXT: &str = include_str!("../../data/gazetteer/roles.txt");
 
@@ -197,6 +200,7 @@ pub struct GazetteerStats {
     pub states: usize,
     pub cities: usize,
     pub city_names: usize,
+    pub organizations: usize,
 }
 
 pub struct Gazetteer {
@@ -208,6 +212,8 @@ pub struct Gazetteer {
     states: Map<Box<str>, Area>,
     cities: Map<&'static str, u32>,
     city_rows: Vec<Area>,
+    /// Organisation name key → country index.
+    organizations: Map<Box<str>, u16>,
     stats: GazetteerStats,
 }
 
@@ -223,7 +229,29 @@ impl Gazetteer {
         // gazetteer is a static): its keys are borrowed, not copied.
         let cities = zstd::stream::decode_all(CITIES_TSV_ZST).unwrap_or_default();
         let cities: &'static str = Box::leak(String::from_utf8(cities).unwrap_or_default().into_boxed_str());
-        Gazetteer::from_sources(COUNTRIES_TSV, ALIASES_TSV, METONYMS_TSV, REGIONS_TSV, STATES_TSV, cities)
+        let mut g = Gazetteer::from_sources(COUNTRIES_TSV, ALIASES_TSV, METONYMS_TSV, REGIONS_TSV, STATES_TSV, cities);
+        g.add_organizations(ORGANIZATIONS_TSV);
+        g
+    }
+
+    /// Add organisations (`name<TAB>alpha-3` rows, as `data/gazetteer/organizations.tsv`);
+    /// rows with an unknown code are skipped, the first row of a name wins.
+    pub fn add_organizations(&mut self, tsv: &str) {
+        for f in rows(tsv) {
+            if let Some(&country) = f.get(1).and_then(|c| self.by_code.get(c.trim())) {
+                let key = lookup_key(f[0]);
+                if !key.is_empty() {
+                    self.organizations.entry(key.into()).or_insert(country);
+                }
+            }
+        }
+        self.stats.organizations = self.organizations.len();
+    }
+
+    /// Country of a well-known organisation ("FBI", "the Associated Press", "TASS").
+    pub fn organization_country(&self, name: &str) -> Option<&'static str> {
+        let key = lookup_key(name);
+        self.organizations.get(key.as_str()).and_then(|&i| self.code_of(i))
     }
 
     /// Build a gazetteer from TSV texts in the formats of `data/gazetteer/`. Malformed
@@ -247,6 +275,7 @@ impl Gazetteer {
             states: map_with_capacity(64),
             cities: map_with_capacity(0),
             city_rows: Vec::new(),
+            organizations: map_with_capacity(256),
             stats: GazetteerStats::default(),
         };
         for f in rows(countries_tsv) {
@@ -318,6 +347,7 @@ impl Gazetteer {
             states: g.states.len(),
             cities: g.city_rows.len(),
             city_names: g.cities.len(),
+            organizations: g.organizations.len(),
         };
         g
     }
@@ -747,5 +777,20 @@ mod tests {
         assert!(s.demonyms >= 300, "{s:?}");
         assert!(s.cities >= 30_000, "{s:?}");
         assert!(s.metonyms >= 100, "{s:?}");
+        assert!(s.organizations >= 100, "{s:?}");
+    }
+
+    #[test]
+    fn organizations_have_countries() {
+        let g = g();
+        assert_eq!(g.organization_country("FBI"), Some("USA"));
+        assert_eq!(g.organization_country("the Associated Press"), Some("USA"));
+        assert_eq!(g.organization_country("Fox News Digital"), Some("USA"));
+        assert_eq!(g.organization_country("TASS"), Some("RUS"));
+        assert_eq!(g.organization_country("Petroleos de Venezuela"), Some("VEN"));
+        // Multinational or ambiguous: no guessed country.
+        assert_eq!(g.organization_country("Reuters"), None);
+        assert_eq!(g.organization_country("Coast Guard"), None);
+        assert_eq!(g.organization_country("United Nations"), None);
     }
 }

@@ -387,11 +387,13 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
                     (Some(a), Some(b)) => Some(format!("{a} {b}")),
                     (a, b) => a.or(b),
                 };
-                (role, inner_nat.or(before.nationality))
+                let governed = || governed_country(text, m.span.start as usize, gazetteer);
+                (role, inner_nat.or(before.nationality).or_else(governed))
             }
             _ => (None, before.adjacent_nationality),
         };
         let key = lookup_key(&name);
+        let (name, key) = singular_demonym(ty, name, key, gazetteer);
         work.push(Work { ty, name, key, role, nationality });
     }
 
@@ -471,7 +473,10 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
         country[gi] = match g.ty {
             _ if g.country.is_some() => g.country,
             EntityType::Loc => gazetteer.country_code(&g.display),
-            EntityType::Org | EntityType::Misc => gazetteer.nationality(&g.display).or_else(|| inner_country(&g.display, gazetteer)),
+            EntityType::Org | EntityType::Misc => gazetteer
+                .nationality(&g.display)
+                .or_else(|| inner_country(&g.display, gazetteer))
+                .or_else(|| if g.ty == EntityType::Org { gazetteer.organization_country(&g.display) } else { None }),
             EntityType::Per => None,
         };
     }
@@ -742,6 +747,64 @@ fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
     None
 }
 
+/// A plural demonym ("Venezuelans") is the same MISC entity as its singular
+/// ("Venezuelan") when both name the same country: the singular's name and key.
+fn singular_demonym(ty: EntityType, name: String, key: String, g: &Gazetteer) -> (String, String) {
+    if ty != EntityType::Misc || !name.ends_with('s') {
+        return (name, key);
+    }
+    let Some(plural) = g.lookup_key(&key).filter(|m| m.kind == super::gazetteer::NameKind::Demonym) else {
+        return (name, key);
+    };
+    let singular_key = &key[..key.len() - 1];
+    match g.lookup_key(singular_key) {
+        Some(m) if m.kind == super::gazetteer::NameKind::Demonym && m.country_code == plural.country_code => {
+            (name[..name.len() - 1].to_string(), singular_key.to_string())
+        }
+        _ => (name, key),
+    }
+}
+
+/// The country a person governs or serves by the phrase before the name (role words
+/// skipped): "the United States under President Donald Trump", "Venezuela under
+/// Maduro", "Russia's Foreign Ministry under Sergei Lavrov".
+fn governed_country(text: &str, start: usize, g: &Gazetteer) -> Option<&'static str> {
+    let before = text.get(..start)?;
+    let mut words = before.split_whitespace().rev().take(12).peekable();
+    // Role words between "under" and the name ("President", "then-Prime Minister").
+    while let Some(w) = words.peek() {
+        let sentence_end = w.strip_suffix('.').is_some_and(|b| !b.contains('.') && !super::token::is_abbreviation(b));
+        if w.ends_with([',', ';', ':', '"', ')', '(']) || sentence_end {
+            break;
+        }
+        if matches!(classify(w, g), WordClass::Head { .. } | WordClass::Modifier | WordClass::Honorific | WordClass::Connector) {
+            words.next();
+        } else {
+            break;
+        }
+    }
+    if !words.next().is_some_and(|w| w == "under") {
+        return None;
+    }
+    let phrase: Vec<&str> = words.take(4).collect();
+    // The longest run of up to four words ending right before "under" that names a
+    // country (not a demonym: "Venezuelan under" is no country).
+    for len in (1..=phrase.len()).rev() {
+        let mut ws: Vec<&str> = phrase[..len].to_vec();
+        ws.reverse();
+        if !ws[0].chars().next().is_some_and(|c| c.is_uppercase()) && !ws[0].eq_ignore_ascii_case("the") {
+            continue;
+        }
+        let candidate = ws.join(" ");
+        if let Some(m) = g.lookup(&candidate) {
+            if m.kind.is_country() || m.kind == super::gazetteer::NameKind::Capital || m.kind == super::gazetteer::NameKind::Metonym {
+                return m.country_code;
+            }
+        }
+    }
+    None
+}
+
 /// Split title words from the start of a PER name: (name, role, nationality).
 fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'static str>) {
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -849,7 +912,10 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
         out.adjacent_nationality = Some(*code);
     }
     // Two-word nationalities directly before ("South Korean").
-    if out.adjacent_nationality.is_none() && words.len() >= 2 {
+    // A sentence-final period ("… seized by the United States. Reuters reported") is no
+    // nationality of the next sentence's name.
+    let sentence_end = |w: &str| w.strip_suffix('.').is_some_and(|b| !b.contains('.') && !super::token::is_abbreviation(b));
+    if out.adjacent_nationality.is_none() && words.len() >= 2 && !sentence_end(words[0]) {
         let pair = format!("{} {}", words[1], words[0]);
         if words[1].chars().next().is_some_and(char::is_uppercase) {
             out.adjacent_nationality = g.nationality(&pair);
@@ -1206,7 +1272,8 @@ mod tests {
             &[("Department of Homeland Security", Org), ("DHS", Org), ("Donald J. Trump", Per), ("Trump", Per), ("Donald Trump Jr.", Per)],
         );
         assert_eq!(find(&r, "DHS").canonical_name, "Department of Homeland Security");
-        assert_eq!(find(&r, "DHS").country_code, None);
+        // From the curated organisation list (data/gazetteer/organizations.tsv).
+        assert_eq!(find(&r, "DHS").country_code, Some("USA"));
         let t = find(&r, "Trump");
         assert_eq!(t.canonical_name, "Donald J. Trump");
         assert_eq!(t.key, "donald trump");
@@ -1249,6 +1316,47 @@ mod tests {
         let p = find(&r, "Vladimir Putin");
         assert_eq!((p.role.as_deref(), p.country_code), (Some("leader"), Some("RUS")));
         assert_eq!(find(&r, "Emmanuel Macron").role, None);
+    }
+
+    #[test]
+    fn country_under_a_leader() {
+        let text = "The pressure grew as the United States under President Donald Trump \
+                    pushed on. Venezuela under Maduro resisted. The Trump administration \
+                    acted. Talks under Chairman Li Wei failed.";
+        let r = resolve(
+            text,
+            &[("United States", Loc), ("Donald Trump", Per), ("Venezuela", Loc), ("Maduro", Per), ("Trump", Per), ("Li Wei", Per)],
+        );
+        let t = find(&r, "Donald Trump");
+        assert_eq!((t.role.as_deref(), t.country_code), (Some("President"), Some("USA")));
+        assert_eq!(find(&r, "Trump").country_code, Some("USA"), "the entity's code");
+        assert_eq!(find(&r, "Maduro").country_code, Some("VEN"));
+        assert_eq!(find(&r, "Li Wei").country_code, None, "'Talks under' names no country");
+    }
+
+    #[test]
+    fn no_country_across_a_sentence_end_or_for_agencies() {
+        let text = "The tanker was seized by the United States. Reuters reported the seizure. \
+                    The FBI and the Associated Press were there, and so was Reuters.";
+        let r = resolve(text, &[("United States", Loc), ("Reuters", Org), ("FBI", Org), ("Associated Press", Org), ("Reuters", Org)]);
+        assert_eq!(find(&r, "Reuters").country_code, None);
+        assert_eq!(find(&r, "FBI").country_code, Some("USA"));
+        assert_eq!(find(&r, "Associated Press").country_code, Some("USA"));
+        // A nationality right before the name is still evidence.
+        let text = "Britain's Reuters news agency said so.";
+        let r = resolve(text, &[("Britain", Loc), ("Reuters", Org)]);
+        assert_eq!(find(&r, "Reuters").country_code, Some("GBR"));
+    }
+
+    #[test]
+    fn demonym_singular_and_plural_are_one_entity() {
+        let text = "Venezuelans voted. A Venezuelan official said Russians and a Russian diplomat met.";
+        let r = resolve(text, &[("Venezuelans", Misc), ("Venezuelan", Misc), ("Russians", Misc), ("Russian", Misc)]);
+        let (a, b) = (find(&r, "Venezuelans"), find(&r, "Venezuelan"));
+        assert_eq!((a.key.as_str(), a.canonical_name.as_str(), a.country_code), ("venezuelan", "Venezuelan", Some("VEN")));
+        assert_eq!(a, b);
+        assert_eq!(find(&r, "Russians").key, find(&r, "Russian").key);
+        assert_eq!(find(&r, "Russians").country_code, Some("RUS"));
     }
 
     #[test]

@@ -54,6 +54,62 @@ const SETTING_NOUNS: &[&str] = &[
     "broadcast",
 ];
 
+/// Cue forms that are also common nouns ("swing states", "tough questions about",
+/// "Republican claims as", "the CRS reports describe"): see [`noun_use`].
+const NOUN_FORMS: &[&str] = &[
+    "state",
+    "states",
+    "show",
+    "shows",
+    "question",
+    "questions",
+    "claim",
+    "claims",
+    "report",
+    "reports",
+    "call",
+    "calls",
+    "tweet",
+    "tweets",
+    "remark",
+    "remarks",
+    "attack",
+    "attacks",
+    "answer",
+    "answers",
+    "note",
+    "notes",
+    "demand",
+    "demands",
+    "promise",
+    "promises",
+    "estimate",
+    "estimates",
+    "pledge",
+    "pledges",
+    "vow",
+    "vows",
+    "counter",
+    "blast",
+    "blasts",
+    "slam",
+    "slams",
+    "praise",
+    "proposal",
+    "reply",
+    "replies",
+    "boast",
+    "boasts",
+    "joke",
+    "jokes",
+    "hint",
+    "hints",
+    "lament",
+    "laments",
+    "quip",
+    "quips",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CueKind {
     Say,
@@ -61,6 +117,9 @@ enum CueKind {
     According,
     CreditBy,
     CreditTo,
+    /// A verb that introduces a quotation but not reported speech (`he continued: "…"`,
+    /// `"…," she sang`): used for direct quotes only.
+    Quote,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -137,7 +196,7 @@ impl AttributionExtractor {
                 let found = match c.kind {
                     CueKind::According => according_to(doc, s, c),
                     CueKind::Say | CueKind::Tell => reported(doc, s, c, &out),
-                    CueKind::CreditBy | CueKind::CreditTo => None,
+                    CueKind::CreditBy | CueKind::CreditTo | CueKind::Quote => None,
                 };
                 if let Some(a) = found {
                     // Skip a clause that is exactly a quote already attributed.
@@ -148,6 +207,7 @@ impl AttributionExtractor {
                 }
             }
         }
+        split_coordinated(doc, &mut out);
         out.retain(|a| valid(doc, a));
         out.sort_by_key(|a| (a.cue.start, a.content.start));
         out
@@ -167,6 +227,13 @@ impl AttributionExtractor {
                 None => i += 1,
             }
         }
+        // Drop cue words used as nouns (after the scan, which needs the following cue).
+        let keep: Vec<bool> = out.iter().map(|c| !noun_use(doc, range, c, &out)).collect();
+        let mut k = 0;
+        out.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
         out
     }
 
@@ -246,10 +313,19 @@ impl AttributionExtractor {
             .cues
             .iter()
             .chain(next.into_iter().flat_map(|n| n.cues.iter()))
-            .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell) && c.m.start >= p && c.m.start <= p + 30)?;
+            .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell | CueKind::Quote) && c.m.start >= p && c.m.start <= p + 30)?;
         let between = p..cue.m.start;
-        if between.clone().any(|k| matches!(doc.token_text(k), "." | "“" | "\"" | "”" | ";" | "?" | "!")) {
-            return None;
+        // Sentence punctuation between quote and cue ends the attribution, except inside
+        // parentheses ("Rep. Gwen Moore (D-Wis.) said").
+        let mut depth = 0i32;
+        for k in between.clone() {
+            match doc.token_text(k) {
+                "(" => depth += 1,
+                ")" => depth = (depth - 1).max(0),
+                "." if depth > 0 => {}
+                "." | "“" | "\"" | "”" | ";" | "?" | "!" => return None,
+                _ => {}
+            }
         }
         let cue_span = tok_span(doc, cue.m.start, cue.m.head_end);
         let source = if between.is_empty() {
@@ -258,7 +334,7 @@ impl AttributionExtractor {
         } else {
             if !between.clone().all(|k| {
                 is_np_word(doc.token_text(k))
-                    || matches!(doc.token_text(k), "," | "-" | "'s" | "’s" | "(" | ")")
+                    || matches!(doc.token_text(k), "," | "-" | "'s" | "’s" | "(" | ")" | ".")
                     || is_determiner(doc.token_text(k))
                     || is_preposition(doc.token_text(k))
                     || super::events::phrase::is_subject_pronoun(doc.token_text(k))
@@ -288,11 +364,12 @@ impl AttributionExtractor {
             k -= 1;
         }
         // The cue at most four tokens before (said Thursday:, told reporters:).
-        let cue = s
-            .cues
-            .iter()
-            .rev()
-            .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell) && c.m.end <= k && k - c.m.end <= 4 && c.m.start >= s.range.start);
+        let cue = s.cues.iter().rev().find(|c| {
+            matches!(c.kind, CueKind::Say | CueKind::Tell | CueKind::Quote)
+                && c.m.end <= k
+                && k - c.m.end <= 4
+                && c.m.start >= s.range.start
+        });
         if let Some(c) = cue {
             if !(colon || punct == "," || c.m.end == open) {
                 return None;
@@ -358,6 +435,103 @@ impl AttributionExtractor {
     }
 }
 
+/// True when a cue word is no reporting verb here: "is expected to" (a passive
+/// expectation), or a cue that can be a noun ([`NOUN_FORMS`]) used as one: after a number,
+/// or followed by what cannot start a reported clause or an object (a preposition,
+/// an auxiliary, a conjunction, punctuation, the end of the sentence) or by another
+/// cue verb ("the CRS reports describe …"). "state(s)" reports only before "that" or a
+/// colon ("He states that …"); "the state", "swing states", "New York state" are places.
+fn noun_use(doc: &Doc, range: &Range<usize>, c: &Cue, all: &[Cue]) -> bool {
+    let m = c.m;
+    if !matches!(c.kind, CueKind::Say | CueKind::Tell) {
+        return false;
+    }
+    let word = doc.token_text(m.start).to_ascii_lowercase();
+    // Market moves, not statements: "declined to 3.65 pct", "rose two points to 51.9",
+    // "prices expected 0.50 dlr higher".
+    if ["declin", "point", "expect"].iter().any(|p| word.starts_with(p)) {
+        let number = |k: usize| doc.token_text(k).chars().next().is_some_and(|c| c.is_ascii_digit());
+        if (m.end < range.end && number(m.end))
+            || (m.start > range.start && (number(m.start - 1) || number_word(doc.token_text(m.start - 1))))
+        {
+            return true;
+        }
+    }
+    if m.head_end != m.start + 1 {
+        return false;
+    }
+    // "is expected to rise", "were expected": a passive expectation has no source.
+    if word == "expected" && m.start > range.start && super::events::phrase::is_auxiliary(doc.token_text(m.start - 1)) {
+        return !matches!(doc.token_text(m.start - 1).to_ascii_lowercase().as_str(), "has" | "have" | "had");
+    }
+    if !NOUN_FORMS.contains(&word.as_str()) {
+        return false;
+    }
+    let next = (m.end < range.end).then(|| doc.token_text(m.end));
+    if word == "state" || word == "states" {
+        return !next.is_some_and(|t| word_eq(t, "that") || t == ":");
+    }
+    if m.start > range.start {
+        let prev = doc.token_text(m.start - 1);
+        let lower = prev.chars().next().is_some_and(char::is_lowercase);
+        // "Editor's note:", "the report".
+        if matches!(prev, "'s" | "’s") || is_determiner(prev) {
+            return true;
+        }
+        // "20 states", "several claims"; "of tweets"; "disparaging remarks",
+        // "early-morning tweets", "unnamed reports": a modifier, so the cue is a noun.
+        if prev.chars().all(|c| c.is_ascii_digit() || c == ',')
+            || number_word(prev)
+            || (is_preposition(prev) && !word_eq(prev, "to"))
+            || (lower && (prev.ends_with("ing") || prev.ends_with("ed") || prev.contains('-')) && prev.len() > 4)
+        {
+            return true;
+        }
+        // A base form ("question", "call") is a verb after a pronoun, an auxiliary or
+        // "to", an adverb or a plural or a name; after anything else ("a big
+        // question", "the basic question") a noun.
+        if !word.ends_with('s') {
+            let verb_ctx = super::events::phrase::is_subject_pronoun(prev)
+                || word_eq(prev, "that")
+                || word_eq(prev, "to")
+                || word_eq(prev, "n't")
+                || super::events::phrase::is_auxiliary(prev)
+                || super::events::phrase::is_adverb(prev)
+                || is_capitalized(prev)
+                || (lower && prev.ends_with('s') && !prev.ends_with("ss") && !prev.ends_with("'s") && !prev.ends_with("’s"));
+            if !verb_ctx {
+                return true;
+            }
+        }
+    }
+    // "…, The Wall Street Journal reports." / "…, he claims.": a verb after a name or a
+    // pronoun at the end of the sentence.
+    if m.start > range.start && next.is_none_or(|t| matches!(t, "." | "," | ":" | ";")) {
+        let prev = doc.token_text(m.start - 1);
+        if word.ends_with('s') && (is_capitalized(prev) || super::events::phrase::is_subject_pronoun(prev)) {
+            return false;
+        }
+    }
+    let Some(next) = next else {
+        return true;
+    };
+    if m.end > m.head_end {
+        // "calls for", "points out": the particle was matched.
+        return false;
+    }
+    (is_preposition(next) && !word_eq(next, "to"))
+        || super::events::phrase::is_auxiliary(next)
+        || super::events::phrase::is_conjunction(next)
+        || matches!(next, "," | "." | ";" | ")" | "–" | "—" | "?" | "!")
+        || all.iter().any(|o| o.m.start == m.end && matches!(o.kind, CueKind::Say | CueKind::Tell))
+}
+
+fn number_word(t: &str) -> bool {
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens", "several", "many", "few"]
+        .iter()
+        .any(|w| word_eq(t, w))
+}
+
 /// `Name: statement` opening a sentence (headlines "Poll: Voters Abandon …",
 /// transcripts "PENCE: Well, …"): the name is the source, the colon the cue. The name
 /// is a short phrase of capitalised words.
@@ -411,6 +585,13 @@ fn parties(doc: &Doc, range: Range<usize>) -> Vec<Span> {
         let mut a = a;
         while a < b && (is_determiner(doc.token_text(a)) || matches!(doc.token_text(a), "(" | "-")) {
             a += 1;
+        }
+        // "Fox News Digital's Ashley Carnahan": the person is credited; the outlet
+        // before the possessive is her affiliation, not a party of its own.
+        if let Some(k) =
+            (a..b).rev().find(|&k| matches!(doc.token_text(k), "'s" | "’s") && k + 1 < b && is_capitalized(doc.token_text(k + 1)))
+        {
+            a = k + 1;
         }
         let mut b = b;
         while b > a && matches!(doc.token_text(b - 1), "," | ")" | "-") {
@@ -468,7 +649,14 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
     if m.start > s.range.start {
         let prev = doc.token_text(m.start - 1);
         // "the report", "a statement", "Venezuela's state", "the United States".
-        if is_determiner(prev) || prev == "'s" || prev == "’s" || is_capitalized(doc.token_text(m.start)) {
+        // A capitalised cue is a name ("Venezuela's State") except for a present tense
+        // in a title-case headline ("Lindsey Graham Says …").
+        if is_determiner(prev)
+            || prev == "'s"
+            || prev == "’s"
+            || (is_capitalized(doc.token_text(m.start))
+                && !(is_capitalized(prev) && doc.token_text(m.start).ends_with('s') && title_case(doc, &s.range)))
+        {
             return None;
         }
     }
@@ -502,16 +690,31 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
         let src = np_after(doc, &s.ms, &s.range, m.end, 8);
         (src, clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
     } else if let Some((_, SubjectKind::Coordinated)) = subject {
-        // "… and said …": the source of the sentence's previous attribution, unless the
-        // cue sits inside that attribution's content ("reported that X rose and added").
-        let prev_attr = earlier.iter().rev().find(|a| a.sentence == s.index)?;
-        if prev_attr.content.contains(cue) {
-            return None;
-        }
-        let prev = prev_attr.source?;
+        // "… and said …": the source of the sentence's previous attribution; without
+        // one, the sentence's subject ("He claimed vast wealth and said …").
+        // Inside that content, a second statement of the same source ("Trump said he
+        // would order a review … and warned against hackers"), as PolNeAR reads it.
+        let prev = match earlier.iter().rev().find(|a| a.sentence == s.index) {
+            // There, the cue must open a clause, a quote or a complement ("… and said
+            // she would …", "… and warned against …"): "reported that the move raised
+            // prices and added new strain" is the content's own subject acting.
+            Some(prev_attr) if prev_attr.content.contains(cue) && !opens_statement(doc, s, m.end) => return None,
+            Some(prev_attr) => prev_attr.source?,
+            None => sentence_subject(doc, s, m.start)?,
+        };
         let from = skip_intro(doc, s, m.end, c.kind);
         let to = clause_end(doc, s, from, last_token);
         (Some(prev), clause(doc, &s.range, from, to)?, c.weight * 0.8)
+    } else if m.start > s.range.start
+        && doc.token_text(m.start).ends_with("ing")
+        && ["by", "for", "from", "after", "before", "while", "without", "in"].iter().any(|w| word_eq(doc.token_text(m.start - 1), w))
+    {
+        // "… began by saying he would …", "criticised for saying that …": the speaker is
+        // the sentence's subject.
+        let src = sentence_subject(doc, s, m.start - 1)?;
+        let from = skip_intro(doc, s, m.end, c.kind);
+        let to = clause_end(doc, s, from, last_token);
+        (Some(src), clause(doc, &s.range, from, to)?, c.weight * 0.8)
     } else {
         return None;
     };
@@ -558,7 +761,96 @@ fn setting_only(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
 
 fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
     let np_end = np_after(doc, &s.ms, &s.range, from, 8).map_or(from, |x| token_at(doc, x.end));
+    // "…, said Jeffrey N. Trimble, a senior official with …": an apposition to the end.
+    if np_end > from && np_end + 1 < to && doc.token_text(np_end) == "," {
+        let t = doc.token_text(np_end + 1);
+        if ["a", "an", "the", "his", "her", "their", "its", "who"].iter().any(|w| word_eq(t, w)) || is_capitalized(t) {
+            return true;
+        }
+    }
+    // "…, said one GOP source in the room.": prepositional phrases after the name.
+    let mut k = np_end;
+    while k < to && is_preposition(doc.token_text(k)) {
+        match np_after(doc, &s.ms, &s.range, k + 1, 6) {
+            Some(np) => k = token_at(doc, np.end),
+            None => break,
+        }
+    }
+    if k > np_end && k >= to {
+        return true;
+    }
     setting_only(doc, s, np_end, to)
+}
+
+/// A statement of the same source starting inside another's content ("He claimed vast
+/// wealth and said it ensured …") ends that content before the conjunction.
+fn split_coordinated(doc: &Doc, out: &mut [Attribution]) {
+    for j in 0..out.len() {
+        let b = out[j].clone();
+        for a in out.iter_mut() {
+            if a.sentence != b.sentence || a.source.is_none() || a.source != b.source || a.kind == AttributionKind::DirectQuote {
+                continue;
+            }
+            if !(a.content.contains(b.cue) && a.content.start < b.cue.start) {
+                continue;
+            }
+            let first = token_at(doc, a.content.start);
+            let mut e = token_at(doc, b.cue.start);
+            while e > first && {
+                let t = doc.token_text(e - 1);
+                matches!(t, "," | ";") || super::events::phrase::is_conjunction(t) || super::events::phrase::is_adverb(t)
+            } {
+                e -= 1;
+            }
+            if e > first {
+                a.content.end = doc.tokens[e - 1].span.end;
+            }
+        }
+    }
+}
+
+/// True when the tokens from `k` start a statement rather than a plain object: "that",
+/// a colon or quote mark, a subject pronoun, a preposition or "to".
+fn opens_statement(doc: &Doc, s: &Sent, k: usize) -> bool {
+    if k >= s.range.end {
+        return false;
+    }
+    let t = doc.token_text(k);
+    word_eq(t, "that") || matches!(t, ":" | "," | "“" | "\"") || super::events::phrase::is_subject_pronoun(t) || is_preposition(t)
+}
+
+/// The subject opening a sentence, before token `before`: a pronoun ("He …") or a
+/// noun phrase starting with a capital ("Dean, a medical doctor, then appeared …").
+fn sentence_subject(doc: &Doc, s: &Sent, before: usize) -> Option<Span> {
+    let mut a = s.range.start;
+    while a < before && matches!(doc.token_text(a), "\"" | "“" | "'" | "‘" | "(" | "—" | "-") {
+        a += 1;
+    }
+    if a >= before {
+        return None;
+    }
+    let t = doc.token_text(a);
+    if super::events::phrase::is_subject_pronoun(t) && !word_eq(t, "it") && !word_eq(t, "who") && !word_eq(t, "which") {
+        return Some(doc.tokens[a].span);
+    }
+    if !is_capitalized(t) {
+        return None;
+    }
+    let np = np_after(doc, &s.ms, &s.range, a, 8)?;
+    (token_at(doc, np.end) < before).then_some(np)
+}
+
+/// A headline in title case: most words of four letters or more are capitalised.
+fn title_case(doc: &Doc, range: &Range<usize>) -> bool {
+    let (mut words, mut caps) = (0, 0);
+    for k in range.clone() {
+        let t = doc.token_text(k);
+        if t.chars().count() >= 4 && t.chars().all(char::is_alphabetic) {
+            words += 1;
+            caps += usize::from(is_capitalized(t));
+        }
+    }
+    words >= 3 && caps * 5 >= words * 4
 }
 
 /// Skip what stands between a cue and its clause: an addressee (`told reporters`),
@@ -670,6 +962,7 @@ fn compile_cues(text: &str) -> (PhraseSet<CueEntry>, Vec<LexiconError>) {
                 "ACCORDING" => CueKind::According,
                 "CREDIT_BY" => CueKind::CreditBy,
                 "CREDIT_TO" => CueKind::CreditTo,
+                "QUOTE" => CueKind::Quote,
                 k => return Err(format!("unknown cue kind {k}")),
             };
             let weight: f32 = f[1].parse().map_err(|_| format!("bad weight {}", f[1]))?;
