@@ -178,7 +178,8 @@ fn loaders_account_for_every_line_of_random_bytes() {
             }
         });
         let nonblank = bytes.split(|b| *b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count();
-        assert_eq!(seen, nonblank, "round {round}: every non-blank line is a record or a reject");
+        // A file with no non-blank line is one `empty_file` reject.
+        assert_eq!(seen, nonblank.max(1), "round {round}: every non-blank line is a record or a reject");
         let _ = lines;
     }
 }

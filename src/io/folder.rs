@@ -56,7 +56,8 @@ pub fn read_single(reader: Box<dyn BufRead + Send>, file: &str, kind: SingleKind
     // UTF-8, else guessed.
     let text = match kind {
         SingleKind::Html => strip_controls_html(crate::html::charset::decode_html(&bytes, None)),
-        _ => decode_text(&bytes),
+        // A UTF-8 byte order mark is not part of the JSON or of the title line.
+        _ => decode_text(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes)),
     };
     let result = match kind {
         SingleKind::Json => match serde_json::from_str::<serde_json::Value>(&text) {

@@ -1,6 +1,7 @@
 //! JSON Lines reader: one article object per line. Positions are line numbers from 1;
-//! blank lines are skipped; a line that is not a JSON object is a reject; a stream that
-//! breaks (cut gzip/zstd) rejects from the line where it broke.
+//! blank lines are skipped (a file with none but blank lines is an `empty_file` reject); a
+//! leading UTF-8 byte order mark is ignored; a line that is not a JSON object is a reject;
+//! a stream that breaks (cut gzip/zstd) rejects from the line where it broke.
 
 use super::fields::{decode_text, from_json};
 use super::LoadItem;
@@ -11,6 +12,8 @@ use std::io::BufRead;
 pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
     let mut line = Vec::with_capacity(64 * 1024);
     let mut position: i64 = 0;
+    let mut nonblank = 0usize;
+    let mut broke = false;
     let reject = |position: i64, reason: &str, detail: String, source_id: Option<String>| {
         LoadItem::Reject(RejectRow {
             input_file: file.to_string(),
@@ -28,14 +31,19 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
             Ok(_) => {}
             Err(e) => {
                 emit(reject(position + 1, "truncated_stream", format!("stream broke after line {position}: {e}"), None));
+                broke = true;
                 break;
             }
         }
         position += 1;
+        // A UTF-8 byte order mark (Windows exports put one before the first line; files
+        // joined with `cat` carry it into the middle) is not part of the JSON.
         let body = trim_ascii(&line);
+        let body = trim_ascii(body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body));
         if body.is_empty() {
             continue;
         }
+        nonblank += 1;
         let text = decode_text(body);
         match serde_json::from_str::<serde_json::Value>(&text) {
             Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
@@ -45,6 +53,11 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
             Ok(other) => emit(reject(position, "not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None)),
             Err(e) => emit(reject(position, "invalid_json", e.to_string(), None)),
         }
+    }
+    // An empty export is a whole-file problem, as for CSV and folder files (a stream that
+    // broke has already been rejected).
+    if nonblank == 0 && !broke {
+        emit(reject(0, "empty_file", "file has no non-blank line".into(), None));
     }
 }
 
