@@ -88,6 +88,9 @@ fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
     })
 }
 
+/// Mentions resolved together at most (news stories have a few hundred).
+const MAX_RESOLVE_MENTIONS: usize = 4000;
+
 fn normalize_article(
     a: &ArticleRow,
     input: &ChunkInput,
@@ -114,7 +117,9 @@ fn normalize_article(
         })
         .collect();
     let resolved: Vec<ResolvedMention> = if config.resolve_within_article {
-        resolve_document(text, &mentions, g)
+        // Resolution compares mentions with each other; a giant article (a 10 MB dump
+        // record) is resolved in windows of consecutive mentions to stay near linear.
+        mentions.chunks(MAX_RESOLVE_MENTIONS).flat_map(|w| resolve_document(text, w, g)).collect()
     } else {
         mentions
             .iter()
