@@ -2,9 +2,15 @@
 //! (verb inflections `word~`, alternatives `a|b`, multi-word alternatives `a_b`,
 //! optional words `word?`, gaps `...`) compiled once into a first-word index.
 //! Shared by the event and attribution extractors.
+//!
+//! Words are compared as `word_eq` does (ASCII case folded, `’` read as `'`). Hot paths
+//! fold a token once on the stack (`fold_word`) and look it up in a hash table: closed
+//! word classes (`WordClasses`) and the lexicon vocabulary (word ids, `PhraseSet::token_ids`)
+//! are O(1) per token with no allocation.
 
 use crate::nlp::Doc;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Irregular and consonant-doubling verbs (lemma, -s, past, participle, -ing).
@@ -16,9 +22,136 @@ pub(crate) const GAP_MAX: usize = 6;
 /// One alternative of a pattern element: one or more lowercase words in sequence.
 type Alt = Vec<Box<str>>;
 
+/// Longest folded word looked up in a table (longer tokens are in no table).
+const FOLD_MAX: usize = 64;
+
+/// Word id of a token that is no lexicon word.
+pub(crate) const NO_WORD: u32 = u32::MAX;
+
+/// FxHash (rustc's): a multiply-rotate hash, much cheaper than SipHash on short words.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(FX_K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut b = bytes;
+        while b.len() >= 8 {
+            self.add(u64::from_le_bytes(b[..8].try_into().expect("8 bytes")));
+            b = &b[8..];
+        }
+        if b.len() >= 4 {
+            self.add(u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64);
+            b = &b[4..];
+        }
+        for &x in b {
+            self.add(x as u64);
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// `tok` folded as `word_eq` compares it (ASCII lowercased, `’` as `'`, other characters
+/// kept) into `buf`; None when the folded word is longer than `FOLD_MAX` bytes.
+#[inline]
+pub(crate) fn fold_word<'b>(tok: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'b [u8]> {
+    let b = tok.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if n == FOLD_MAX {
+            return None;
+        }
+        let c = b[i];
+        if c == 0xE2 && b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x99) {
+            buf[n] = b'\'';
+            i += 3;
+        } else {
+            buf[n] = c.to_ascii_lowercase();
+            i += 1;
+        }
+        n += 1;
+    }
+    Some(&buf[..n])
+}
+
+/// Closed word lists compiled into one table: each word maps to the bits of the lists
+/// holding it. `get` is one stack fold and one hash lookup, whatever the list sizes.
+pub(crate) struct WordClasses {
+    map: HashMap<Box<[u8]>, u32, FxBuild>,
+    /// Longest token (bytes) that can fold to a word of the table.
+    max_tok: usize,
+}
+
+impl WordClasses {
+    /// `lists`: (words, bit). Words are lowercase ASCII, as `word_eq` expects.
+    pub fn new(lists: &[(&[&str], u32)]) -> WordClasses {
+        let mut map: HashMap<Box<[u8]>, u32, FxBuild> = HashMap::default();
+        let mut max_len = 0;
+        for (words, bit) in lists {
+            for w in *words {
+                assert!(w.len() <= FOLD_MAX && !w.bytes().any(|b| b.is_ascii_uppercase()), "word list entry {w:?}");
+                max_len = max_len.max(w.len());
+                *map.entry(w.as_bytes().into()).or_default() |= bit;
+            }
+        }
+        // A `'` may be written `’` (3 bytes).
+        WordClasses { map, max_tok: 3 * max_len }
+    }
+
+    /// The bits of the lists holding `tok` (compared as `word_eq`), 0 for none.
+    #[inline]
+    pub fn get(&self, tok: &str) -> u32 {
+        if tok.is_empty() || tok.len() > self.max_tok {
+            return 0;
+        }
+        let mut buf = [0u8; FOLD_MAX];
+        match fold_word(tok, &mut buf) {
+            Some(w) => self.map.get(w).copied().unwrap_or(0),
+            None => 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Elem {
-    Words { alts: Vec<Alt>, optional: bool },
+    /// `ids`: the alternatives as word ids (`PhraseSet::vocab`), in the order of `alts`.
+    Words {
+        alts: Vec<Alt>,
+        ids: Vec<Box<[u32]>>,
+        optional: bool,
+    },
     Gap,
 }
 
@@ -44,12 +177,20 @@ pub(crate) struct PhraseMatch {
 pub(crate) struct PhraseSet<T> {
     pub entries: Vec<T>,
     patterns: Vec<Pattern>,
-    by_first: HashMap<Box<str>, Vec<u32>>,
+    /// Every word of the patterns, with its id.
+    vocab: HashMap<Box<[u8]>, u32, FxBuild>,
+    /// Patterns by the id of a word their first element may start with.
+    by_first: Vec<Vec<u32>>,
+    /// By first byte, bit `min(len, 63)` set for the lengths of the vocabulary words: a
+    /// cheap reject before the hash lookup.
+    shapes: Box<[u64; 256]>,
 }
 
 /// Verb forms for `lemma`: irregular table first, then regular English rules.
 pub(crate) struct Inflector {
     irregular: HashMap<&'static str, [&'static str; 4]>,
+    /// Irregular past tenses and participles.
+    past: HashSet<&'static [u8], FxBuild>,
 }
 
 impl Inflector {
@@ -65,13 +206,24 @@ impl Inflector {
                 irregular.insert(f[0], [f[1], f[2], f[3], f[4]]);
             }
         }
-        Inflector { irregular }
+        // The table is lowercase: a form with an uppercase letter never equals a folded token.
+        let past = irregular
+            .values()
+            .flat_map(|f| [f[1], f[2]])
+            .filter(|w| !w.bytes().any(|b| b.is_ascii_uppercase()))
+            .map(str::as_bytes)
+            .collect();
+        Inflector { irregular, past }
     }
 
     /// A past tense or participle: an irregular one of the table, or a lowercase
     /// "-ed" word.
     pub fn is_past(&self, tok: &str) -> bool {
-        super::phrase::past_form(tok) || self.irregular.values().any(|f| word_eq(tok, f[1]) || word_eq(tok, f[2]))
+        if super::phrase::past_form(tok) {
+            return true;
+        }
+        let mut buf = [0u8; FOLD_MAX];
+        fold_word(tok, &mut buf).is_some_and(|w| self.past.contains(w))
     }
 
     /// All forms of a verb: lemma, third person, past, participle, gerund.
@@ -138,7 +290,35 @@ pub(crate) struct LexiconError {
 
 impl<T> PhraseSet<T> {
     pub fn new() -> PhraseSet<T> {
-        PhraseSet { entries: Vec::new(), patterns: Vec::new(), by_first: HashMap::new() }
+        PhraseSet { entries: Vec::new(), patterns: Vec::new(), vocab: HashMap::default(), by_first: Vec::new(), shapes: Box::new([0; 256]) }
+    }
+
+    fn word_id(&mut self, w: &str) -> u32 {
+        let next = self.vocab.len() as u32;
+        let id = *self.vocab.entry(w.as_bytes().into()).or_insert(next);
+        if id == next {
+            self.by_first.push(Vec::new());
+            if let Some(&b) = w.as_bytes().first() {
+                self.shapes[b as usize] |= 1 << w.len().min(63);
+            }
+        }
+        id
+    }
+
+    /// The word id of every token of `doc` (`NO_WORD` for a token that is in no pattern)
+    /// into `out`: one fold and one lookup per token, for `longest_at_ids`.
+    pub fn token_ids(&self, doc: &Doc, out: &mut Vec<u32>) {
+        out.clear();
+        let mut buf = [0u8; FOLD_MAX];
+        out.extend(doc.tokens.iter().map(|t| {
+            let tok = &doc.text[t.span.range()];
+            match fold_word(tok, &mut buf) {
+                Some(w) if !w.is_empty() && self.shapes[w[0] as usize] & (1 << w.len().min(63)) != 0 => {
+                    self.vocab.get(w).copied().unwrap_or(NO_WORD)
+                }
+                _ => NO_WORD,
+            }
+        }));
     }
 
     /// Add one entry with its pattern. On a malformed pattern nothing is added.
@@ -181,7 +361,11 @@ impl<T> PhraseSet<T> {
                 }
                 alts.extend(seqs);
             }
-            elems.push(Elem::Words { alts, optional });
+            if let Some(w) = alts.iter().flatten().find(|w| w.len() > FOLD_MAX) {
+                return Err(format!("word longer than {FOLD_MAX} bytes: {w:?}"));
+            }
+            let ids = alts.iter().map(|a| a.iter().map(|w| self.word_id(w)).collect()).collect();
+            elems.push(Elem::Words { alts, ids, optional });
         }
         match elems.first() {
             Some(Elem::Words { optional: false, .. }) => {}
@@ -191,12 +375,12 @@ impl<T> PhraseSet<T> {
             return Err(format!("pattern ends with a gap: {pattern:?}"));
         }
         let id = self.patterns.len() as u32;
-        if let Some(Elem::Words { alts, .. }) = elems.first() {
-            let mut firsts: Vec<&str> = alts.iter().map(|a| &*a[0]).collect();
+        if let Some(Elem::Words { ids, .. }) = elems.first() {
+            let mut firsts: Vec<u32> = ids.iter().map(|a| a[0]).collect();
             firsts.sort_unstable();
             firsts.dedup();
             for f in firsts {
-                self.by_first.entry(f.into()).or_default().push(id);
+                self.by_first[f as usize].push(id);
             }
         }
         self.patterns.push(Pattern { elems, entry: self.entries.len() });
@@ -207,11 +391,25 @@ impl<T> PhraseSet<T> {
     /// The longest match starting at token `i` inside `sent` (ties: the earlier entry).
     /// `lower` is the lowercased text of token `i`.
     pub fn longest_at(&self, doc: &Doc, sent: &Range<usize>, i: usize, lower: &str) -> Option<PhraseMatch> {
-        let ids = self.by_first.get(lower)?;
+        let &first = self.vocab.get(lower.as_bytes())?;
+        self.longest_from(&DocWords(doc), &self.by_first[first as usize], sent, i)
+    }
+
+    /// `longest_at` on the word ids of the document's tokens (`token_ids`): no string
+    /// comparison at all.
+    pub fn longest_at_ids(&self, doc: &Doc, ids: &[u32], sent: &Range<usize>, i: usize) -> Option<PhraseMatch> {
+        let first = ids[i];
+        if first == NO_WORD {
+            return None;
+        }
+        self.longest_from(&IdWords { doc, ids }, &self.by_first[first as usize], sent, i)
+    }
+
+    fn longest_from<W: TokenWords>(&self, words: &W, pats: &[u32], sent: &Range<usize>, i: usize) -> Option<PhraseMatch> {
         let mut best: Option<PhraseMatch> = None;
-        for &id in ids {
+        for &id in pats {
             let p = &self.patterns[id as usize];
-            if let Some((head_end, end)) = match_elems(doc, sent.end, &p.elems, i, None) {
+            if let Some((head_end, end)) = match_elems(words, sent.end, &p.elems, i, None) {
                 let better = match best {
                     None => true,
                     Some(b) => end > b.end || (end == b.end && p.entry < b.entry),
@@ -242,9 +440,45 @@ fn blocks_gap(tok: &str) -> bool {
     matches!(tok, "." | ";" | ":" | "!" | "?" | "\"" | "“" | "”" | "(" | ")")
 }
 
+/// How `match_elems` reads tokens: by text (`word_eq`) or by precomputed word ids.
+trait TokenWords {
+    fn text(&self, i: usize) -> &str;
+    /// Does token `i` equal the lexicon word `w` (id `id`)?
+    fn is(&self, i: usize, w: &str, id: u32) -> bool;
+}
+
+struct DocWords<'d, 'a>(&'d Doc<'a>);
+
+impl TokenWords for DocWords<'_, '_> {
+    #[inline]
+    fn text(&self, i: usize) -> &str {
+        self.0.token_text(i)
+    }
+    #[inline]
+    fn is(&self, i: usize, w: &str, _id: u32) -> bool {
+        word_eq(self.0.token_text(i), w)
+    }
+}
+
+struct IdWords<'d, 'a> {
+    doc: &'d Doc<'a>,
+    ids: &'d [u32],
+}
+
+impl TokenWords for IdWords<'_, '_> {
+    #[inline]
+    fn text(&self, i: usize) -> &str {
+        self.doc.token_text(i)
+    }
+    #[inline]
+    fn is(&self, i: usize, _w: &str, id: u32) -> bool {
+        self.ids[i] == id
+    }
+}
+
 /// Match `elems` from token `i`; returns (head_end, end). `head_end` is set when the
 /// first gap is crossed (None until then).
-fn match_elems(doc: &Doc, limit: usize, elems: &[Elem], i: usize, head_end: Option<usize>) -> Option<(usize, usize)> {
+fn match_elems<W: TokenWords>(doc: &W, limit: usize, elems: &[Elem], i: usize, head_end: Option<usize>) -> Option<(usize, usize)> {
     let Some((first, rest)) = elems.split_first() else {
         return Some((head_end.unwrap_or(i), i));
     };
@@ -256,7 +490,7 @@ fn match_elems(doc: &Doc, limit: usize, elems: &[Elem], i: usize, head_end: Opti
                 if j > limit {
                     break;
                 }
-                if skip > 0 && blocks_gap(doc.token_text(j - 1)) {
+                if skip > 0 && blocks_gap(doc.text(j - 1)) {
                     break;
                 }
                 if let Some(m) = match_elems(doc, limit, rest, j, head) {
@@ -265,13 +499,13 @@ fn match_elems(doc: &Doc, limit: usize, elems: &[Elem], i: usize, head_end: Opti
             }
             None
         }
-        Elem::Words { alts, optional } => {
+        Elem::Words { alts, ids, optional } => {
             let mut best: Option<(usize, usize)> = None;
-            for alt in alts {
+            for (alt, alt_ids) in alts.iter().zip(ids) {
                 if i + alt.len() > limit {
                     continue;
                 }
-                if alt.iter().enumerate().all(|(k, w)| word_eq(doc.token_text(i + k), w)) {
+                if alt.iter().zip(alt_ids.iter()).enumerate().all(|(k, (w, &id))| doc.is(i + k, w, id)) {
                     if let Some(m) = match_elems(doc, limit, rest, i + alt.len(), head_end) {
                         if best.is_none_or(|b| m.1 > b.1) {
                             best = Some(m);
@@ -365,6 +599,45 @@ mod tests {
         let i = s2.start + 4;
         let m = set.longest_at(&doc, &s2, i, lower_into(doc.token_text(i), &mut buf)).unwrap();
         assert_eq!((m.entry, m.end), (4, i + 3));
+    }
+
+    /// Matching on word ids finds what matching on text finds, at every token.
+    #[test]
+    fn ids_match_as_text() {
+        let inf = Inflector::builtin();
+        let mut set = PhraseSet::new();
+        for (k, p) in ["speak~|talk~ by phone with", "speak~", "supply~ ... equipment|arms", "hold~ a? talks", "step~_up patrols", "do n't"]
+            .iter()
+            .enumerate()
+        {
+            set.add(&inf, p, k).unwrap();
+        }
+        let doc =
+            Doc::new("ANA SPOKE by phone with Bo. They Supplied new military equipment. We held talks and stepped up patrols. Don’t.");
+        let mut ids = Vec::new();
+        set.token_ids(&doc, &mut ids);
+        let mut buf = String::new();
+        let mut found = 0;
+        for s in &doc.sentences {
+            let r = s.tokens.clone();
+            for i in r.clone() {
+                let a = set.longest_at(&doc, &r, i, lower_into(doc.token_text(i), &mut buf));
+                assert_eq!(a, set.longest_at_ids(&doc, &ids, &r, i), "token {i}");
+                found += a.is_some() as usize;
+            }
+        }
+        assert_eq!(found, 5);
+    }
+
+    #[test]
+    fn folding_as_word_eq() {
+        let mut buf = [0u8; FOLD_MAX];
+        for (tok, lex) in [("SAID", "said"), ("n’t", "n't"), ("N’T", "n't"), ("Über", "über"), ("x’", "x'"), ("said", "saidx")] {
+            assert_eq!(fold_word(tok, &mut buf) == Some(lex.as_bytes()), word_eq(tok, lex), "{tok} {lex}");
+        }
+        assert_eq!(fold_word(&"a".repeat(FOLD_MAX + 1), &mut buf), None);
+        let inf = Inflector::builtin();
+        assert!(inf.is_past("spoke") && inf.is_past("Spoken") && inf.is_past("seized") && !inf.is_past("speak"));
     }
 
     #[test]

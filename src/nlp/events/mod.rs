@@ -14,12 +14,13 @@ pub(crate) mod lexicon;
 pub(crate) mod phrase;
 
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
-use lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
+use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, WordClasses};
 use phrase::{
     is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
     subject_before, tok_span, DateFinder, SubjectKind,
 };
 use std::ops::Range;
+use std::sync::OnceLock;
 
 const EVENTS_TSV: &str = include_str!("../../../data/lexicon/events.tsv");
 
@@ -337,12 +338,75 @@ const NEUTRAL_SPEAKERS: &[&str] = &[
     "statement",
     "observers",
 ];
+/// Words naming a company's bodies and routine: a meeting of them is corporate business,
+/// no CONSULT ("the annual meeting", "a meeting of its board", "directors met").
+const CORPORATE: &[&str] = &[
+    "board",
+    "boards",
+    "directors",
+    "shareholders",
+    "shareholder",
+    "stockholders",
+    "stockholder",
+    "unitholders",
+    "bondholders",
+    "annual",
+    "quarterly",
+    "management",
+    "employees",
+    "analysts",
+    "company",
+    "companies",
+];
 /// Words that make a noun phrase refer back to an event told elsewhere.
 const ANAPHORIC: &[&str] =
     &["the", "this", "that", "these", "those", "such", "its", "their", "his", "her", "our", "last", "latest", "recent", "previous"];
 
-fn in_words(list: &[&str], tok: &str) -> bool {
-    list.iter().any(|w| word_eq(tok, w))
+// Bits of the word lists of this module in `in_words`.
+const K_MILITARY_WORDS: u32 = 1 << 0;
+const K_PLACE_PREPOSITIONS: u32 = 1 << 1;
+const K_NEGATORS: u32 = 1 << 2;
+const K_FUTURE_MODALS: u32 = 1 << 3;
+const K_HYPOTHETICAL_MODALS: u32 = 1 << 4;
+const K_CONDITIONALS: u32 = 1 << 5;
+const K_BE_HAVE: u32 = 1 << 6;
+const K_INTENT_WORDS: u32 = 1 << 7;
+const K_PREDICTED_WORDS: u32 = 1 << 8;
+const K_APPEAL_WORDS: u32 = 1 << 9;
+const K_REPORT_VERBS: u32 = 1 << 10;
+const K_NEUTRAL_SPEAKERS: u32 = 1 << 11;
+const K_ANAPHORIC: u32 = 1 << 12;
+const K_ANNOUNCE_INTENT: u32 = 1 << 13;
+const K_CORPORATE: u32 = 1 << 14;
+
+/// Is `tok` in the word list(s) of `class` (compared as `word_eq`)? One hash lookup:
+/// the lists are compiled once into one table.
+#[inline]
+fn in_words(class: u32, tok: &str) -> bool {
+    static TABLE: OnceLock<WordClasses> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            WordClasses::new(&[
+                (MILITARY_WORDS, K_MILITARY_WORDS),
+                (PLACE_PREPOSITIONS, K_PLACE_PREPOSITIONS),
+                (NEGATORS, K_NEGATORS),
+                (FUTURE_MODALS, K_FUTURE_MODALS),
+                (HYPOTHETICAL_MODALS, K_HYPOTHETICAL_MODALS),
+                (CONDITIONALS, K_CONDITIONALS),
+                (BE_HAVE, K_BE_HAVE),
+                (INTENT_WORDS, K_INTENT_WORDS),
+                (PREDICTED_WORDS, K_PREDICTED_WORDS),
+                (APPEAL_WORDS, K_APPEAL_WORDS),
+                (REPORT_VERBS, K_REPORT_VERBS),
+                (NEUTRAL_SPEAKERS, K_NEUTRAL_SPEAKERS),
+                (ANAPHORIC, K_ANAPHORIC),
+                (ANNOUNCE_INTENT, K_ANNOUNCE_INTENT),
+                (CORPORATE, K_CORPORATE),
+            ])
+        })
+        .get(tok)
+        & class
+        != 0
 }
 
 impl EventExtractor {
@@ -353,19 +417,21 @@ impl EventExtractor {
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Event> {
         let mut out = Vec::new();
-        let mut buf = String::new();
+        // The lexicon word id of every token, once per document.
+        let mut ids = Vec::with_capacity(doc.tokens.len());
+        self.lexicon.token_ids(doc, &mut ids);
         for (si, s) in doc.sentences.iter().enumerate() {
             let range = s.tokens.clone();
             if range.is_empty() || range.end > doc.tokens.len() {
                 continue;
             }
-            let found = self.triggers(doc, &range, &mut buf);
+            let found = self.triggers(doc, &range, &ids);
             if found.is_empty() {
                 continue;
             }
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
-            let military = range.clone().any(|i| MILITARY_WORDS.iter().any(|w| word_eq(doc.token_text(i), w)));
+            let military = range.clone().any(|i| in_words(K_MILITARY_WORDS, doc.token_text(i)));
             let first_out = out.len();
             // Outcome words ("killing six") only when no violent act of the sentence
             // was reported itself.
@@ -421,12 +487,11 @@ impl EventExtractor {
     }
 
     /// Trigger matches of one sentence after blocking, absorption and negation.
-    fn triggers(&self, doc: &Doc, range: &Range<usize>, buf: &mut String) -> Vec<Found> {
+    fn triggers(&self, doc: &Doc, range: &Range<usize>, ids: &[u32]) -> Vec<Found> {
         let mut matches: Vec<PhraseMatch> = Vec::new();
         let mut i = range.start;
         while i < range.end {
-            let lower = lower_into(doc.token_text(i), buf);
-            match self.lexicon.longest_at(doc, range, i, lower) {
+            match self.lexicon.longest_at_ids(doc, ids, range, i) {
                 Some(m) => {
                     matches.push(m);
                     i = m.head_end.max(i + 1);
@@ -532,7 +597,13 @@ impl EventExtractor {
         let head = doc.token_text(m.start);
         let past = self.inflector.is_past(head);
         let nominal = if past { None } else { nominal_start(doc, range, m.start) };
-        if e.verb_head && !past && !head.ends_with("ing") && (nominal.is_some() || noun_modifier_before(doc, range, m.start)) {
+        if e.verb_head
+            && !past
+            && !head.ends_with("ing")
+            && (nominal.is_some()
+                || noun_modifier_before(doc, range, m.start)
+                || bare_noun(doc, range, m.start, m.head_end.max(m.start + 1)))
+        {
             // A verb pattern whose head reads as a noun: "the telephone company",
             // "product demand".
             return None;
@@ -556,8 +627,10 @@ impl EventExtractor {
         let (mut actor, recipient) = if let Some(np_start) = nominal {
             // "the seizure of X by Y", "Israel's attack on Z", "Israeli tank shelling",
             // "rebels engaged troops in a firefight".
+            // "the Paris meeting": a place, not a party.
+            let place = event_type == PloverType::Consult && place_modifier(doc, ms, np_start, m.start);
             let actor = agent
-                .or_else(|| possessor(doc, ms, np_start, m.start))
+                .or_else(|| possessor(doc, ms, np_start, m.start).filter(|_| !place))
                 .or_else(|| self.light_verb_subject(doc, ms, range, dates, np_start));
             let recipient = pp_object(doc, ms, range, after, dates);
             if actor.is_none() && recipient.is_none() && (anaphoric(doc, range, np_start) || (e.verb_head && head.ends_with("ing"))) {
@@ -684,6 +757,10 @@ impl EventExtractor {
                 trigger = tok_span(doc, v, v + 1);
             }
         }
+        if event_type == PloverType::Consult && corporate(doc, range, nominal.unwrap_or(m.start), after, [actor, recipient]) {
+            // A board or shareholders' meeting: company business, no CONSULT.
+            return None;
+        }
         let location = place_of(doc, ms, range, m.start, actor, recipient);
         let recipient = recipient.filter(|r| location.is_none_or(|l| !l.overlaps(*r)));
         let date = nearest_date(dates, trigger);
@@ -713,7 +790,7 @@ impl EventExtractor {
         let mut k = start;
         while k > range.start {
             let t = doc.token_text(k - 1);
-            if (is_adverb(t) && !is_capitalized(t)) || in_words(BE_HAVE, t) {
+            if (is_adverb(t) && !is_capitalized(t)) || in_words(K_BE_HAVE, t) {
                 k -= 1;
             } else {
                 break;
@@ -724,14 +801,15 @@ impl EventExtractor {
         }
         // A condition: "unless the regime is disarmed", "if troops attack".
         let lo = k.saturating_sub(10).max(range.start);
-        if (lo..k).rev().take_while(|&j| !matches!(doc.token_text(j), "," | ";" | ":")).any(|j| in_words(CONDITIONALS, doc.token_text(j))) {
+        if (lo..k).rev().take_while(|&j| !matches!(doc.token_text(j), "," | ";" | ":")).any(|j| in_words(K_CONDITIONALS, doc.token_text(j)))
+        {
             return Modality::Hypothetical;
         }
         let t = doc.token_text(k - 1);
-        if in_words(FUTURE_MODALS, t) {
+        if in_words(K_FUTURE_MODALS, t) {
             return Modality::Future;
         }
-        if in_words(HYPOTHETICAL_MODALS, t) {
+        if in_words(K_HYPOTHETICAL_MODALS, t) {
             return Modality::Hypothetical;
         }
         if word_eq(t, "would") || word_eq(t, "'d") {
@@ -740,7 +818,7 @@ impl EventExtractor {
             let mut j = k - 1;
             while j > lo {
                 let p = doc.token_text(j - 1);
-                if in_words(REPORT_VERBS, p) || in_words(ANNOUNCE_INTENT, p) {
+                if in_words(K_REPORT_VERBS, p) || in_words(K_ANNOUNCE_INTENT, p) {
                     if j < k - 1 {
                         return Modality::Intent { gov: j - 1 };
                     }
@@ -763,10 +841,10 @@ impl EventExtractor {
                 return Modality::Actual;
             }
             let g = doc.token_text(j - 1);
-            if in_words(INTENT_WORDS, g) {
+            if in_words(K_INTENT_WORDS, g) {
                 return Modality::Intent { gov: j - 1 };
             }
-            if in_words(PREDICTED_WORDS, g) {
+            if in_words(K_PREDICTED_WORDS, g) {
                 return Modality::Predicted { gov: j - 1 };
             }
             // "wants Putin to attack": a wanting verb before the object phrase.
@@ -774,12 +852,12 @@ impl EventExtractor {
             let mut a = j - 1;
             while a > lo && (is_np_word(doc.token_text(a)) || phrase::is_object_pronoun(doc.token_text(a))) {
                 a -= 1;
-                if in_words(APPEAL_WORDS, doc.token_text(a)) {
+                if in_words(K_APPEAL_WORDS, doc.token_text(a)) {
                     return Modality::Appeal;
                 }
                 if is_determiner(doc.token_text(a)) && a > lo {
                     a -= 1;
-                    if in_words(APPEAL_WORDS, doc.token_text(a)) {
+                    if in_words(K_APPEAL_WORDS, doc.token_text(a)) {
                         return Modality::Appeal;
                     }
                 }
@@ -798,7 +876,7 @@ impl EventExtractor {
     fn reporter(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], lhs: usize) -> Option<(usize, Span)> {
         let lo = lhs.saturating_sub(25).max(range.start);
         let v = (lo..lhs).rev().take_while(|&k| !matches!(doc.token_text(k), ";" | ":" | "“" | "\"")).find(|&k| {
-            in_words(REPORT_VERBS, doc.token_text(k)) && {
+            in_words(K_REPORT_VERBS, doc.token_text(k)) && {
                 // Not a trailing attribution (", officials said on Monday, ...").
                 let mut n = k + 1;
                 while n < range.end && dates.iter().any(|d| d.contains(doc.tokens[n].span)) {
@@ -820,7 +898,7 @@ impl EventExtractor {
             return None;
         }
         let text = doc.span_text(speaker);
-        if text.split(|c: char| !c.is_alphanumeric()).any(|w| in_words(NEUTRAL_SPEAKERS, w)) {
+        if text.split(|c: char| !c.is_alphanumeric()).any(|w| in_words(K_NEUTRAL_SPEAKERS, w)) {
             return None;
         }
         Some((v, speaker))
@@ -894,10 +972,78 @@ fn noun_modifier_before(doc: &Doc, range: &Range<usize>, i: usize) -> bool {
     let p = doc.token_text(i - 1);
     p.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
         && is_np_word(p)
-        && !p.ends_with('s')
+        && (!p.ends_with('s') || p.ends_with("ous") || p.ends_with("ss"))
         && !is_adverb(p)
-        && !in_words(INTENT_WORDS, p)
-        && !in_words(PREDICTED_WORDS, p)
+        && !in_words(K_INTENT_WORDS, p)
+        && !in_words(K_PREDICTED_WORDS, p)
+}
+
+/// A bare verb head (at token `i`, ending before `end`) that reads as a noun: opening the
+/// sentence with no subject ("Demand totalled 18 billion"), after a singular name or
+/// demonym ("U.S. demand", "Canadian demand"), or before a verb group ("demand should
+/// exceed supply", "demand abated").
+fn bare_noun(doc: &Doc, range: &Range<usize>, i: usize, end: usize) -> bool {
+    let t = doc.token_text(i);
+    if t.ends_with('s') {
+        // "attacks", "talks": plural nouns and third-person verbs alike; left to the other rules.
+        return false;
+    }
+    if i == range.start {
+        return is_capitalized(t);
+    }
+    let p = doc.token_text(i - 1);
+    if word_eq(p, "to") || is_auxiliary(p) || is_adverb(p) || phrase::is_subject_pronoun(p) || phrase::is_relative(p) {
+        return false;
+    }
+    if is_capitalized(p) && is_np_word(p) && !p.ends_with('s') && i - 1 > range.start {
+        let pp = doc.token_text(i - 2);
+        if !(pp == "," || pp == "&" || phrase::is_conjunction(pp)) {
+            return true;
+        }
+    }
+    // The word right after the bare head (a pattern's own words, "meet with", are no
+    // verb group), over adverbs.
+    let mut k = i + 1;
+    while k < range.end && is_adverb(doc.token_text(k)) && !is_capitalized(doc.token_text(k)) {
+        k += 1;
+    }
+    if k >= range.end || k < end {
+        return false;
+    }
+    let n = doc.token_text(k);
+    if is_capitalized(n) {
+        return false;
+    }
+    // "demand abated.", not "meet exiled dissidents".
+    let past_alone = past_form(n) && (k + 1 >= range.end || !is_np_word(doc.token_text(k + 1)));
+    is_auxiliary(n) || in_words(K_FUTURE_MODALS | K_HYPOTHETICAL_MODALS, n) || word_eq(n, "would") || past_alone
+}
+
+/// A leading place name modifying a nominal trigger without a possessive ("the Paris
+/// meeting", "the Geneva talks").
+fn place_modifier(doc: &Doc, ms: &[&Mention], np_start: usize, trigger: usize) -> bool {
+    if (np_start..trigger).any(|k| matches!(doc.token_text(k), "'s" | "’s")) {
+        return false;
+    }
+    let mut b = np_start;
+    while b < trigger && is_capitalized(doc.token_text(b)) {
+        b += 1;
+    }
+    b > np_start && ms.iter().any(|m| m.entity_type == EntityType::Loc && m.tokens.start <= np_start && m.tokens.end >= b)
+}
+
+/// A meeting among a company's bodies: a corporate word in the trigger's noun phrase
+/// (from `from`, or the three words before it), in the few words after it (up to a clause break), or in its actor or
+/// recipient.
+fn corporate(doc: &Doc, range: &Range<usize>, from: usize, after: usize, parts: [Option<Span>; 2]) -> bool {
+    // The words right before the trigger too ("the annual shareholders' meeting").
+    let lo = from.saturating_sub(3).max(range.start);
+    let hi = (after + 6).min(range.end);
+    let in_phrase = (lo..hi)
+        .take_while(|&k| k < after || !matches!(doc.token_text(k), "," | ";" | ":" | "." | "\"" | "“" | "”"))
+        .any(|k| in_words(K_CORPORATE, doc.token_text(k)));
+    in_phrase
+        || parts.into_iter().flatten().any(|s| doc.span_text(s).split(|c: char| !c.is_alphanumeric()).any(|w| in_words(K_CORPORATE, w)))
 }
 
 /// No clause break between the end of `a` and token `b`.
@@ -912,12 +1058,12 @@ fn same_clause(doc: &Doc, a: Span, b: usize) -> bool {
 fn anaphoric(doc: &Doc, range: &Range<usize>, np_start: usize) -> bool {
     let mut k = np_start;
     while k > range.start && is_determiner(doc.token_text(k - 1)) {
-        if in_words(ANAPHORIC, doc.token_text(k - 1)) {
+        if in_words(K_ANAPHORIC, doc.token_text(k - 1)) {
             return true;
         }
         k -= 1;
     }
-    (np_start..np_start + 1).any(|i| i < range.end && in_words(ANAPHORIC, doc.token_text(i)))
+    (np_start..np_start + 1).any(|i| i < range.end && in_words(K_ANAPHORIC, doc.token_text(i)))
         || (k > range.start && is_preposition(doc.token_text(k - 1)))
 }
 
@@ -950,8 +1096,7 @@ fn clause_break(doc: &Doc, a: usize, b: usize) -> bool {
 /// attacking", "no talks").
 fn negated_before(doc: &Doc, range: &Range<usize>, start: usize) -> bool {
     let lo = start.saturating_sub(3).max(range.start);
-    (lo..start).rev().any(|k| NEGATORS.iter().any(|w| word_eq(doc.token_text(k), w)))
-        && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
+    (lo..start).rev().any(|k| in_words(K_NEGATORS, doc.token_text(k))) && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
 }
 
 /// A be-auxiliary right before the verb (over adverbs): "was seized", "were not killed".
@@ -1059,7 +1204,7 @@ fn object_after(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dat
         return None;
     }
     let t = doc.token_text(p);
-    if PLACE_PREPOSITIONS.iter().any(|w| word_eq(t, w)) {
+    if in_words(K_PLACE_PREPOSITIONS, t) {
         return None;
     }
     if ["with", "to", "on", "against", "of", "for", "toward", "towards", "upon", "from", "over"].iter().any(|w| word_eq(t, w)) {
@@ -1100,7 +1245,7 @@ fn place_of(
         if k > range.start && word_eq(doc.token_text(k - 1), "the") {
             k -= 1;
         }
-        if k <= range.start || !PLACE_PREPOSITIONS.iter().any(|w| word_eq(doc.token_text(k - 1), w)) {
+        if k <= range.start || !in_words(K_PLACE_PREPOSITIONS, doc.token_text(k - 1)) {
             continue;
         }
         let dist = if m.tokens.start >= trigger { m.tokens.start - trigger } else { 2 * trigger.saturating_sub(m.tokens.end) + 1 };

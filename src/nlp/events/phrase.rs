@@ -2,10 +2,11 @@
 //! word classes, the subject noun phrase before a verb, the noun phrase after one, date
 //! expressions. No parser: closed word lists and the entity mentions.
 
-use super::lexicon::word_eq;
+use super::lexicon::{word_eq, WordClasses};
 use crate::nlp::{Doc, Mention, Span};
 use regex::Regex;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 const DETERMINERS: &[&str] = &[
     "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your", "some", "any", "each", "every",
@@ -115,27 +116,63 @@ const DATE_WORDS: &[&str] = &[
     "tomorrow",
 ];
 
+// Bits of the word classes in `classes`.
+const DET: u32 = 1 << 0;
+const PREP: u32 = 1 << 1;
+const CONJ: u32 = 1 << 2;
+const AUX: u32 = 1 << 3;
+const ADV: u32 = 1 << 4;
+const SUBJ: u32 = 1 << 5;
+const OBJ: u32 = 1 << 6;
+const REL: u32 = 1 << 7;
+const DATE: u32 = 1 << 8;
+
+/// The closed classes of `tok` (compared as `word_eq`): one hash lookup, the lists
+/// compiled once.
+#[inline]
+fn classes(tok: &str) -> u32 {
+    static TABLE: OnceLock<WordClasses> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            WordClasses::new(&[
+                (DETERMINERS, DET),
+                (PREPOSITIONS, PREP),
+                (CONJUNCTIONS, CONJ),
+                (AUXILIARIES, AUX),
+                (ADVERBS, ADV),
+                (SUBJECT_PRONOUNS, SUBJ),
+                (OBJECT_PRONOUNS, OBJ),
+                (RELATIVES, REL),
+                (DATE_WORDS, DATE),
+            ])
+        })
+        .get(tok)
+}
+
+/// Is `tok` one of `list` (compared as `word_eq`)? The linear definition the class
+/// table must agree with (tests).
+#[cfg(test)]
 fn in_list(list: &[&str], tok: &str) -> bool {
     list.iter().any(|w| word_eq(tok, w))
 }
 
 pub(crate) fn is_determiner(tok: &str) -> bool {
-    in_list(DETERMINERS, tok)
+    classes(tok) & DET != 0
 }
 pub(crate) fn is_preposition(tok: &str) -> bool {
-    in_list(PREPOSITIONS, tok)
+    classes(tok) & PREP != 0
 }
 pub(crate) fn is_conjunction(tok: &str) -> bool {
-    in_list(CONJUNCTIONS, tok)
+    classes(tok) & CONJ != 0
 }
 pub(crate) fn is_auxiliary(tok: &str) -> bool {
-    in_list(AUXILIARIES, tok)
+    classes(tok) & AUX != 0
 }
 pub(crate) fn is_subject_pronoun(tok: &str) -> bool {
-    !all_caps(tok) && in_list(SUBJECT_PRONOUNS, tok)
+    classes(tok) & SUBJ != 0 && !all_caps(tok)
 }
 pub(crate) fn is_object_pronoun(tok: &str) -> bool {
-    !all_caps(tok) && in_list(OBJECT_PRONOUNS, tok)
+    classes(tok) & OBJ != 0 && !all_caps(tok)
 }
 
 /// "US", "IT": an abbreviation, not a pronoun.
@@ -143,20 +180,21 @@ fn all_caps(tok: &str) -> bool {
     tok.len() > 1 && tok.chars().all(|c| c.is_uppercase() || c == '.')
 }
 pub(crate) fn is_relative(tok: &str) -> bool {
-    in_list(RELATIVES, tok)
+    classes(tok) & REL != 0
 }
 
 /// Adverbs and negation that sit inside a verb group ("has also not").
 pub(crate) fn is_adverb(tok: &str) -> bool {
-    if in_list(ADVERBS, tok) {
-        return true;
-    }
-    // "-ly" adverbs, lowercase only ("Italy" is a name).
+    classes(tok) & ADV != 0 || ly_adverb(tok)
+}
+
+/// "-ly" adverbs, lowercase only ("Italy" is a name).
+fn ly_adverb(tok: &str) -> bool {
     tok.len() > 4 && tok.ends_with("ly") && tok.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 pub(crate) fn is_date_word(tok: &str) -> bool {
-    in_list(DATE_WORDS, tok)
+    classes(tok) & DATE != 0
 }
 
 /// A word that can sit inside a noun phrase: alphanumeric, not a function word.
@@ -167,15 +205,14 @@ pub(crate) fn is_np_word(tok: &str) -> bool {
     if tok == "'s" || tok == "’s" || tok == "&" {
         return true;
     }
-    c.is_alphanumeric()
-        && !is_determiner(tok)
-        && !is_preposition(tok)
-        && !is_conjunction(tok)
-        && !is_auxiliary(tok)
-        && (c.is_uppercase() || !is_adverb(tok))
-        && !is_subject_pronoun(tok)
-        && !is_object_pronoun(tok)
-        && !is_relative(tok)
+    if !c.is_alphanumeric() {
+        return false;
+    }
+    // One lookup for all the classes.
+    let k = classes(tok);
+    k & (DET | PREP | CONJ | AUX | REL) == 0
+        && (c.is_uppercase() || (k & ADV == 0 && !ly_adverb(tok)))
+        && (k & (SUBJ | OBJ) == 0 || all_caps(tok))
 }
 
 pub(crate) fn is_capitalized(tok: &str) -> bool {
@@ -492,6 +529,59 @@ mod tests {
         let a = token_at(doc, span.start);
         let b = token_at(doc, span.end);
         Mention { span, tokens: a..b, sentence: doc.sentence_of(span.start), entity_type: EntityType::Misc, confidence: 0.9 }
+    }
+
+    /// The class table answers as the linear scans with `word_eq` it replaced.
+    #[test]
+    fn word_classes_agree_with_lists() {
+        let lists: [&[&str]; 9] =
+            [DETERMINERS, PREPOSITIONS, CONJUNCTIONS, AUXILIARIES, ADVERBS, SUBJECT_PRONOUNS, OBJECT_PRONOUNS, RELATIVES, DATE_WORDS];
+        let mut toks: Vec<String> = Vec::new();
+        for w in lists.iter().flat_map(|l| l.iter()) {
+            toks.push(w.to_string());
+            toks.push(w.to_uppercase());
+            let mut c = w.chars();
+            toks.extend(c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()));
+            toks.push(w.replace('\'', "’"));
+            toks.push(format!("{w}x"));
+            toks.push(w[1..].to_string());
+        }
+        for t in [
+            "", "US", "IT", "It", "Italy", "quickly", "Quickly", "fly", "’s", "'s", "&", "n’t", "N’T", "ÉTÉ", "über", "déjà", "3", "a’",
+            "‘s",
+        ] {
+            toks.push(t.to_string());
+        }
+        toks.push("x".repeat(200));
+        toks.push("’".repeat(30));
+        for t in &toks {
+            let t = t.as_str();
+            assert_eq!(is_determiner(t), in_list(DETERMINERS, t), "{t:?}");
+            assert_eq!(is_preposition(t), in_list(PREPOSITIONS, t), "{t:?}");
+            assert_eq!(is_conjunction(t), in_list(CONJUNCTIONS, t), "{t:?}");
+            assert_eq!(is_auxiliary(t), in_list(AUXILIARIES, t), "{t:?}");
+            assert_eq!(is_relative(t), in_list(RELATIVES, t), "{t:?}");
+            assert_eq!(is_date_word(t), in_list(DATE_WORDS, t), "{t:?}");
+            assert_eq!(is_subject_pronoun(t), !all_caps(t) && in_list(SUBJECT_PRONOUNS, t), "{t:?}");
+            assert_eq!(is_object_pronoun(t), !all_caps(t) && in_list(OBJECT_PRONOUNS, t), "{t:?}");
+            assert_eq!(is_adverb(t), in_list(ADVERBS, t) || ly_adverb(t), "{t:?}");
+            let c = t.chars().next();
+            let linear = c.is_some_and(|c| {
+                t == "'s"
+                    || t == "’s"
+                    || t == "&"
+                    || (c.is_alphanumeric()
+                        && !in_list(DETERMINERS, t)
+                        && !in_list(PREPOSITIONS, t)
+                        && !in_list(CONJUNCTIONS, t)
+                        && !in_list(AUXILIARIES, t)
+                        && (c.is_uppercase() || !(in_list(ADVERBS, t) || ly_adverb(t)))
+                        && !(!all_caps(t) && in_list(SUBJECT_PRONOUNS, t))
+                        && !(!all_caps(t) && in_list(OBJECT_PRONOUNS, t))
+                        && !in_list(RELATIVES, t))
+            });
+            assert_eq!(is_np_word(t), linear, "{t:?}");
+        }
     }
 
     #[test]

@@ -363,3 +363,69 @@ fn more_sentences_per_category() {
         assert_eq!(types(text, &[]), vec![*want], "{text}");
     }
 }
+
+#[test]
+fn business_meetings_are_no_consultations() {
+    // Corporate meetings: company business.
+    assert!(types(
+        "Chairman Edward Janos told shareholders at the company's annual meeting that earnings would rise.",
+        &[("Edward Janos", Per)]
+    )
+    .is_empty());
+    assert!(types("A previously adjourned meeting of Hughes Tool stockholders will be resumed this afternoon.", &[("Hughes Tool", Org)])
+        .is_empty());
+    assert!(types(
+        "Standard Oil said after a meeting of its board of directors that BP has extended its offer.",
+        &[("Standard Oil", Org), ("BP", Org)]
+    )
+    .iter()
+    .all(|t| *t != "CONSULT"));
+    assert!(types("The company said its directors met in New York today.", &[("New York", Loc)]).is_empty());
+    assert!(types("The company changed the date for its annual shareholders' meeting to June 24.", &[]).is_empty());
+    // A place before the meeting is no party to it.
+    assert!(types("The pound rose on the day after the Paris meeting.", &[("Paris", Loc)]).is_empty());
+    // Political meetings stay.
+    assert_eq!(types("Ecuadorean officials held their last formal meeting with the advisory committee.", &[]), vec!["CONSULT"]);
+    assert_eq!(
+        types("Goria told reporters after meeting Funaro in Rome.", &[("Goria", Per), ("Funaro", Per), ("Rome", Loc)]),
+        vec!["CONSULT"]
+    );
+    assert_eq!(
+        types("A meeting of European Community farm ministers is unlikely to be held next week.", &[("European Community", Org)]),
+        vec!["CONSULT"]
+    );
+}
+
+#[test]
+fn demand_as_a_noun_is_no_demand() {
+    for s in [
+        "Analysts said the market's euphoria was simply a reflection of supply and demand.",
+        "Demand totalled 18.45 billion francs at prices between 94.70 and 97.10 pct.",
+        "Dealers noted the market had seen vigorous demand throughout the day.",
+        "The sources said demand should exceed supply by the fourth quarter.",
+        "Further, U.S. demand could be sluggish because winter is ending.",
+        "Internal demand is now forecast to rise four pct.",
+        "Most traders noted this had been expected as Easter demand abated.",
+    ] {
+        let names: &[(&str, EntityType)] = if s.contains("U.S.") { &[("U.S.", Loc)] } else { &[] };
+        assert!(types(s, names).iter().all(|t| *t != "DEMAND"), "{s}");
+    }
+    // The verb stays.
+    assert_eq!(
+        run(
+            "The National Union of Mineworkers said it will demand a 55 pct annual wage increase.",
+            &[("National Union of Mineworkers", Org)]
+        )
+        .iter()
+        .map(|e| e.0.as_str())
+        .collect::<Vec<_>>(),
+        vec!["DEMAND"]
+    );
+    assert_eq!(types("Protesters demand new elections.", &[]), vec!["DEMAND"]);
+    assert_eq!(types("They demand new elections.", &[]), vec!["DEMAND"]);
+    assert_eq!(
+        types("Bush is to give a speech and meet with exiled dissidents from military-ruled Myanmar.", &[("Bush", Per), ("Myanmar", Loc)]),
+        vec!["CONSULT"]
+    );
+    assert_eq!(types("Iran and Iraq demand new talks.", &[("Iran", Loc), ("Iraq", Loc)]), vec!["DEMAND"]);
+}
