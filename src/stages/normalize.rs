@@ -69,14 +69,25 @@ fn text_of(text: &str, o: &CharOffsets, start: Option<i64>, end: Option<i64>) ->
     }
 }
 
-/// The mention that best covers a char span: the one with the largest overlap.
-fn covering_mention(mentions: &[RawMentionRow], start: i64, end: i64) -> Option<usize> {
-    mentions
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.start < end && start < m.end)
-        .max_by_key(|(i, m)| (m.end.min(end) - m.start.max(start), std::cmp::Reverse(*i)))
-        .map(|(i, _)| i)
+/// The mention that best covers a char span: the one with the largest overlap (the
+/// first on ties). Extract writes an article's mentions in text order without overlaps,
+/// so the candidates are found by binary search (events and attributions each look up
+/// their parties: a linear scan made giant articles quadratic).
+fn covering_mention(mentions: &[RawMentionRow], sorted: bool, start: i64, end: i64) -> Option<usize> {
+    let first = if sorted { mentions.partition_point(|m| m.end <= start) } else { 0 };
+    let mut best: Option<(i64, usize)> = None;
+    for (i, m) in mentions.iter().enumerate().skip(first) {
+        if sorted && m.start >= end {
+            break;
+        }
+        if m.start < end && start < m.end {
+            let overlap = m.end.min(end) - m.start.max(start);
+            if best.is_none_or(|(o, _)| overlap > o) {
+                best = Some((overlap, i));
+            }
+        }
+    }
+    best.map(|(_, i)| i)
 }
 
 fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
@@ -103,6 +114,7 @@ fn normalize_article(
     let raw_mentions = ranges[0].map_or(&[][..], |r| &input.mentions[r.clone()]);
     let raw_events = ranges[1].map_or(&[][..], |r| &input.events[r.clone()]);
     let raw_attrs = ranges[2].map_or(&[][..], |r| &input.attributions[r.clone()]);
+    let sorted = raw_mentions.windows(2).all(|w| w[0].start <= w[1].start && w[0].end <= w[1].start);
 
     // Resolution works on spans and text; token indices are not needed here, so the
     // article is not tokenized a second time.
@@ -168,7 +180,7 @@ fn normalize_article(
         let Some(phrase) = text_of(text, &o, start, end) else {
             return (None, None, None);
         };
-        match (start, end).0.zip(end).and_then(|(s, e)| covering_mention(raw_mentions, s, e)) {
+        match (start, end).0.zip(end).and_then(|(s, e)| covering_mention(raw_mentions, sorted, s, e)) {
             Some(i) => {
                 let country = resolved[i].country_code.or_else(|| country_of_phrase(g, &phrase));
                 (Some(ids::hex(entity_ids[i])), Some(phrase), country.map(str::to_string))
@@ -227,8 +239,11 @@ fn normalize_article(
     }
     for at in raw_attrs {
         let source_text = text_of(text, &o, at.source_start, at.source_end);
-        let source_entity_id =
-            at.source_start.zip(at.source_end).and_then(|(s, e)| covering_mention(raw_mentions, s, e)).map(|i| ids::hex(entity_ids[i]));
+        let source_entity_id = at
+            .source_start
+            .zip(at.source_end)
+            .and_then(|(s, e)| covering_mention(raw_mentions, sorted, s, e))
+            .map(|i| ids::hex(entity_ids[i]));
         out.attributions.push(AttributionRow {
             attribution_id: ids::row_id(
                 &a.article_id,
