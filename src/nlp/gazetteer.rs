@@ -131,7 +131,7 @@ const NO_COUNTRY: u16 = u16::MAX;
 
 /// Hash maps with a fast, deterministic hasher for short keys (the keys are our own
 /// data, so hash flooding is not a concern).
-type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
     HashMap::with_capacity_and_hasher(n, BuildHasherDefault::default())
@@ -139,7 +139,7 @@ fn map_with_capacity<K, V>(n: usize) -> Map<K, V> {
 
 /// The rotate-multiply hash of rustc's FxHasher.
 #[derive(Default)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     #[inline]
@@ -471,11 +471,15 @@ impl Gazetteer {
     /// government, not regions or ordinary cities (used for words inside organisation
     /// names and before titles, where "Bar" or "Police" must not be a city).
     pub fn nationality(&self, word: &str) -> Option<&'static str> {
-        let key = lookup_key(word);
-        if let Some(a) = self.aliases.get(key.as_str()) {
+        self.nationality_key(&lookup_key(word))
+    }
+
+    /// [`Gazetteer::nationality`] for a key already normalised with [`lookup_key`].
+    pub fn nationality_key(&self, key: &str) -> Option<&'static str> {
+        if let Some(a) = self.aliases.get(key) {
             return self.code_of(a.country);
         }
-        self.metonyms.get(key.as_str()).and_then(|a| self.code_of(a.country))
+        self.metonyms.get(key).and_then(|a| self.code_of(a.country))
     }
 
     /// Coordinates of a country (its capital), seat of government, region, US state or
@@ -528,6 +532,13 @@ fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
 /// a trailing possessive ("'s", "’s", "s'") or trailing punctuation.
 pub fn lookup_key(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    lookup_key_into(name, &mut out);
+    out
+}
+
+/// [`lookup_key`] into a reusable buffer (cleared first).
+pub fn lookup_key_into(name: &str, out: &mut String) {
+    out.clear();
     let mut pending_space = false;
     let mut push = |c: char, out: &mut String| {
         if c.is_whitespace() || c == '-' || c == '\u{2010}' || c == '\u{2011}' {
@@ -561,14 +572,14 @@ pub fn lookup_key(name: &str) -> String {
     } else {
         for c in name.nfd() {
             if !is_combining_mark(c) {
-                push(c, &mut out);
+                push(c, out);
             }
         }
     }
-    trim_key(out)
+    trim_key(out);
 }
 
-fn trim_key(mut s: String) -> String {
+fn trim_key(s: &mut String) {
     loop {
         let before = s.len();
         while let Some(c) = s.chars().last() {
@@ -590,7 +601,7 @@ fn trim_key(mut s: String) -> String {
             s.drain(..4);
         }
         if s.len() == before {
-            return s;
+            return;
         }
     }
 }

@@ -38,12 +38,16 @@
 //! `gazetteer::lookup_key`), for PER without single-letter middle initials, and the
 //! ISO alpha-3 code for countries.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::cell::RefCell;
+#[cfg(test)]
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::gazetteer::{lookup_key, Gazetteer, ROLES_TXT};
+use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, ROLES_TXT};
 use super::{EntityType, Mention};
 
 /// A mention after resolution: the entity it refers to and what was learnt on the way.
@@ -60,22 +64,24 @@ pub struct ResolvedMention {
     pub country_code: Option<&'static str>,
 }
 
+fn new_map<K, V>(n: usize) -> Map<K, V> {
+    Map::with_capacity_and_hasher(n, BuildHasherDefault::default())
+}
+
 // ---------------------------------------------------------------------------------------
 // Role words
 
-#[derive(Default)]
-struct RoleWords {
-    head: HashSet<String>,
-    modifier: HashSet<String>,
-    royal: HashSet<String>,
-    honorific: HashSet<String>,
-    connector: HashSet<String>,
-}
+const HEAD: u8 = 1;
+const MODIFIER: u8 = 2;
+const ROYAL: u8 = 4;
+const HONORIFIC: u8 = 8;
+const CONNECTOR: u8 = 16;
 
-fn role_words() -> &'static RoleWords {
-    static R: OnceLock<RoleWords> = OnceLock::new();
+/// Role word key → the sections it is listed in (`HEAD | MODIFIER | …`).
+fn role_words() -> &'static Map<Box<str>, u8> {
+    static R: OnceLock<Map<Box<str>, u8>> = OnceLock::new();
     R.get_or_init(|| {
-        let mut r = RoleWords::default();
+        let mut r: Map<Box<str>, u8> = new_map(256);
         let mut section = "";
         for line in ROLES_TXT.lines() {
             let line = line.trim();
@@ -86,16 +92,15 @@ fn role_words() -> &'static RoleWords {
                 section = &line[1..line.len() - 1];
                 continue;
             }
-            let key = lookup_key(line);
-            let set = match section {
-                "head" => &mut r.head,
-                "modifier" => &mut r.modifier,
-                "royal" => &mut r.royal,
-                "honorific" => &mut r.honorific,
-                "connector" => &mut r.connector,
+            let flag = match section {
+                "head" => HEAD,
+                "modifier" => MODIFIER,
+                "royal" => ROYAL,
+                "honorific" => HONORIFIC,
+                "connector" => CONNECTOR,
                 _ => continue,
             };
-            set.insert(key);
+            *r.entry(lookup_key(line).into_boxed_str()).or_insert(0) |= flag;
         }
         r
     })
@@ -117,32 +122,59 @@ enum WordClass {
     Other,
 }
 
+thread_local! {
+    /// Scratch buffers for keys of single words and short phrases.
+    static SCRATCH: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+}
+
 fn classify(word: &str, g: &Gazetteer) -> WordClass {
-    let r = role_words();
-    let key = lookup_key(word);
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let key = &mut s.0;
+        lookup_key_into(word, key);
+        classify_key(word, key, g)
+    })
+}
+
+fn classify_key(word: &str, key: &str, g: &Gazetteer) -> WordClass {
     if key.is_empty() {
         return WordClass::Other;
     }
-    if r.honorific.contains(&key) {
+    let f = role_words().get(key).copied().unwrap_or(0);
+    if f & HONORIFIC != 0 {
         return WordClass::Honorific;
     }
-    let royal = r.royal.contains(&key);
-    if royal || r.head.contains(&key) {
-        return WordClass::Head { royal, modifier: r.modifier.contains(&key) };
+    let royal = f & ROYAL != 0;
+    if royal || f & HEAD != 0 {
+        return WordClass::Head { royal, modifier: f & MODIFIER != 0 };
     }
-    if r.modifier.contains(&key) {
+    if f & MODIFIER != 0 {
         return WordClass::Modifier;
     }
-    if r.connector.contains(&key) {
+    if f & CONNECTOR != 0 {
         return WordClass::Connector;
     }
     // Nationality words must be capitalised ("U.S.", "Russian", "Russia's").
     if word.chars().next().is_some_and(char::is_uppercase) {
-        if let Some(code) = g.nationality(word) {
+        if let Some(code) = g.nationality_key(key) {
             return WordClass::Nationality(code);
         }
     }
     WordClass::Other
+}
+
+/// `g.nationality(&format!("{first} {second}"))` without allocating.
+fn nationality_of_pair(first: &str, second: &str, g: &Gazetteer) -> Option<&'static str> {
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let (key, phrase) = &mut *s;
+        phrase.clear();
+        phrase.push_str(first);
+        phrase.push(' ');
+        phrase.push_str(second);
+        lookup_key_into(phrase, key);
+        g.nationality_key(key)
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -151,30 +183,78 @@ fn classify(word: &str, g: &Gazetteer) -> WordClass {
 /// The mention text cleaned for display: NFC, whitespace collapsed, without a trailing
 /// possessive or punctuation and without a leading "the".
 pub fn clean_name(raw: &str) -> String {
-    let nfc: String = raw.nfc().collect();
-    let mut s = nfc.split_whitespace().collect::<Vec<_>>().join(" ");
+    clean_name_cow(raw).into_owned()
+}
+
+/// [`clean_name`], borrowing from `raw` when it is already NFC with single spaces.
+fn clean_name_cow(raw: &str) -> Cow<'_, str> {
+    let nfc = raw.is_ascii() || is_nfc_quick(raw.chars()) == IsNormalized::Yes;
+    if nfc && whitespace_is_collapsed(raw) {
+        return Cow::Borrowed(trim_name(raw));
+    }
+    let collapsed = if nfc {
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    } else {
+        let nfc: String = raw.nfc().collect();
+        nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let t = trim_name(&collapsed);
+    if t.len() == collapsed.len() {
+        Cow::Owned(collapsed)
+    } else {
+        Cow::Owned(t.to_string())
+    }
+}
+
+/// True when `s.split_whitespace().collect::<Vec<_>>().join(" ") == s`.
+fn whitespace_is_collapsed(s: &str) -> bool {
+    let mut prev_space = true;
+    if s.is_ascii() {
+        for &b in s.as_bytes() {
+            match b {
+                b' ' if prev_space => return false,
+                b' ' => prev_space = true,
+                b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => return false,
+                _ => prev_space = false,
+            }
+        }
+    } else {
+        for c in s.chars() {
+            if c == ' ' {
+                if prev_space {
+                    return false;
+                }
+                prev_space = true;
+            } else if c.is_whitespace() {
+                return false;
+            } else {
+                prev_space = false;
+            }
+        }
+    }
+    !prev_space || s.is_empty()
+}
+
+/// Trailing possessive and punctuation and a leading "the" removed (whitespace already
+/// collapsed).
+fn trim_name(mut s: &str) -> &str {
     loop {
         let before = s.len();
-        let trimmed =
-            s.trim_end_matches([',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}']).trim_end().len();
-        s.truncate(trimmed);
+        s = s.trim_end_matches([',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}']).trim_end();
         for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
             if s.len() > suffix.len() && s.ends_with(suffix) {
-                s.truncate(s.len() - suffix.len());
+                s = &s[..s.len() - suffix.len()];
                 break;
             }
         }
         // A period ends the name only when it is not an abbreviation ("Corp.", "U.S.").
-        if s.ends_with('.') && !ends_with_abbreviation(&s) {
-            s.pop();
+        if s.ends_with('.') && !ends_with_abbreviation(s) {
+            s = &s[..s.len() - 1];
         }
-        let lead = s.trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}']).len();
-        if lead != s.len() {
-            s.drain(..s.len() - lead);
-        }
+        s = s.trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}']);
         for the in ["the ", "The ", "THE "] {
             if s.starts_with(the) && s.len() > the.len() {
-                s.drain(..the.len());
+                s = &s[the.len()..];
                 break;
             }
         }
@@ -192,24 +272,30 @@ fn ends_with_abbreviation(s: &str) -> bool {
     body.contains('.') || (body.chars().count() == 1 && body.chars().all(char::is_uppercase)) || super::token::is_abbreviation(body)
 }
 
-/// Tokens used to compare person names: folded words without single-letter initials.
-fn core_tokens(name: &str) -> Vec<String> {
-    name.split_whitespace()
-        .map(lookup_key)
-        .filter(|k| !k.is_empty() && k.chars().count() > 1)
-        .flat_map(|k| k.split(' ').map(str::to_string).collect::<Vec<_>>())
-        .collect()
+/// The tokens used to compare person names (folded words without single-letter
+/// initials), joined by single spaces into `out`; false when there are none.
+fn core_key_into(name: &str, out: &mut String, buf: &mut String) -> bool {
+    out.clear();
+    let mut any = false;
+    for w in name.split_whitespace() {
+        lookup_key_into(w, buf);
+        if buf.is_empty() || buf.chars().count() <= 1 {
+            continue;
+        }
+        if any {
+            out.push(' ');
+        }
+        out.push_str(buf);
+        any = true;
+    }
+    any
 }
 
 const GENERATIONAL: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
-/// Words of an organisation name without small words.
-fn content_tokens(name: &str) -> Vec<String> {
-    lookup_key(name)
-        .split(' ')
-        .filter(|w| !matches!(*w, "" | "the" | "of" | "and" | "for" | "&" | "de" | "la" | "du"))
-        .map(str::to_string)
-        .collect()
+/// Words of an organisation name (its key) without small words.
+fn content_tokens(key: &str) -> Vec<&str> {
+    key.split(' ').filter(|w| !matches!(*w, "" | "the" | "of" | "and" | "for" | "&" | "de" | "la" | "du")).collect()
 }
 
 const GENERIC_ORG_WORDS: &[&str] = &[
@@ -271,12 +357,17 @@ const GENERIC_ORG_WORDS: &[&str] = &[
     "international",
 ];
 
-fn is_subsequence(needle: &[String], hay: &[String]) -> bool {
+fn is_subsequence(needle: &[&str], hay: &[&str]) -> bool {
     !needle.is_empty() && needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Acronym form of a name ("HSI", "U.N." → "UN"): 2–8 letters, all capitals.
 fn acronym(name: &str) -> Option<String> {
+    // Cheap rejection: more than 8 other characters, or a character that can never be
+    // in an acronym, means no acronym.
+    if name.bytes().any(|b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.' || b == b'&')) {
+        return None;
+    }
     let s: String = name.chars().filter(|c| *c != '.' && *c != '&').collect();
     let n = s.chars().count();
     if (2..=8).contains(&n)
@@ -298,10 +389,12 @@ fn initials(name: &str) -> (String, String) {
         let Some(c) = w.chars().find(|c| c.is_alphanumeric()) else {
             continue;
         };
-        let up: String = c.to_uppercase().collect();
-        all.push_str(&up);
-        if c.is_uppercase() {
-            caps.push_str(&up);
+        let upper = c.is_uppercase();
+        for u in c.to_uppercase() {
+            all.push(u);
+            if upper {
+                caps.push(u);
+            }
         }
     }
     (caps, all)
@@ -310,10 +403,10 @@ fn initials(name: &str) -> (String, String) {
 // ---------------------------------------------------------------------------------------
 // Resolution
 
-struct Work {
+struct Work<'t> {
     ty: EntityType,
     /// Display name after cleaning and (PER) title stripping.
-    name: String,
+    name: Cow<'t, str>,
     /// Key of `name`.
     key: String,
     role: Option<String>,
@@ -322,9 +415,9 @@ struct Work {
 
 struct Group {
     ty: EntityType,
-    display: String,
-    key: String,
-    mentions: Vec<usize>,
+    /// Mention whose name is displayed.
+    display: usize,
+    display_diacritics: usize,
     first: usize,
     count: usize,
     /// Country when the name is a country name or abbreviation.
@@ -335,32 +428,33 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     if mentions.is_empty() {
         return Vec::new();
     }
-    let raw: Vec<&str> = mentions.iter().map(|m| text.get(m.span.range()).unwrap_or("")).collect();
-    let cleaned: Vec<String> = raw.iter().map(|r| clean_name(r)).collect();
-    let surface_keys: Vec<String> = cleaned.iter().map(|c| lookup_key(c)).collect();
+    let cleaned: Vec<Cow<str>> = mentions.iter().map(|m| clean_name_cow(text.get(m.span.range()).unwrap_or(""))).collect();
+    let mut surface_keys: Vec<String> = cleaned.iter().map(|c| lookup_key(c)).collect();
 
     // 2. Type agreement by surface key.
-    let mut votes: HashMap<&str, [(usize, f32); 4]> = HashMap::new();
-    for (m, k) in mentions.iter().zip(&surface_keys) {
-        let v = votes.entry(k.as_str()).or_insert([(0, 0.0); 4]);
-        let i = type_index(m.entity_type);
-        v[i].0 += 1;
-        v[i].1 += m.confidence.max(0.0);
-    }
-    let mut types: Vec<EntityType> = surface_keys
-        .iter()
-        .map(|k| {
-            let v = votes[k.as_str()];
-            let mut best = 0;
-            for i in 1..4 {
-                if (v[i].0, v[i].1) > (v[best].0, v[best].1) {
-                    best = i;
+    let mut types: Vec<EntityType> = {
+        let mut votes: Map<&str, [(usize, f32); 4]> = new_map(mentions.len());
+        for (m, k) in mentions.iter().zip(&surface_keys) {
+            let v = votes.entry(k.as_str()).or_insert([(0, 0.0); 4]);
+            let i = type_index(m.entity_type);
+            v[i].0 += 1;
+            v[i].1 += m.confidence.max(0.0);
+        }
+        surface_keys
+            .iter()
+            .map(|k| {
+                let v = votes[k.as_str()];
+                let mut best = 0;
+                for i in 1..4 {
+                    if (v[i].0, v[i].1) > (v[best].0, v[best].1) {
+                        best = i;
+                    }
                 }
-            }
-            EntityType::ALL[best]
-        })
-        .collect();
-    let gaz: Vec<_> = cleaned.iter().map(|c| gazetteer.lookup(c)).collect();
+                EntityType::ALL[best]
+            })
+            .collect()
+    };
+    let gaz: Vec<Option<GazetteerMatch>> = surface_keys.iter().map(|k| if k.is_empty() { None } else { gazetteer.lookup_key(k) }).collect();
     for (t, g) in types.iter_mut().zip(&gaz) {
         if *t != EntityType::Per && g.is_some_and(|g| g.kind.is_country()) {
             *t = EntityType::Loc;
@@ -369,10 +463,9 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
 
     // 3. Titles and roles.
     let mut work: Vec<Work> = Vec::with_capacity(mentions.len());
-    for (i, m) in mentions.iter().enumerate() {
+    for (i, (m, cleaned)) in mentions.iter().zip(cleaned).enumerate() {
         let ty = types[i];
-        let (name, inner_role, inner_nat) =
-            if ty == EntityType::Per { split_title(&cleaned[i], gazetteer) } else { (cleaned[i].clone(), None, None) };
+        let (split, inner_role, inner_nat) = if ty == EntityType::Per { split_title(&cleaned, gazetteer) } else { (None, None, None) };
         let mut before = preceding_title(text, m.span.start as usize, gazetteer);
         if ty == EntityType::Per && before.role.is_none() {
             let after = appositive_title(text, m.span.end as usize, gazetteer);
@@ -392,7 +485,13 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
             }
             _ => (None, before.adjacent_nationality),
         };
-        let key = lookup_key(&name);
+        let (name, key) = match split {
+            Some(name) => {
+                let key = lookup_key(&name);
+                (Cow::Owned(name), key)
+            }
+            None => (cleaned, std::mem::take(&mut surface_keys[i])),
+        };
         let (name, key) = singular_demonym(ty, name, key, gazetteer);
         work.push(Work { ty, name, key, role, nationality });
     }
@@ -400,29 +499,31 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     // Group mentions by name key (one type per key after the vote, except when title
     // stripping made two keys meet: the first mention's type wins).
     let mut groups: Vec<Group> = Vec::new();
-    let mut group_of_key: HashMap<String, usize> = HashMap::new();
     let mut group_of: Vec<usize> = Vec::with_capacity(work.len());
-    for (i, w) in work.iter().enumerate() {
-        let gi = *group_of_key.entry(w.key.clone()).or_insert_with(|| {
-            groups.push(Group {
-                ty: w.ty,
-                display: w.name.clone(),
-                key: w.key.clone(),
-                mentions: Vec::new(),
-                first: i,
-                count: 0,
-                country: None,
+    {
+        let mut group_of_key: Map<&str, usize> = new_map(work.len());
+        for (i, w) in work.iter().enumerate() {
+            let gi = *group_of_key.entry(w.key.as_str()).or_insert_with(|| {
+                groups.push(Group {
+                    ty: w.ty,
+                    display: i,
+                    display_diacritics: diacritic_count(&w.name),
+                    first: i,
+                    count: 0,
+                    country: None,
+                });
+                groups.len() - 1
             });
-            groups.len() - 1
-        });
-        let g = &mut groups[gi];
-        g.mentions.push(i);
-        g.count += 1;
-        // Prefer the spelling with diacritics ("Nicolás" over "Nicolas").
-        if diacritic_count(&w.name) > diacritic_count(&g.display) {
-            g.display = w.name.clone();
+            let g = &mut groups[gi];
+            g.count += 1;
+            // Prefer the spelling with diacritics ("Nicolás" over "Nicolas").
+            let d = diacritic_count(&w.name);
+            if d > g.display_diacritics {
+                g.display = i;
+                g.display_diacritics = d;
+            }
+            group_of.push(gi);
         }
-        group_of.push(gi);
     }
     for (gi, g) in groups.iter_mut().enumerate() {
         let first = g.first;
@@ -433,50 +534,79 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
         }
         debug_assert_eq!(group_of[first], gi);
     }
+    let names: Vec<&str> = groups.iter().map(|g| &*work[g.display].name).collect();
+    let keys: Vec<&str> = groups.iter().map(|g| work[g.first].key.as_str()).collect();
+
+    // Person name tokens (see `core_key_into`), joined.
+    let mut buf = String::new();
+    let mut core_keys: Vec<Option<String>> = vec![None; groups.len()];
+    let mut core_of = |gi: usize, core_keys: &mut Vec<Option<String>>| {
+        if core_keys[gi].is_none() {
+            let mut out = String::new();
+            core_key_into(names[gi], &mut out, &mut buf);
+            core_keys[gi] = Some(out);
+        }
+    };
 
     // A one-word ORG/MISC name that is a PER's last name is that person.
-    let per_last: HashSet<String> = groups
-        .iter()
-        .filter(|g| g.ty == EntityType::Per)
-        .filter_map(|g| {
-            let core = core_tokens(&g.display);
-            let core: Vec<_> = core.into_iter().filter(|t| !GENERATIONAL.contains(&t.as_str())).collect();
-            (core.len() >= 2).then(|| core.last().cloned()).flatten()
-        })
-        .collect();
-    for g in groups.iter_mut() {
-        if matches!(g.ty, EntityType::Org | EntityType::Misc)
-            && !g.key.contains(' ')
-            && per_last.contains(&g.key)
-            && gazetteer.lookup_key(&g.key).is_none()
-        {
-            g.ty = EntityType::Per;
+    let mut per_last: Vec<&str> = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if g.ty == EntityType::Per {
+            core_of(gi, &mut core_keys);
         }
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        if g.ty != EntityType::Per {
+            continue;
+        }
+        let core = core_keys[gi].as_deref().unwrap_or("");
+        if core.is_empty() {
+            continue;
+        }
+        let mut kept = core.split(' ').filter(|t| !GENERATIONAL.contains(t));
+        if let (Some(_), Some(mut last)) = (kept.next(), kept.next()) {
+            for t in kept {
+                last = t;
+            }
+            per_last.push(last);
+        }
+    }
+    let mut converted = Vec::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if matches!(g.ty, EntityType::Org | EntityType::Misc)
+            && !keys[gi].contains(' ')
+            && per_last.contains(&keys[gi])
+            && gazetteer.lookup_key(keys[gi]).is_none()
+        {
+            converted.push(gi);
+        }
+    }
+    drop(per_last);
+    for gi in converted {
+        groups[gi].ty = EntityType::Per;
+        core_of(gi, &mut core_keys);
     }
 
     // 4. Short names to full names.
-    let target = resolve_groups(text, mentions, &groups, gazetteer);
+    let target = resolve_groups(text, mentions, &group_of, &groups, &names, &keys, &core_keys, gazetteer);
 
     // 6. Country codes per entity (root group).
     let n = groups.len();
     let mut country: Vec<Option<&'static str>> = vec![None; n];
-    let mut root_type: Vec<EntityType> = groups.iter().map(|g| g.ty).collect();
-    for gi in 0..n {
-        let r = target[gi];
-        root_type[gi] = groups[r].ty;
-    }
+    let root_type: Vec<EntityType> = (0..n).map(|gi| groups[target[gi]].ty).collect();
     // Name-based codes first (the root's name), then mention evidence in text order.
     for (gi, g) in groups.iter().enumerate() {
         if target[gi] != gi {
             continue;
         }
+        let display = names[gi];
         country[gi] = match g.ty {
             _ if g.country.is_some() => g.country,
-            EntityType::Loc => gazetteer.country_code(&g.display),
+            EntityType::Loc => gazetteer.country_code(display),
             EntityType::Org | EntityType::Misc => gazetteer
-                .nationality(&g.display)
-                .or_else(|| inner_country(&g.display, gazetteer))
-                .or_else(|| if g.ty == EntityType::Org { gazetteer.organization_country(&g.display) } else { None }),
+                .nationality(display)
+                .or_else(|| inner_country(display, gazetteer))
+                .or_else(|| if g.ty == EntityType::Org { gazetteer.organization_country(display) } else { None }),
             EntityType::Per => None,
         };
     }
@@ -489,23 +619,33 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     // Acronyms and short names without an own code inherit nothing else: the root's
     // code is the entity's.
 
+    // Canonical name and key per root group.
+    let mut resolved: Vec<Option<(&str, &str)>> = vec![None; n];
+    for &r in &target {
+        if resolved[r].is_some() {
+            continue;
+        }
+        let root = &groups[r];
+        resolved[r] = Some(match root.country.and_then(|c| gazetteer.country(c)) {
+            Some(c) => (c.name, c.code),
+            None => {
+                let core = if root.ty == EntityType::Per { core_keys[r].as_deref().unwrap_or("") } else { "" };
+                let key = if core.is_empty() { keys[r] } else { core };
+                (names[r], key)
+            }
+        });
+    }
+
     work.iter()
         .enumerate()
         .map(|(i, w)| {
             let r = target[group_of[i]];
             let root = &groups[r];
-            let (canonical, key) = match root.country.and_then(|c| gazetteer.country(c)) {
-                Some(c) => (c.name.to_string(), c.code.to_string()),
-                None => {
-                    let key = if root.ty == EntityType::Per { core_tokens(&root.display).join(" ") } else { root.key.clone() };
-                    let key = if key.is_empty() { root.key.clone() } else { key };
-                    (root.display.clone(), key)
-                }
-            };
+            let (canonical, key) = resolved[r].expect("resolved root");
             ResolvedMention {
                 entity_type: root.ty,
-                canonical_name: canonical,
-                key,
+                canonical_name: canonical.to_string(),
+                key: key.to_string(),
                 role: if root.ty == EntityType::Per { w.role.clone() } else { None },
                 country_code: country[r],
             }
@@ -523,11 +663,32 @@ fn type_index(t: EntityType) -> usize {
 }
 
 fn diacritic_count(s: &str) -> usize {
+    if s.is_ascii() {
+        return 0;
+    }
     s.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()).count()
 }
 
+/// Without trailing generational suffixes ("Jr."), at least one token kept.
+fn strip_gen<'x, 'y>(t: &'x [&'y str]) -> &'x [&'y str] {
+    let mut v = t;
+    while v.len() > 1 && v.last().is_some_and(|l| GENERATIONAL.contains(l)) {
+        v = &v[..v.len() - 1];
+    }
+    v
+}
+
 /// For each group, the group it resolves to (itself when none).
-fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer: &Gazetteer) -> Vec<usize> {
+fn resolve_groups(
+    text: &str,
+    mentions: &[Mention],
+    group_of: &[usize],
+    groups: &[Group],
+    names: &[&str],
+    keys: &[&str],
+    core_keys: &[Option<String>],
+    gazetteer: &Gazetteer,
+) -> Vec<usize> {
     let n = groups.len();
     let mut target: Vec<usize> = (0..n).collect();
     let better = |a: usize, b: usize| -> bool {
@@ -535,24 +696,29 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
         (groups[a].count, std::cmp::Reverse(groups[a].first)) > (groups[b].count, std::cmp::Reverse(groups[b].first))
     };
 
-    // PER.
-    let per_core: Vec<Vec<String>> =
-        groups.iter().map(|g| if g.ty == EntityType::Per { core_tokens(&g.display) } else { Vec::new() }).collect();
-    let strip_gen = |t: &[String]| -> Vec<String> {
-        let mut v = t.to_vec();
-        while v.len() > 1 && v.last().is_some_and(|l| GENERATIONAL.contains(&l.as_str())) {
-            v.pop();
-        }
-        v
+    // PER (only between two or more persons).
+    let per_groups = groups.iter().filter(|g| g.ty == EntityType::Per).count();
+    let per_core: Vec<Vec<&str>> = if per_groups < 2 {
+        Vec::new()
+    } else {
+        groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| match core_keys[gi].as_deref() {
+                Some(k) if g.ty == EntityType::Per && !k.is_empty() => k.split(' ').collect(),
+                _ => Vec::new(),
+            })
+            .collect()
     };
-    for a in 0..n {
-        let ta = &per_core[a];
+    let stripped_len: Vec<usize> = per_core.iter().map(|t| strip_gen(t).len()).collect();
+    for a in 0..if per_groups < 2 { 0 } else { n } {
+        let ta = per_core[a].as_slice();
         if groups[a].ty != EntityType::Per || ta.is_empty() {
             continue;
         }
         let mut best: Option<(u8, usize)> = None;
         for b in 0..n {
-            let tb = &per_core[b];
+            let tb = per_core[b].as_slice();
             if a == b || groups[b].ty != EntityType::Per || tb.is_empty() {
                 continue;
             }
@@ -561,7 +727,7 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
             // one or sits inside it; 2 it ends it before a "Jr."; 1 a one-word name is
             // one of the later words ("Maduro" in "Nicolás Maduro Moros").
             let strength = if tb == ta {
-                let (la, lb) = (groups[a].display.len(), groups[b].display.len());
+                let (la, lb) = (names[a].len(), names[b].len());
                 if lb > la || (lb == la && better(b, a)) {
                     4
                 } else {
@@ -573,7 +739,7 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
                 let same_but_suffix = tbs.len() == ta.len();
                 if same_but_suffix {
                     0
-                } else if tb.ends_with(ta) || (ta.len() >= 2 && is_subsequence(ta, &tbs)) {
+                } else if tb.ends_with(ta) || (ta.len() >= 2 && is_subsequence(ta, tbs)) {
                     3
                 } else if tbs.ends_with(ta) {
                     2
@@ -597,8 +763,7 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
                 Some((s, cur)) => {
                     strength > s
                         || (strength == s
-                            && (strip_gen(&per_core[b]).len() > strip_gen(&per_core[cur]).len()
-                                || (strip_gen(&per_core[b]).len() == strip_gen(&per_core[cur]).len() && better(b, cur))))
+                            && (stripped_len[b] > stripped_len[cur] || (stripped_len[b] == stripped_len[cur] && better(b, cur))))
                 }
             };
             if replace {
@@ -610,18 +775,26 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
         }
     }
 
-    // ORG: shorter names inside longer ones.
-    let org_content: Vec<Vec<String>> =
-        groups.iter().map(|g| if g.ty == EntityType::Org { content_tokens(&g.display) } else { Vec::new() }).collect();
-    for a in 0..n {
+    let acronyms: Vec<Option<String>> = names.iter().map(|d| acronym(d)).collect();
+
+    // ORG: shorter names inside longer ones (only between two or more organisations).
+    let org_groups = groups.iter().filter(|g| g.ty == EntityType::Org).count();
+    let org_keys: Vec<String> = if org_groups < 2 {
+        Vec::new()
+    } else {
+        groups.iter().enumerate().map(|(gi, g)| if g.ty == EntityType::Org { lookup_key(names[gi]) } else { String::new() }).collect()
+    };
+    let org_content: Vec<Vec<&str>> =
+        groups.iter().zip(&org_keys).map(|(g, k)| if g.ty == EntityType::Org { content_tokens(k) } else { Vec::new() }).collect();
+    for a in 0..if org_groups < 2 { 0 } else { n } {
         if groups[a].ty != EntityType::Org || target[a] != a {
             continue;
         }
         let ta = &org_content[a];
         if ta.is_empty()
-            || (ta.len() == 1 && GENERIC_ORG_WORDS.contains(&ta[0].as_str()))
-            || acronym(&groups[a].display).is_some()
-            || gazetteer.nationality(&groups[a].display).is_some()
+            || (ta.len() == 1 && GENERIC_ORG_WORDS.contains(&ta[0]))
+            || acronyms[a].is_some()
+            || gazetteer.nationality(names[a]).is_some()
         {
             continue;
         }
@@ -644,48 +817,58 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
     }
 
     // Acronyms.
-    let acronyms: Vec<Option<String>> = groups.iter().map(|g| acronym(&g.display)).collect();
-    let inits: Vec<(String, String)> = groups.iter().map(|g| initials(&g.display)).collect();
-    for a in 0..n {
-        if target[a] != a {
-            continue;
-        }
-        let Some(acr) = acronyms[a].as_deref() else {
-            continue;
-        };
-        let mut best: Option<(u8, usize)> = None;
-        for b in 0..n {
-            if a == b || acronyms[b].is_some() {
+    if (0..n).any(|a| target[a] == a && acronyms[a].is_some()) {
+        let inits: Vec<(String, String)> = names.iter().map(|d| initials(d)).collect();
+        // What follows each mention in parentheses: its acronym form (when short) and
+        // its key (when not too long).
+        let paren: Vec<(Option<String>, Option<String>)> = mentions
+            .iter()
+            .map(|m| match parenthesis_after(text, m.span.end as usize) {
+                Some(inner) => (
+                    if inner.len() <= 16 { acronym(inner.trim()) } else { None },
+                    if inner.len() <= 120 { Some(lookup_key(inner)) } else { None },
+                ),
+                None => (None, None),
+            })
+            .collect();
+        for a in 0..n {
+            if target[a] != a {
                 continue;
             }
-            let paren = groups[b].mentions.iter().any(|&m| followed_by_parenthesis(text, mentions[m].span.end as usize, acr))
-                // "NATO (North Atlantic Treaty Organization)": the name in parentheses must
-                // spell the acronym, or datelines like "VILNIUS (Meridian)" would merge.
-                || ((inits[b].0 == acr || inits[b].1 == acr)
-                    && groups[a].mentions.iter().any(|&m| {
-                        let after = text.get(mentions[m].span.end as usize..).unwrap_or("");
-                        parenthesised_is(after, &groups[b].key)
-                    }));
-            let strength = if paren {
-                2
-            } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && (inits[b].0 == acr || inits[b].1 == acr) {
-                1
-            } else {
-                0
-            };
-            if strength == 0 {
+            let Some(acr) = acronyms[a].as_deref() else {
                 continue;
-            }
-            let replace = match best {
-                None => true,
-                Some((s, cur)) => strength > s || (strength == s && better(b, cur)),
             };
-            if replace {
-                best = Some((strength, b));
+            let mut best: Option<(u8, usize)> = None;
+            for b in 0..n {
+                if a == b || acronyms[b].is_some() {
+                    continue;
+                }
+                let initials_match = inits[b].0 == acr || inits[b].1 == acr;
+                let paren = (0..mentions.len()).any(|m| group_of[m] == b && paren[m].0.as_deref() == Some(acr))
+                    // "NATO (North Atlantic Treaty Organization)": the name in parentheses must
+                    // spell the acronym, or datelines like "VILNIUS (Meridian)" would merge.
+                    || (initials_match && (0..mentions.len()).any(|m| group_of[m] == a && paren[m].1.as_deref() == Some(keys[b])));
+                let strength = if paren {
+                    2
+                } else if matches!(groups[b].ty, EntityType::Org | EntityType::Misc) && initials_match {
+                    1
+                } else {
+                    0
+                };
+                if strength == 0 {
+                    continue;
+                }
+                let replace = match best {
+                    None => true,
+                    Some((s, cur)) => strength > s || (strength == s && better(b, cur)),
+                };
+                if replace {
+                    best = Some((strength, b));
+                }
             }
-        }
-        if let Some((_, b)) = best {
-            target[a] = b;
+            if let Some((_, b)) = best {
+                target[a] = b;
+            }
         }
     }
 
@@ -704,42 +887,35 @@ fn resolve_groups(text: &str, mentions: &[Mention], groups: &[Group], gazetteer:
     target
 }
 
-/// True when `text[pos..]` is, after spaces, "(ACR)".
-fn followed_by_parenthesis(text: &str, pos: usize, acr: &str) -> bool {
+/// The text inside parentheses right after byte offset `pos` (after spaces), up to the
+/// first ")".
+fn parenthesis_after(text: &str, pos: usize) -> Option<&str> {
     let after = text.get(pos..).unwrap_or("").trim_start();
-    let Some(inner) = after.strip_prefix('(') else {
-        return false;
-    };
-    let Some(end) = inner.find(')') else {
-        return false;
-    };
-    let inner = &inner[..end];
-    inner.len() <= 16 && acronym(inner.trim()).as_deref() == Some(acr)
-}
-
-/// True when `after` is, after spaces, "(Name)" with the name's key equal to `key`.
-fn parenthesised_is(after: &str, key: &str) -> bool {
-    let after = after.trim_start();
-    let Some(inner) = after.strip_prefix('(') else {
-        return false;
-    };
-    match inner.find(')') {
-        Some(end) if end <= 120 => lookup_key(&inner[..end]) == key,
-        _ => false,
-    }
+    let inner = after.strip_prefix('(')?;
+    let end = inner.find(')')?;
+    Some(&inner[..end])
 }
 
 /// Country words inside a name ("U.S. Coast Guard", "Russian Defense Ministry"):
 /// the first, longest capitalised run of up to three words that names a country.
 fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
     let words: Vec<&str> = name.split(|c: char| c.is_whitespace() || c == '-' || c == '/').filter(|w| !w.is_empty()).collect();
+    let mut phrase = String::new();
+    let mut key = String::new();
     for start in 0..words.len() {
         if !words[start].chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
         for len in (1..=3.min(words.len() - start)).rev() {
-            let phrase = words[start..start + len].join(" ");
-            if let Some(code) = g.nationality(&phrase) {
+            phrase.clear();
+            for (k, w) in words[start..start + len].iter().enumerate() {
+                if k > 0 {
+                    phrase.push(' ');
+                }
+                phrase.push_str(w);
+            }
+            lookup_key_into(&phrase, &mut key);
+            if let Some(code) = g.nationality_key(&key) {
                 return Some(code);
             }
         }
@@ -749,7 +925,7 @@ fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
 
 /// A plural demonym ("Venezuelans") is the same MISC entity as its singular
 /// ("Venezuelan") when both name the same country: the singular's name and key.
-fn singular_demonym(ty: EntityType, name: String, key: String, g: &Gazetteer) -> (String, String) {
+fn singular_demonym<'t>(ty: EntityType, name: Cow<'t, str>, mut key: String, g: &Gazetteer) -> (Cow<'t, str>, String) {
     if ty != EntityType::Misc || !name.ends_with('s') {
         return (name, key);
     }
@@ -759,7 +935,15 @@ fn singular_demonym(ty: EntityType, name: String, key: String, g: &Gazetteer) ->
     let singular_key = &key[..key.len() - 1];
     match g.lookup_key(singular_key) {
         Some(m) if m.kind == super::gazetteer::NameKind::Demonym && m.country_code == plural.country_code => {
-            (name[..name.len() - 1].to_string(), singular_key.to_string())
+            let name = match name {
+                Cow::Borrowed(s) => Cow::Borrowed(&s[..s.len() - 1]),
+                Cow::Owned(mut s) => {
+                    s.truncate(s.len() - 1);
+                    Cow::Owned(s)
+                }
+            };
+            key.truncate(key.len() - 1);
+            (name, key)
         }
         _ => (name, key),
     }
@@ -770,6 +954,10 @@ fn singular_demonym(ty: EntityType, name: String, key: String, g: &Gazetteer) ->
 /// Maduro", "Russia's Foreign Ministry under Sergei Lavrov".
 fn governed_country(text: &str, start: usize, g: &Gazetteer) -> Option<&'static str> {
     let before = text.get(..start)?;
+    // "under" must be one of the words looked at below.
+    if !before.split_whitespace().rev().take(12).any(|w| w == "under") {
+        return None;
+    }
     let mut words = before.split_whitespace().rev().take(12).peekable();
     // Role words between "under" and the name ("President", "then-Prime Minister").
     while let Some(w) = words.peek() {
@@ -805,8 +993,9 @@ fn governed_country(text: &str, start: usize, g: &Gazetteer) -> Option<&'static 
     None
 }
 
-/// Split title words from the start of a PER name: (name, role, nationality).
-fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'static str>) {
+/// Split title words from the start of a PER name: (name, role, nationality); the name
+/// is `None` when it is unchanged.
+fn split_title(name: &str, g: &Gazetteer) -> (Option<String>, Option<String>, Option<&'static str>) {
     let words: Vec<&str> = name.split_whitespace().collect();
     let mut cut = 0;
     let mut last_class = WordClass::Other;
@@ -834,7 +1023,7 @@ fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'s
         }
     }
     if best_cut == 0 {
-        return (name.to_string(), None, None);
+        return (None, None, None);
     }
     let rest = words[best_cut..].join(" ");
     let title_words = &words[..best_cut];
@@ -845,10 +1034,10 @@ fn split_title(name: &str, g: &Gazetteer) -> (String, Option<String>, Option<&'s
     if words.len() - best_cut == 1 {
         if let WordClass::Head { royal: true, .. } = best_last {
             let royal_name = words[best_cut - 1..].join(" ");
-            return (royal_name, role, nationality);
+            return (Some(royal_name), role, nationality);
         }
     }
-    (rest, role, nationality)
+    (Some(rest), role, nationality)
 }
 
 #[derive(Default)]
@@ -859,37 +1048,60 @@ struct Preceding {
     adjacent_nationality: Option<&'static str>,
 }
 
+/// The words before a position, last first, as `preceding_title` takes them: at most 8,
+/// separated by whitespace, stopping at a word that ends in clause punctuation.
+struct WordsBack<'t> {
+    rest: &'t str,
+    count: usize,
+    done: bool,
+}
+
+impl<'t> Iterator for WordsBack<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        if self.done || self.count >= 8 {
+            return None;
+        }
+        let rest = self.rest;
+        let trimmed = rest.trim_end();
+        // Words must be separated by whitespace.
+        if (trimmed.len() == rest.len() && self.count > 0) || trimmed.is_empty() {
+            self.done = true;
+            return None;
+        }
+        let ws = trimmed.rfind(char::is_whitespace).map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
+        let word = &trimmed[ws..];
+        if word.ends_with([',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?']) {
+            self.done = true;
+            return None;
+        }
+        self.count += 1;
+        self.rest = &trimmed[..ws];
+        if self.count == 1 && self.rest.is_empty() {
+            self.done = true;
+        }
+        Some(word)
+    }
+}
+
 /// Role words right before byte offset `start` ("Russian President", "said U.S.
 /// Attorney General").
 fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     let Some(before) = text.get(..start) else {
         return Preceding::default();
     };
-    // Up to 8 whitespace-separated words back, stopping at clause punctuation.
-    let mut words: Vec<&str> = Vec::new();
-    let mut rest = before;
-    while words.len() < 8 {
-        let trimmed = rest.trim_end();
-        if trimmed.len() == rest.len() && !words.is_empty() {
-            break; // words must be separated by whitespace
-        }
-        if trimmed.is_empty() {
-            break;
-        }
-        let ws = trimmed.rfind(char::is_whitespace).map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-        let word = &trimmed[ws..];
-        if word.ends_with([',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?']) {
-            break;
-        }
-        words.push(word);
-        rest = &trimmed[..ws];
-        if words.len() == 1 && rest.is_empty() {
-            break;
-        }
-    }
+    // Up to 8 whitespace-separated words back, stopping at clause punctuation (taken
+    // as needed).
+    let mut back = WordsBack { rest: before, count: 0, done: false };
+    let mut words: [&str; 8] = [""; 8];
+    let mut nw = 0;
     // Classify backwards; stop at the first word that is not part of a title.
-    let mut classes: Vec<WordClass> = Vec::new();
-    for w in &words {
+    let mut classes: [WordClass; 8] = [WordClass::Other; 8];
+    let mut nc = 0;
+    while let Some(w) = back.next() {
+        words[nw] = w;
+        nw += 1;
         let c = classify(w, g);
         if c == WordClass::Other {
             break;
@@ -905,8 +1117,20 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
                 break;
             }
         }
-        classes.push(c);
+        classes[nc] = c;
+        nc += 1;
     }
+    while nw < 2 {
+        match back.next() {
+            Some(w) => {
+                words[nw] = w;
+                nw += 1;
+            }
+            None => break,
+        }
+    }
+    let words = &words[..nw];
+    let classes = &classes[..nc];
     let mut out = Preceding::default();
     if let Some(WordClass::Nationality(code)) = classes.first() {
         out.adjacent_nationality = Some(*code);
@@ -916,9 +1140,8 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     // nationality of the next sentence's name.
     let sentence_end = |w: &str| w.strip_suffix('.').is_some_and(|b| !b.contains('.') && !super::token::is_abbreviation(b));
     if out.adjacent_nationality.is_none() && words.len() >= 2 && !sentence_end(words[0]) {
-        let pair = format!("{} {}", words[1], words[0]);
         if words[1].chars().next().is_some_and(char::is_uppercase) {
-            out.adjacent_nationality = g.nationality(&pair);
+            out.adjacent_nationality = nationality_of_pair(words[1], words[0], g);
         }
     }
     // The role: the words nearest the name, forward order, ending in a head.
