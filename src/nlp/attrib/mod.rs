@@ -15,13 +15,14 @@
 
 mod quotes;
 
-use super::events::lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
+use super::events::lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, NO_WORD};
 use super::events::phrase::{
     is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, subject_before, tok_span, token_at,
     DateFinder, SubjectKind,
 };
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
 use quotes::{find_quotes, Quote};
+use regex::Regex;
 use std::ops::Range;
 
 const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
@@ -131,6 +132,117 @@ struct CueEntry {
 pub struct AttributionExtractor {
     cues: PhraseSet<CueEntry>,
     dates: DateFinder,
+    chars: CharClasses,
+}
+
+/// How the date pattern reads a non-ASCII character, to search an ASCII stand-in of
+/// the text (see [`DateText`]).
+struct CharClasses {
+    /// `\s`, `\w` as the regex engine defines them.
+    space: Regex,
+    word: Regex,
+    /// Characters the date pattern may match by themselves (`\d`, case folding onto an
+    /// ASCII letter: `K` Kelvin, `ſ`): a sentence holding one is searched as written.
+    risky: Regex,
+}
+
+/// Stand-in bytes of a non-ASCII character: a word character, a space, anything else,
+/// or a character the pattern may match (the sentence is then searched as written).
+/// None is a character of the date pattern (`q` is in none of its words).
+const FILL_WORD: u8 = b'q';
+const FILL_SPACE: u8 = b' ';
+const FILL_OTHER: u8 = b'#';
+const FILL_RISKY: u8 = 0;
+
+impl CharClasses {
+    fn new() -> CharClasses {
+        let re = |p: &str| Regex::new(p).expect("built-in character class compiles");
+        CharClasses { space: re(r"^\s$"), word: re(r"^\w$"), risky: re(r"^(?:\d|(?i:[a-z]))$") }
+    }
+
+    fn fill(&self, c: char) -> u8 {
+        let mut b = [0u8; 4];
+        let c = &*c.encode_utf8(&mut b);
+        let (space, word) = (self.space.is_match(c), self.word.is_match(c));
+        if self.risky.is_match(c) || (space && word) {
+            FILL_RISKY
+        } else if space {
+            FILL_SPACE
+        } else if word {
+            FILL_WORD
+        } else {
+            FILL_OTHER
+        }
+    }
+}
+
+/// The text the date pattern is searched in, made once per document. The pattern's
+/// Unicode word boundaries keep the regex engine off its fast DFA on non-ASCII text,
+/// where it falls back to backtracking (most of the cost of extraction). So non-ASCII
+/// text is searched in an ASCII stand-in of the same byte length: each non-ASCII
+/// character becomes as many bytes of `q` (a word character), spaces or `#` (neither).
+/// The pattern matches no non-ASCII character except by `\s` (runs of which stay runs
+/// of spaces), `\d` and case folding (sentences holding those are searched as
+/// written), and word boundaries keep their places, so the matches are the same.
+struct DateText {
+    /// The stand-in; None while not made, or for ASCII text (searched as it is).
+    ascii: Option<String>,
+    made: bool,
+    /// Byte offsets of the characters that force a search of the text as written.
+    risky: Vec<usize>,
+}
+
+impl DateText {
+    fn new() -> DateText {
+        DateText { ascii: None, made: false, risky: Vec::new() }
+    }
+
+    /// Date spans in sentence `span`, as `DateFinder::find(doc.text, span)` finds them.
+    fn find(&mut self, x: &AttributionExtractor, text: &str, span: Span) -> Vec<Span> {
+        if !self.made {
+            self.made = true;
+            if !text.is_ascii() {
+                self.make(&x.chars, text);
+            }
+        }
+        let Some(ascii) = &self.ascii else {
+            return x.dates.find(text, span);
+        };
+        let k = self.risky.partition_point(|&p| p < span.start as usize);
+        if self.risky.get(k).is_some_and(|&p| p < span.end as usize) {
+            return x.dates.find(text, span);
+        }
+        x.dates.find(ascii, span)
+    }
+
+    fn make(&mut self, chars: &CharClasses, text: &str) {
+        let mut out = Vec::with_capacity(text.len());
+        // The few distinct non-ASCII characters of an article, with their fill.
+        let mut seen: Vec<(char, u8)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            if c.is_ascii() {
+                out.push(c as u8);
+                continue;
+            }
+            let fill = match seen.iter().find(|(d, _)| *d == c) {
+                Some(&(_, f)) => f,
+                None => {
+                    let f = chars.fill(c);
+                    if seen.len() < 64 {
+                        seen.push((c, f));
+                    }
+                    f
+                }
+            };
+            if fill == FILL_RISKY {
+                self.risky.push(i);
+                out.extend(std::iter::repeat_n(FILL_OTHER, c.len_utf8()));
+            } else {
+                out.extend(std::iter::repeat_n(fill, c.len_utf8()));
+            }
+        }
+        self.ascii = Some(String::from_utf8(out).expect("ASCII stand-in"));
+    }
 }
 
 /// A cue found in a sentence.
@@ -153,22 +265,26 @@ struct Sent<'m> {
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor { cues, dates: DateFinder::new() }
+        AttributionExtractor { cues, dates: DateFinder::new(), chars: CharClasses::new() }
     }
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Attribution> {
         let mut buf = String::new();
+        // Word ids of the tokens in the cue lexicon, once per document.
+        let mut ids = Vec::new();
+        self.cues.token_ids(doc, &mut ids);
+        let mut date_text = DateText::new();
         let sents: Vec<Sent> = doc
             .sentences
             .iter()
             .enumerate()
             .filter(|(_, s)| !s.tokens.is_empty() && s.tokens.end <= doc.tokens.len())
-            .map(|(index, s)| Sent {
-                index,
-                range: s.tokens.clone(),
-                ms: participant_mentions(doc, mentions, s.span),
-                dates: self.dates.find(doc.text, s.span),
-                cues: self.find_cues(doc, &s.tokens, &mut buf),
+            .map(|(index, s)| {
+                let cues = self.find_cues(doc, &ids, &s.tokens, &mut buf);
+                // Dates are read only around a cue of the sentence (subjects, setting
+                // phrases): a sentence without one needs none.
+                let dates = if cues.is_empty() { Vec::new() } else { date_text.find(self, doc.text, s.span) };
+                Sent { index, range: s.tokens.clone(), ms: participant_mentions(doc, mentions, s.span), dates, cues }
             })
             .collect();
         let mut out: Vec<Attribution> = Vec::new();
@@ -213,12 +329,22 @@ impl AttributionExtractor {
         out
     }
 
-    fn find_cues(&self, doc: &Doc, range: &Range<usize>, buf: &mut String) -> Vec<Cue> {
+    /// Cues of the sentence `range`; `ids` are the word ids of the document's tokens
+    /// (`PhraseSet::token_ids`).
+    fn find_cues(&self, doc: &Doc, ids: &[u32], range: &Range<usize>, buf: &mut String) -> Vec<Cue> {
         let mut out = Vec::new();
+        let kelvin = doc.text[tok_span(doc, range.start, range.end).range()].contains('\u{212A}');
         let mut i = range.start;
         while i < range.end {
-            let lower = lower_into(doc.token_text(i), buf);
-            match self.cues.longest_at(doc, range, i, lower) {
+            let found = if ids[i] != NO_WORD {
+                self.cues.longest_at_ids(doc, ids, range, i)
+            } else if kelvin && doc.token_text(i).contains('\u{212A}') {
+                // The word ids fold ASCII only; the Kelvin sign lowercases to `k`.
+                self.cues.longest_at(doc, range, i, lower_into(doc.token_text(i), buf))
+            } else {
+                None
+            };
+            match found {
                 Some(m) => {
                     let e = self.cues.entries[m.entry];
                     out.push(Cue { m, kind: e.kind, weight: e.weight });

@@ -42,16 +42,55 @@ fn space_or_start(c: Option<char>) -> bool {
     c.is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':' | '“' | '"'))
 }
 
+/// Bytes that may start a character `find_quotes` acts on: a line break, the ASCII
+/// marks, and the lead bytes of the typographic marks (U+00AB/BB « », U+2018..201E).
+/// They never occur inside another character, so every other byte (and character) is
+/// skipped in bulk.
+const fn candidate_bytes() -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'"' as usize] = true;
+    t[0xC2] = true;
+    t[0xE2] = true;
+    t
+}
+
+static CANDIDATE: [bool; 256] = candidate_bytes();
+
 /// Find the quotations of `text`, in order, not nested (an inner quote stays part of
 /// the outer one).
 pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
     let mut out = Vec::new();
     let mut open: Option<(usize, Mark)> = None;
     let mut prev: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        // Characters that are no mark and no line break only time out a single quote
+        // (as the first of them past `SINGLE_MAX` would) and become `prev`.
+        let from = pos;
+        while pos < bytes.len() && !CANDIDATE[bytes[pos] as usize] {
+            pos += 1;
+        }
+        if pos > from {
+            let last = text[from..pos].chars().next_back().expect("skipped characters");
+            if let Some((o, Mark::Single(_) | Mark::StraightSingle)) = open {
+                if pos - last.len_utf8() - o > SINGLE_MAX {
+                    open = None;
+                }
+            }
+            prev = Some(last);
+            if pos == bytes.len() {
+                break;
+            }
+        }
+        let i = pos;
+        let c = text[i..].chars().next().expect("character at a boundary");
         let after = i + c.len_utf8();
+        pos = after;
+        let next = text[after..].chars().next();
         if c == '\n' {
             if let Some((o, m)) = open.take() {
                 // Single quotes never run across paragraphs: drop them.
@@ -64,9 +103,9 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
         }
         // Typewriter doubles: `` opens, '' opens or closes (as a straight double quote).
         if (c == '`' || c == '\'') && next == Some(c) {
-            iter.next();
             let after2 = after + 1;
-            let next2 = iter.peek().map(|&(_, n)| n);
+            pos = after2;
+            let next2 = text[after2..].chars().next();
             match open {
                 None if c == '`' || (!prev.is_some_and(char::is_alphanumeric) && !next2.is_none_or(char::is_whitespace)) => {
                     open = Some((i, Mark::Doubled));
