@@ -223,7 +223,10 @@ fn full_text() -> Vec<u8> {
 }
 
 /// Load one file; records as (title, text, source_id), rejects as reasons.
-fn load(path: &std::path::Path) -> (Vec<(Option<String>, String, Option<String>)>, Vec<String>) {
+/// (title, text, source id) of each article loaded.
+type Loaded = Vec<(Option<String>, String, Option<String>)>;
+
+fn load(path: &std::path::Path) -> (Loaded, Vec<String>) {
     let (mut records, mut rejects) = (Vec::new(), Vec::new());
     io::read_file(path, &Config::default(), &mut |item| match item {
         LoadItem::Record(r) => records.push((r.title, r.text, r.source_id)),

@@ -679,6 +679,7 @@ fn strip_gen<'x, 'y>(t: &'x [&'y str]) -> &'x [&'y str] {
 }
 
 /// For each group, the group it resolves to (itself when none).
+#[allow(clippy::too_many_arguments)]
 fn resolve_groups(
     text: &str,
     mentions: &[Mention],
@@ -971,7 +972,7 @@ fn governed_country(text: &str, start: usize, g: &Gazetteer) -> Option<&'static 
             break;
         }
     }
-    if !words.next().is_some_and(|w| w == "under") {
+    if words.next().is_none_or(|w| w != "under") {
         return None;
     }
     let phrase: Vec<&str> = words.take(4).collect();
@@ -1099,7 +1100,7 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     // Classify backwards; stop at the first word that is not part of a title.
     let mut classes: [WordClass; 8] = [WordClass::Other; 8];
     let mut nc = 0;
-    while let Some(w) = back.next() {
+    for w in back.by_ref() {
         words[nw] = w;
         nw += 1;
         let c = classify(w, g);
@@ -1139,10 +1140,12 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     // A sentence-final period ("… seized by the United States. Reuters reported") is no
     // nationality of the next sentence's name.
     let sentence_end = |w: &str| w.strip_suffix('.').is_some_and(|b| !b.contains('.') && !super::token::is_abbreviation(b));
-    if out.adjacent_nationality.is_none() && words.len() >= 2 && !sentence_end(words[0]) {
-        if words[1].chars().next().is_some_and(char::is_uppercase) {
-            out.adjacent_nationality = nationality_of_pair(words[1], words[0], g);
-        }
+    if out.adjacent_nationality.is_none()
+        && words.len() >= 2
+        && !sentence_end(words[0])
+        && words[1].chars().next().is_some_and(char::is_uppercase)
+    {
+        out.adjacent_nationality = nationality_of_pair(words[1], words[0], g);
     }
     // The role: the words nearest the name, forward order, ending in a head.
     let n = classes.len();
