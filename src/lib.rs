@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
+pub mod hashing;
 pub mod html;
 pub mod ids;
 pub mod io;

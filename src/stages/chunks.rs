@@ -4,6 +4,30 @@
 
 use crate::error::Error;
 
+/// Start the reader thread: chunks `0..chunks`, in order, through a channel holding one.
+/// It stops after the first error (sent on) or when the receiver is gone.
+fn spawn_reader<'scope, T, R>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    chunks: u64,
+    read: R,
+) -> std::sync::mpsc::Receiver<Result<T, Error>>
+where
+    T: Send + 'scope,
+    R: Fn(u64) -> Result<T, Error> + Send + 'scope,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, Error>>(1);
+    scope.spawn(move || {
+        for k in 0..chunks {
+            let item = read(k);
+            let failed = item.is_err();
+            if tx.send(item).is_err() || failed {
+                return;
+            }
+        }
+    });
+    rx
+}
+
 /// Read chunks `0..chunks` with `read` on a background thread and hand each, in order,
 /// to `process`.
 pub fn for_each_chunk<T, R, P>(chunks: u64, read: R, mut process: P) -> Result<(), Error>
@@ -13,16 +37,7 @@ where
     P: FnMut(u64, T) -> Result<(), Error>,
 {
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, Error>>(1);
-        scope.spawn(move || {
-            for k in 0..chunks {
-                let item = read(k);
-                let failed = item.is_err();
-                if tx.send(item).is_err() || failed {
-                    return;
-                }
-            }
-        });
+        let rx = spawn_reader(scope, chunks, read);
         for k in 0..chunks {
             let item =
                 rx.recv().map_err(|_| Error::Stage { stage: "chunks".into(), detail: format!("reader stopped before chunk {k}") })??;
@@ -46,16 +61,7 @@ where
     S: FnMut(u64, U) -> Result<(), Error> + Send,
 {
     std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, Error>>(1);
-        scope.spawn(move || {
-            for k in 0..chunks {
-                let item = read(k);
-                let failed = item.is_err();
-                if tx.send(item).is_err() || failed {
-                    return;
-                }
-            }
-        });
+        let rx = spawn_reader(scope, chunks, read);
         let (otx, orx) = std::sync::mpsc::sync_channel::<(u64, U)>(1);
         let sink_thread = std::thread::Builder::new()
             .name("chunk-sink".into())

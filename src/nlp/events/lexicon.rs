@@ -8,9 +8,9 @@
 //! word classes (`WordClasses`) and the lexicon vocabulary (word ids, `PhraseSet::token_ids`)
 //! are O(1) per token with no allocation.
 
+use crate::hashing::FxBuild;
 use crate::nlp::Doc;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Irregular and consonant-doubling verbs (lemma, -s, past, participle, -ing).
@@ -27,61 +27,6 @@ const FOLD_MAX: usize = 64;
 
 /// Word id of a token that is no lexicon word.
 pub(crate) const NO_WORD: u32 = u32::MAX;
-
-/// FxHash (rustc's): a multiply-rotate hash, much cheaper than SipHash on short words.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-const FX_K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ w).wrapping_mul(FX_K);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut b = bytes;
-        while b.len() >= 8 {
-            self.add(u64::from_le_bytes(b[..8].try_into().expect("8 bytes")));
-            b = &b[8..];
-        }
-        if b.len() >= 4 {
-            self.add(u32::from_le_bytes(b[..4].try_into().expect("4 bytes")) as u64);
-            b = &b[4..];
-        }
-        for &x in b {
-            self.add(x as u64);
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// `tok` folded as `word_eq` compares it (ASCII lowercased, `’` as `'`, other characters
 /// kept) into `buf`; None when the folded word is longer than `FOLD_MAX` bytes.
