@@ -315,6 +315,37 @@ impl Decoder {
     }
 }
 
+/// Widest beam.
+const MAXW: usize = 8;
+
+/// A successor: (path score, index of its hypothesis, tag, log-probability).
+type Successor = (f32, usize, u8, f32);
+
+/// Offer a successor to the kept `top[..nt]` (best first, at most `width`): merged with a
+/// kept successor in the same state (same last two tags), else inserted in order.
+#[inline]
+fn offer(top: &mut [Successor; MAXW], nt: &mut usize, width: usize, beam: &[Hyp], cand: Successor) {
+    let (sc, hi, t, _) = cand;
+    if *nt == width && sc <= top[*nt - 1].0 {
+        return;
+    }
+    let same = top[..*nt].iter().position(|c| c.2 == t && beam[c.1].p1 == beam[hi].p1);
+    let mut pos = match same {
+        Some(k) if top[k].0 >= sc => return,
+        Some(k) => k,
+        None if *nt < width => {
+            *nt += 1;
+            *nt - 1
+        }
+        None => *nt - 1,
+    };
+    top[pos] = cand;
+    while pos > 0 && top[pos - 1].0 < top[pos].0 {
+        top.swap(pos - 1, pos);
+        pos -= 1;
+    }
+}
+
 /// Beam search over the sentence; hypotheses ending in the same two tags are merged.
 /// Paths are scored by their locally normalised log-probabilities (raw score sums
 /// would favour paths through tags with few allowed successors).
@@ -327,7 +358,6 @@ fn beam_search<W: Weights>(
     out: &mut [Decision],
 ) {
     const NONE: u32 = u32::MAX;
-    const MAXW: usize = 8;
     let width = width.clamp(1, MAXW);
     entries.clear();
     let start = Hyp { score: 0.0, p1: TAG_BOS, p2: TAG_BOS, entry: NONE };
@@ -338,31 +368,13 @@ fn beam_search<W: Weights>(
     for i in 0..n {
         let last = i + 1 == n;
         // Best `width` successors: (score, hypothesis, tag, log-probability).
-        let mut top = [(f32::NEG_INFINITY, 0usize, 0u8, 0f32); MAXW];
+        let mut top: [Successor; MAXW] = [(f32::NEG_INFINITY, 0, 0, 0.0); MAXW];
         let mut nt = 0;
         let plain = stat.plain(i);
         for (hi, h) in beam[..nb].iter().enumerate() {
             if plain && closed(h.p1) {
                 // Tagged O unscored (log-probability 0): keep the hypothesis as it is.
-                let sc = h.score;
-                if nt == width && sc <= top[nt - 1].0 {
-                    continue;
-                }
-                let same = top[..nt].iter().position(|c| c.2 == TAG_O && beam[c.1].p1 == h.p1);
-                let mut pos = match same {
-                    Some(k) if top[k].0 >= sc => continue,
-                    Some(k) => k,
-                    None if nt < width => {
-                        nt += 1;
-                        nt - 1
-                    }
-                    None => nt - 1,
-                };
-                top[pos] = (sc, hi, TAG_O, 0.0);
-                while pos > 0 && top[pos - 1].0 < top[pos].0 {
-                    top.swap(pos - 1, pos);
-                    pos -= 1;
-                }
+                offer(&mut top, &mut nt, width, &beam, (h.score, hi, TAG_O, 0.0));
                 continue;
             }
             let sacc = stat.get(w, i);
@@ -374,26 +386,7 @@ fn beam_search<W: Weights>(
                 let t = mm.trailing_zeros() as usize;
                 mm &= mm - 1;
                 let lp = (acc[t] - m) * scale - lz;
-                let sc = h.score + lp;
-                if nt == width && sc <= top[nt - 1].0 {
-                    continue;
-                }
-                // Merge with a kept successor in the same state (same last two tags).
-                let same = top[..nt].iter().position(|c| c.2 == t as u8 && beam[c.1].p1 == h.p1);
-                let mut pos = match same {
-                    Some(k) if top[k].0 >= sc => continue,
-                    Some(k) => k,
-                    None if nt < width => {
-                        nt += 1;
-                        nt - 1
-                    }
-                    None => nt - 1,
-                };
-                top[pos] = (sc, hi, t as u8, lp);
-                while pos > 0 && top[pos - 1].0 < top[pos].0 {
-                    top.swap(pos - 1, pos);
-                    pos -= 1;
-                }
+                offer(&mut top, &mut nt, width, &beam, (h.score + lp, hi, t as u8, lp));
             }
         }
         let mut next = [start; MAXW];
