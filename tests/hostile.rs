@@ -12,20 +12,6 @@ use newsgrid::offsets::CharOffsets;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// What the dump should turn into, written down next to each hostile item as it is built.
 #[derive(Default)]
 struct Expected {
@@ -775,17 +761,7 @@ fn tokens_and_sentences_stay_on_char_boundaries_in_order() {
 
 #[test]
 fn extractors_survive_adversarial_strings() {
-    use newsgrid::nlp::attrib::AttributionExtractor;
-    use newsgrid::nlp::events::EventExtractor;
-    use newsgrid::nlp::ner::NerModel;
-    use newsgrid::nlp::Span;
-    let ner = NerModel::builtin().expect("builtin model");
-    let events = EventExtractor::builtin();
-    let attrib = AttributionExtractor::builtin();
-    let inside = |text: &str, s: Span, what: &str| {
-        assert!(s.start <= s.end && s.end as usize <= text.len(), "{what} {s:?} outside {text:?}");
-        assert!(text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize), "{what} {s:?} splits a char: {text:?}");
-    };
+    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
     let mut rng = Rng(0xE7_0008);
     for _ in 0..1500 {
         // Adversarial pieces between bits of news prose, so the extractors get to work.
@@ -795,24 +771,7 @@ fn extractors_survive_adversarial_strings() {
             adversarial(&mut rng),
             adversarial(&mut rng)
         );
-        let doc = Doc::new(&text);
-        let mentions = ner.tag(&doc);
-        for m in &mentions {
-            inside(&text, m.span, "mention");
-        }
-        for e in events.extract(&doc, &mentions) {
-            inside(&text, e.trigger, "trigger");
-            for s in [e.actor, e.recipient, e.location, e.date].into_iter().flatten() {
-                inside(&text, s, "event part");
-            }
-        }
-        for a in attrib.extract(&doc, &mentions) {
-            inside(&text, a.cue, "cue");
-            inside(&text, a.content, "content");
-            if let Some(s) = a.source {
-                inside(&text, s, "source");
-            }
-        }
+        assert_extracted_spans_inside(&text, &Doc::new(&text), &x);
     }
 }
 

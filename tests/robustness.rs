@@ -2,26 +2,12 @@
 //! splitter and every extractor; random bytes through the loaders. Offsets must stay
 //! inside the text on character boundaries; every input line is accounted for.
 
+mod common;
+
+use common::*;
 use newsgrid::config::Config;
 use newsgrid::io::{self, LoadItem};
-use newsgrid::nlp::attrib::AttributionExtractor;
-use newsgrid::nlp::events::EventExtractor;
-use newsgrid::nlp::ner::NerModel;
-use newsgrid::nlp::{Doc, Span};
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use newsgrid::nlp::Doc;
 
 const PIECES: &[&str] = &[
     "U.S.",
@@ -101,16 +87,9 @@ fn random_text(rng: &mut Rng) -> String {
     s
 }
 
-fn check_span(text: &str, s: Span, what: &str) {
-    assert!(s.start <= s.end && (s.end as usize) <= text.len(), "{what} {s:?} outside {text:?}");
-    assert!(text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize), "{what} {s:?} splits a char in {text:?}");
-}
-
 #[test]
 fn extractors_never_panic_and_spans_stay_inside() {
-    let ner = NerModel::builtin().expect("builtin model");
-    let events = EventExtractor::builtin();
-    let attrib = AttributionExtractor::builtin();
+    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
     let mut rng = Rng(0x9E3779B97F4A7C15);
     for _ in 0..3000 {
         let text = random_text(&mut rng);
@@ -118,26 +97,10 @@ fn extractors_never_panic_and_spans_stay_inside() {
         let covered: usize = doc.sentences.iter().map(|s| s.tokens.len()).sum();
         assert_eq!(covered, doc.tokens.len(), "sentences must cover every token once: {text:?}");
         for t in &doc.tokens {
-            check_span(&text, t.span, "token");
+            assert_span_inside(&text, t.span, "token");
             assert!(!t.span.is_empty(), "empty token in {text:?}");
         }
-        let mentions = ner.tag(&doc);
-        for m in &mentions {
-            check_span(&text, m.span, "mention");
-        }
-        for e in events.extract(&doc, &mentions) {
-            check_span(&text, e.trigger, "trigger");
-            for s in [e.actor, e.recipient, e.location, e.date].into_iter().flatten() {
-                check_span(&text, s, "event part");
-            }
-        }
-        for a in attrib.extract(&doc, &mentions) {
-            check_span(&text, a.cue, "cue");
-            check_span(&text, a.content, "content");
-            if let Some(s) = a.source {
-                check_span(&text, s, "source");
-            }
-        }
+        assert_extracted_spans_inside(&text, &doc, &x);
     }
 }
 

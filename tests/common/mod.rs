@@ -125,3 +125,47 @@ pub fn mtimes(dir: &Path) -> Vec<(String, std::time::SystemTime)> {
     out.sort();
     out
 }
+
+/// Assert that `s` lies inside `text`, on char boundaries.
+pub fn assert_span_inside(text: &str, s: newsgrid::nlp::Span, what: &str) {
+    assert!(s.start <= s.end && (s.end as usize) <= text.len(), "{what} {s:?} outside {text:?}");
+    assert!(text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize), "{what} {s:?} splits a char in {text:?}");
+}
+
+/// Run the tagger, the event and the attribution extractors on `doc` (of `text`) and
+/// assert that every span they give lies inside the text.
+pub fn assert_extracted_spans_inside(text: &str, doc: &newsgrid::nlp::Doc, x: &newsgrid::stages::extract::Extractors) {
+    let mentions = x.ner.tag(doc);
+    for m in &mentions {
+        assert_span_inside(text, m.span, "mention");
+    }
+    for e in x.events.extract(doc, &mentions) {
+        assert_span_inside(text, e.trigger, "trigger");
+        for s in [e.actor, e.recipient, e.location, e.date].into_iter().flatten() {
+            assert_span_inside(text, s, "event part");
+        }
+    }
+    for a in x.attributions.extract(doc, &mentions) {
+        assert_span_inside(text, a.cue, "cue");
+        assert_span_inside(text, a.content, "content");
+        if let Some(s) = a.source {
+            assert_span_inside(text, s, "source");
+        }
+    }
+}
+
+/// xorshift64*: a deterministic generator for property tests, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
