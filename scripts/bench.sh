@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end throughput and peak memory of `newsgrid run` on dumps of several sizes.
-# Usage: scripts/bench.sh [SIZES...]     (default: 10000 100000)
+# Usage: [CORPUS=reuters|allsides] scripts/bench.sh [SIZES...]     (default: 10000 100000)
+# CORPUS=allsides builds the dumps from ../shared/data/allsides-dev (modern articles of
+# ~970 words; read with the zstandard module or the zstd tool); the default is Reuters-21578 (~145 words).
 # Needs a release build (cargo build --release). Dumps are cached in $BENCH_DIR
 # (default /tmp/newsgrid-bench). Prints one line per size: articles/s, words/s, MB/s,
 # peak RSS, and seconds per stage, from the run's manifest and /usr/bin/time.
@@ -9,14 +11,15 @@ cd "$(dirname "$0")/.."
 BIN=target/release/newsgrid
 DIR=${BENCH_DIR:-/tmp/newsgrid-bench}
 THREADS=${THREADS:-0}
+CORPUS=${CORPUS:-reuters}
 mkdir -p "$DIR"
 [ -x "$BIN" ] || cargo build --release
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 printf '%-9s %9s %10s %12s %8s %9s  %s\n' articles seconds art/s words/s MB/s peakMiB "load/clean/extract/normalize/write s"
 for n in "${sizes[@]}"; do
-  dump="$DIR/dump-$n.jsonl"
-  [ -f "$dump" ] || python3 scripts/make_bench_dump.py "$n" "$dump"
+  dump="$DIR/dump-$CORPUS-$n.jsonl"
+  [ -f "$dump" ] || python3 scripts/make_bench_dump.py "$n" "$dump" "$CORPUS"
   rm -rf "$DIR/work-$n" "$DIR/out-$n"
   /usr/bin/time -v "$BIN" run -q -c configs/bench.toml --input "$dump" --work "$DIR/work-$n" --out "$DIR/out-$n" --threads "$THREADS" \
     >"$DIR/summary-$n.txt" 2>"$DIR/time-$n.txt" || true
