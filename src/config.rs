@@ -209,7 +209,8 @@ pub struct LimitsConfig {
     /// Longest span (quote content, cue, entity, event part), in bytes of text: longer
     /// content is cut, other longer spans are dropped.
     pub max_span_bytes: usize,
-    /// Most mentions, events and attributions (each) kept per sentence.
+    /// Most events and most attributions kept per sentence (mentions do not overlap, so
+    /// the text bounds them).
     pub max_rows_per_sentence: usize,
 }
 
@@ -222,7 +223,7 @@ impl Default for LimitsConfig {
             max_compression_ratio: 100,
             max_sentence_tokens: 400,
             max_span_bytes: 8192,
-            max_rows_per_sentence: 100,
+            max_rows_per_sentence: 32,
         }
     }
 }
