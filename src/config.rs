@@ -18,6 +18,7 @@ pub struct Config {
     pub clean: CleanConfig,
     pub extract: ExtractConfig,
     pub normalize: NormalizeConfig,
+    pub limits: LimitsConfig,
 }
 
 /// Input files and how the dump names its fields.
@@ -187,6 +188,58 @@ impl Default for NormalizeConfig {
     }
 }
 
+/// Bounds on every resource one record can make the pipeline use. Each bound turns into
+/// a reject or a counted truncation, never a crash or unbounded memory.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Longest JSONL line or CSV record, in bytes (`line_too_long`).
+    pub max_line_bytes: usize,
+    /// Most bytes one WARC record's HTTP body may decode to (gzip/deflate Content-Encoding)
+    /// (`decompressed_too_large`).
+    pub max_record_decompressed_bytes: usize,
+    /// Most bytes one `.gz`/`.zst`/`.warc.gz` input may decompress to; the rest of the
+    /// file is one `decompressed_too_large` reject.
+    pub max_file_decompressed_bytes: u64,
+    /// ...and at most this many times the file's size on disk (never below 1 GiB): a
+    /// compression bomb stops early.
+    pub max_compression_ratio: u64,
+    /// A "sentence" with more tokens is split (at a comma or semicolon when there is one).
+    pub max_sentence_tokens: usize,
+    /// Longest span (quote content, cue, entity, event part), in bytes of text: longer
+    /// content is cut, other longer spans are dropped.
+    pub max_span_bytes: usize,
+    /// Most events and most attributions kept per sentence (mentions do not overlap, so
+    /// the text bounds them).
+    pub max_rows_per_sentence: usize,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            max_line_bytes: 64 << 20,
+            max_record_decompressed_bytes: 64 << 20,
+            max_file_decompressed_bytes: 64 << 30,
+            max_compression_ratio: 100,
+            max_sentence_tokens: 400,
+            max_span_bytes: 8192,
+            max_rows_per_sentence: 32,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// Floor of the ratio bound: small compressed files may expand this much whatever
+    /// their ratio.
+    pub const RATIO_FLOOR_BYTES: u64 = 1 << 30;
+
+    /// Most decompressed bytes a compressed file of `compressed` bytes may give.
+    pub fn file_decompressed_limit(&self, compressed: u64) -> u64 {
+        let by_ratio = compressed.saturating_mul(self.max_compression_ratio).max(Self::RATIO_FLOOR_BYTES);
+        self.max_file_decompressed_bytes.min(by_ratio)
+    }
+}
+
 /// Valid keys per section, for unknown-key messages.
 const SECTIONS: &[(&str, &[&str])] = &[
     ("input", &["paths", "format", "fields"]),
@@ -197,6 +250,18 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("clean", &["min_text_chars", "dedupe", "near_duplicates", "near_duplicate_threshold", "near_duplicate_min_words", "detect_language"]),
     ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"]),
     ("normalize", &["resolve_within_article", "geocode"]),
+    (
+        "limits",
+        &[
+            "max_line_bytes",
+            "max_record_decompressed_bytes",
+            "max_file_decompressed_bytes",
+            "max_compression_ratio",
+            "max_sentence_tokens",
+            "max_span_bytes",
+            "max_rows_per_sentence",
+        ],
+    ),
 ];
 
 pub const INPUT_FORMATS: &[&str] = &["auto", "jsonl", "csv", "text"];
@@ -269,6 +334,7 @@ pub fn parse_config(text: &str, name: &str) -> Result<Config, Error> {
     section!("clean", clean);
     section!("extract", extract);
     section!("normalize", normalize);
+    section!("limits", limits);
     if errors.is_empty() {
         Ok(config)
     } else {
@@ -363,6 +429,31 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
     }
     if config.load.max_text_bytes == 0 {
         errors.push("[load] max_text_bytes: must be at least 1, got 0".into());
+    }
+    let l = &config.limits;
+    for (key, v, min) in [
+        ("max_line_bytes", l.max_line_bytes as u64, 1024),
+        ("max_record_decompressed_bytes", l.max_record_decompressed_bytes as u64, 1024),
+        ("max_file_decompressed_bytes", l.max_file_decompressed_bytes, 1024),
+        ("max_compression_ratio", l.max_compression_ratio, 1),
+        ("max_sentence_tokens", l.max_sentence_tokens as u64, 16),
+        ("max_span_bytes", l.max_span_bytes as u64, 64),
+        ("max_rows_per_sentence", l.max_rows_per_sentence as u64, 1),
+    ] {
+        if v < min {
+            errors.push(format!("[limits] {key}: must be at least {min}, got {v}"));
+        }
+    }
+    // One string column of one Arrow batch holds at most 2 GiB; a text or a chunk's
+    // texts beyond 1 GiB is never news.
+    if config.load.max_text_bytes > 1 << 30 {
+        errors.push(format!("[load] max_text_bytes: must be at most 1073741824 (1 GiB), got {}", config.load.max_text_bytes));
+    }
+    if config.run.chunk_bytes > 1 << 30 {
+        errors.push(format!("[run] chunk_bytes: must be at most 1073741824 (1 GiB), got {}", config.run.chunk_bytes));
+    }
+    if l.max_line_bytes > 1 << 30 {
+        errors.push(format!("[limits] max_line_bytes: must be at most 1073741824 (1 GiB), got {}", l.max_line_bytes));
     }
     let t = config.clean.near_duplicate_threshold;
     if !(t > 0.0 && t <= 1.0) {

@@ -90,6 +90,50 @@ pub fn row_id(article_id: &str, kind: &str, offsets: &[i64]) -> String {
     hex(xxh3_128(&buf))
 }
 
+/// Ids that occur more than once among `rows`.
+pub fn repeated<T>(rows: &[T], id: impl Fn(&T) -> &str) -> std::collections::HashSet<String> {
+    let mut seen = std::collections::HashSet::with_capacity(rows.len());
+    let mut twice = std::collections::HashSet::new();
+    for r in rows {
+        if !seen.insert(id(r)) {
+            twice.insert(id(r).to_string());
+        }
+    }
+    twice
+}
+
+/// Make the ids of one article's rows unique: the second and later rows with an id get
+/// their occurrence number hashed in (in row order, so deterministic). The first keeps
+/// its id, so ids of rows that were unique never change.
+pub fn make_unique<T>(rows: &mut [T], id: impl Fn(&mut T) -> &mut String) {
+    let current: Vec<String> = rows.iter_mut().map(|r| id(r).clone()).collect();
+    let twice = repeated(&current, |s| s.as_str());
+    if twice.is_empty() {
+        return;
+    }
+    let mut taken: std::collections::HashSet<String> = current.into_iter().collect();
+    let mut count: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for r in rows.iter_mut() {
+        let current = id(r);
+        if !twice.contains(current.as_str()) {
+            continue;
+        }
+        let n = count.entry(current.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            continue;
+        }
+        let mut k = *n;
+        let mut fresh = row_id(current, "occurrence", &[k]);
+        while taken.contains(&fresh) {
+            k += 1;
+            fresh = row_id(current, "occurrence", &[k]);
+        }
+        taken.insert(fresh.clone());
+        *current = fresh;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +151,18 @@ mod tests {
         assert_eq!(hex(1).len(), 32);
         // A fixed value guards against accidental changes of the id scheme.
         assert_eq!(hex(article_id(Some("ng-1"), None, 0)), hex(article_id(Some("ng-1"), None, 0)));
+    }
+
+    #[test]
+    fn repeated_ids_made_unique_first_kept() {
+        let mut rows = vec!["a".to_string(), "b".to_string(), "a".to_string(), "a".to_string()];
+        make_unique(&mut rows, |r| r);
+        assert_eq!(rows[0], "a");
+        assert_eq!(rows[1], "b");
+        let mut all = rows.clone();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 4, "{rows:?}");
+        assert!(repeated(&rows, |r| r.as_str()).is_empty());
     }
 }

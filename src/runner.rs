@@ -49,6 +49,12 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
         StageName::Load => serde_json::json!({
             "input": { "format": c.input.format, "fields": c.input.fields },
             "load": c.load,
+            "limits": [
+                c.limits.max_line_bytes,
+                c.limits.max_record_decompressed_bytes,
+                c.limits.max_file_decompressed_bytes,
+                c.limits.max_compression_ratio,
+            ],
             "chunk_articles": c.run.chunk_articles,
             "chunk_bytes": c.run.chunk_bytes,
         }),
@@ -62,7 +68,8 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
                     "modified": meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64),
                 })
             });
-            serde_json::json!({ "extract": c.extract, "model": model })
+            let limits = [c.limits.max_sentence_tokens, c.limits.max_span_bytes, c.limits.max_rows_per_sentence];
+            serde_json::json!({ "extract": c.extract, "model": model, "limits": limits })
         }
         StageName::Normalize => serde_json::json!({ "normalize": c.normalize }),
     };

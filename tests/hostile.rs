@@ -372,7 +372,52 @@ fn build_dump(sb: &Sandbox) -> Expected {
     b.extend(line("after-big".into(), "After the large records, officials in Accra said the reader carried on."));
     ex.article();
     sb.write("dump/j_big.jsonl", b);
+
+    // k_sentence.jsonl: an 8 MB article that is one "sentence" (no sentence end, no line
+    // break) full of speech verbs and open quotes, as a pasted table or a scraped script
+    // can be. It once gave 45,870 attributions each copying the rest of a 200 kB segment,
+    // and the normalize sink died on Arrow's 2 GiB string offsets.
+    sb.write("dump/k_sentence.jsonl", line("sentence".into(), &one_sentence(&mut rng, 8_000_000)));
+    ex.article();
     ex
+}
+
+/// One sentence of `target` bytes: news words, speech verbs, quotes and commas, no
+/// sentence end.
+fn one_sentence(rng: &mut Rng, target: usize) -> String {
+    const PIECES: &[&str] = &[
+        "officials",
+        "said",
+        "the",
+        "minister",
+        "told",
+        "reporters",
+        "that",
+        "President",
+        "Joe",
+        "Biden",
+        "claimed",
+        "\"we",
+        "will",
+        "win\"",
+        "according",
+        "to",
+        "Reuters",
+        "in",
+        "Nairobi",
+        "and",
+        "Kenya",
+        "spokesman",
+        "added",
+        ",",
+        "\u{201c}Never",
+    ];
+    let mut s = String::with_capacity(target + 32);
+    while s.len() < target {
+        s.push_str(PIECES[rng.below(PIECES.len())]);
+        s.push(' ');
+    }
+    s
 }
 
 fn manifest(sb: &Sandbox) -> serde_json::Value {
@@ -432,6 +477,8 @@ fn hostile_dump_no_panic_no_loss() {
     assert_eq!(m["stages"]["clean"]["rows"]["rejects"].as_u64(), Some(clean_rejects), "clean rejects\n{stdout}");
     assert_eq!(m["records_seen"].as_u64(), Some(seen));
     assert_eq!(m["stages"]["load"]["counters"]["records_seen"].as_u64(), Some(seen));
+    // The one-sentence article was cut into bounded sentences, its rows bounded.
+    assert!(m["stages"]["extract"]["counters"]["limits.sentences_split"].as_u64().unwrap_or(0) >= 100, "{stdout}");
     let extract_rejects = m["stages"]["extract"]["rows"]["rejects"].as_u64().unwrap();
     assert_eq!(extract_rejects, 0, "no extraction failure expected:\n{stdout}");
     assert_eq!(m["tables"]["rejects"].as_u64(), Some(load_rejects + clean_rejects));

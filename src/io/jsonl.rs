@@ -1,8 +1,11 @@
 //! JSON Lines reader: one article object per line. Positions are line numbers from 1;
 //! blank lines are skipped (a file with none but blank lines is an `empty_file` reject); a
 //! leading UTF-8 byte order mark is ignored; a line that is not a JSON object is a reject;
-//! a stream that breaks (cut gzip/zstd) rejects from the line where it broke.
+//! a stream that breaks (cut gzip/zstd) rejects from the line where it broke; a line
+//! longer than `[limits] max_line_bytes` is a `line_too_long` reject, skipped without
+//! being held in memory.
 
+use super::compress::{is_limit_error, read_line_bounded, skip_line};
 use super::fields::{decode_text, from_json};
 use super::LoadItem;
 use crate::config::Config;
@@ -24,13 +27,40 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
             detail,
         })
     };
+    let max_line = config.limits.max_line_bytes;
+    let stream_error = |position: i64, e: std::io::Error| {
+        let reason = if is_limit_error(&e) { "decompressed_too_large" } else { "truncated_stream" };
+        reject(position + 1, reason, format!("stream broke after line {position}: {e}"), None)
+    };
     loop {
         line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) => break,
-            Ok(_) => {}
+        match read_line_bounded(&mut reader, &mut line, max_line) {
+            Ok((0, _)) => break,
+            Ok((_, false)) => {}
+            Ok((n, true)) => {
+                // Too long to hold: skipped to its end, never read whole into memory.
+                position += 1;
+                nonblank += 1;
+                let skipped = match skip_line(&mut reader) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        emit(reject(
+                            position,
+                            "line_too_long",
+                            format!("line is over {n} bytes; [limits] max_line_bytes is {max_line}"),
+                            None,
+                        ));
+                        emit(stream_error(position, e));
+                        broke = true;
+                        break;
+                    }
+                };
+                let detail = format!("line is {} bytes; [limits] max_line_bytes is {max_line}", n as u64 + skipped);
+                emit(reject(position, "line_too_long", detail, None));
+                continue;
+            }
             Err(e) => {
-                emit(reject(position + 1, "truncated_stream", format!("stream broke after line {position}: {e}"), None));
+                emit(stream_error(position, e));
                 broke = true;
                 break;
             }

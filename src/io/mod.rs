@@ -110,7 +110,7 @@ pub fn read_file(path: &Path, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
         warc::read_file(path, &display, config, emit);
         return;
     }
-    let reader = match compress::open(path) {
+    let reader = match compress::open(path, &config.limits) {
         Ok(r) => r,
         Err(e) => {
             emit(reject(0, "unreadable_file", e.to_string()));

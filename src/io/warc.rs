@@ -16,6 +16,7 @@
 //! `.warc.gz`) or the next `WARC/1.` line (for uncompressed WARC). A zstd stream that
 //! breaks is a `truncated_stream` reject; the records before the break are kept.
 
+use super::compress::{is_limit_error, read_line_bounded, skip_line, LimitExceeded, LimitReader};
 use super::fields::check_text;
 use super::LoadItem;
 use crate::config::Config;
@@ -30,7 +31,7 @@ const MAX_HEADER_BYTES: usize = 256 << 10;
 
 /// Read one WARC file, emitting records and rejects in file order.
 pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
-    let mut ctx = Ctx { file, config, emit, position: 0 };
+    let mut ctx = Ctx { file, config, emit, position: 0, left: u64::MAX };
     let f = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -38,6 +39,7 @@ pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(
             return;
         }
     };
+    let limit = config.limits.file_decompressed_limit(f.metadata().map(|m| m.len()).unwrap_or(0));
     let mut raw = BufReader::with_capacity(1 << 20, f);
     let head = match raw.fill_buf() {
         Ok(h) => h.to_vec(),
@@ -49,11 +51,12 @@ pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(
     if head.is_empty() {
         ctx.reject(0, None, "empty_file", "file is empty".into());
     } else if head.starts_with(&[0x1f, 0x8b]) {
+        ctx.left = limit;
         read_gzip_members(raw, &mut ctx);
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         match zstd::stream::read::Decoder::with_buffer(raw) {
             Ok(d) => {
-                read_stream(Box::new(BufReader::with_capacity(1 << 20, d)), &mut ctx, true);
+                read_stream(Box::new(BufReader::with_capacity(1 << 20, LimitReader::new(d, limit))), &mut ctx, true);
             }
             Err(e) => ctx.reject(0, None, "unreadable_file", e.to_string()),
         }
@@ -65,7 +68,7 @@ pub fn read_file(path: &Path, file: &str, config: &Config, emit: &mut dyn FnMut(
 /// Read WARC records from an in-memory buffer (uncompressed WARC bytes), for tests and
 /// callers that already hold the bytes.
 pub fn read_bytes(bytes: &[u8], file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
-    let mut ctx = Ctx { file, config, emit, position: 0 };
+    let mut ctx = Ctx { file, config, emit, position: 0, left: u64::MAX };
     read_stream(Box::new(Cursor::new(bytes)), &mut ctx, true);
 }
 
@@ -75,6 +78,9 @@ struct Ctx<'a> {
     emit: &'a mut dyn FnMut(LoadItem),
     /// WARC records seen so far (the number of the current record once it is counted).
     position: i64,
+    /// Decompressed bytes the rest of a `.warc.gz` file may still give (gzip members are
+    /// decoded one by one, so the file's bound is kept here).
+    left: u64,
 }
 
 impl Ctx<'_> {
@@ -120,24 +126,39 @@ fn read_gzip_members(mut raw: BufReader<File>, ctx: &mut Ctx) {
                 return;
             }
         }
+        if ctx.left == 0 {
+            let detail =
+                format!("{}; the rest of the file is not read", LimitExceeded { limit: ctx.config.limits.file_decompressed_limit(0) });
+            ctx.reject(ctx.position + 1, None, "decompressed_too_large", detail);
+            return;
+        }
         let mut decoded = Vec::new();
-        let result = flate2::bufread::GzDecoder::new(&mut raw).take(cap as u64 + 1).read_to_end(&mut decoded);
+        let result = flate2::bufread::GzDecoder::new(&mut raw).take((cap as u64 + 1).min(ctx.left)).read_to_end(&mut decoded);
         match result {
-            Ok(_) if decoded.len() <= cap => {
+            Ok(_) if decoded.len() <= cap && (decoded.len() as u64) < ctx.left => {
+                ctx.left -= decoded.len() as u64;
                 read_stream(Box::new(Cursor::new(&decoded[..])), ctx, true);
             }
             Ok(_) => {
-                // Too large to hold: a whole-file gzip. Stream it from the member start.
+                // Too large to hold: a whole-file gzip (or a bomb). Stream it from the
+                // member start, within what the file may still give.
                 drop(decoded);
                 if raw.seek(SeekFrom::Start(start)).is_err() {
                     return;
                 }
-                let ok = read_stream(Box::new(BufReader::with_capacity(1 << 20, flate2::bufread::GzDecoder::new(&mut raw))), ctx, false);
+                let mut stream = BufReader::with_capacity(1 << 20, LimitReader::new(flate2::bufread::GzDecoder::new(&mut raw), ctx.left));
+                let ok = read_stream(Box::new(&mut stream), ctx, false);
+                ctx.left = stream.get_ref().left();
+                if !ok && ctx.left == 0 {
+                    // The file's bound: read_stream has rejected the rest.
+                    return;
+                }
                 if !ok && !seek_to_gzip_header(&mut raw, start + 1) {
                     return;
                 }
             }
             Err(e) => {
+                ctx.left = ctx.left.saturating_sub(decoded.len() as u64);
                 if !decoded.is_empty() {
                     broken_member(ctx, &decoded, &e.to_string());
                 }
@@ -160,7 +181,7 @@ fn broken_member(ctx: &mut Ctx, decoded: &[u8], error: &str) {
     let start_position = ctx.position;
     let end_position = {
         let mut collect = |i: LoadItem| items.push(i);
-        let mut sub = Ctx { file: ctx.file, config: ctx.config, emit: &mut collect, position: start_position };
+        let mut sub = Ctx { file: ctx.file, config: ctx.config, emit: &mut collect, position: start_position, left: u64::MAX };
         read_stream(Box::new(Cursor::new(decoded)), &mut sub, true);
         sub.position
     };
@@ -232,8 +253,14 @@ enum Next {
     /// The header block is not WARC. `resync` holds bytes to re-read (for uncompressed
     /// streams).
     BadHeader(String),
-    /// The stream ended or broke inside a record.
-    Cut(Option<WarcHeaders>, String, bool),
+    /// The stream ended or broke inside a record; the reason when it broke (an I/O or
+    /// decompression error, or the file's decompression bound).
+    Cut(Option<WarcHeaders>, String, Option<&'static str>),
+}
+
+/// Reject reason of a stream that broke.
+fn broke(e: &std::io::Error) -> Option<&'static str> {
+    Some(if is_limit_error(e) { "decompressed_too_large" } else { "truncated_stream" })
 }
 
 /// Read records from a decompressed stream until it ends. `resync` (uncompressed WARC):
@@ -258,23 +285,24 @@ fn read_stream(mut r: Box<dyn BufRead + '_>, ctx: &mut Ctx, resync: bool) -> boo
                     None => return true,
                 }
             }
-            Next::Cut(headers, detail, io_error) => {
-                if headers.is_none() && io_error && !resync {
+            Next::Cut(headers, detail, broke) => {
+                let bound = broke == Some("decompressed_too_large");
+                if headers.is_none() && broke.is_some() && !resync && !bound {
                     // A gzip member that broke before any WARC header: garbage, or a false
                     // gzip header found while resynchronising. Nothing to count.
                     return false;
                 }
-                if headers.is_none() && io_error {
-                    // The (zstd) stream broke between records.
+                if let (None, Some(reason)) = (&headers, broke) {
+                    // The (zstd) stream broke, or reached its bound, between records.
                     let pos = ctx.position + 1;
-                    ctx.reject(pos, None, "truncated_stream", format!("stream broke after record {}: {detail}", ctx.position));
+                    ctx.reject(pos, None, reason, format!("stream broke after record {}: {detail}", ctx.position));
                     return false;
                 }
                 ctx.position += 1;
                 let pos = ctx.position;
                 let id = headers.as_ref().and_then(|h| h.get("WARC-Record-ID")).map(clean_id);
-                ctx.reject(pos, id, "truncated_record", detail);
-                return !io_error;
+                ctx.reject(pos, id, if bound { "decompressed_too_large" } else { "truncated_record" }, detail);
+                return broke.is_none();
             }
             Next::Record(headers, block) => {
                 ctx.position += 1;
@@ -311,7 +339,8 @@ fn embedded_warc_line(block: &[u8]) -> Option<usize> {
         let at = from + i;
         let window = &block[at..block.len().min(at + 512)];
         let text = String::from_utf8_lossy(window).to_ascii_lowercase();
-        let version_ok = text.len() > 8 && text[7..].starts_with(['0', '1']) && text[8..].starts_with(['\r', '\n']);
+        let version_ok =
+            text.get(7..).is_some_and(|t| t.starts_with(['0', '1'])) && text.get(8..).is_some_and(|t| t.starts_with(['\r', '\n']));
         if version_ok && (text.contains("\nwarc-type:") || text.contains("\nwarc-record-id:")) {
             return Some(at);
         }
@@ -320,14 +349,20 @@ fn embedded_warc_line(block: &[u8]) -> Option<usize> {
     None
 }
 
-/// Skip lines until one starts with `WARC/1.`; returns that line.
+/// Skip lines until one starts with `WARC/1.`; returns that line. Lines are read in
+/// bounded pieces: garbage without newlines is skipped, never held.
 fn scan_to_warc_line(r: &mut Box<dyn BufRead + '_>) -> Option<Vec<u8>> {
     let mut line = Vec::new();
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => return None,
-            Ok(_) => {
+        match read_line_bounded(&mut **r, &mut line, MAX_HEADER_BYTES) {
+            Ok((0, _)) | Err(_) => return None,
+            Ok((_, true)) => {
+                if skip_line(&mut **r).is_err() {
+                    return None;
+                }
+            }
+            Ok((_, false)) => {
                 if line.starts_with(b"WARC/1.") {
                     return Some(line);
                 }
@@ -343,11 +378,11 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         Some(l) => l,
         None => loop {
             line.clear();
-            match r.read_until(b'\n', &mut line) {
-                Ok(0) => return Next::Eof,
-                Ok(_) if line.iter().all(|b| b.is_ascii_whitespace()) => continue,
+            match read_line_bounded(&mut **r, &mut line, MAX_HEADER_BYTES) {
+                Ok((0, _)) => return Next::Eof,
+                Ok((_, false)) if line.iter().all(|b| b.is_ascii_whitespace()) => continue,
                 Ok(_) => break line.clone(),
-                Err(e) => return Next::Cut(None, e.to_string(), true),
+                Err(e) => return Next::Cut(None, e.to_string(), broke(&e)),
             }
         },
     };
@@ -359,10 +394,11 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
     let mut header_bytes = version.len();
     loop {
         line.clear();
-        match r.read_until(b'\n', &mut line) {
-            Ok(0) => return Next::Cut(Some(WarcHeaders { fields }), "stream ended inside the WARC header".into(), false),
-            Ok(n) => header_bytes += n,
-            Err(e) => return Next::Cut(Some(WarcHeaders { fields }), e.to_string(), true),
+        // At most the header block's bound plus one byte: a longer line is a bad header.
+        match read_line_bounded(&mut **r, &mut line, MAX_HEADER_BYTES + 1 - header_bytes.min(MAX_HEADER_BYTES)) {
+            Ok((0, _)) => return Next::Cut(Some(WarcHeaders { fields }), "stream ended inside the WARC header".into(), None),
+            Ok((n, _)) => header_bytes += n,
+            Err(e) => return Next::Cut(Some(WarcHeaders { fields }), e.to_string(), broke(&e)),
         }
         if header_bytes > MAX_HEADER_BYTES {
             return Next::BadHeader("WARC header block too long".into());
@@ -381,7 +417,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         }
         match text.split_once(':') {
             Some((k, v)) => fields.push((k.trim().to_string(), v.trim().to_string())),
-            None => return Next::BadHeader(format!("not a header line: {:?}", &text[..text.len().min(60)])),
+            None => return Next::BadHeader(format!("not a header line: {:?}", &text[..text.floor_char_boundary(60)])),
         }
     }
     let headers = WarcHeaders { fields };
@@ -392,13 +428,13 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
     if wanted {
         let mut block = Vec::with_capacity(length as usize);
         match r.by_ref().take(length).read_to_end(&mut block) {
-            Ok(n) if (n as u64) < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), false),
+            Ok(n) if (n as u64) < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), None),
             Ok(_) => Next::Record(headers, Some(block)),
-            Err(e) => Next::Cut(Some(headers), e.to_string(), true),
+            Err(e) => Next::Cut(Some(headers), e.to_string(), broke(&e)),
         }
     } else {
         match std::io::copy(&mut r.by_ref().take(length), &mut std::io::sink()) {
-            Ok(n) if n < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), false),
+            Ok(n) if n < length => Next::Cut(Some(headers), format!("record block has {n} of {length} bytes"), None),
             Ok(_) => {
                 if headers.get("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("response")) {
                     // A response too large to keep: reported, not loaded.
@@ -409,7 +445,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
                     Next::Record(headers, None)
                 }
             }
-            Err(e) => Next::Cut(Some(headers), e.to_string(), true),
+            Err(e) => Next::Cut(Some(headers), e.to_string(), broke(&e)),
         }
     }
 }
@@ -466,11 +502,11 @@ fn handle_record(ctx: &mut Ctx, headers: WarcHeaders, block: Option<Vec<u8>>) {
         }
     }
     if let Some(enc) = http("Content-Encoding").map(|e| e.trim().to_ascii_lowercase()) {
-        match decode_content(&body, &enc) {
+        match decode_content(&body, &enc, ctx.config.limits.max_record_decompressed_bytes) {
             Ok(Some(decoded)) => body = decoded,
             Ok(None) => {}
-            Err(detail) => {
-                ctx.reject(position, source_id, "bad_http_payload", detail);
+            Err((reason, detail)) => {
+                ctx.reject(position, source_id, reason, detail);
                 return;
             }
         }
@@ -566,10 +602,18 @@ fn dechunk(body: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Decode `gzip`/`deflate` content. Ok(None) for identity or encodings we leave alone
-/// when the body already looks like HTML; Err when it cannot be read.
-fn decode_content(body: &[u8], encoding: &str) -> Result<Option<Vec<u8>>, String> {
+/// Decode `gzip`/`deflate` content, at most `cap` bytes of it. Ok(None) for identity or
+/// encodings we leave alone when the body already looks like HTML; Err (reason, detail)
+/// when it cannot be read (`bad_http_payload`) or decodes past `cap`
+/// (`decompressed_too_large`: a gzip bomb stops at the bound, it never fills memory).
+fn decode_content(body: &[u8], encoding: &str, cap: usize) -> Result<Option<Vec<u8>>, (&'static str, String)> {
+    let too_large = || {
+        let detail = format!("{encoding} body decodes to more than {cap} bytes; [limits] max_record_decompressed_bytes is {cap}");
+        Err(("decompressed_too_large", detail))
+    };
+    let bad = |what: &str, e: std::io::Error| Err(("bad_http_payload", format!("{what} body: {e}")));
     let mut out = Vec::new();
+    let read = |r: &mut dyn Read, out: &mut Vec<u8>| r.take(cap as u64 + 1).read_to_end(out);
     match encoding {
         "" | "identity" | "none" => Ok(None),
         "gzip" | "x-gzip" => {
@@ -577,30 +621,36 @@ fn decode_content(body: &[u8], encoding: &str) -> Result<Option<Vec<u8>>, String
                 // Already decoded by the crawler (Common Crawl keeps the header).
                 return Ok(None);
             }
-            match flate2::read::MultiGzDecoder::new(body).read_to_end(&mut out) {
+            match read(&mut flate2::read::MultiGzDecoder::new(body), &mut out) {
+                _ if out.len() > cap => too_large(),
                 Ok(_) => Ok(Some(out)),
                 Err(_) if !out.is_empty() => Ok(Some(out)),
-                Err(e) => Err(format!("gzip body: {e}")),
+                Err(e) => bad("gzip", e),
             }
         }
         "deflate" => {
             if sniff_html(body) {
                 return Ok(None);
             }
-            if flate2::read::ZlibDecoder::new(body).read_to_end(&mut out).is_ok() {
+            let zlib = read(&mut flate2::read::ZlibDecoder::new(body), &mut out);
+            if out.len() > cap {
+                return too_large();
+            }
+            if zlib.is_ok() {
                 return Ok(Some(out));
             }
             out.clear();
-            match flate2::read::DeflateDecoder::new(body).read_to_end(&mut out) {
+            match read(&mut flate2::read::DeflateDecoder::new(body), &mut out) {
+                _ if out.len() > cap => too_large(),
                 Ok(_) => Ok(Some(out)),
-                Err(e) => Err(format!("deflate body: {e}")),
+                Err(e) => bad("deflate", e),
             }
         }
         other => {
             if sniff_html(body) {
                 Ok(None)
             } else {
-                Err(format!("unsupported Content-Encoding {other:?}"))
+                Err(("bad_http_payload", format!("unsupported Content-Encoding {other:?}")))
             }
         }
     }
@@ -836,6 +886,67 @@ mod tests {
                 "skip 7 metadata"
             ]
         );
+    }
+
+    #[test]
+    fn gzip_bomb_body_is_a_reject_within_the_bound() {
+        // 256 MiB of zeros as a gzip Content-Encoding body: rejected at the bound (4 MiB
+        // here), the record after it loads.
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..256 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        let body = http("Content-Type: text/html\r\nContent-Encoding: gzip\r\n", &bomb);
+        let mut bytes = record("response", "1", "https://example.com/bomb", &body);
+        bytes.extend(record("response", "2", "https://example.com/a", &http("Content-Type: text/html\r\n", PAGE.as_bytes())));
+        let mut config = Config::default();
+        config.limits.max_record_decompressed_bytes = 4 << 20;
+        let mut items = Vec::new();
+        read_bytes(&bytes, "t.warc", &config, &mut |i| items.push(i));
+        assert_eq!(summary(&items), ["reject 1 decompressed_too_large", "record 2 - https://example.com/a"]);
+    }
+
+    #[test]
+    fn whole_file_bound_stops_a_bomb_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let recs = sample_records();
+        // A record followed by a response whose block is 64 MiB of zeros, gzip as a whole.
+        let mut all = recs[2].clone();
+        let zeros = vec![0u8; 64 << 20];
+        all.extend(record("response", "9", "https://example.com/z", &zeros));
+        let path = dir.path().join("t.warc.gz");
+        std::fs::write(&path, gz(&all)).unwrap();
+        let mut config = Config::default();
+        config.limits.max_file_decompressed_bytes = 8 << 20;
+        let mut items = Vec::new();
+        read_file(&path, "t.warc", &config, &mut |i| items.push(i));
+        assert_eq!(summary(&items), ["record 1 - https://example.com/a", "reject 2 decompressed_too_large"]);
+        // The same as zstd.
+        let path = dir.path().join("t.warc.zst");
+        std::fs::write(&path, zstd::encode_all(&all[..], 3).unwrap()).unwrap();
+        let mut items = Vec::new();
+        read_file(&path, "t.warc", &config, &mut |i| items.push(i));
+        assert_eq!(summary(&items), ["record 1 - https://example.com/a", "reject 2 decompressed_too_large"]);
+    }
+
+    #[test]
+    fn bad_header_lines_never_split_a_char() {
+        // A header line of U+FFFD (lossily decoded bytes) and one of many MB without a
+        // newline: bad headers, reported with a short excerpt, no panic.
+        let mut bytes = b"WARC/1.1\r\n".to_vec();
+        bytes.extend(std::iter::repeat_n(0xffu8, 100));
+        bytes.extend_from_slice(b"\r\n\r\n");
+        bytes.extend_from_slice(b"WARC/1.1\r\nWARC-Type: response\r\nX: ");
+        bytes.extend(std::iter::repeat_n(b'a', 3 << 20));
+        bytes.extend_from_slice(b"\r\n\r\n");
+        bytes.extend(record("response", "2", "https://example.com/a", &http("Content-Type: text/html\r\n", PAGE.as_bytes())));
+        let mut items = Vec::new();
+        read_bytes(&bytes, "t.warc", &Config::default(), &mut |i| items.push(i));
+        let s = summary(&items);
+        assert_eq!(s.first().map(String::as_str), Some("reject 1 bad_warc_header"), "{s:?}");
+        assert_eq!(s.last().map(String::as_str), Some("record 3 - https://example.com/a"), "{s:?}");
     }
 
     #[test]

@@ -59,13 +59,14 @@ struct DateRegexes {
 fn date_regexes() -> &'static DateRegexes {
     static R: OnceLock<DateRegexes> = OnceLock::new();
     R.get_or_init(|| DateRegexes {
-        iso: Regex::new(r"(?:^|[^\d])(\d{4})([-/.])(\d{1,2})[-/.](\d{1,2})(?:$|[^\d])").unwrap(),
-        compact: Regex::new(r"^(\d{4})(\d{2})(\d{2})(?:$|T)").unwrap(),
-        day_month_year: Regex::new(&format!(r"(?i)\b(\d{{1,2}}){ORD}[-\s./]+(?:of\s+)?{MONTH}\b\.?,?[-\s./]+(\d{{4}})\b")).unwrap(),
-        month_day_year: Regex::new(&format!(r"(?i)\b{MONTH}\b\.?[-\s]+(\d{{1,2}}){ORD}\b,?[-\s]+(\d{{4}})\b")).unwrap(),
-        numeric: Regex::new(r"\b(\d{1,2})([/.\-])(\d{1,2})([/.\-])(\d{4})\b").unwrap(),
-        time: Regex::new(r"(?i)(?:^|[^\d:])(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([ap])\.?\s?m\b\.?)?").unwrap(),
-        zone: Regex::new(r"(?i)^\s*\(?\s*(?:(z)\b|(?:utc|gmt|ut)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\b|([a-z]{2,5})\b)").unwrap(),
+        iso: Regex::new(r"(?:^|[^0-9])([0-9]{4})([-/.])([0-9]{1,2})[-/.]([0-9]{1,2})(?:$|[^0-9])").unwrap(),
+        compact: Regex::new(r"^([0-9]{4})([0-9]{2})([0-9]{2})(?:$|T)").unwrap(),
+        day_month_year: Regex::new(&format!(r"(?i)\b([0-9]{{1,2}}){ORD}[-\s./]+(?:of\s+)?{MONTH}\b\.?,?[-\s./]+([0-9]{{4}})\b")).unwrap(),
+        month_day_year: Regex::new(&format!(r"(?i)\b{MONTH}\b\.?[-\s]+([0-9]{{1,2}}){ORD}\b,?[-\s]+([0-9]{{4}})\b")).unwrap(),
+        numeric: Regex::new(r"\b([0-9]{1,2})([/.\-])([0-9]{1,2})([/.\-])([0-9]{4})\b").unwrap(),
+        time: Regex::new(r"(?i)(?:^|[^0-9:])([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?(?:\s*([ap])\.?\s?m\b\.?)?")
+            .unwrap(),
+        zone: Regex::new(r"(?i)^\s*\(?\s*(?:(z)\b|(?:utc|gmt|ut)?\s*([+-])([0-9]{1,2})(?::?([0-9]{2}))?\b|([a-z]{2,5})\b)").unwrap(),
     })
 }
 
@@ -172,9 +173,11 @@ fn parse_general(s: &str) -> Option<DateTime<Utc>> {
     let second = num(3).unwrap_or(Some(0))?.min(59);
     let nanos = match c.get(4) {
         Some(f) => {
-            let digits = &f.as_str()[..f.as_str().len().min(9)];
+            // The regex matches ASCII digits only; `get` keeps a cut inside a character
+            // (were the pattern ever widened) from panicking.
+            let digits = f.as_str().get(..f.as_str().len().min(9))?;
             let v: u32 = digits.parse().ok()?;
-            v * 10u32.pow(9 - digits.len() as u32)
+            v * 10u32.pow(9u32.saturating_sub(digits.len() as u32))
         }
         None => 0,
     };
@@ -318,19 +321,19 @@ struct RelRegexes {
 fn rel_regexes() -> &'static RelRegexes {
     static R: OnceLock<RelRegexes> = OnceLock::new();
     R.get_or_init(|| {
-        let num = r"(\d{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?)";
+        let num = r"([0-9]{1,4}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?)";
         RelRegexes {
-            month_day: Regex::new(&format!(r"\b{MONTH}\b\.?\s+(\d{{1,2}}){ORD}\b")).unwrap(),
+            month_day: Regex::new(&format!(r"\b{MONTH}\b\.?\s+([0-9]{{1,2}}){ORD}\b")).unwrap(),
             day_month: Regex::new(&format!(
-                r"\b(\d{{1,2}}){ORD}\s+(?:of\s+)?{MONTH}\b"
+                r"\b([0-9]{{1,2}}){ORD}\s+(?:of\s+)?{MONTH}\b"
             ))
             .unwrap(),
-            month_year: Regex::new(&format!(r"\b{MONTH}\b\.?,?\s+(\d{{4}})\b")).unwrap(),
+            month_year: Regex::new(&format!(r"\b{MONTH}\b\.?,?\s+([0-9]{{4}})\b")).unwrap(),
             month_only: Regex::new(
                 r"\b(?:(last|next|this|in|during|since|until|by|early|late|mid|of)[\s-]+)?((?:january|february|march|april|may|june|july|august|september|october|november|december)\b|jan\.|feb\.|aug\.|sept?\.|oct\.|nov\.|dec\.)",
             )
             .unwrap(),
-            year_only: Regex::new(r"^(?:(?:in|during|since|until|by|early|late|mid|of)[\s-]+)?((?:1[89]|2[01])\d{2})$").unwrap(),
+            year_only: Regex::new(r"^(?:(?:in|during|since|until|by|early|late|mid|of)[\s-]+)?((?:1[89]|2[01])[0-9]{2})$").unwrap(),
             count: Regex::new(&format!(
                 r"\b{num}\s+(day|week|fortnight|month|year|hour|minute)s?\s+(ago|earlier|before|prior|previously|later|after|afterwards?|on|from\s+now|hence)\b"
             ))
@@ -659,26 +662,26 @@ fn find_regex() -> &'static Regex {
         let month_full = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)";
         let weekday = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
         let part = r"(?:\s+(?i:morning|afternoon|evening|night))?";
-        let num = r"(?i:\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?)";
+        let num = r"(?i:[0-9]{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?)";
         let alts = [
             // ISO and numeric dates.
-            r"\b\d{4}-\d{2}-\d{2}\b".to_string(),
-            r"\b\d{1,2}/\d{1,2}/\d{4}\b".to_string(),
+            r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b".to_string(),
+            r"\b[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\b".to_string(),
             // [on] [Thursday,] Dec. 11[, 2025]
             format!(
-                r"\b(?:(?i:on)\s+)?(?:{weekday},?\s+)?{month}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?"
+                r"\b(?:(?i:on)\s+)?(?:{weekday},?\s+)?{month}\.?\s+[0-9]{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+[0-9]{{4}}\b)?"
             ),
             // [on] [Thursday,] 11 December[ 2025]
             format!(
-                r"\b(?:(?i:on)\s+)?(?:{weekday},?\s+)?(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\b\.?(?:,?\s+\d{{4}}\b)?"
+                r"\b(?:(?i:on)\s+)?(?:{weekday},?\s+)?(?:the\s+)?[0-9]{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\b\.?(?:,?\s+[0-9]{{4}}\b)?"
             ),
             // in March[ 2024], early March, March 2024
             format!(
-                r"\b(?:(?i:in|during|since|until|by|early|late|mid|last|next|this)[\s-]+){month_full}\b(?:,?\s+\d{{4}}\b)?"
+                r"\b(?:(?i:in|during|since|until|by|early|late|mid|last|next|this)[\s-]+){month_full}\b(?:,?\s+[0-9]{{4}}\b)?"
             ),
-            format!(r"\b{month_full},?\s+\d{{4}}\b"),
+            format!(r"\b{month_full},?\s+[0-9]{{4}}\b"),
             // in 2024
-            r"\b(?i:in|during|since)\s+(?:19|20)\d{2}\b".to_string(),
+            r"\b(?i:in|during|since)\s+(?:19|20)[0-9]{2}\b".to_string(),
             // [on|last|next] Thursday [night]
             format!(r"\b(?:(?i:on|last|next|this|past|coming)\s+)?{weekday}\b{part}"),
             // day words
@@ -786,6 +789,14 @@ mod tests {
         for s in ["::::", "+99:99", "1-1-1", "Dec", "T", "Z", "2025-12-11T99:99:99Z"] {
             let _ = parse_published(s);
         }
+        // Non-ASCII digits are no digits here: a fraction of Arabic-Indic digits once
+        // made the fraction cut land inside a character.
+        let arabic = parse_published("2024-03-05T10:30:00.\u{661}\u{662}\u{663}\u{664}\u{665}Z");
+        assert!(arabic.is_none_or(|d| d.to_rfc3339().starts_with("2024-03-05T10:30:00")), "{arabic:?}");
+        for s in ["2024-03-05 10:30:00.\u{661}\u{662}", "\u{661}\u{662}:\u{663}\u{664} 2024-03-05", "2024-03-05 10:\u{ff13}\u{ff10}"] {
+            let _ = parse_published(s);
+        }
+        assert_eq!(resolve_relative("\u{661}\u{662} days ago", None), None);
     }
 
     // Thursday 11 December 2025.

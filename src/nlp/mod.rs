@@ -95,9 +95,15 @@ pub struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
+        Doc::with_max_sentence_tokens(text, sentence::MAX_SENTENCE_TOKENS)
+    }
+
+    /// A document whose sentences hold at most `max_tokens` tokens (longer ones are cut,
+    /// see [`sentence::split_bounded`]).
+    pub fn with_max_sentence_tokens(text: &'a str, max_tokens: usize) -> Doc<'a> {
         let mut tokens = Vec::with_capacity(text.len() / 5);
         token::tokenize(text, &mut tokens);
-        let sentences = sentence::split(text, &tokens);
+        let sentences = sentence::split_bounded(text, &tokens, max_tokens);
         Doc { text, tokens, sentences }
     }
 

@@ -54,6 +54,51 @@ fn opens_sentence(s: &str) -> bool {
     c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '«' | '(' | '[' | '\'' | '-' | '—' | '•' | '*')
 }
 
+/// Tokens per sentence when no bound is configured (`[limits] max_sentence_tokens`).
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
+/// Split tokens into sentences of at most `max_tokens` tokens (at least 2). Every token
+/// belongs to exactly one sentence. A longer "sentence" (a pasted table, a scraped
+/// script, a page without punctuation) is cut into pieces, after a `;` or `,` in the
+/// second half of each piece when there is one: the extractors' work per sentence, and the
+/// spans they give, stay bounded whatever the input.
+pub fn split_bounded(text: &str, tokens: &[Token], max_tokens: usize) -> Vec<Sentence> {
+    split_bounded_counted(text, tokens, max_tokens).0
+}
+
+/// [`split_bounded`], and how many sentences were cut.
+pub fn split_bounded_counted(text: &str, tokens: &[Token], max_tokens: usize) -> (Vec<Sentence>, usize) {
+    let max = max_tokens.max(2);
+    let sentences = split(text, tokens);
+    let overlong = sentences.iter().filter(|s| s.tokens.len() > max).count();
+    if overlong == 0 {
+        return (sentences, 0);
+    }
+    let is_pause = |i: usize| matches!(text.get(tokens[i].span.range()), Some(";" | "," | ":" | "—" | "–"));
+    let mut out = Vec::with_capacity(sentences.len());
+    for s in sentences {
+        if s.tokens.len() <= max {
+            out.push(s);
+            continue;
+        }
+        let mut start = s.tokens.start;
+        while s.tokens.end - start > max {
+            let limit = start + max;
+            // Prefer the last pause in the second half of the window (a semicolon over a comma).
+            let half = start + max / 2;
+            let semi = (half..limit).rev().find(|&i| text.get(tokens[i].span.range()) == Some(";"));
+            let cut = semi.or_else(|| (half..limit).rev().find(|&i| is_pause(i))).map_or(limit, |i| i + 1);
+            out.push(Sentence {
+                span: Span::new(tokens[start].span.start as usize, tokens[cut - 1].span.end as usize),
+                tokens: start..cut,
+            });
+            start = cut;
+        }
+        out.push(Sentence { span: Span::new(tokens[start].span.start as usize, s.span.end as usize), tokens: start..s.tokens.end });
+    }
+    (out, overlong)
+}
+
 /// Split tokens into sentences. Every token belongs to exactly one sentence.
 pub fn split(text: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
@@ -137,6 +182,29 @@ mod tests {
         assert_eq!(sents("\"Will we win?\" he asked. Nobody knew."), vec!["\"Will we win?\" he asked.", "Nobody knew."]);
         assert_eq!(sents("It rained in the U.S. The end"), vec!["It rained in the U.S.", "The end"]);
         assert_eq!(sents("First paragraph\n\nSecond one."), vec!["First paragraph", "Second one."]);
+    }
+
+    #[test]
+    fn overlong_sentences_are_cut_at_pauses_within_the_bound() {
+        let text = "officials said the talks went on, ".repeat(300);
+        let mut toks = Vec::new();
+        tokenize(&text, &mut toks);
+        let s = split_bounded(&text, &toks, 50);
+        assert!(s.len() >= toks.len() / 50);
+        assert!(s.iter().all(|x| x.tokens.len() <= 50 && !x.tokens.is_empty()));
+        assert!(s.windows(2).all(|w| w[0].tokens.end == w[1].tokens.start));
+        assert_eq!(s.last().unwrap().tokens.end, toks.len());
+        assert!(s[..s.len() - 1].iter().all(|x| text[x.span.range()].ends_with(',')), "cut after commas");
+        // No pause at all: cut at the bound.
+        let text = "word ".repeat(1000);
+        tokenize(&text, &mut toks);
+        let s = split_bounded(&text, &toks, 64);
+        assert!(s.iter().all(|x| x.tokens.len() <= 64));
+        assert_eq!(s.iter().map(|x| x.tokens.len()).sum::<usize>(), 1000);
+        for x in &s {
+            assert_eq!(x.span.start, toks[x.tokens.start].span.start);
+            assert_eq!(x.span.end, toks[x.tokens.end - 1].span.end);
+        }
     }
 
     #[test]

@@ -139,7 +139,22 @@ fn scan_alpha(text: &str, from: usize) -> usize {
 
 /// Scan a word starting at `start`: alphanumerics joined by inner `.`, `-`, `,` (in
 /// numbers), `&` (in all-caps names like "AT&T"), `/` and apostrophes that are not clitics.
+/// "U.S.-sanctioned" is one word: after an abbreviation's period and a hyphen the scan
+/// goes on with the next part, in a loop (a recursion per part overflowed the stack on a
+/// long "A.-A.-A.-" run).
 fn scan_word(text: &str, start: usize) -> usize {
+    let mut from = start;
+    loop {
+        match scan_word_part(text, from) {
+            (end, None) => return end,
+            (_, Some(next)) => from = next,
+        }
+    }
+}
+
+/// One part of [`scan_word`]: its end, and where the word goes on when the part ends
+/// with an abbreviation's period followed by a hyphen and a word character.
+fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
     let b = text.as_bytes();
     let mut end = start;
     let mut has_inner_dot = false;
@@ -192,12 +207,12 @@ fn scan_word(text: &str, start: usize) -> usize {
         if single_letter || dotted || is_abbreviation(word) {
             end += 1;
             // "U.S.-sanctioned" stays one word.
-            if b.get(end) == Some(&b'-') && text[end + 1..].chars().next().is_some_and(is_word_char) {
-                end = scan_word(text, end + 1);
+            if b.get(end) == Some(&b'-') && text.get(end + 1..).and_then(|r| r.chars().next()).is_some_and(is_word_char) {
+                return (end, Some(end + 1));
             }
         }
     }
-    end
+    (end, None)
 }
 
 /// Byte position where the current dot-separated segment started (for "U.S" detection:
@@ -241,6 +256,16 @@ mod tests {
         assert_eq!(toks("in the U.S. The"), vec!["in", "the", "U.S.", "The"]);
         assert_eq!(toks("O'Brien and AT&T"), vec!["O'Brien", "and", "AT&T"]);
         assert_eq!(toks("Hugo Chávez..."), vec!["Hugo", "Chávez", "..."]);
+    }
+
+    #[test]
+    fn long_abbreviation_hyphen_runs_do_not_overflow_the_stack() {
+        // Each "A.-" link once cost a stack frame; 60 KB of them aborted the process.
+        let run = "A.-".repeat(200_000) + "B";
+        let t = toks(&run);
+        assert_eq!(t.len(), 1, "one hyphenated word");
+        assert_eq!(t[0].len(), run.len());
+        assert_eq!(toks("U.S.-Iran talks"), vec!["U.S.-Iran", "talks"]);
     }
 
     #[test]

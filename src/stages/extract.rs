@@ -6,7 +6,7 @@
 
 use super::chunks::pipeline_chunks;
 use super::{StageContext, StageName, StageResult};
-use crate::config::ExtractConfig;
+use crate::config::{ExtractConfig, LimitsConfig};
 use crate::error::Error;
 use crate::nlp::attrib::AttributionExtractor;
 use crate::nlp::events::EventExtractor;
@@ -19,6 +19,7 @@ use crate::tables::schema::{
     RejectRows, Table,
 };
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::time::Instant;
 
 /// The models every thread shares, loaded once.
@@ -47,6 +48,8 @@ pub struct ArticleExtraction {
     pub mentions: Vec<RawMentionRow>,
     pub events: Vec<RawEventRow>,
     pub attributions: Vec<RawAttributionRow>,
+    /// What the bounds cut.
+    pub limited: Limited,
 }
 
 /// A span that holds no letter or digit ("," as a source) is no span at all.
@@ -64,8 +67,11 @@ fn opt_span(o: &CharOffsets, s: Option<Span>) -> (Option<i64>, Option<i64>) {
 /// Articles longer than this are extracted segment by segment (cut at paragraph breaks):
 /// resolution of sources, speakers and coreference looks across a document, so its cost
 /// grows faster than the text, and a 10 MB article would otherwise stall a run for
-/// minutes. Real news stories are far shorter than one segment.
-pub const MAX_SEGMENT_BYTES: usize = 200_000;
+/// minutes. Real news stories are far shorter than one segment (the longest of the
+/// 12,556 allsides-dev articles is 51 kB). 64 kB rather than 200 kB: attribution
+/// extraction is quadratic in the attributions of a document, and a 10 MB text of
+/// nothing but speech verbs took 131 s at 200 kB per segment.
+pub const MAX_SEGMENT_BYTES: usize = 64_000;
 
 /// Byte ranges of the segments of `text`: whole paragraphs up to `max` bytes, else cut
 /// at a line break, a sentence end or a space, else at a char boundary.
@@ -101,30 +107,133 @@ struct Found {
     events: Vec<crate::nlp::Event>,
     attributions: Vec<crate::nlp::Attribution>,
     sentences: usize,
+    limited: Limited,
 }
 
-fn find(text: &str, x: &Extractors, config: &ExtractConfig) -> Found {
-    let doc = Doc::new(text);
+/// What the `[limits]` bounds cut in one article, counted in the stage manifest
+/// (`limits.*` counters).
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limited {
+    /// Sentences longer than `max_sentence_tokens`, cut into pieces.
+    pub sentences_split: u64,
+    /// Attribution contents longer than `max_span_bytes`, cut at the bound.
+    pub spans_cut: u64,
+    /// Other spans longer than `max_span_bytes`: the row dropped (mention, trigger, cue)
+    /// or the part left empty (actor, recipient, location, date, source).
+    pub spans_dropped: u64,
+    /// Events and attributions past `max_rows_per_sentence` in one sentence, dropped.
+    pub rows_dropped: u64,
+}
+
+impl Limited {
+    fn add(&mut self, o: Limited) {
+        self.sentences_split += o.sentences_split;
+        self.spans_cut += o.spans_cut;
+        self.spans_dropped += o.spans_dropped;
+        self.rows_dropped += o.rows_dropped;
+    }
+
+    fn count(&self, counters: &mut std::collections::BTreeMap<String, u64>) {
+        for (k, v) in [
+            ("limits.sentences_split", self.sentences_split),
+            ("limits.spans_cut", self.spans_cut),
+            ("limits.spans_dropped", self.spans_dropped),
+            ("limits.rows_dropped", self.rows_dropped),
+        ] {
+            if v > 0 {
+                *counters.entry(k.into()).or_default() += v;
+            }
+        }
+    }
+}
+
+fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Found {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    crate::nlp::token::tokenize(text, &mut tokens);
+    let (sentences, split) = crate::nlp::sentence::split_bounded_counted(text, &tokens, limits.max_sentence_tokens);
+    let doc = Doc { text, tokens, sentences };
     let mut mentions = if config.entities || config.events || config.attributions { x.ner.tag(&doc) } else { Vec::new() };
     mentions.retain(|m| m.confidence >= config.min_mention_confidence);
     let events = if config.events { x.events.extract(&doc, &mentions) } else { Vec::new() };
     let attributions = if config.attributions { x.attributions.extract(&doc, &mentions) } else { Vec::new() };
-    Found { mentions, events, attributions, sentences: doc.sentences.len() }
+    let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default() };
+    found.limited = bound(&mut found, text, limits);
+    found.limited.sentences_split = split as u64;
+    found
+}
+
+/// Keep at most `max` items per sentence, in the order the extractor gave them.
+fn per_sentence<T>(items: &mut Vec<T>, max: usize, sentence: impl Fn(&T) -> usize) -> u64 {
+    let before = items.len();
+    let mut counts: HashMap<usize, usize> = HashMap::new();
+    items.retain(|it| {
+        let n = counts.entry(sentence(it)).or_default();
+        *n += 1;
+        *n <= max
+    });
+    (before - items.len()) as u64
+}
+
+/// Apply the span and rows-per-sentence bounds to what the extractors found: a quote's
+/// content is cut at `max_span_bytes` (at a char boundary), longer names, triggers and
+/// cues are no names, triggers or cues (dropped), longer optional parts are left empty,
+/// and each sentence keeps its first `max_rows_per_sentence` events and attributions. Without
+/// this, one overlong "sentence" with many speech verbs gave tens of thousands of
+/// attributions each copying hundreds of kB of text.
+fn bound(found: &mut Found, text: &str, limits: &LimitsConfig) -> Limited {
+    let max = limits.max_span_bytes;
+    let mut l = Limited::default();
+    let too_long = |s: Span| s.len() > max;
+    let before = found.mentions.len();
+    found.mentions.retain(|m| !too_long(m.span));
+    l.spans_dropped += (before - found.mentions.len()) as u64;
+    let before = found.events.len();
+    found.events.retain(|e| !too_long(e.trigger));
+    l.spans_dropped += (before - found.events.len()) as u64;
+    for e in &mut found.events {
+        for part in [&mut e.actor, &mut e.recipient, &mut e.location, &mut e.date] {
+            if part.is_some_and(too_long) {
+                *part = None;
+                l.spans_dropped += 1;
+            }
+        }
+    }
+    let before = found.attributions.len();
+    found.attributions.retain(|a| !too_long(a.cue));
+    l.spans_dropped += (before - found.attributions.len()) as u64;
+    for a in &mut found.attributions {
+        if a.source.is_some_and(too_long) {
+            a.source = None;
+            l.spans_dropped += 1;
+        }
+        if too_long(a.content) {
+            let end = text.floor_char_boundary(a.content.start as usize + max);
+            a.content = Span::new(a.content.start as usize, end.max(a.content.start as usize));
+            l.spans_cut += 1;
+        }
+    }
+    // Mentions do not overlap, so their text never exceeds the article's: only events and
+    // attributions, whose spans can all cover the same stretch, are counted per sentence.
+    let rows = limits.max_rows_per_sentence;
+    l.rows_dropped += per_sentence(&mut found.events, rows, |e| e.sentence);
+    l.rows_dropped += per_sentence(&mut found.attributions, rows, |a| a.sentence);
+    l
 }
 
 /// `find` over the segments of a long text, spans and sentence numbers made relative to
 /// the whole text.
-fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig) -> Found {
+fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Found {
     if text.len() <= MAX_SEGMENT_BYTES {
-        return find(text, x, config);
+        return find(text, x, config, limits);
     }
     let mut all = Found::default();
     let mut sentence_base = 0;
     for seg in segments(text, MAX_SEGMENT_BYTES) {
         let piece = &text[seg.clone()];
-        let f = find(piece, x, config);
+        let f = find(piece, x, config, limits);
         let by = seg.start as u32;
         let sentences = f.sentences;
+        all.limited.add(f.limited);
         all.mentions.extend(f.mentions.into_iter().map(|mut m| {
             m.span = shift(m.span, by);
             m.tokens = 0..0;
@@ -152,11 +261,12 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig) -> Found {
     all
 }
 
-/// Extract everything from one article's text.
-pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig) -> ArticleExtraction {
+/// Extract everything from one article's text, within the `[limits]` bounds.
+pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> ArticleExtraction {
     let o = CharOffsets::new(text);
     let mut out = ArticleExtraction::default();
-    let Found { mentions, mut events, mut attributions, .. } = find_segmented(text, x, config);
+    let Found { mentions, mut events, mut attributions, limited, .. } = find_segmented(text, x, config, limits);
+    out.limited = limited;
     if config.entities {
         out.mentions = mentions
             .iter()
@@ -231,7 +341,7 @@ enum Outcome {
     Failed(RejectRow),
 }
 
-fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig) -> Outcome {
+fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Outcome {
     if config.skip_duplicates && a.duplicate_of.is_some() {
         return Outcome::Skipped("skipped_duplicate");
     }
@@ -240,7 +350,7 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig) -> Outcome {
             return Outcome::Skipped("skipped_language");
         }
     }
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_article(&a.article_id, &a.text, x, config))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_article(&a.article_id, &a.text, x, config, limits))) {
         Ok(rows) => Outcome::Done(rows),
         Err(panic) => {
             let detail = panic
@@ -263,6 +373,7 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig) -> Outcome {
 pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
     let started = Instant::now();
     let config = &ctx.settings.config.extract;
+    let limits = &ctx.settings.config.limits;
     let extractors = Extractors::load(ctx.settings.ner_model.as_deref())?;
     let clean_dir = ctx.stage_dir(StageName::Clean);
     let writer = StageWriter::create(&ctx.work_dir, "extract")?;
@@ -275,7 +386,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     pipeline_chunks(
         upstream.chunks,
         |k| read_part::<ArticleRows>(&clean_dir, k),
-        |_, articles| Ok(articles.par_iter().map(|a| (a.word_count, process(a, &extractors, config))).collect::<Vec<_>>()),
+        |_, articles| Ok(articles.par_iter().map(|a| (a.word_count, process(a, &extractors, config, limits))).collect::<Vec<_>>()),
         |k, outcomes| {
             let n = outcomes.len() as u64;
             for (word_count, outcome) in outcomes {
@@ -283,6 +394,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                     Outcome::Done(rows) => {
                         *manifest.counters.entry("articles_extracted".into()).or_default() += 1;
                         *manifest.counters.entry("words_extracted".into()).or_default() += word_count as u64;
+                        rows.limited.count(&mut manifest.counters);
                         rows.mentions.iter().for_each(|r| mentions.push(r));
                         rows.events.iter().for_each(|r| events.push(r));
                         rows.attributions.iter().for_each(|r| attributions.push(r));
@@ -350,7 +462,7 @@ mod tests {
                      \"We support Venezuela,\" Putin told reporters in Moscow.";
         let text = vec![story; 4_000].join("\n\n");
         assert!(text.len() > MAX_SEGMENT_BYTES * 2);
-        let got = extract_article("a", &text, &x, &config);
+        let got = extract_article("a", &text, &x, &config, &LimitsConfig::default());
         assert!(got.mentions.len() > 4_000);
         let chars: Vec<char> = text.chars().collect();
         let slice = |s: i64, e: i64| chars[s as usize..e as usize].iter().collect::<String>();

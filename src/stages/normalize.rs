@@ -266,6 +266,17 @@ fn normalize_article(
             confidence: at.confidence,
         });
     }
+    // Ids unique within the article (and so in the run): credit lines give one row per
+    // credited party with the same cue and content, told apart by the party's span; any
+    // row still repeated gets its occurrence number.
+    let repeated = ids::repeated(&out.attributions, |r| &r.attribution_id);
+    for r in out.attributions.iter_mut().filter(|r| repeated.contains(&r.attribution_id)) {
+        let spans = [r.cue_start, r.cue_end, r.content_start, r.content_end, r.source_start.unwrap_or(-1), r.source_end.unwrap_or(-1)];
+        r.attribution_id = ids::row_id(&a.article_id, &format!("attribution:{}", r.kind), &spans);
+    }
+    ids::make_unique(&mut out.attributions, |r| &mut r.attribution_id);
+    ids::make_unique(&mut out.events, |r| &mut r.event_id);
+    ids::make_unique(&mut out.mentions, |r| &mut r.mention_id);
     out
 }
 

@@ -42,16 +42,23 @@ pub fn part_path(dir: &Path, table: &str, chunk: u64) -> PathBuf {
     dir.join(format!("{table}-{chunk:06}.arrow"))
 }
 
-/// Write one chunk of one table as an Arrow IPC file (LZ4-compressed buffers: fast to write and read back).
-pub fn write_part(dir: &Path, table: &str, chunk: u64, batch: &RecordBatch) -> Result<(), Error> {
+/// Write one chunk of one table as an Arrow IPC file (LZ4-compressed buffers: fast to
+/// write and read back): one batch, or more when the strings would pass Arrow's 2 GiB
+/// offsets.
+pub fn write_part(dir: &Path, table: &str, chunk: u64, batches: &[RecordBatch]) -> Result<(), Error> {
+    let Some(first) = batches.first() else {
+        return Ok(());
+    };
     let path = part_path(dir, table, chunk);
     let file = BufWriter::with_capacity(1 << 20, File::create(&path).map_err(|e| Error::io(&path, e))?);
     let options = IpcWriteOptions::default()
         .try_with_compression(Some(arrow::ipc::CompressionType::LZ4_FRAME))
         .map_err(|e| Error::Arrow(e.to_string()))?;
     let mut w =
-        FileWriter::try_new_with_options(file, &batch.schema(), options).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
-    w.write(batch).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
+        FileWriter::try_new_with_options(file, &first.schema(), options).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
+    for batch in batches {
+        w.write(batch).map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
+    }
     w.finish().map_err(|e| Error::Arrow(format!("{}: {e}", path.display())))?;
     Ok(())
 }
@@ -82,7 +89,7 @@ pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>, Error> {
 struct PartJob {
     table: &'static str,
     chunk: u64,
-    batch: RecordBatch,
+    batches: Vec<RecordBatch>,
 }
 
 /// A stage artifact being written into `<work>/<stage>.tmp/`. Parts are encoded (IPC,
@@ -110,7 +117,7 @@ impl StageWriter {
             .spawn(move || {
                 for job in rx {
                     // On error, stop: the sender sees the closed channel and asks for the error.
-                    write_part(&dir, job.table, job.chunk, &job.batch)?;
+                    write_part(&dir, job.table, job.chunk, &job.batches)?;
                 }
                 Ok(())
             })
@@ -122,8 +129,8 @@ impl StageWriter {
     /// Returns the rows written.
     pub fn write<T: Table>(&self, chunk: u64, builder: &mut T) -> Result<u64, Error> {
         let n = builder.len() as u64;
-        let batch = builder.finish().map_err(|e| Error::Arrow(format!("{}: {e}", T::NAME)))?;
-        let sent = self.jobs.as_ref().is_some_and(|tx| tx.send(PartJob { table: T::NAME, chunk, batch }).is_ok());
+        let batches = builder.finish().map_err(|e| Error::Arrow(format!("{}: {e}", T::NAME)))?;
+        let sent = self.jobs.as_ref().is_some_and(|tx| tx.send(PartJob { table: T::NAME, chunk, batches }).is_ok());
         if !sent {
             // The writer stopped on an error: report it.
             self.join()?;

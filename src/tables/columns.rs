@@ -25,6 +25,10 @@ pub trait Column: Sized {
     fn builder(capacity: usize) -> Self::Builder;
     fn append(builder: &mut Self::Builder, value: &Self);
     fn get(array: &Self::Array, i: usize) -> Self;
+    /// Bytes the value adds to a variable-width (string) column; 0 for fixed widths.
+    fn byte_len(_value: &Self) -> usize {
+        0
+    }
 }
 
 impl Column for String {
@@ -42,6 +46,9 @@ impl Column for String {
     }
     fn get(a: &StringArray, i: usize) -> String {
         a.value(i).to_string()
+    }
+    fn byte_len(v: &String) -> usize {
+        v.len()
     }
 }
 
@@ -64,6 +71,9 @@ impl Column for Option<String> {
     }
     fn get(a: &StringArray, i: usize) -> Option<String> {
         (!a.is_null(i)).then(|| a.value(i).to_string())
+    }
+    fn byte_len(v: &Option<String>) -> usize {
+        v.as_ref().map_or(0, String::len)
     }
 }
 

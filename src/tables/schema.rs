@@ -25,18 +25,28 @@ pub struct TableDoc {
     pub columns: Vec<ColumnDoc>,
 }
 
+/// String bytes one batch holds at most: Arrow's `Utf8` columns address their bytes
+/// with i32 offsets (2 GiB), and a builder past that panics. A builder closes a batch
+/// before a row would take it past this bound.
+pub const MAX_BATCH_STRING_BYTES: usize = 1 << 30;
+
 /// Common interface of the row builders, so writers and artifact readers are generic.
 pub trait Table {
     type Row;
     const NAME: &'static str;
     fn schema() -> SchemaRef;
     fn new_builder(capacity: usize) -> Self;
+    /// Change the string bytes per batch (tests use a small bound).
+    fn set_max_batch_string_bytes(&mut self, bytes: usize);
     fn push(&mut self, row: &Self::Row);
+    /// Rows pushed since the last `finish`.
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    fn finish(&mut self) -> Result<RecordBatch, ArrowError>;
+    /// The rows pushed since the last call, as one batch or more (each within
+    /// [`MAX_BATCH_STRING_BYTES`] of strings).
+    fn finish(&mut self) -> Result<Vec<RecordBatch>, ArrowError>;
     fn read(batch: &RecordBatch) -> Result<Vec<Self::Row>, ArrowError>;
     fn doc() -> TableDoc;
 }
@@ -56,7 +66,24 @@ macro_rules! table {
 
         pub struct $builder {
             $( $field: <$ty as Column>::Builder, )*
+            /// Rows in the open batch.
+            open: usize,
+            /// String bytes in the open batch (all columns: a bound on any one of them).
+            bytes: usize,
+            max_bytes: usize,
+            /// Batches closed by the byte bound, waiting for `finish`.
+            done: Vec<RecordBatch>,
+            error: Option<ArrowError>,
             len: usize,
+        }
+
+        impl $builder {
+            fn close_batch(&mut self) -> Result<RecordBatch, ArrowError> {
+                let columns: Vec<ArrayRef> = vec![ $( ArrayBuilder::finish(&mut self.$field), )* ];
+                self.open = 0;
+                self.bytes = 0;
+                RecordBatch::try_new(Self::schema(), columns)
+            }
         }
 
         impl Table for $builder {
@@ -77,12 +104,32 @@ macro_rules! table {
             fn new_builder(capacity: usize) -> Self {
                 $builder {
                     $( $field: <$ty as Column>::builder(capacity), )*
+                    open: 0,
+                    bytes: 0,
+                    max_bytes: MAX_BATCH_STRING_BYTES,
+                    done: Vec::new(),
+                    error: None,
                     len: 0,
                 }
             }
 
+            fn set_max_batch_string_bytes(&mut self, bytes: usize) {
+                self.max_bytes = bytes;
+            }
+
             fn push(&mut self, row: &$row) {
+                let row_bytes = 0 $( + <$ty as Column>::byte_len(&row.$field) )*;
+                if self.open > 0 && self.bytes.saturating_add(row_bytes) > self.max_bytes {
+                    match self.close_batch() {
+                        Ok(b) => self.done.push(b),
+                        Err(e) => {
+                            self.error.get_or_insert(e);
+                        }
+                    }
+                }
                 $( <$ty as Column>::append(&mut self.$field, &row.$field); )*
+                self.open += 1;
+                self.bytes = self.bytes.saturating_add(row_bytes);
                 self.len += 1;
             }
 
@@ -90,10 +137,18 @@ macro_rules! table {
                 self.len
             }
 
-            fn finish(&mut self) -> Result<RecordBatch, ArrowError> {
-                let columns: Vec<ArrayRef> = vec![ $( ArrayBuilder::finish(&mut self.$field), )* ];
+            fn finish(&mut self) -> Result<Vec<RecordBatch>, ArrowError> {
+                let last = self.close_batch();
                 self.len = 0;
-                RecordBatch::try_new(Self::schema(), columns)
+                let mut batches = std::mem::take(&mut self.done);
+                if let Some(e) = self.error.take() {
+                    return Err(e);
+                }
+                let last = last?;
+                if batches.is_empty() || last.num_rows() > 0 {
+                    batches.push(last);
+                }
+                Ok(batches)
             }
 
             fn read(batch: &RecordBatch) -> Result<Vec<$row>, ArrowError> {
@@ -351,14 +406,36 @@ mod tests {
         };
         let mut b = ArticleRows::new_builder(1);
         b.push(&row);
-        let batch = b.finish().unwrap();
+        let batches = b.finish().unwrap();
+        assert_eq!(batches.len(), 1);
+        let batch = &batches[0];
         assert_eq!(batch.num_rows(), 1);
-        let back = ArticleRows::read(&batch).unwrap();
+        let back = ArticleRows::read(batch).unwrap();
         // Empty optional strings are stored as null.
         assert_eq!(back[0].title, None);
         assert_eq!(back[0].published_at, row.published_at);
         assert_eq!(back[0].published_date, Date(Some(19675)));
         assert_eq!(back[0].text, "Hello");
+    }
+
+    #[test]
+    fn batches_close_before_their_strings_pass_the_bound() {
+        let mut b = ArticleRows::new_builder(4);
+        b.set_max_batch_string_bytes(1000);
+        let rows: Vec<ArticleRow> =
+            (0..10).map(|i| ArticleRow { article_id: format!("a{i}"), text: "x".repeat(300), ..Default::default() }).collect();
+        rows.iter().for_each(|r| b.push(r));
+        assert_eq!(b.len(), 10);
+        let batches = b.finish().unwrap();
+        assert!(batches.len() >= 4, "{}", batches.len());
+        assert_eq!(batches.iter().map(|x| x.num_rows()).sum::<usize>(), 10);
+        let back: Vec<ArticleRow> = batches.iter().flat_map(|x| ArticleRows::read(x).unwrap()).collect();
+        assert_eq!(
+            back.iter().map(|r| r.article_id.as_str()).collect::<Vec<_>>(),
+            rows.iter().map(|r| r.article_id.as_str()).collect::<Vec<_>>()
+        );
+        // Empty: one empty batch (a part with the schema).
+        assert_eq!(b.finish().unwrap().len(), 1);
     }
 
     #[test]
