@@ -29,8 +29,7 @@ pub fn decode_undeclared(bytes: &[u8]) -> Cow<'_, str> {
 /// The charset named in a `Content-Type` value (`text/html; charset=utf-8`).
 pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
     let lower = value.to_ascii_lowercase();
-    let at = lower.find("charset")?;
-    let rest = lower[at + 7..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = lower.split_once("charset")?.1.trim_start().strip_prefix('=')?.trim_start();
     let label: String =
         rest.trim_start_matches(['"', '\'']).chars().take_while(|c| !matches!(c, '"' | '\'' | ';' | ',' | ' ' | '>' | '/')).collect();
     Encoding::for_label(label.trim().as_bytes())
@@ -40,14 +39,11 @@ pub fn charset_from_content_type(value: &str) -> Option<&'static Encoding> {
 pub fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(4096)];
     let text = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let mut pos = 0;
-    while let Some(off) = text[pos..].find("<meta") {
-        let start = pos + off;
-        let end = text[start..].find('>').map_or(text.len(), |e| start + e);
-        let tag = &text[start..end];
-        if let Some(at) = tag.find("charset") {
-            let rest = tag[at + 7..].trim_start();
-            if let Some(v) = rest.strip_prefix('=') {
+    for (start, _) in text.match_indices("<meta") {
+        let tag = text.get(start..).unwrap_or("");
+        let tag = tag.split_once('>').map_or(tag, |(t, _)| t);
+        if let Some((_, rest)) = tag.split_once("charset") {
+            if let Some(v) = rest.trim_start().strip_prefix('=') {
                 let label: String = v
                     .trim_start()
                     .trim_start_matches(['"', '\''])
@@ -59,7 +55,6 @@ pub fn charset_from_meta(bytes: &[u8]) -> Option<&'static Encoding> {
                 }
             }
         }
-        pos = end.max(start + 5);
     }
     None
 }

@@ -16,6 +16,8 @@
 //!    lines ("Advertisement", "Share this article", …), joined by blank lines.
 
 use super::dom::{Dom, NodeId, NodeKind};
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
 
 /// Tags that never carry article text.
 const DROP_TAGS: &[&str] = &[
@@ -224,6 +226,11 @@ const POS_SUBSTR: &[&str] = &[
     "entry_content",
 ];
 
+/// One pass over a class/id string for all of [`NEG_SUBSTR`] (and [`POS_SUBSTR`]) instead
+/// of a substring search per entry: this test runs on every element of the page.
+static NEG_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(NEG_SUBSTR).expect("constant patterns"));
+static POS_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| AhoCorasick::new(POS_SUBSTR).expect("constant patterns"));
+
 /// Inline elements: text inside them joins the surrounding block.
 const INLINE: &[&str] = &[
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp", "small", "span",
@@ -362,7 +369,8 @@ pub fn article_text(dom: &Dom, title: Option<&str>) -> String {
 /// The page's blocks (boilerplate removed) and the element chosen as the article body.
 fn analyse(dom: &Dom) -> (Vec<Block>, NodeId) {
     let root = dom.elements("body").next().unwrap_or(0);
-    let dropped = hard_prune(dom);
+    let thresholds: Vec<Option<f64>> = (0..dom.nodes.len()).map(|id| soft_threshold(dom, id)).collect();
+    let dropped = hard_prune(dom, &thresholds);
     let mut blocks = Vec::new();
     collect_blocks(dom, root, &dropped, &mut blocks);
     for b in &mut blocks {
@@ -382,7 +390,7 @@ fn analyse(dom: &Dom) -> (Vec<Block>, NodeId) {
     let total_good = total_good.max(1) as f64;
     let mut soft = vec![false; dom.nodes.len()];
     for (id, flag) in soft.iter_mut().enumerate() {
-        if let Some(threshold) = soft_threshold(dom, id) {
+        if let Some(threshold) = thresholds[id] {
             *flag = (good[id] as f64) / total_good < threshold;
         }
     }
@@ -423,14 +431,14 @@ fn is_within(dom: &Dom, mut node: NodeId, ancestor: NodeId) -> bool {
 
 /// Nodes never read: non-text tags, and inline elements with boilerplate names (small,
 /// so no protection needed).
-fn hard_prune(dom: &Dom) -> Vec<bool> {
+fn hard_prune(dom: &Dom, thresholds: &[Option<f64>]) -> Vec<bool> {
     let mut dropped = vec![false; dom.nodes.len()];
     for (id, flag) in dropped.iter_mut().enumerate() {
         let NodeKind::Element { name, .. } = &dom.nodes[id].kind else {
             continue;
         };
         let name = name.as_str();
-        *flag = DROP_TAGS.contains(&name) || (INLINE.contains(&name) && soft_threshold(dom, id).is_some() && dom.text_of(id).len() < 300);
+        *flag = DROP_TAGS.contains(&name) || (INLINE.contains(&name) && thresholds[id].is_some() && dom.text_of(id).len() < 300);
     }
     dropped
 }
@@ -472,10 +480,10 @@ fn is_boilerplate_name(names: &str) -> bool {
     if names.trim().is_empty() {
         return false;
     }
-    if POS_SUBSTR.iter().any(|p| names.contains(p)) {
+    if POS_MATCHER.is_match(names) {
         return false;
     }
-    NEG_SUBSTR.iter().any(|p| names.contains(p)) || names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORDS.contains(&w))
+    NEG_MATCHER.is_match(names) || names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| NEG_WORDS.contains(&w))
 }
 
 struct Acc {
@@ -486,48 +494,79 @@ struct Acc {
 /// Cut the text under `root` into blocks, in document order.
 fn collect_blocks(dom: &Dom, root: NodeId, dropped: &[bool], out: &mut Vec<Block>) {
     let mut acc = Acc { raw: String::new(), link_chars: 0 };
-    walk(dom, root, dropped, root, false, false, &mut acc, out);
+    walk(dom, root, dropped, &mut acc, out);
     flush(dom, &mut acc, root, false, out);
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(dom: &Dom, id: NodeId, dropped: &[bool], owner: NodeId, in_link: bool, in_pre: bool, acc: &mut Acc, out: &mut Vec<Block>) {
-    for &c in &dom.nodes[id].children {
-        match &dom.nodes[c].kind {
-            NodeKind::Text(t) => {
-                acc.raw.push_str(t);
-                if in_link {
-                    acc.link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
-                }
+/// One step of the walk: an explicit stack instead of recursion, so no page can exhaust
+/// the thread stack whatever the parse bounds.
+enum Step {
+    /// Visit the children of `id`, text joining blocks owned by `owner`.
+    Children {
+        id: NodeId,
+        owner: NodeId,
+        in_link: bool,
+        in_pre: bool,
+    },
+    /// Visit one node.
+    Node {
+        id: NodeId,
+        owner: NodeId,
+        in_link: bool,
+        in_pre: bool,
+    },
+    Space,
+    Flush {
+        owner: NodeId,
+        pre: bool,
+    },
+}
+
+fn walk(dom: &Dom, root: NodeId, dropped: &[bool], acc: &mut Acc, out: &mut Vec<Block>) {
+    let mut stack = vec![Step::Children { id: root, owner: root, in_link: false, in_pre: false }];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Children { id, owner, in_link, in_pre } => {
+                stack.extend(dom.nodes[id].children.iter().rev().map(|&c| Step::Node { id: c, owner, in_link, in_pre }));
             }
-            NodeKind::Element { name, .. } => {
-                if dropped[c] {
-                    // Dropped inline content still separates words.
-                    acc.raw.push(' ');
-                    continue;
+            Step::Space => acc.raw.push(' '),
+            Step::Flush { owner, pre } => flush(dom, acc, owner, pre, out),
+            Step::Node { id: c, owner, in_link, in_pre } => match &dom.nodes[c].kind {
+                NodeKind::Text(t) => {
+                    acc.raw.push_str(t);
+                    if in_link {
+                        acc.link_chars += t.chars().filter(|c| !c.is_whitespace()).count();
+                    }
                 }
-                let name = name.as_str();
-                if name == "br" {
-                    if in_pre {
-                        acc.raw.push('\n');
+                NodeKind::Element { name, .. } => {
+                    if dropped[c] {
+                        // Dropped inline content still separates words.
+                        acc.raw.push(' ');
+                        continue;
+                    }
+                    let name = name.as_str();
+                    if name == "br" {
+                        if in_pre {
+                            acc.raw.push('\n');
+                        } else {
+                            flush(dom, acc, owner, in_pre, out);
+                        }
+                    } else if matches!(name, "td" | "th") && !has_block_child(dom, c) {
+                        // Simple cells join their row: a table row reads as one line.
+                        acc.raw.push(' ');
+                        stack.push(Step::Space);
+                        stack.push(Step::Children { id: c, owner, in_link, in_pre });
+                    } else if INLINE.contains(&name) {
+                        stack.push(Step::Children { id: c, owner, in_link: in_link || name == "a", in_pre });
                     } else {
                         flush(dom, acc, owner, in_pre, out);
+                        let pre = in_pre || name == "pre";
+                        stack.push(Step::Flush { owner: c, pre });
+                        stack.push(Step::Children { id: c, owner: c, in_link, in_pre: pre });
                     }
-                } else if matches!(name, "td" | "th") && !has_block_child(dom, c) {
-                    // Simple cells join their row: a table row reads as one line.
-                    acc.raw.push(' ');
-                    walk(dom, c, dropped, owner, in_link, in_pre, acc, out);
-                    acc.raw.push(' ');
-                } else if INLINE.contains(&name) {
-                    walk(dom, c, dropped, owner, in_link || name == "a", in_pre, acc, out);
-                } else {
-                    flush(dom, acc, owner, in_pre, out);
-                    let pre = in_pre || name == "pre";
-                    walk(dom, c, dropped, c, in_link, pre, acc, out);
-                    flush(dom, acc, c, pre, out);
                 }
-            }
-            NodeKind::Document => {}
+                NodeKind::Document => {}
+            },
         }
     }
 }

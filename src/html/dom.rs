@@ -1,21 +1,62 @@
-//! A small, forgiving HTML parser: a tokenizer plus a tree builder that knows the void
-//! elements, the raw-text elements and the common implied end tags (`p`, `li`, `dt`/`dd`,
-//! table cells and rows, `option`). It never fails: stray end tags are ignored, unclosed
-//! elements close at the end, and nesting deeper than [`MAX_DEPTH`] is flattened so
-//! the tree walks stay bounded. Comments, doctypes and processing instructions are
-//! dropped. Good enough for content extraction, not a full HTML5 tree builder.
+//! The parsed page: an arena [`Dom`] built by html5ever's WHATWG tree builder (the Servo
+//! project's parser: adoption agency, foster parenting, `<template>` contents, the full
+//! named character reference table and the attribute rules for legacy references), with
+//! resource bounds applied while building.
+//!
+//! Bounds ([`Limits`]): a start tag that would open an element while the tree builder
+//! already holds [`Limits::max_depth`] open or active formatting elements is dropped (its
+//! content joins the current element; its matching end tag is dropped too), and once the
+//! arena holds [`Limits::max_nodes`] nodes every further tag and comment is dropped (text
+//! still joins the current element). A last pass flattens anything deeper than
+//! `max_depth` (reparenting by the adoption agency can deepen a subtree) so every walk
+//! over the tree is bounded. A page that hit a bound has [`Dom::truncated`] set.
+//!
+//! Comments, doctypes and processing instructions are dropped. Template contents hang
+//! under their `<template>` element as a [`NodeKind::Document`] fragment, which walks skip.
 
-use super::entities::decode_entities;
+use html5ever::interface::{ElemName, ElementFlags, NodeOrText, QuirksMode, Tracer, TreeSink};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
+use html5ever::{ns, Attribute, LocalName, Namespace, QualName, TokenizerResult};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
-/// Deeper elements are appended to the element at this depth instead of nesting.
+/// Default bound on element nesting (and on open plus active formatting elements while
+/// building). Browsers use a similar bound (Blink flattens below 512 levels).
 pub const MAX_DEPTH: usize = 256;
+
+/// Default bound on nodes (elements and text runs) per page. The html-dev pages hold at most
+/// a few tens of thousands; past the bound further tags are dropped and the text is kept.
+pub const MAX_NODES: usize = 200_000;
+
+/// Resource bounds for parsing one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest element nesting kept; deeper elements are flattened into the element at
+    /// this depth. At least 2.
+    pub max_depth: usize,
+    /// Nodes kept; further tags are dropped (text joins the current element).
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: MAX_DEPTH, max_nodes: MAX_NODES }
+    }
+}
 
 pub type NodeId = usize;
 
 #[derive(Debug)]
 pub enum NodeKind {
+    /// The document (node 0), or the contents fragment of a `<template>`.
     Document,
-    Element { name: String, attrs: Vec<(String, String)> },
+    Element {
+        name: String,
+        attrs: Vec<(String, String)>,
+    },
     Text(String),
 }
 
@@ -30,63 +71,45 @@ pub struct Node {
 #[derive(Debug)]
 pub struct Dom {
     pub nodes: Vec<Node>,
+    /// The page hit a bound of [`Limits`]: some structure was flattened or dropped.
+    pub truncated: bool,
 }
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen", "basefont",
-    "frame",
-];
-
-/// Elements whose content is raw text up to the matching end tag.
-const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"];
-
-/// Elements that may stay inside `<head>`.
-const HEAD_CONTENT: &[&str] =
-    &["html", "head", "meta", "link", "title", "script", "style", "base", "noscript", "template", "object", "param"];
-
-/// Start tags that close an open `p` element.
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "details",
-    "div",
-    "dl",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "ul",
-    "li",
-    "dd",
-    "dt",
-];
-
 impl Dom {
+    /// Parse with the default [`Limits`].
     pub fn parse(html: &str) -> Dom {
-        let mut b =
-            Builder { dom: Dom { nodes: vec![Node { kind: NodeKind::Document, parent: None, children: Vec::new() }] }, stack: vec![0] };
-        b.run(html);
-        b.dom
+        Dom::parse_with(html, Limits::default())
+    }
+
+    pub fn parse_with(html: &str, limits: Limits) -> Dom {
+        Dom::parse_counting(html, limits).0
+    }
+
+    /// [`Dom::parse_with`], also returning the tree-building work done: elements examined
+    /// by the builder's stack and list scans (`elem_name`, `same_node`), nodes created, and child-list positions searched or
+    /// shifted. Deterministic, so tests can check it grows linearly with the page.
+    fn parse_counting(html: &str, limits: Limits) -> (Dom, u64) {
+        let limits = Limits { max_depth: limits.max_depth.max(2), max_nodes: limits.max_nodes.max(1) };
+        let sink = ArenaSink::new();
+        let tb = TreeBuilder::new(sink, TreeBuilderOpts { drop_doctype: true, ..Default::default() });
+        let limiter = Limiter { tb, limits, dropped: RefCell::new(HashMap::new()), truncated: Cell::new(false) };
+        let tok = Tokenizer::new(limiter, TokenizerOpts::default());
+        let input = BufferQueue::default();
+        for chunk in chunks(html, 1 << 20) {
+            input.push_back(StrTendril::from_slice(chunk));
+            // A script end or a `<meta charset>` pauses the tokenizer; we run no scripts and
+            // the text is decoded already, so carry on until the chunk is used up.
+            while !matches!(tok.feed(&input), TokenizerResult::Done) {}
+        }
+        tok.end();
+        let truncated = tok.sink.truncated.get();
+        let work = tok.sink.tb.sink.work.get();
+        let nodes = tok.sink.tb.sink.nodes.take();
+        let mut dom = Dom { nodes, truncated };
+        if dom.flatten_below(limits.max_depth) {
+            dom.truncated = true;
+        }
+        (dom, work)
     }
 
     pub fn name(&self, id: NodeId) -> Option<&str> {
@@ -103,11 +126,15 @@ impl Dom {
         }
     }
 
-    /// Every node in document order (pre-order), iteratively.
+    /// Every node in document order (pre-order), iteratively. At most one visit per arena
+    /// node, so even a malformed arena cannot loop.
     pub fn descendants(&self, root: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
+            if out.len() >= self.nodes.len() {
+                break;
+            }
             out.push(id);
             stack.extend(self.nodes[id].children.iter().rev());
         }
@@ -116,7 +143,7 @@ impl Dom {
 
     /// Elements with this tag name, in document order.
     pub fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = NodeId> + 'a {
-        (0..self.nodes.len()).filter(move |&i| self.name(i) == Some(name))
+        self.descendants(0).into_iter().filter(move |&i| self.name(i) == Some(name))
     }
 
     /// The concatenated text under a node, whitespace collapsed.
@@ -130,6 +157,31 @@ impl Dom {
         }
         collapse(&raw)
     }
+
+    /// Every node deeper than `max_depth` becomes a direct child of its ancestor at that
+    /// depth, in document order (elements keep their attributes, lose their children).
+    /// Returns whether anything moved.
+    fn flatten_below(&mut self, max_depth: usize) -> bool {
+        let mut moved = false;
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((id, depth)) = stack.pop() {
+            if depth < max_depth {
+                stack.extend(self.nodes[id].children.iter().map(|&c| (c, depth + 1)));
+                continue;
+            }
+            if self.nodes[id].children.iter().all(|&c| self.nodes[c].children.is_empty()) {
+                continue;
+            }
+            moved = true;
+            let below: Vec<NodeId> = self.descendants(id).into_iter().skip(1).collect();
+            for &d in &below {
+                self.nodes[d].parent = Some(id);
+                self.nodes[d].children.clear();
+            }
+            self.nodes[id].children = below;
+        }
+        moved
+    }
 }
 
 /// Collapse whitespace runs to one space and trim.
@@ -137,281 +189,376 @@ pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-struct Builder {
-    dom: Dom,
-    stack: Vec<NodeId>,
+/// `s` in pieces of at most about `max` bytes, cut at char boundaries (a tendril holds
+/// at most 4 GiB).
+fn chunks(s: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut cut = max.min(rest.len());
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (head, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(head)
+    })
 }
 
-impl Builder {
-    fn current(&self) -> NodeId {
-        *self.stack.last().unwrap_or(&0)
+/// Void elements: they never stay open, so the depth bound lets them through.
+fn is_void(name: &LocalName) -> bool {
+    matches!(
+        &**name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "basefont"
+            | "frame"
+    )
+}
+
+/// Sits between the tokenizer and the tree builder and drops the tokens that would take
+/// the tree past [`Limits`].
+struct Limiter {
+    tb: TreeBuilder<NodeId, ArenaSink>,
+    limits: Limits,
+    /// Start tags dropped by the depth bound, by name: their end tags are dropped too.
+    dropped: RefCell<HashMap<LocalName, usize>>,
+    truncated: Cell<bool>,
+}
+
+/// Counts the handles the tree builder holds (open elements, active formatting elements
+/// and a few singletons): an upper bound of the nesting depth it is building at.
+struct Counter(Cell<usize>);
+
+impl Tracer for Counter {
+    type Handle = NodeId;
+    fn trace_handle(&self, _: &NodeId) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+impl TokenSink for Limiter {
+    type Handle = NodeId;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<NodeId> {
+        match &token {
+            Token::TagToken(_) | Token::CommentToken(_) if self.tb.sink.nodes.borrow().len() >= self.limits.max_nodes => {
+                self.truncated.set(true);
+                return TokenSinkResult::Continue;
+            }
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag && !is_void(&tag.name) => {
+                let held = Counter(Cell::new(0));
+                self.tb.trace_handles(&held);
+                self.tb.sink.add_work(held.0.get());
+                if held.0.get() >= self.limits.max_depth {
+                    self.truncated.set(true);
+                    *self.dropped.borrow_mut().entry(tag.name.clone()).or_insert(0) += 1;
+                    return TokenSinkResult::Continue;
+                }
+            }
+            Token::TagToken(tag) if tag.kind == TagKind::EndTag => {
+                let mut dropped = self.dropped.borrow_mut();
+                if let Some(n) = dropped.get_mut(&tag.name) {
+                    *n -= 1;
+                    if *n == 0 {
+                        dropped.remove(&tag.name);
+                    }
+                    return TokenSinkResult::Continue;
+                }
+            }
+            _ => {}
+        }
+        self.tb.process_token(token, line_number)
     }
 
-    fn append(&mut self, kind: NodeKind) -> NodeId {
-        let parent = self.current();
-        let id = self.dom.nodes.len();
-        self.dom.nodes.push(Node { kind, parent: Some(parent), children: Vec::new() });
-        self.dom.nodes[parent].children.push(id);
+    fn end(&self) {
+        self.tb.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.tb.adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// An element's qualified name, owned (the arena lives in a `RefCell`, so the tree
+/// builder cannot borrow from it).
+#[derive(Debug)]
+struct OwnedName {
+    ns: Namespace,
+    local: LocalName,
+}
+
+impl ElemName for OwnedName {
+    fn ns(&self) -> &Namespace {
+        &self.ns
+    }
+    fn local_name(&self) -> &LocalName {
+        &self.local
+    }
+}
+
+/// The tree builder's side of the arena: nodes plus what only the builder needs.
+struct ArenaSink {
+    nodes: RefCell<Vec<Node>>,
+    /// Per node: the element's name (None for other nodes).
+    names: RefCell<Vec<Option<QualName>>>,
+    /// Template element → its contents fragment.
+    templates: RefCell<HashMap<NodeId, NodeId>>,
+    /// MathML `annotation-xml` elements that are HTML integration points.
+    integration_points: RefCell<Vec<NodeId>>,
+    /// Work done, see [`Dom::parse_counting`].
+    work: Cell<u64>,
+}
+
+/// The handle of every comment and processing instruction: the builder asks for one, we
+/// never store or attach it.
+const IGNORED: NodeId = usize::MAX;
+
+impl ArenaSink {
+    fn new() -> ArenaSink {
+        ArenaSink {
+            nodes: RefCell::new(vec![Node { kind: NodeKind::Document, parent: None, children: Vec::new() }]),
+            names: RefCell::new(vec![None]),
+            templates: RefCell::new(HashMap::new()),
+            integration_points: RefCell::new(Vec::new()),
+            work: Cell::new(0),
+        }
+    }
+
+    fn add_work(&self, n: usize) {
+        self.work.set(self.work.get() + n as u64);
+    }
+
+    fn new_node(&self, kind: NodeKind, name: Option<QualName>) -> NodeId {
+        self.add_work(1);
+        let mut nodes = self.nodes.borrow_mut();
+        let id = nodes.len();
+        nodes.push(Node { kind, parent: None, children: Vec::new() });
+        self.names.borrow_mut().push(name);
         id
     }
 
-    fn text(&mut self, s: &str) {
-        if s.is_empty() {
+    /// Insert `child` into `parent`'s children at `index` (None: at the end); text merges
+    /// into an adjacent text node.
+    fn insert(&self, parent: NodeId, index: Option<usize>, child: NodeOrText<NodeId>) {
+        if parent == IGNORED {
             return;
         }
-        let parent = self.current();
-        if let Some(&last) = self.dom.nodes[parent].children.last() {
-            if let NodeKind::Text(t) = &mut self.dom.nodes[last].kind {
-                t.push_str(&decode_entities(s));
+        match child {
+            NodeOrText::AppendNode(c) => {
+                if c == IGNORED {
+                    return;
+                }
+                self.detach(c);
+                let mut nodes = self.nodes.borrow_mut();
+                nodes[c].parent = Some(parent);
+                let children = &mut nodes[parent].children;
+                match index {
+                    Some(i) if i <= children.len() => {
+                        self.add_work(children.len() - i);
+                        children.insert(i, c)
+                    }
+                    _ => children.push(c),
+                }
+            }
+            NodeOrText::AppendText(t) => {
+                {
+                    let mut nodes = self.nodes.borrow_mut();
+                    let children = &nodes[parent].children;
+                    let before = match index {
+                        Some(i) => i.checked_sub(1).and_then(|j| children.get(j)),
+                        None => children.last(),
+                    };
+                    if let Some(&b) = before {
+                        if let NodeKind::Text(s) = &mut nodes[b].kind {
+                            s.push_str(&t);
+                            return;
+                        }
+                    }
+                }
+                let id = self.new_node(NodeKind::Text(t.to_string()), None);
+                let mut nodes = self.nodes.borrow_mut();
+                nodes[id].parent = Some(parent);
+                let children = &mut nodes[parent].children;
+                match index {
+                    Some(i) if i <= children.len() => {
+                        self.add_work(children.len() - i);
+                        children.insert(i, id)
+                    }
+                    _ => children.push(id),
+                }
+            }
+        }
+    }
+
+    fn detach(&self, id: NodeId) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let Some(p) = nodes.get_mut(id).and_then(|n| n.parent.take()) {
+            // Searched from the end: the builder moves recently inserted nodes.
+            if let Some(i) = nodes[p].children.iter().rposition(|&c| c == id) {
+                self.add_work(2 * (nodes[p].children.len() - i));
+                nodes[p].children.remove(i);
+            }
+        }
+    }
+}
+
+impl TreeSink for ArenaSink {
+    type Handle = NodeId;
+    type Output = Self;
+    type ElemName<'a> = OwnedName;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> NodeId {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> OwnedName {
+        self.add_work(1);
+        // The builder asks only about elements; anything else reads as an unnamed element.
+        match self.names.borrow().get(*target).and_then(Option::as_ref) {
+            Some(q) => OwnedName { ns: q.ns.clone(), local: q.local.clone() },
+            None => OwnedName { ns: ns!(html), local: LocalName::from("") },
+        }
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let attrs: Vec<(String, String)> = attrs
+            .into_iter()
+            .map(|a| {
+                let key = match &a.name.prefix {
+                    Some(p) => format!("{p}:{}", a.name.local),
+                    None => a.name.local.to_string(),
+                };
+                (key, a.value.to_string())
+            })
+            .collect();
+        let kind = NodeKind::Element { name: name.local.to_string(), attrs };
+        let id = self.new_node(kind, Some(name));
+        if flags.template {
+            let contents = self.new_node(NodeKind::Document, None);
+            let mut nodes = self.nodes.borrow_mut();
+            nodes[contents].parent = Some(id);
+            nodes[id].children.push(contents);
+            drop(nodes);
+            self.templates.borrow_mut().insert(id, contents);
+        }
+        if flags.mathml_annotation_xml_integration_point {
+            self.integration_points.borrow_mut().push(id);
+        }
+        id
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> NodeId {
+        IGNORED
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
+        IGNORED
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        self.insert(*parent, None, child);
+    }
+
+    fn append_based_on_parent_node(&self, element: &NodeId, prev_element: &NodeId, child: NodeOrText<NodeId>) {
+        if self.nodes.borrow().get(*element).is_some_and(|n| n.parent.is_some()) {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {}
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        // Only asked for template elements; a miss falls back to the element itself.
+        self.templates.borrow().get(target).copied().unwrap_or(*target)
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        self.add_work(1);
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        let (parent, index) = {
+            let nodes = self.nodes.borrow();
+            let Some(parent) = nodes.get(*sibling).and_then(|n| n.parent) else { return };
+            let index = nodes[parent].children.iter().rposition(|&c| c == *sibling);
+            self.add_work(nodes[parent].children.len() - index.unwrap_or(0));
+            (parent, index)
+        };
+        if let NodeOrText::AppendNode(c) = &new_node {
+            // Moving a node that sits before the sibling in the same parent shifts the index.
+            let same_parent_before = {
+                let nodes = self.nodes.borrow();
+                nodes.get(*c).is_some_and(|n| n.parent == Some(parent)) && nodes[parent].children.iter().rposition(|&x| x == *c) < index
+            };
+            if same_parent_before {
+                self.detach(*c);
+                let index = self.nodes.borrow()[parent].children.iter().rposition(|&x| x == *sibling);
+                self.insert(parent, index, new_node);
                 return;
             }
         }
-        self.append(NodeKind::Text(decode_entities(s).into_owned()));
+        self.insert(parent, index, new_node);
     }
 
-    fn open_names(&self) -> impl DoubleEndedIterator<Item = (usize, &str)> {
-        self.stack.iter().enumerate().map(|(i, &id)| (i, self.dom.name(id).unwrap_or("")))
-    }
-
-    /// Pop up to and including the nearest open `name`, not crossing a `boundary` element.
-    fn close(&mut self, name: &str, boundaries: &[&str]) -> bool {
-        let mut found = None;
-        for (i, n) in self.open_names().rev() {
-            if n == name {
-                found = Some(i);
-                break;
-            }
-            if boundaries.contains(&n) {
-                break;
-            }
-        }
-        match found {
-            Some(i) if i > 0 => {
-                self.stack.truncate(i);
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn start_tag(&mut self, name: &str, attrs: Vec<(String, String)>, self_closing: bool) {
-        if !HEAD_CONTENT.contains(&name) {
-            // Anything that is not head content starts the body.
-            self.close("head", &[]);
-        }
-        if CLOSES_P.contains(&name) {
-            self.close("p", &["button", "table", "td", "th", "div", "article", "section", "blockquote", "li"]);
-        }
-        match name {
-            "li" => {
-                self.close("li", &["ul", "ol", "menu", "table"]);
-            }
-            "dt" | "dd" => {
-                let _ = self.close("dt", &["dl", "table"]) || self.close("dd", &["dl", "table"]);
-            }
-            "tr" => {
-                self.close("tr", &["table", "tbody", "thead", "tfoot"]);
-            }
-            "td" | "th" => {
-                let _ = self.close("td", &["tr", "table"]) || self.close("th", &["tr", "table"]);
-            }
-            "tbody" | "thead" | "tfoot" => {
-                for n in ["tbody", "thead", "tfoot"] {
-                    self.close(n, &["table"]);
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let Some(NodeKind::Element { attrs: have, .. }) = nodes.get_mut(*target).map(|n| &mut n.kind) {
+            for a in attrs {
+                let key = a.name.local.to_string();
+                if !have.iter().any(|(k, _)| *k == key) {
+                    have.push((key, a.value.to_string()));
                 }
             }
-            "option" => {
-                self.close("option", &["select", "datalist"]);
-            }
-            // Repeated structural tags add no structure we need beyond the first.
-            "html" | "body" | "head" if self.dom.elements(name).next().is_some() => return,
-            _ => {}
-        }
-        let id = self.append(NodeKind::Element { name: name.to_string(), attrs });
-        if !self_closing && !VOID.contains(&name) && self.stack.len() < MAX_DEPTH {
-            self.stack.push(id);
         }
     }
 
-    fn end_tag(&mut self, name: &str) {
-        match name {
-            "br" => {
-                self.append(NodeKind::Element { name: "br".into(), attrs: Vec::new() });
-            }
-            "body" | "html" => {}
-            "p" | "li" | "dd" | "dt" => {
-                self.close(name, &["button", "table", "td", "th", "ul", "ol", "div", "article", "section"]);
-            }
-            "td" | "th" | "tr" => {
-                self.close(name, &["table"]);
-            }
-            _ => {
-                self.close(name, &[]);
-            }
-        }
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.detach(*target);
     }
 
-    fn run(&mut self, html: &str) {
-        let bytes = html.as_bytes();
-        let mut pos = 0;
-        let mut text_start = 0;
-        while let Some(off) = memchr::memchr(b'<', &bytes[pos..]) {
-            let lt = pos + off;
-            let next = bytes.get(lt + 1).copied().unwrap_or(0);
-            if next == b'!' || next == b'?' {
-                self.text(&html[text_start..lt]);
-                pos = if html[lt..].starts_with("<!--") {
-                    match html[lt + 4..].find("-->") {
-                        Some(e) => lt + 4 + e + 3,
-                        None => bytes.len(),
-                    }
-                } else if html[lt..].starts_with("<![CDATA[") {
-                    match html[lt + 9..].find("]]>") {
-                        Some(e) => {
-                            self.text(&html[lt + 9..lt + 9 + e]);
-                            lt + 9 + e + 3
-                        }
-                        None => bytes.len(),
-                    }
-                } else {
-                    match memchr::memchr(b'>', &bytes[lt..]) {
-                        Some(e) => lt + e + 1,
-                        None => bytes.len(),
-                    }
-                };
-                text_start = pos;
-                continue;
-            }
-            let closing = next == b'/';
-            let name_start = if closing { lt + 2 } else { lt + 1 };
-            if !bytes.get(name_start).is_some_and(|b| b.is_ascii_alphabetic()) {
-                if closing {
-                    // `</>` or `</ junk>`: dropped like a comment.
-                    self.text(&html[text_start..lt]);
-                    pos = memchr::memchr(b'>', &bytes[lt..]).map_or(bytes.len(), |e| lt + e + 1);
-                    text_start = pos;
-                } else {
-                    pos = lt + 1;
-                }
-                continue;
-            }
-            self.text(&html[text_start..lt]);
-            let mut i = name_start;
-            while i < bytes.len() && !matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>') {
-                i += 1;
-            }
-            let name = html[name_start..i].to_ascii_lowercase();
-            let (attrs, self_closing, end) = parse_attrs(html, i);
-            pos = end;
-            text_start = end;
-            if closing {
-                self.end_tag(&name);
-                continue;
-            }
-            let raw = RAW_TEXT.contains(&name.as_str());
-            self.start_tag(&name, attrs, self_closing);
-            if raw && !self_closing {
-                let close = find_end_tag(html, pos, &name);
-                let content = &html[pos..close.0];
-                if name == "title" || name == "textarea" {
-                    self.text(content);
-                } else if !content.is_empty() {
-                    let id = self.append(NodeKind::Text(content.to_string()));
-                    let _ = id;
-                }
-                self.close(&name, &[]);
-                pos = close.1;
-                text_start = pos;
-            }
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        if *node == IGNORED || *new_parent == IGNORED {
+            return;
         }
-        self.text(&html[text_start..]);
+        let mut nodes = self.nodes.borrow_mut();
+        let moved = std::mem::take(&mut nodes[*node].children);
+        for &c in &moved {
+            nodes[c].parent = Some(*new_parent);
+        }
+        self.add_work(moved.len());
+        nodes[*new_parent].children.extend(moved);
     }
-}
 
-/// Parse attributes from `i` (just after the tag name) to the closing `>`. Returns the
-/// attributes (names lowercased, values entity-decoded), whether the tag ended in `/>`,
-/// and the offset just past `>`.
-fn parse_attrs(html: &str, mut i: usize) -> (Vec<(String, String)>, bool, usize) {
-    let bytes = html.as_bytes();
-    let mut attrs: Vec<(String, String)> = Vec::new();
-    let mut self_closing = false;
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return (attrs, self_closing, bytes.len());
-        }
-        match bytes[i] {
-            b'>' => return (attrs, self_closing, i + 1),
-            b'/' => {
-                self_closing = true;
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        self_closing = false;
-        let start = i;
-        while i < bytes.len() && !matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'/' | b'>' | b'=') {
-            i += 1;
-        }
-        if i == start {
-            // A lone `=`: skip it.
-            i += 1;
-            continue;
-        }
-        let key = html[start..i].to_ascii_lowercase();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => {
-                    let vstart = i + 1;
-                    let vend = memchr::memchr(q, &bytes[vstart..]).map_or(bytes.len(), |e| vstart + e);
-                    value = decode_entities(&html[vstart..vend]).into_owned();
-                    i = (vend + 1).min(bytes.len());
-                }
-                Some(_) => {
-                    let vstart = i;
-                    while i < bytes.len() && !matches!(bytes[i], b'\t' | b'\n' | b'\x0c' | b'\r' | b' ' | b'>') {
-                        i += 1;
-                    }
-                    value = decode_entities(&html[vstart..i]).into_owned();
-                }
-                None => {}
-            }
-        }
-        if !attrs.iter().any(|(k, _)| *k == key) {
-            attrs.push((key, value));
-        }
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        self.integration_points.borrow().contains(handle)
     }
-}
-
-/// Find `</name` (any case) followed by a delimiter, from `from`. Returns the start of the
-/// end tag and the offset past its `>` (the end of input when there is none).
-fn find_end_tag(html: &str, from: usize, name: &str) -> (usize, usize) {
-    let bytes = html.as_bytes();
-    let mut pos = from;
-    while let Some(off) = memchr::memmem::find(&bytes[pos..], b"</") {
-        let at = pos + off;
-        let n_end = at + 2 + name.len();
-        if n_end <= bytes.len()
-            && bytes[at + 2..n_end].eq_ignore_ascii_case(name.as_bytes())
-            && bytes.get(n_end).is_none_or(|b| matches!(b, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/'))
-        {
-            let end = memchr::memchr(b'>', &bytes[n_end..]).map_or(bytes.len(), |e| n_end + e + 1);
-            return (at, end);
-        }
-        pos = at + 2;
-    }
-    (bytes.len(), bytes.len())
 }
 
 #[cfg(test)]
@@ -443,15 +590,158 @@ mod tests {
         assert_eq!(dom.text_of(script), "if (a<b) {}");
         let ul = dom.elements("ul").next().unwrap();
         assert_eq!(names(&dom, ul), ["li", "li"]);
+        assert!(!dom.truncated);
     }
 
     #[test]
     fn junk_does_not_panic() {
-        for s in ["<", "</", "<a", "<a href=", "<a href='x", "<!--", "<script>", "a < b > c", "</p></div><p>", "<![CDATA[x", "<é>"] {
+        for s in [
+            "<",
+            "</",
+            "<a",
+            "<a href=",
+            "<a href='x",
+            "<!--",
+            "<script>",
+            "a < b > c",
+            "</p></div><p>",
+            "<![CDATA[x",
+            "<é>",
+            "<svg><![CDATA[x]]><foreignObject><p>y</svg>",
+            "<math><annotation-xml encoding='text/html'><div>z",
+            "<template><td>a</template><frameset>",
+            "<table><template><tr>",
+            "<select><option><optgroup><option>",
+            "\0<b>\0</b>",
+        ] {
             let _ = Dom::parse(s);
         }
-        let deep = "<div>".repeat(10_000);
-        let dom = Dom::parse(&deep);
-        assert!(dom.nodes.len() > 9_000);
+    }
+
+    #[test]
+    fn whatwg_tree_building() {
+        // Adoption agency: misnested formatting keeps all the text, in order.
+        let dom = Dom::parse("<p><b>1<i>2</b>3</i>4</p>");
+        let p = dom.elements("p").next().unwrap();
+        assert_eq!(dom.text_of(p), "1 2 3 4");
+        assert_eq!(dom.elements("i").count(), 2, "the <i> is split around </b>");
+        // Foster parenting: text inside a table but outside cells moves before the table.
+        let dom = Dom::parse("<body><table>lost text<tr><td>cell</td></tr></table>");
+        let body = dom.elements("body").next().unwrap();
+        assert_eq!(names(&dom, body), ["#lost text", "table"]);
+        // Self-closing syntax on a non-void element is ignored: the div stays open.
+        let dom = Dom::parse("<div/><p>inside</p>");
+        let div = dom.elements("div").next().unwrap();
+        assert_eq!(dom.text_of(div), "inside");
+        // Comment edge cases end where the spec says.
+        let dom = Dom::parse("<p>a<!-->b<!--->c<!-- x --!>d</p>");
+        assert_eq!(dom.text_of(dom.elements("p").next().unwrap()), "abcd");
+        // Template contents are a separate fragment, not children text of the page.
+        let dom = Dom::parse("<body><template><p>hidden</p></template><p>shown</p>");
+        let t = dom.elements("template").next().unwrap();
+        assert!(matches!(dom.nodes[dom.nodes[t].children[0]].kind, NodeKind::Document));
+    }
+
+    #[test]
+    fn character_references() {
+        // Legacy references without `;` stay literal in attributes before `=` or an
+        // alphanumeric; the full named table is known in text.
+        let dom = Dom::parse("<a href=\"?x=1&reg=us&copy;&amp\">&notin; &reg=x &Bopf; &NotEqualTilde; &amp</a>");
+        let a = dom.elements("a").next().unwrap();
+        assert_eq!(dom.attr(a, "href"), Some("?x=1&reg=us©&"));
+        assert_eq!(dom.text_of(a), "\u{2209} \u{ae}=x \u{1d539} \u{2242}\u{338} &");
+    }
+
+    #[test]
+    fn repeated_structural_tags_are_linear() {
+        // The old parser re-scanned the whole arena for each repeated <body>.
+        let work = |n: usize| {
+            let (dom, work) = Dom::parse_counting(&"<body>x".repeat(n), Limits::default());
+            assert_eq!(dom.elements("body").count(), 1);
+            work
+        };
+        let (small, large) = (work(20_000), work(80_000));
+        // Linear growth is 4x; quadratic would be 16x.
+        assert!(large < 5 * small, "{small} → {large}");
+        let t = std::time::Instant::now();
+        work(20_000);
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        for page in ["<div>".repeat(100_000), "<b>".repeat(100_000), "<span><i>".repeat(50_000), "<table><tr><td>".repeat(30_000)] {
+            let t = std::time::Instant::now();
+            let dom = Dom::parse(&(page.clone() + "end"));
+            assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+            assert!(dom.truncated);
+            let mut depth = vec![0usize; dom.nodes.len()];
+            for id in dom.descendants(0) {
+                if let Some(p) = dom.nodes[id].parent {
+                    depth[id] = depth[p] + 1;
+                }
+            }
+            assert!(depth.iter().all(|&d| d <= MAX_DEPTH), "max depth {}", depth.iter().max().unwrap());
+            assert!(dom.text_of(0).ends_with("end"));
+        }
+        // Dropped start tags take their end tags with them: the text after them lands outside.
+        let page = format!("{}inner{}<p>after</p>", "<div>".repeat(1000), "</div>".repeat(1000));
+        let dom = Dom::parse_with(&page, Limits { max_depth: 50, max_nodes: MAX_NODES });
+        let body = dom.elements("body").next().unwrap();
+        assert_eq!(dom.name(*dom.nodes[body].children.last().unwrap()), Some("p"));
+    }
+
+    #[test]
+    fn node_count_is_capped() {
+        let page = "<p>para <b>bold</b> text</p>".repeat(50_000);
+        let limits = Limits { max_depth: MAX_DEPTH, max_nodes: 10_000 };
+        let dom = Dom::parse_with(&page, limits);
+        assert!(dom.truncated);
+        assert!(dom.nodes.len() < 10_100, "{}", dom.nodes.len());
+        // Text past the cap is kept, joined to the current element.
+        assert!(dom.text_of(0).matches("bold").count() == 50_000);
+        let dom = Dom::parse(&"<p>para <b>bold</b> text</p>".repeat(100));
+        assert!(!dom.truncated);
+    }
+
+    #[test]
+    fn hostile_patterns_take_linear_time() {
+        // Tag soup that stresses each part of the tree builder: deep nesting, the adoption
+        // agency, foster parenting, active formatting reconstruction, foreign content,
+        // templates, frameset, select. `{i}` makes each repeat distinct (defeats the
+        // Noah's Ark clause). Time for 8n against n: linear is 8x, quadratic 64x.
+        let patterns: &[(&str, &str)] = &[
+            ("", "<div>x"),
+            ("", "<p><b class=k{i}>x</p>"),
+            ("", "<table>x"),
+            ("", "<a>x"),
+            ("<b>", "<div>x</b>"),
+            ("<table>", "x<b>y</b><i>z"),
+            ("", "<svg>x"),
+            ("", "<template>x"),
+            ("<select>", "<option>x<optgroup>"),
+            ("", "<font color=c{i}><div></div>"),
+            ("<b><i><u><s>", "</p>x"),
+            ("<div>", "<a><div><b><div></a>x"),
+            ("", "<table><td><b>"),
+            ("", "<frameset>"),
+            ("<table>", "<caption><b>x"),
+            ("", "<!--x-->"),
+        ];
+        for (prefix, repeat) in patterns {
+            let page = |n: usize| {
+                let mut s = String::from(*prefix);
+                for i in 0..n {
+                    s.push_str(&repeat.replace("{i}", &i.to_string()));
+                }
+                s
+            };
+            let work = |n: usize| Dom::parse_counting(&page(n), Limits::default()).1;
+            let (small, large) = (work(5_000), work(40_000));
+            assert!(large < 12 * small, "{repeat:?}: work {small} for 5k, {large} for 40k");
+            let t = std::time::Instant::now();
+            let _ = Dom::parse(&page(40_000));
+            assert!(t.elapsed().as_secs_f64() < 2.0, "{repeat:?}: {:?} for 40k", t.elapsed());
+        }
     }
 }

@@ -302,8 +302,10 @@ fn ld_article(blocks: &[Value]) -> Option<&Value> {
 fn split_authors(s: &str) -> Vec<String> {
     let s = collapse(s);
     let s = s.trim();
-    let lower = s.to_lowercase();
-    let s = if lower.starts_with("by ") { &s[3..] } else { s };
+    let s = match (s.get(..3), s.get(3..)) {
+        (Some(by), Some(rest)) if by.eq_ignore_ascii_case("by ") => rest,
+        _ => s,
+    };
     if s.starts_with("http") || s.starts_with('@') || s.contains("://") {
         return Vec::new();
     }
@@ -345,13 +347,12 @@ pub fn resolve_url(base: Option<&str>, href: &str) -> Option<String> {
     if let Some(h) = href.strip_prefix("//") {
         return Some(format!("{scheme}://{h}"));
     }
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    let origin = &base[..scheme.len() + 3 + host_end];
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     if href.starts_with('/') {
-        return Some(format!("{origin}{href}"));
+        return Some(format!("{scheme}://{host}{href}"));
     }
-    let path = &rest[host_end..];
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let dir = path.rfind('/').map_or("/", |i| &path[..=i]);
-    Some(format!("{origin}{dir}{href}"))
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let sep = if dir.is_empty() { "" } else { "/" };
+    Some(format!("{scheme}://{host}/{dir}{sep}{href}"))
 }

@@ -1,15 +1,21 @@
 //! HTML pages to article text and metadata.
 //!
-//! [`extract`] parses a page with a small forgiving parser ([`dom`]), reads its metadata
+//! [`extract`] parses a page with html5ever's WHATWG tree builder into an arena ([`dom`],
+//! bounded by [`Limits`]), reads its metadata
 //! ([`meta`]: title, authors, publication date, site name, canonical URL) and pulls out
 //! the main article text ([`content`]: navigation, ads, related links, comments, cookie
 //! banners and captions removed; paragraphs separated by blank lines).
 
+// Byte-range slicing of `&str` can land inside a char and panic: use `get`, `split_once`
+// and friends in this module tree.
+#![warn(clippy::string_slice)]
+
 pub mod charset;
 pub mod content;
 pub mod dom;
-pub mod entities;
 pub mod meta;
+
+pub use dom::Limits;
 
 /// What [`extract`] finds in a page.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -23,15 +29,31 @@ pub struct HtmlArticle {
     pub published: Option<String>,
     pub site_name: Option<String>,
     pub canonical_url: Option<String>,
+    /// The page hit a parse bound ([`Limits`]): deep nesting was flattened or tags past
+    /// the node bound were dropped, so the text may be less well cut.
+    pub truncated: bool,
 }
 
 /// Extract the article text and metadata of an HTML page. `url` (where the page came from)
 /// resolves a relative canonical link.
 pub fn extract(html: &str, url: Option<&str>) -> HtmlArticle {
-    let dom = dom::Dom::parse(html);
+    extract_with(html, url, Limits::default())
+}
+
+/// [`extract`] with explicit parse bounds.
+pub fn extract_with(html: &str, url: Option<&str>, limits: Limits) -> HtmlArticle {
+    let dom = dom::Dom::parse_with(html, limits);
     let m = meta::read(&dom, url);
     let text = content::article_text(&dom, m.title.as_deref());
-    HtmlArticle { text, title: m.title, authors: m.authors, published: m.published, site_name: m.site_name, canonical_url: m.canonical_url }
+    HtmlArticle {
+        text,
+        title: m.title,
+        authors: m.authors,
+        published: m.published,
+        site_name: m.site_name,
+        canonical_url: m.canonical_url,
+        truncated: dom.truncated,
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +167,32 @@ mod tests {
         let a = extract(&html, None);
         assert_eq!(a.text.split("\n\n").count(), 4, "{}", a.text);
         assert!(!a.text.contains("summary"));
+    }
+
+    #[test]
+    fn legacy_reference_in_a_url_attribute_stays_literal() {
+        // `&reg` without `;` before `=` is text in an attribute (WHATWG), not `®`: decoding
+        // it would change the canonical URL and so the article id.
+        let html = r#"<html><head><link rel="canonical" href="https://example.com/a?x=1&reg=us&amp;y=2"></head>
+<body><p>Text &reg; here&copy 2024 &NotEqualTilde; &Bopf;</p></body></html>"#;
+        let a = extract(html, None);
+        assert_eq!(a.canonical_url.as_deref(), Some("https://example.com/a?x=1&reg=us&y=2"));
+        assert_eq!(a.text, "Text \u{ae} here\u{a9} 2024 \u{2242}\u{338} \u{1d539}");
+        assert!(!a.truncated);
+    }
+
+    #[test]
+    fn bounds_flag_the_page() {
+        let mut html = String::from("<body><article>");
+        html.push_str(&"<div>".repeat(5_000));
+        html.push_str(
+            "<p>The council approved the budget on Wednesday after a long debate about the harbour, the schools and the roads.</p>",
+        );
+        let a = extract(&html, None);
+        assert!(a.truncated);
+        assert!(a.text.contains("The council approved"), "{}", a.text);
+        let a = extract_with(&"<p>word</p>".repeat(1_000), None, Limits { max_depth: 64, max_nodes: 100 });
+        assert!(a.truncated);
     }
 
     #[test]
