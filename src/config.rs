@@ -128,6 +128,13 @@ pub struct CleanConfig {
     pub near_duplicate_min_words: usize,
     /// Identify the language of each article.
     pub detect_language: bool,
+    /// Remove publisher furniture (prompts, captions, credits, share bars, repeated lines).
+    pub remove_furniture: bool,
+    /// A paragraph in at least max(this, ceil(log2 n)) articles of a source with n articles is furniture.
+    pub furniture_min_repeats: usize,
+    /// A paragraph in at least max(furniture_min_repeats, ceil(log2 N)) of all N articles, from
+    /// at least this many sources, is furniture in every source.
+    pub furniture_min_sources: usize,
 }
 
 impl Default for CleanConfig {
@@ -139,6 +146,9 @@ impl Default for CleanConfig {
             near_duplicate_threshold: 0.6,
             near_duplicate_min_words: 20,
             detect_language: true,
+            remove_furniture: true,
+            furniture_min_repeats: 3,
+            furniture_min_sources: 3,
         }
     }
 }
@@ -247,7 +257,20 @@ const SECTIONS: &[(&str, &[&str])] = &[
     ("output", &["dir", "formats"]),
     ("run", &["work_dir", "chunk_articles", "chunk_bytes", "max_reject_ratio", "threads"]),
     ("load", &["max_text_bytes", "csv_delimiter"]),
-    ("clean", &["min_text_chars", "dedupe", "near_duplicates", "near_duplicate_threshold", "near_duplicate_min_words", "detect_language"]),
+    (
+        "clean",
+        &[
+            "min_text_chars",
+            "dedupe",
+            "near_duplicates",
+            "near_duplicate_threshold",
+            "near_duplicate_min_words",
+            "detect_language",
+            "remove_furniture",
+            "furniture_min_repeats",
+            "furniture_min_sources",
+        ],
+    ),
     ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"]),
     ("normalize", &["resolve_within_article", "geocode"]),
     (
@@ -458,6 +481,15 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
     let t = config.clean.near_duplicate_threshold;
     if !(t > 0.0 && t <= 1.0) {
         errors.push(format!("[clean] near_duplicate_threshold: must be above 0 and at most 1, got {t}"));
+    }
+    if config.clean.furniture_min_repeats < 2 {
+        errors.push(format!(
+            "[clean] furniture_min_repeats: must be at least 2 (a line in one article is not repeated), got {}",
+            config.clean.furniture_min_repeats
+        ));
+    }
+    if config.clean.furniture_min_sources < 2 {
+        errors.push(format!("[clean] furniture_min_sources: must be at least 2, got {}", config.clean.furniture_min_sources));
     }
     if !(0.0..=1.0).contains(&config.extract.min_mention_confidence) {
         errors.push(format!("[extract] min_mention_confidence: must be between 0 and 1, got {}", config.extract.min_mention_confidence));

@@ -4,14 +4,16 @@
 //! and near duplicates marked in input order (sequential, so the first occurrence wins
 //! whatever the thread count; see `dedupe`).
 
-use super::chunks::for_each_chunk;
-use super::dedupe::{self, Dedupe, Mark};
+use super::chunks::pipeline_chunks;
+use super::dedupe::{self, Dedupe, Mark, Signature};
+use super::furniture::{self, LineCounter, RepeatedLines};
 use super::text::{detect_language, normalize_text, word_count};
 use super::{StageContext, StageName, StageResult};
 use crate::config::CleanConfig;
+use crate::error::Error;
 use crate::ids;
 use crate::nlp::dates::parse_published;
-use crate::tables::artifact::{read_part, StageManifest, StageWriter};
+use crate::tables::artifact::{read_part, write_part, StageManifest, StageWriter};
 use crate::tables::columns::TimestampUtc;
 use crate::tables::schema::{date_of, ArticleRow, ArticleRows, RecordRow, RecordRows, RejectRow, RejectRows, Table};
 use rayon::prelude::*;
@@ -40,22 +42,21 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
         (r.text, None)
     };
     let text = strip_signoff(normalize_text(&body));
-    let char_count = text.chars().count() as i64;
-    if char_count < config.min_text_chars.max(1) as i64 {
-        return Err(Box::new(RejectRow {
-            input_file: r.input_file,
-            input_position: r.input_position,
-            source_id: r.source_id,
-            stage: "clean".into(),
-            reason: if char_count == 0 { "empty_text" } else { "text_too_short" }.into(),
-            detail: format!("{char_count} characters after cleaning; [clean] min_text_chars is {}", config.min_text_chars),
-        }));
+    // The id (when the dump has neither id nor URL) comes from the text before furniture
+    // removal, so it does not move with the run-wide rule or the switch.
+    let id_hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    let (text, removed) = match config.remove_furniture.then(|| furniture::strip_patterns(&text)).flatten() {
+        Some((stripped, n)) => (stripped, n),
+        None => (text, 0),
+    };
+    if let Some(reason) = too_short(&text, config) {
+        return Err(Box::new(reject(&r.input_file, r.input_position, r.source_id.as_deref(), reason, &text, removed, config)));
     }
     let content = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
     let published = r.published_raw.as_deref().and_then(parse_published);
     let published_at = TimestampUtc(published.map(|d| d.timestamp_micros()));
     let title = r.title.or(html_title).map(|t| normalize_text(&t).replace("\n\n", " "));
-    let article_id = ids::article_id(r.source_id.as_deref(), r.url.as_deref(), content);
+    let article_id = ids::article_id(r.source_id.as_deref(), r.url.as_deref(), id_hash);
     let row = ArticleRow {
         article_id: ids::hex(article_id),
         source_id: r.source_id,
@@ -68,14 +69,79 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
         published_raw: r.published_raw,
         language: if config.detect_language { detect_language(&text) } else { None },
         word_count: word_count(&text),
-        char_count,
+        char_count: text.chars().count() as i64,
         content_hash: ids::hex(content),
         duplicate_of: None,
+        furniture_removed: i32::try_from(removed).unwrap_or(i32::MAX),
         input_file: r.input_file,
         input_position: r.input_position,
         text,
     };
     Ok((row, content))
+}
+
+/// The reject reason when a cleaned text is too short to keep.
+fn too_short(text: &str, config: &CleanConfig) -> Option<&'static str> {
+    let chars = text.chars().count();
+    if chars == 0 {
+        Some("empty_text")
+    } else if chars < config.min_text_chars.max(1) {
+        Some("text_too_short")
+    } else {
+        None
+    }
+}
+
+fn reject(
+    input_file: &str,
+    input_position: i64,
+    source_id: Option<&str>,
+    reason: &str,
+    text: &str,
+    furniture: u32,
+    config: &CleanConfig,
+) -> RejectRow {
+    let furniture = if furniture > 0 { format!(" ({furniture} furniture paragraphs removed)") } else { String::new() };
+    RejectRow {
+        input_file: input_file.to_string(),
+        input_position,
+        source_id: source_id.map(str::to_string),
+        stage: "clean".into(),
+        reason: reason.into(),
+        detail: format!(
+            "{} characters after cleaning{furniture}; [clean] min_text_chars is {}",
+            text.chars().count(),
+            config.min_text_chars
+        ),
+    }
+}
+
+/// Apply the run-wide repeated-line rule to an article cleaned in the first pass. Returns
+/// the article, its content hash, and whether its text changed.
+fn strip_repeated(
+    mut row: ArticleRow,
+    content: u128,
+    rule: &RepeatedLines,
+    config: &CleanConfig,
+) -> Result<(ArticleRow, u128, u32), Box<RejectRow>> {
+    let source = rule.source(furniture::source_key(row.source_name.as_deref(), row.url.as_deref()).as_deref());
+    let Some((text, removed)) = rule.strip(&row.text, source) else {
+        return Ok((row, content, 0));
+    };
+    let total = u32::try_from(row.furniture_removed).unwrap_or(0).saturating_add(removed);
+    if let Some(reason) = too_short(&text, config) {
+        return Err(Box::new(reject(&row.input_file, row.input_position, row.source_id.as_deref(), reason, &text, total, config)));
+    }
+    let content = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+    row.content_hash = ids::hex(content);
+    row.char_count = text.chars().count() as i64;
+    row.word_count = word_count(&text);
+    if config.detect_language {
+        row.language = detect_language(&text);
+    }
+    row.furniture_removed = i32::try_from(total).unwrap_or(i32::MAX);
+    row.text = text;
+    Ok((row, content, removed))
 }
 
 /// Wire sign-offs that end a story as a paragraph of their own ("Reuter", "REUTER") are
@@ -94,64 +160,185 @@ fn strip_signoff(mut text: String) -> String {
     text
 }
 
+/// One cleaned record on its way to the sequential marking: the article with its content
+/// hash and near-duplicate signature, or its reject; and the paragraphs the run-wide rule removed.
+type Item = (Result<(ArticleRow, u128), Box<RejectRow>>, Option<Signature>, u32);
+
 pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
     let started = Instant::now();
     let config = &ctx.settings.config.clean;
     let load_dir = ctx.stage_dir(StageName::Load);
     let writer = StageWriter::create(&ctx.work_dir, "clean")?;
-    let bar = ctx.bar(StageName::Clean, upstream.rows.get("records").copied().unwrap_or(0), "articles");
+    let records = upstream.rows.get("records").copied().unwrap_or(0);
     let mut manifest = StageManifest::default();
     let mut dedupe = Dedupe::new(config);
     let mut articles = ArticleRows::new_builder(1024);
     let mut rejects = RejectRows::new_builder(16);
-    for_each_chunk(
-        upstream.chunks,
-        |k| read_part::<RecordRows>(&load_dir, k),
-        |k, records| {
-            let n = records.len() as u64;
-            let cleaned: Vec<_> = records
-                .into_par_iter()
-                .map(|r| {
-                    let cleaned = clean_record(r, config);
-                    let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
-                    (cleaned, sig)
-                })
-                .collect();
-            for (item, sig) in cleaned {
-                match item {
-                    Ok((mut row, content)) => {
-                        // Every shard indexes every article for duplicates before keeping
-                        // its own, so `duplicate_of` (and thus what is extracted) is the
-                        // same as in an unsharded run.
-                        let mark = dedupe.mark(&mut row, content, sig.as_ref());
-                        if let Some((shard, of)) = ctx.shard {
-                            let id = ids::parse_hex(&row.article_id).unwrap_or_default();
-                            if (id % of as u128) as u64 != shard {
-                                *manifest.counters.entry("other_shard".into()).or_default() += 1;
-                                continue;
-                            }
+    // Mark duplicates in input order, keep this shard's articles, write the chunk.
+    let mut finish_chunk = |k: u64, items: Vec<Item>, rejects_before: Vec<RejectRow>, manifest: &mut StageManifest| {
+        for reject in &rejects_before {
+            rejects.push(reject);
+        }
+        for (item, sig, repeated) in items {
+            match item {
+                Ok((mut row, content)) => {
+                    // Every shard indexes every article for duplicates before keeping
+                    // its own, so `duplicate_of` (and thus what is extracted) is the
+                    // same as in an unsharded run.
+                    let mark = dedupe.mark(&mut row, content, sig.as_ref());
+                    if let Some((shard, of)) = ctx.shard {
+                        let id = ids::parse_hex(&row.article_id).unwrap_or_default();
+                        if (id % of as u128) as u64 != shard {
+                            *manifest.counters.entry("other_shard".into()).or_default() += 1;
+                            continue;
                         }
-                        if mark != Mark::Unique {
-                            *manifest.counters.entry("duplicates".into()).or_default() += 1;
-                        }
-                        if mark == Mark::Near {
-                            *manifest.counters.entry("near_duplicates".into()).or_default() += 1;
-                        }
-                        articles.push(&row);
                     }
-                    Err(reject) => {
-                        *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
-                        rejects.push(&reject);
+                    if mark != Mark::Unique {
+                        *manifest.counters.entry("duplicates".into()).or_default() += 1;
                     }
+                    if mark == Mark::Near {
+                        *manifest.counters.entry("near_duplicates".into()).or_default() += 1;
+                    }
+                    if row.furniture_removed > 0 {
+                        *manifest.counters.entry("furniture_articles".into()).or_default() += 1;
+                        *manifest.counters.entry("furniture_removed".into()).or_default() += row.furniture_removed as u64;
+                        *manifest.counters.entry("furniture_repeated_removed".into()).or_default() += repeated as u64;
+                    }
+                    articles.push(&row);
+                }
+                Err(reject) => {
+                    *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
+                    rejects.push(&reject);
                 }
             }
-            *manifest.rows.entry("articles".into()).or_default() += writer.write(k, &mut articles)?;
-            *manifest.rows.entry("rejects".into()).or_default() += writer.write(k, &mut rejects)?;
-            bar.inc(n);
-            Ok(())
-        },
-    )?;
-    bar.finish_and_clear();
+        }
+        *manifest.rows.entry("articles".into()).or_default() += writer.write(k, &mut articles)?;
+        *manifest.rows.entry("rejects".into()).or_default() += writer.write(k, &mut rejects)?;
+        Ok::<(), Error>(())
+    };
+    if !config.remove_furniture {
+        let bar = ctx.bar(StageName::Clean, records, "articles");
+        pipeline_chunks(
+            upstream.chunks,
+            |k| read_part::<RecordRows>(&load_dir, k),
+            |_, records| {
+                let n = records.len() as u64;
+                let items: Vec<Item> = records
+                    .into_par_iter()
+                    .map(|r| {
+                        let cleaned = clean_record(r, config);
+                        let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
+                        (cleaned, sig, 0)
+                    })
+                    .collect();
+                Ok((items, n))
+            },
+            |k, (items, n)| {
+                finish_chunk(k, items, Vec::new(), &mut manifest)?;
+                bar.inc(n);
+                Ok(())
+            },
+        )?;
+        bar.finish_and_clear();
+    } else {
+        // Pass 1: clean every record (pattern furniture removed), set the cleaned articles
+        // aside, and count their paragraphs run-wide.
+        let pass1_dir = writer.tmp_dir.join("pass1");
+        std::fs::create_dir_all(&pass1_dir).map_err(|e| Error::io(&pass1_dir, e))?;
+        let bar = ctx.bar(StageName::Clean, records * 2, "articles");
+        let mut counter = LineCounter::new();
+        let mut counting = Dedupe::new(config);
+        let mut sigs: Vec<Option<Signature>> = Vec::new();
+        let mut set_aside = ArticleRows::new_builder(1024);
+        let mut set_aside_rejects = RejectRows::new_builder(16);
+        pipeline_chunks(
+            upstream.chunks,
+            |k| read_part::<RecordRows>(&load_dir, k),
+            |_, records| {
+                let n = records.len() as u64;
+                let cleaned: Vec<_> = records
+                    .into_par_iter()
+                    .map(|r| {
+                        let cleaned = clean_record(r, config);
+                        let extra = cleaned.as_ref().ok().map(|(row, _)| {
+                            let source = furniture::source_key(row.source_name.as_deref(), row.url.as_deref());
+                            (dedupe::signature(config, &row.text), furniture::line_hashes(&row.text), source)
+                        });
+                        (cleaned, extra)
+                    })
+                    .collect();
+                Ok((cleaned, n))
+            },
+            |k, (cleaned, n)| {
+                for (item, extra) in cleaned {
+                    match (item, extra) {
+                        (Ok((row, content)), Some((sig, lines, source))) => {
+                            // The versions of one story do not make each other's lines repeated:
+                            // only articles that are no duplicate of an earlier one count.
+                            let mut scratch = ArticleRow { article_id: row.article_id.clone(), ..Default::default() };
+                            if counting.mark(&mut scratch, content, sig.as_ref()) == Mark::Unique {
+                                counter.add(source.as_deref(), &lines);
+                            }
+                            sigs.push(sig);
+                            set_aside.push(&row);
+                        }
+                        (Err(reject), _) => {
+                            *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
+                            set_aside_rejects.push(&reject);
+                        }
+                        (Ok(_), None) => {}
+                    }
+                }
+                write_aside(&pass1_dir, k, &mut set_aside)?;
+                write_aside(&pass1_dir, k, &mut set_aside_rejects)?;
+                bar.inc(n);
+                Ok(())
+            },
+        )?;
+        drop(counting);
+        let rule = counter.finish(config.furniture_min_repeats, config.furniture_min_sources);
+        let (global, pairs) = rule.sizes();
+        manifest.counters.insert("furniture_distinct_lines".into(), rule.distinct_lines);
+        manifest.counters.insert("furniture_repeated_lines".into(), global as u64);
+        manifest.counters.insert("furniture_repeated_source_lines".into(), pairs as u64);
+        // Pass 2: remove the repeated lines, then hash, mark duplicates and write.
+        let mut next_sig = 0usize;
+        pipeline_chunks(
+            upstream.chunks,
+            |k| Ok((read_part::<ArticleRows>(&pass1_dir, k)?, read_part::<RejectRows>(&pass1_dir, k)?)),
+            |k, (rows, rejects_before)| {
+                let n = (rows.len() + rejects_before.len()) as u64;
+                let chunk_sigs = sigs.get_mut(next_sig..next_sig + rows.len()).ok_or_else(|| Error::Stage {
+                    stage: "clean".into(),
+                    detail: format!("first-pass chunk {k} holds more articles than the first pass set aside"),
+                })?;
+                next_sig += rows.len();
+                let items: Vec<Item> = rows
+                    .into_par_iter()
+                    .zip(chunk_sigs.par_iter_mut())
+                    .map(|(row, sig)| {
+                        let content = ids::parse_hex(&row.content_hash).unwrap_or_default();
+                        match strip_repeated(row, content, &rule, config) {
+                            Ok((row, content, 0)) => (Ok((row, content)), sig.take(), 0),
+                            Ok((row, content, removed)) => {
+                                let sig = dedupe::signature(config, &row.text);
+                                (Ok((row, content)), sig, removed)
+                            }
+                            Err(reject) => (Err(reject), None, 0),
+                        }
+                    })
+                    .collect();
+                Ok((items, rejects_before, n))
+            },
+            |k, (items, rejects_before, n)| {
+                finish_chunk(k, items, rejects_before, &mut manifest)?;
+                bar.inc(n);
+                Ok(())
+            },
+        )?;
+        bar.finish_and_clear();
+        std::fs::remove_dir_all(&pass1_dir).map_err(|e| Error::io(&pass1_dir, e))?;
+    }
     manifest.rows.entry("articles".into()).or_default();
     manifest.rows.entry("rejects".into()).or_default();
     manifest.stage = "clean".into();
@@ -160,6 +347,13 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     manifest.chunks = upstream.chunks;
     manifest.seconds = started.elapsed().as_secs_f64();
     super::commit_stage(writer, manifest)
+}
+
+/// Write one chunk of a first-pass table into the pass's folder (synchronously: the
+/// second pass reads it back).
+fn write_aside<T: Table>(dir: &std::path::Path, chunk: u64, builder: &mut T) -> Result<(), Error> {
+    let batch = builder.finish().map_err(|e| Error::Arrow(format!("{}: {e}", T::NAME)))?;
+    write_part(dir, T::NAME, chunk, &batch)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod chunks;
 pub mod clean;
 pub mod dedupe;
 pub mod extract;
+pub mod furniture;
 pub mod load;
 pub mod normalize;
 pub mod text;

@@ -205,6 +205,7 @@ table! {
         word_count: i64 = "Words in text",
         content_hash: String = "xxh3-128 of the cleaned text",
         duplicate_of: Option<String> = "article_id of the first article in the run with the same text, if this one is a duplicate",
+        furniture_removed: i32 = "Paragraphs and inline link tooltips removed from text as publisher furniture (prompts, captions, credits, share bars, lines repeated across the source's articles; see [clean] remove_furniture)",
         input_file: String = "Input file the record came from",
         input_position: i64 = "Position of the record in its file (line, row or record number, from 1)",
     }
