@@ -47,7 +47,7 @@ use std::sync::OnceLock;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, ROLES_TXT};
+use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, NameKind, ROLES_TXT};
 use super::kb::{Kb, KbEntry};
 use super::{EntityType, Mention};
 
@@ -178,6 +178,16 @@ fn us_state_not_country(key: &str, text: &str, g: &Gazetteer) -> bool {
     g.is_us_state_key(key)
         && g.lookup_key(key).is_some_and(|m| m.kind.is_country())
         && !(text.contains("Tbilisi") || text.contains("Georgian") || text.contains("Abkhazia") || text.contains("Ossetia"))
+}
+
+/// A bare country name (not possessive, not a demonym or abbreviation, not the United
+/// States) before a title names a portfolio ("Russia expert", "Ukraine envoy").
+fn is_portfolio_country(word: &str, g: &Gazetteer) -> bool {
+    if word.ends_with("'s") || word.ends_with('\u{2019}') || word.ends_with("\u{2019}s") {
+        return false;
+    }
+    let key = lookup_key(word);
+    !g.is_us_state_key(&key) && g.lookup_key(&key).is_some_and(|m| m.kind == NameKind::CountryName && m.country_code != Some("USA"))
 }
 
 /// Keys of US party words that place a person or group in the United States.
@@ -653,10 +663,12 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     }
     // Evidence against a link: a nationality before a mention that is not the KB's
     // country ("the Italian Senate", "India's Supreme Court").
+    // A person's full name is identity enough (role words may name a counterpart's
+    // country).
     for (i, w) in work.iter().enumerate() {
         let r = target[group_of[i]];
         if let (Some(e), Some(c)) = (link[r], w.nationality) {
-            if e.country.is_some_and(|k| k != c) {
+            if e.entity_type != EntityType::Per && e.country.is_some_and(|k| k != c) {
                 link[r] = None;
             }
         }
@@ -675,10 +687,13 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
             _ if g.country.is_some() => g.country,
             EntityType::Loc if us_state_not_country(keys[gi], text, gazetteer) => Some("USA"),
             EntityType::Loc => gazetteer.country_code(display),
-            EntityType::Org | EntityType::Misc => gazetteer
-                .nationality(display)
-                .or_else(|| inner_country(display, gazetteer))
-                .or_else(|| if g.ty == EntityType::Org { gazetteer.organization_country(display) } else { None }),
+            // The curated organisation list first: "Korean Central News Agency" is North
+            // Korea's, whatever its words say.
+            EntityType::Org => gazetteer
+                .organization_country(display)
+                .or_else(|| gazetteer.nationality(display))
+                .or_else(|| inner_country(display, gazetteer)),
+            EntityType::Misc => gazetteer.nationality(display).or_else(|| inner_country(display, gazetteer)),
             EntityType::Per => None,
         };
     }
@@ -687,7 +702,11 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     // takes its country from its own name only ("Venezuelans").
     for (i, w) in work.iter().enumerate() {
         let r = target[group_of[i]];
-        if country[r].is_none() && matches!(root_type[group_of[i]], EntityType::Per | EntityType::Org) {
+        // A generic one-word organisation name ("Army", "Times", "Parliament") is one
+        // run-wide entity for every country's: a nationality before it is no evidence
+        // for the entity.
+        let generic_org = root_type[group_of[i]] == EntityType::Org && GENERIC_ORG_WORDS.contains(&keys[r]);
+        if country[r].is_none() && matches!(root_type[group_of[i]], EntityType::Per | EntityType::Org) && !generic_org {
             country[r] = w.nationality;
         }
     }
@@ -1032,6 +1051,9 @@ fn parenthesis_after(text: &str, pos: usize) -> Option<&str> {
     Some(&inner[..end])
 }
 
+/// Population above which a country's capital stands for it inside organisation names.
+const MAJOR_COUNTRY_POPULATION: u64 = 20_000_000;
+
 /// Country words inside a name ("U.S. Coast Guard", "Russian Defense Ministry"):
 /// the first, longest capitalised run of up to three words that names a country.
 fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
@@ -1051,8 +1073,19 @@ fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
                 phrase.push_str(w);
             }
             lookup_key_into(&phrase, &mut key);
+            // A capital names its country inside a name only when it is a byword for
+            // it ("Moscow police"), not a small country's capital ("Georgetown
+            // University" is not Guyana's).
+            let minor_capital = || {
+                g.lookup_key(&key).is_some_and(|m| {
+                    m.kind == NameKind::Capital
+                        && m.country_code.and_then(|c| g.country(c)).is_none_or(|c| c.population < MAJOR_COUNTRY_POPULATION)
+                })
+            };
             if let Some(code) = g.nationality_key(&key) {
-                return Some(code);
+                if !minor_capital() {
+                    return Some(code);
+                }
             }
         }
     }
@@ -1247,9 +1280,14 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
         // Jersey Governor" (a US state, not Jersey), "North Korean leader" (not South).
         if let WordClass::Nationality(_) = c {
             let mut peek = back.clone();
-            if let Some(code) = peek.next().and_then(|prev| nationality_of_pair(prev, w, g)) {
+            let prev = peek.next();
+            if let Some(code) = prev.and_then(|prev| nationality_of_pair(prev, w, g)) {
                 c = WordClass::Nationality(code);
                 back = peek;
+            } else if prev.is_some_and(|p| matches!(p, "to" | "in" | "on" | "for")) || is_portfolio_country(w, g) {
+                // The counterpart or portfolio, not the person's country: "envoy to
+                // Ukraine Kurt Volker", "Russia adviser Fiona Hill".
+                break;
             }
         }
         // A period that is not an abbreviation ends the previous sentence.
@@ -1386,6 +1424,17 @@ fn appositive_title(text: &str, end: usize, g: &Gazetteer) -> Preceding {
         match c {
             _ if article => continue,
             WordClass::Other | WordClass::Honorific => return out,
+            // Two countries, or a bare country name ("Clinton, Ukraine GOP senator:", a
+            // run of link titles), are no appositive: it takes "Venezuela's", "Russian",
+            // "U.S.".
+            WordClass::Nationality(code)
+                if out.nationality.is_some_and(|c| c != code)
+                    || !(w.ends_with("'s")
+                        || w.ends_with("\u{2019}s")
+                        || g.lookup(w).is_some_and(|m| matches!(m.kind, NameKind::Demonym | NameKind::CountryAbbreviation))) =>
+            {
+                return Preceding::default()
+            }
             WordClass::Nationality(code) => out.nationality = out.nationality.or(Some(code)),
             _ => role_words.push(*w),
         }
@@ -1791,7 +1840,8 @@ mod tests {
         assert_eq!(senate[0].country_code, Some("USA"));
         // "The Italian Senate" is not the KB's: a nationality against the KB country.
         let it = resolve("The Italian Senate voted.", &[("Senate", Org)]);
-        assert_eq!((it[0].1.kb_linked, it[0].1.country_code), (false, Some("ITA")));
+        // (No country either: "Senate" outside the KB is one entity for every country's.)
+        assert_eq!((it[0].1.kb_linked, it[0].1.country_code), (false, None));
         let doj = find(&r, "DOJ");
         assert_eq!(find(&r, "Justice Department").key, doj.key);
         assert_eq!(find(&r, "Department of Justice").key, doj.key);
@@ -1909,6 +1959,44 @@ mod tests {
         // Police is not Poland, even when tagged as a place.
         let r = resolve("Police said so.", &[("Police", Org)]);
         assert_eq!(r[0].1.country_code, None);
+    }
+
+    #[test]
+    fn generic_organisation_words_take_no_country_from_a_neighbour() {
+        let r = resolve("The Syrian Army advanced and the U.K. Times said so.", &[("Army", Org), ("Times", Org)]);
+        assert_eq!(find(&r, "Army").country_code, None);
+        assert_eq!(find(&r, "Times").country_code, None);
+        let r = resolve("The Russian Defense Ministry said so.", &[("Defense Ministry", Org)]);
+        assert_eq!(find(&r, "Defense Ministry").country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn counterpart_and_portfolio_countries_are_not_nationalities() {
+        let text = "U.S. special envoy to Ukraine Kurt Volker met former Russia adviser Fiona Hill \
+                    and Russian Foreign Minister Sergei Lavrov at Georgetown University; the Korean \
+                    Central News Agency reported it.";
+        let r = resolve(
+            text,
+            &[
+                ("Kurt Volker", Per),
+                ("Fiona Hill", Per),
+                ("Sergei Lavrov", Per),
+                ("Georgetown University", Org),
+                ("Korean Central News Agency", Org),
+            ],
+        );
+        assert_ne!(find(&r, "Kurt Volker").country_code, Some("UKR"));
+        assert_eq!(find(&r, "Fiona Hill").country_code, None);
+        assert_eq!(find(&r, "Sergei Lavrov").country_code, Some("RUS"));
+        assert_eq!(find(&r, "Georgetown University").country_code, None);
+        assert_eq!(find(&r, "Korean Central News Agency").country_code, Some("PRK"));
+    }
+
+    #[test]
+    fn appositive_with_two_countries_is_no_title() {
+        let text = "GOP senators urge Barr to probe Clinton, Ukraine GOP senator: Trump has changed";
+        let r = resolve(text, &[("Clinton", Per)]);
+        assert_eq!((r[0].1.role.as_deref(), r[0].1.country_code), (None, None));
     }
 
     #[test]
