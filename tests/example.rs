@@ -55,8 +55,9 @@ fn example_article_tables() {
         ("Nicolás Maduro", "PER", "VEN"),
         ("Donald Trump", "PER", "USA"),
         ("Pam Bondi", "PER", "USA"),
-        // "during the presidency of Hugo Chávez": no rule gives a country.
-        ("Hugo Chávez", "PER", ""),
+        // "during the presidency of Hugo Chávez": the knowledge base knows him (Venezuela's
+        // president until 2013); no rule in the text gave a country before it.
+        ("Hugo Chávez", "PER", "VEN"),
         // A reporter: her outlet is no nationality.
         ("Ashley Carnahan", "PER", ""),
         ("United States", "LOC", "USA"),
@@ -74,7 +75,8 @@ fn example_article_tables() {
         ("Reuters", "ORG", ""),
         ("Fox News Digital", "ORG", "USA"),
         ("Associated Press", "ORG", "USA"),
-        ("FBI", "ORG", "USA"),
+        // The knowledge base's name; "FBI" is an alias.
+        ("Federal Bureau of Investigation", "ORG", "USA"),
         ("Homeland Security Investigations", "ORG", "USA"),
         ("U.S. Coast Guard", "ORG", "USA"),
         ("U.S. Congressional Research Service", "ORG", "USA"),

@@ -425,10 +425,29 @@ impl Gazetteer {
 
     /// [`Gazetteer::nationality`] for a key already normalised with [`lookup_key`].
     pub fn nationality_key(&self, key: &str) -> Option<&'static str> {
+        // A US state is the United States' ("Georgia Republican", "New Jersey Governor"):
+        // in the news this reads, "Georgia" and "Jersey" before a title are not the
+        // countries.
+        if self.states.contains_key(key) {
+            return self.by_code.get("USA").and_then(|&i| self.code_of(i));
+        }
         if let Some(a) = self.aliases.get(key) {
             return self.code_of(a.country);
         }
         self.metonyms.get(key).and_then(|a| self.code_of(a.country))
+    }
+
+    /// True when the key ([`lookup_key`]) names a US state ("georgia", "new jersey").
+    pub fn is_us_state_key(&self, key: &str) -> bool {
+        self.states.contains_key(key)
+    }
+
+    /// The country a phrase names without guessing from cities: country names,
+    /// abbreviations, demonyms, capitals, seats of government, regions and US states
+    /// ("Texas officials" → USA), never an ordinary city ("police" is a town in Poland,
+    /// "Obama" one in Japan).
+    pub fn country_code_no_city(&self, name: &str) -> Option<&'static str> {
+        self.lookup(name).filter(|m| m.kind != NameKind::City).and_then(|m| m.country_code)
     }
 
     /// Coordinates of a country (its capital), seat of government, region, US state or
@@ -667,7 +686,14 @@ mod tests {
         assert_eq!(g.nationality("Russian"), Some("RUS"));
         assert_eq!(g.nationality("Russia's"), Some("RUS"));
         assert_eq!(g.nationality("Police"), None);
-        assert_eq!(g.nationality("Texas"), None);
+        // US states are the United States' (titles: "Texas Gov.", "Georgia Republican").
+        assert_eq!(g.nationality("Texas"), Some("USA"));
+        assert_eq!(g.nationality("Georgia"), Some("USA"));
+        assert_eq!(g.nationality("Georgian"), Some("GEO"));
+        assert_eq!(g.nationality("Lyon"), None);
+        assert_eq!(g.country_code_no_city("police"), None);
+        assert_eq!(g.country_code_no_city("Obama"), None);
+        assert_eq!(g.country_code("Police"), Some("POL"), "a town in Poland");
     }
 
     #[test]

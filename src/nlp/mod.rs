@@ -6,6 +6,7 @@ pub mod attrib;
 pub mod dates;
 pub mod events;
 pub mod gazetteer;
+pub mod kb;
 pub mod ner;
 pub mod resolve;
 pub mod sentence;

@@ -47,7 +47,8 @@ use std::sync::OnceLock;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, ROLES_TXT};
+use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, NameKind, ROLES_TXT};
+use super::kb::{Kb, KbEntry};
 use super::{EntityType, Mention};
 
 /// A mention after resolution: the entity it refers to and what was learnt on the way.
@@ -62,6 +63,10 @@ pub struct ResolvedMention {
     /// Title or role words attached to the mention ("President"), if any.
     pub role: Option<String>,
     pub country_code: Option<&'static str>,
+    /// Knowledge-base id (Wikidata QID) when the entity links to one that has it.
+    pub kb_id: Option<&'static str>,
+    /// True when the entity is a knowledge-base entry (with or without a QID).
+    pub kb_linked: bool,
 }
 
 fn new_map<K, V>(n: usize) -> Map<K, V> {
@@ -154,13 +159,65 @@ fn classify_key(word: &str, key: &str, g: &Gazetteer) -> WordClass {
     if f & CONNECTOR != 0 {
         return WordClass::Connector;
     }
-    // Nationality words must be capitalised ("U.S.", "Russian", "Russia's").
+    // Nationality words must be capitalised ("U.S.", "Russian", "Russia's"). A US
+    // party word is evidence of the United States ("Republican Sen.", "GOP leader").
     if word.chars().next().is_some_and(char::is_uppercase) {
+        if US_PARTY_WORDS.contains(&key) {
+            return WordClass::Nationality("USA");
+        }
         if let Some(code) = g.nationality_key(key) {
             return WordClass::Nationality(code);
         }
     }
     WordClass::Other
+}
+
+/// A name that is both a US state and a country ("Georgia") is the state unless the
+/// article shows the country ("Tbilisi", "Georgian").
+fn us_state_not_country(key: &str, text: &str, g: &Gazetteer) -> bool {
+    g.is_us_state_key(key)
+        && g.lookup_key(key).is_some_and(|m| m.kind.is_country())
+        && !(text.contains("Tbilisi") || text.contains("Georgian") || text.contains("Abkhazia") || text.contains("Ossetia"))
+}
+
+/// A bare country name (not possessive, not a demonym or abbreviation, not the United
+/// States) before a title names a portfolio ("Russia expert", "Ukraine envoy").
+fn is_portfolio_country(word: &str, g: &Gazetteer) -> bool {
+    if word.ends_with("'s") || word.ends_with('\u{2019}') || word.ends_with("\u{2019}s") {
+        return false;
+    }
+    let key = lookup_key(word);
+    !g.is_us_state_key(&key) && g.lookup_key(&key).is_some_and(|m| m.kind == NameKind::CountryName && m.country_code != Some("USA"))
+}
+
+/// Keys of US party words that place a person or group in the United States.
+const US_PARTY_WORDS: &[&str] = &["republican", "democrat", "democratic", "gop", "dem"];
+
+/// Keys of role words only the US Congress uses in the news ("Sen.", "Rep.").
+const US_CONGRESS_ROLES: &[&str] = &["sen", "rep", "congressman", "congresswoman"];
+
+/// The United States when a role holds a US congressional title ("Sen.", "Rep.").
+fn us_congress_role(role: Option<&str>) -> Option<&'static str> {
+    let mut key = String::new();
+    role?
+        .split_whitespace()
+        .any(|w| {
+            lookup_key_into(w, &mut key);
+            US_CONGRESS_ROLES.contains(&key.as_str())
+        })
+        .then_some("USA")
+}
+
+/// The United States when a party-and-state tag follows a name: "Ted Cruz (R-Texas)",
+/// "Sen. Jon Tester, D-Mont.,".
+fn party_tag_after(text: &str, end: usize) -> Option<&'static str> {
+    let after = text.get(end..)?;
+    let after = after.strip_prefix(',').unwrap_or(after).trim_start();
+    let after = after.strip_prefix('(').unwrap_or(after);
+    let mut chars = after.chars();
+    let party = chars.next()?;
+    let dash = chars.next()?;
+    (matches!(party, 'R' | 'D' | 'I') && matches!(dash, '-' | '\u{2013}') && chars.next().is_some_and(char::is_uppercase)).then_some("USA")
 }
 
 /// `g.nationality(&format!("{first} {second}"))` without allocating.
@@ -481,7 +538,12 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
                     (a, b) => a.or(b),
                 };
                 let governed = || governed_country(text, m.span.start as usize, gazetteer);
-                (role, inner_nat.or(before.nationality).or_else(governed))
+                let nationality = inner_nat
+                    .or(before.nationality)
+                    .or_else(governed)
+                    .or_else(|| us_congress_role(role.as_deref()))
+                    .or_else(|| party_tag_after(text, m.span.end as usize));
+                (role, nationality)
             }
             _ => (None, before.adjacent_nationality),
         };
@@ -527,7 +589,7 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     }
     for (gi, g) in groups.iter_mut().enumerate() {
         let first = g.first;
-        if g.ty == EntityType::Loc {
+        if g.ty == EntityType::Loc && !us_state_not_country(&work[first].key, text, gazetteer) {
             if let Some(m) = gaz[first].filter(|m| m.kind.is_country()) {
                 g.country = m.country_code;
             }
@@ -590,8 +652,29 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     // 4. Short names to full names.
     let target = resolve_groups(text, mentions, &group_of, &groups, &names, &keys, &core_keys, gazetteer);
 
-    // 6. Country codes per entity (root group).
+    // 5. Knowledge-base links per root group: the KB's type, name, key and country win.
     let n = groups.len();
+    let kb = Kb::builtin();
+    let mut link: Vec<Option<&'static KbEntry>> = vec![None; n];
+    for r in 0..n {
+        if target[r] == r && groups[r].country.is_none() {
+            link[r] = kb_link(kb, gazetteer, &groups[r], keys[r], names[r], core_keys[r].as_deref());
+        }
+    }
+    // Evidence against a link: a nationality before a mention that is not the KB's
+    // country ("the Italian Senate", "India's Supreme Court").
+    // A person's full name is identity enough (role words may name a counterpart's
+    // country).
+    for (i, w) in work.iter().enumerate() {
+        let r = target[group_of[i]];
+        if let (Some(e), Some(c)) = (link[r], w.nationality) {
+            if e.entity_type != EntityType::Per && e.country.is_some_and(|k| k != c) {
+                link[r] = None;
+            }
+        }
+    }
+
+    // 6. Country codes per entity (root group).
     let mut country: Vec<Option<&'static str>> = vec![None; n];
     let root_type: Vec<EntityType> = (0..n).map(|gi| groups[target[gi]].ty).collect();
     // Name-based codes first (the root's name), then mention evidence in text order.
@@ -602,18 +685,34 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
         let display = names[gi];
         country[gi] = match g.ty {
             _ if g.country.is_some() => g.country,
+            EntityType::Loc if us_state_not_country(keys[gi], text, gazetteer) => Some("USA"),
             EntityType::Loc => gazetteer.country_code(display),
-            EntityType::Org | EntityType::Misc => gazetteer
-                .nationality(display)
-                .or_else(|| inner_country(display, gazetteer))
-                .or_else(|| if g.ty == EntityType::Org { gazetteer.organization_country(display) } else { None }),
+            // The curated organisation list first: "Korean Central News Agency" is North
+            // Korea's, whatever its words say.
+            EntityType::Org => gazetteer
+                .organization_country(display)
+                .or_else(|| gazetteer.nationality(display))
+                .or_else(|| inner_country(display, gazetteer)),
+            EntityType::Misc => gazetteer.nationality(display).or_else(|| inner_country(display, gazetteer)),
             EntityType::Per => None,
         };
     }
+    // Mention evidence (role nationality, a nationality right before an organisation)
+    // for persons and organisations; a group noun or adjective ("Muslim", "COVID-19")
+    // takes its country from its own name only ("Venezuelans").
     for (i, w) in work.iter().enumerate() {
         let r = target[group_of[i]];
-        if country[r].is_none() && root_type[group_of[i]] != EntityType::Loc {
+        // A generic one-word organisation name ("Army", "Times", "Parliament") is one
+        // run-wide entity for every country's: a nationality before it is no evidence
+        // for the entity.
+        let generic_org = root_type[group_of[i]] == EntityType::Org && GENERIC_ORG_WORDS.contains(&keys[r]);
+        if country[r].is_none() && matches!(root_type[group_of[i]], EntityType::Per | EntityType::Org) && !generic_org {
             country[r] = w.nationality;
+        }
+    }
+    for r in 0..n {
+        if let Some(e) = link[r] {
+            country[r] = e.country;
         }
     }
     // Acronyms and short names without an own code inherit nothing else: the root's
@@ -626,6 +725,10 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
             continue;
         }
         let root = &groups[r];
+        if let Some(e) = link[r] {
+            resolved[r] = Some((e.name, e.key.as_str()));
+            continue;
+        }
         resolved[r] = Some(match root.country.and_then(|c| gazetteer.country(c)) {
             Some(c) => (c.name, c.code),
             None => {
@@ -641,16 +744,42 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
         .map(|(i, w)| {
             let r = target[group_of[i]];
             let root = &groups[r];
-            let (canonical, key) = resolved[r].expect("resolved root");
+            let (canonical, key) = resolved[r].unwrap_or((names[r], keys[r]));
+            let ty = link[r].map_or(root.ty, |e| e.entity_type);
+            let kb_id = match link[r] {
+                Some(e) => e.kb_id,
+                None => root.country.and_then(|c| kb.country_qid(c)),
+            };
             ResolvedMention {
-                entity_type: root.ty,
+                entity_type: ty,
                 canonical_name: canonical.to_string(),
                 key: key.to_string(),
-                role: if root.ty == EntityType::Per { w.role.clone() } else { None },
+                role: if ty == EntityType::Per { w.role.clone() } else { None },
                 country_code: country[r],
+                kb_id,
+                kb_linked: link[r].is_some(),
             }
         })
         .collect()
+}
+
+/// The knowledge-base entry a root group names: by its name, first surface or (PER)
+/// core key as a strong alias; else, for a one-word name, by a unique surname (weak
+/// alias) when the tagger voted PER or the word is no place name.
+fn kb_link(kb: &'static Kb, g: &Gazetteer, group: &Group, key: &str, name: &str, core: Option<&str>) -> Option<&'static KbEntry> {
+    let name_key = lookup_key(name);
+    let core = core.filter(|c| !c.is_empty());
+    for k in [Some(name_key.as_str()), Some(key), core].into_iter().flatten() {
+        if let Some(e) = kb.strong(k) {
+            return Some(e);
+        }
+    }
+    let single = core.unwrap_or(&name_key);
+    if single.contains(' ') || single.chars().count() < 3 {
+        return None;
+    }
+    let e = kb.weak(single)?;
+    (group.ty == EntityType::Per || g.lookup_key(single).is_none()).then_some(e)
 }
 
 fn type_index(t: EntityType) -> usize {
@@ -796,6 +925,8 @@ fn resolve_groups(
             || (ta.len() == 1 && GENERIC_ORG_WORDS.contains(&ta[0]))
             || acronyms[a].is_some()
             || gazetteer.nationality(names[a]).is_some()
+            // "New York" is not "The New York Times".
+            || gazetteer.lookup(names[a]).is_some()
         {
             continue;
         }
@@ -839,13 +970,21 @@ fn resolve_groups(
             let Some(acr) = acronyms[a].as_deref() else {
                 continue;
             };
+            // "U.S." is a country, not the initials of "U.S. Senate".
+            if groups[a].country.is_some() {
+                continue;
+            }
             let mut best: Option<(u8, usize)> = None;
             for b in 0..n {
-                if a == b || acronyms[b].is_some() {
+                // A person is nobody's acronym ("Mitch McConnell (NBC)" is a credit).
+                if a == b || acronyms[b].is_some() || groups[b].ty == EntityType::Per {
                     continue;
                 }
                 let initials_match = inits[b].0 == acr || inits[b].1 == acr;
-                let paren = (0..mentions.len()).any(|m| group_of[m] == b && paren[m].0.as_deref() == Some(acr))
+                // "Expansion (ACR)" needs the acronym's letters in the expansion, so a
+                // dateline or credit ("WASHINGTON (AP)", "New York (CNN)") never merges.
+                let paren = (spells_acronym(names[b], acr)
+                    && (0..mentions.len()).any(|m| group_of[m] == b && paren[m].0.as_deref() == Some(acr)))
                     // "NATO (North Atlantic Treaty Organization)": the name in parentheses must
                     // spell the acronym, or datelines like "VILNIUS (Meridian)" would merge.
                     || (initials_match && (0..mentions.len()).any(|m| group_of[m] == a && paren[m].1.as_deref() == Some(keys[b])));
@@ -888,6 +1027,21 @@ fn resolve_groups(
     target
 }
 
+/// True when `acr` could abbreviate `name`: same first letter, and every letter of the
+/// acronym found in order among the name's capitals ("Islamic State of Iraq and Syria"
+/// / "ISIS", "National Rifle Association" / "NRA"; not "Washington" / "AP").
+fn spells_acronym(name: &str, acr: &str) -> bool {
+    let caps: Vec<char> = name.chars().filter(|c| c.is_uppercase()).flat_map(char::to_uppercase).collect();
+    let mut it = caps.iter();
+    let mut letters = acr.chars().filter(|c| c.is_alphabetic());
+    match (letters.next(), caps.first()) {
+        (Some(f), Some(c)) if f == *c => {}
+        _ => return false,
+    }
+    it.next();
+    letters.all(|l| it.any(|c| *c == l))
+}
+
 /// The text inside parentheses right after byte offset `pos` (after spaces), up to the
 /// first ")".
 fn parenthesis_after(text: &str, pos: usize) -> Option<&str> {
@@ -896,6 +1050,9 @@ fn parenthesis_after(text: &str, pos: usize) -> Option<&str> {
     let end = inner.find(')')?;
     Some(&inner[..end])
 }
+
+/// Population above which a country's capital stands for it inside organisation names.
+const MAJOR_COUNTRY_POPULATION: u64 = 20_000_000;
 
 /// Country words inside a name ("U.S. Coast Guard", "Russian Defense Ministry"):
 /// the first, longest capitalised run of up to three words that names a country.
@@ -916,8 +1073,19 @@ fn inner_country(name: &str, g: &Gazetteer) -> Option<&'static str> {
                 phrase.push_str(w);
             }
             lookup_key_into(&phrase, &mut key);
+            // A capital names its country inside a name only when it is a byword for
+            // it ("Moscow police"), not a small country's capital ("Georgetown
+            // University" is not Guyana's).
+            let minor_capital = || {
+                g.lookup_key(&key).is_some_and(|m| {
+                    m.kind == NameKind::Capital
+                        && m.country_code.and_then(|c| g.country(c)).is_none_or(|c| c.population < MAJOR_COUNTRY_POPULATION)
+                })
+            };
             if let Some(code) = g.nationality_key(&key) {
-                return Some(code);
+                if !minor_capital() {
+                    return Some(code);
+                }
             }
         }
     }
@@ -1051,6 +1219,7 @@ struct Preceding {
 
 /// The words before a position, last first, as `preceding_title` takes them: at most 8,
 /// separated by whitespace, stopping at a word that ends in clause punctuation.
+#[derive(Clone)]
 struct WordsBack<'t> {
     rest: &'t str,
     count: usize,
@@ -1100,12 +1269,26 @@ fn preceding_title(text: &str, start: usize, g: &Gazetteer) -> Preceding {
     // Classify backwards; stop at the first word that is not part of a title.
     let mut classes: [WordClass; 8] = [WordClass::Other; 8];
     let mut nc = 0;
-    for w in back.by_ref() {
+    while let Some(w) = back.next() {
         words[nw] = w;
         nw += 1;
-        let c = classify(w, g);
+        let mut c = classify(w, g);
         if c == WordClass::Other {
             break;
+        }
+        // A nationality word may end a two-word name that is the real evidence: "New
+        // Jersey Governor" (a US state, not Jersey), "North Korean leader" (not South).
+        if let WordClass::Nationality(_) = c {
+            let mut peek = back.clone();
+            let prev = peek.next();
+            if let Some(code) = prev.and_then(|prev| nationality_of_pair(prev, w, g)) {
+                c = WordClass::Nationality(code);
+                back = peek;
+            } else if prev.is_some_and(|p| matches!(p, "to" | "in" | "on" | "for")) || is_portfolio_country(w, g) {
+                // The counterpart or portfolio, not the person's country: "envoy to
+                // Ukraine Kurt Volker", "Russia adviser Fiona Hill".
+                break;
+            }
         }
         // A period that is not an abbreviation ends the previous sentence.
         if let Some(body) = w.strip_suffix('.') {
@@ -1241,6 +1424,17 @@ fn appositive_title(text: &str, end: usize, g: &Gazetteer) -> Preceding {
         match c {
             _ if article => continue,
             WordClass::Other | WordClass::Honorific => return out,
+            // Two countries, or a bare country name ("Clinton, Ukraine GOP senator:", a
+            // run of link titles), are no appositive: it takes "Venezuela's", "Russian",
+            // "U.S.".
+            WordClass::Nationality(code)
+                if out.nationality.is_some_and(|c| c != code)
+                    || !(w.ends_with("'s")
+                        || w.ends_with("\u{2019}s")
+                        || g.lookup(w).is_some_and(|m| matches!(m.kind, NameKind::Demonym | NameKind::CountryAbbreviation))) =>
+            {
+                return Preceding::default()
+            }
             WordClass::Nationality(code) => out.nationality = out.nationality.or(Some(code)),
             _ => role_words.push(*w),
         }
@@ -1331,13 +1525,15 @@ mod tests {
         let r = article();
         let full = find(&r, "Nicolás Maduro");
         assert_eq!(full.canonical_name, "Nicolás Maduro");
-        assert_eq!(full.key, "nicolas maduro");
+        // A knowledge-base person: the key is the KB's (Wikidata QID).
+        assert_eq!(full.key, "kb:Q57413");
+        assert_eq!(full.kb_id, Some("Q57413"));
         assert_eq!(full.role.as_deref(), Some("dictator"));
         assert_eq!(full.country_code, Some("VEN"));
         for (s, m) in &r {
             if s == "Maduro" {
                 assert_eq!(m.canonical_name, "Nicolás Maduro");
-                assert_eq!(m.key, "nicolas maduro");
+                assert_eq!(m.key, "kb:Q57413");
                 assert_eq!(m.entity_type, Per, "type agreement/last-name rule");
                 assert_eq!(m.country_code, Some("VEN"));
             }
@@ -1448,7 +1644,8 @@ mod tests {
         assert_eq!(rubio[1].1.role.as_deref(), Some("Secretary of State"));
         assert_eq!(find(&r, "Barack Obama").role.as_deref(), Some("former President"));
         assert_eq!(find(&r, "Barack Obama").country_code, Some("USA"));
-        assert_eq!(find(&r, "Putin").country_code, None, "sentence-final U.S.");
+        // Not the sentence-final "U.S." of the previous sentence: the KB's Russia.
+        assert_eq!(find(&r, "Putin").country_code, Some("RUS"), "sentence-final U.S.");
         assert_eq!(find(&r, "Marco Rubio").role.as_deref(), Some("Sen."));
         assert_eq!(find(&r, "Tim Cook").role.as_deref(), Some("CEO"));
         assert_eq!(find(&r, "Tim Cook").country_code, None);
@@ -1497,13 +1694,13 @@ mod tests {
             text,
             &[("Department of Homeland Security", Org), ("DHS", Org), ("Donald J. Trump", Per), ("Trump", Per), ("Donald Trump Jr.", Per)],
         );
-        assert_eq!(find(&r, "DHS").canonical_name, "Department of Homeland Security");
+        assert_eq!(find(&r, "DHS").canonical_name, "United States Department of Homeland Security", "the KB's name");
         // From the curated organisation list (data/gazetteer/organizations.tsv).
         assert_eq!(find(&r, "DHS").country_code, Some("USA"));
         let t = find(&r, "Trump");
-        assert_eq!(t.canonical_name, "Donald J. Trump");
-        assert_eq!(t.key, "donald trump");
-        assert_eq!(find(&r, "Donald Trump Jr.").key, "donald trump jr");
+        assert_eq!(t.canonical_name, "Donald Trump", "the KB's name");
+        assert_eq!(t.key, "kb:Q22686");
+        assert_eq!(find(&r, "Donald Trump Jr.").key, "kb:donald trump jr");
     }
 
     #[test]
@@ -1516,7 +1713,7 @@ mod tests {
         );
         assert_eq!(find(&r, "Xi").canonical_name, "Xi Jinping");
         assert_eq!(find(&r, "López Obrador").canonical_name, "Andrés Manuel López Obrador");
-        assert_eq!(find(&r, "López").key, "andres manuel lopez obrador");
+        assert_eq!(find(&r, "López").key, "kb:andres manuel lopez obrador");
     }
 
     #[test]
@@ -1568,10 +1765,14 @@ mod tests {
         assert_eq!(find(&r, "Reuters").country_code, None);
         assert_eq!(find(&r, "FBI").country_code, Some("USA"));
         assert_eq!(find(&r, "Associated Press").country_code, Some("USA"));
-        // A nationality right before the name is still evidence.
+        // A nationality right before an organisation is still evidence…
+        let text = "Britain's Sky Group said so.";
+        let r = resolve(text, &[("Britain", Loc), ("Sky Group", Org)]);
+        assert_eq!(find(&r, "Sky Group").country_code, Some("GBR"));
+        // …but not for a knowledge-base entry without a country (Reuters is multinational).
         let text = "Britain's Reuters news agency said so.";
         let r = resolve(text, &[("Britain", Loc), ("Reuters", Org)]);
-        assert_eq!(find(&r, "Reuters").country_code, Some("GBR"));
+        assert_eq!(find(&r, "Reuters").country_code, None);
     }
 
     #[test]
@@ -1583,6 +1784,219 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(find(&r, "Russians").key, find(&r, "Russian").key);
         assert_eq!(find(&r, "Russians").country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn christie_is_american_not_jersey() {
+        let text = "New Jersey Governor Chris Christie spoke. Later, New Jersey Gov. Phil Murphy and \
+                    North Korean leader Kim Jong Un did not.";
+        let r = resolve(text, &[("Chris Christie", Per), ("Phil Murphy", Per), ("Kim Jong Un", Per)]);
+        assert_eq!(find(&r, "Chris Christie").country_code, Some("USA"));
+        assert_eq!(find(&r, "Phil Murphy").country_code, Some("USA"), "role evidence, not the KB");
+        assert_eq!(find(&r, "Phil Murphy").role.as_deref(), Some("Gov."));
+        assert_eq!(find(&r, "Kim Jong Un").country_code, Some("PRK"));
+    }
+
+    #[test]
+    fn obama_is_one_american_person() {
+        let text = "Obama spoke in Chicago. The Obama administration and Barack Obama agreed.";
+        let r = resolve(text, &[("Obama", Loc), ("Chicago", Loc), ("Obama", Org), ("Barack Obama", Per)]);
+        for (s, m) in r.iter().filter(|(s, _)| s.contains("Obama")) {
+            assert_eq!((m.entity_type, m.country_code, m.key.as_str()), (Per, Some("USA"), "kb:Q76"), "{s}");
+            assert_eq!(m.canonical_name, "Barack Obama");
+        }
+        // In an article of its own, too.
+        let r = resolve("Obama said no.", &[("Obama", Loc)]);
+        assert_eq!((r[0].1.entity_type, r[0].1.country_code, r[0].1.kb_id), (Per, Some("USA"), Some("Q76")));
+    }
+
+    #[test]
+    fn trump_alone_is_donald_trump() {
+        let a = resolve("Trump said so.", &[("Trump", Per)]);
+        let b = resolve("Donald Trump said so.", &[("Donald Trump", Per)]);
+        assert_eq!(a[0].1.key, b[0].1.key);
+        assert_eq!(a[0].1.canonical_name, "Donald Trump");
+        // A unique surname standing alone links too (a weak alias)…
+        let s = resolve("Schumer said so.", &[("Schumer", Per)]);
+        assert_eq!(s[0].1.canonical_name, "Chuck Schumer");
+        // …but a shared one does not, and a full name in the article wins.
+        let bush = resolve("Bush said so.", &[("Bush", Per)]);
+        assert_eq!((bush[0].1.key.as_str(), bush[0].1.kb_linked), ("bush", false));
+        let jeb = resolve("Jeb Bush spoke. Bush said so.", &[("Jeb Bush", Per), ("Bush", Per)]);
+        assert_eq!(find(&jeb, "Bush").kb_id, Some("Q221997"));
+    }
+
+    #[test]
+    fn senate_house_and_agencies_are_one_entity_each() {
+        let text = "The U.S. Senate voted. The Justice Department, the Department of Justice and \
+                    DOJ agreed. The Senate did too.";
+        let r = resolve(
+            text,
+            &[("U.S. Senate", Org), ("Justice Department", Org), ("Department of Justice", Org), ("DOJ", Org), ("Senate", Org)],
+        );
+        let senate: Vec<_> = r.iter().filter(|(s, _)| s.contains("Senate")).map(|(_, m)| m).collect();
+        assert_eq!(senate[0].key, senate[1].key);
+        assert_eq!(senate[0].kb_id, Some("Q66096"));
+        assert_eq!(senate[0].country_code, Some("USA"));
+        // "The Italian Senate" is not the KB's: a nationality against the KB country.
+        let it = resolve("The Italian Senate voted.", &[("Senate", Org)]);
+        // (No country either: "Senate" outside the KB is one entity for every country's.)
+        assert_eq!((it[0].1.kb_linked, it[0].1.country_code), (false, None));
+        let doj = find(&r, "DOJ");
+        assert_eq!(find(&r, "Justice Department").key, doj.key);
+        assert_eq!(find(&r, "Department of Justice").key, doj.key);
+        assert_eq!(doj.kb_id, Some("Q1553390"));
+    }
+
+    #[test]
+    fn group_forms_fold_and_laws_link() {
+        let text = "Democrats and Dems and a Democrat and Democratic senators met. Obamacare, the \
+                    Affordable Care Act, stayed. GOP and Republicans left.";
+        let r = resolve(
+            text,
+            &[
+                ("Democrats", Misc),
+                ("Dems", Org),
+                ("Democrat", Misc),
+                ("Democratic", Misc),
+                ("Obamacare", Org),
+                ("Affordable Care Act", Misc),
+                ("GOP", Org),
+                ("Republicans", Misc),
+            ],
+        );
+        let d = find(&r, "Democrats");
+        for s in ["Dems", "Democrat", "Democratic"] {
+            assert_eq!(find(&r, s).key, d.key, "{s}");
+            assert_eq!(find(&r, s).entity_type, Misc, "{s}");
+        }
+        assert_eq!(find(&r, "Obamacare").key, find(&r, "Affordable Care Act").key);
+        assert_eq!(find(&r, "Obamacare").entity_type, Misc);
+        assert_eq!(find(&r, "GOP").canonical_name, "Republican Party");
+        assert_eq!(find(&r, "GOP").entity_type, Org);
+        assert_ne!(find(&r, "GOP").key, find(&r, "Republicans").key);
+    }
+
+    #[test]
+    fn religions_diseases_and_international_bodies_have_no_country() {
+        let text = "Australian Muslims and Egyptian Christians prayed. U.S. COVID-19 cases rose. \
+                    Syrian NATO talks and the Syrian UN envoy and British EU officials met. ISIS and \
+                    the Islamic State lost.";
+        let r = resolve(
+            text,
+            &[
+                ("Australian", Misc),
+                ("Muslims", Misc),
+                ("Egyptian", Misc),
+                ("Christians", Misc),
+                ("U.S.", Loc),
+                ("COVID-19", Misc),
+                ("Syrian", Misc),
+                ("NATO", Org),
+                ("Syrian", Misc),
+                ("UN", Org),
+                ("British", Misc),
+                ("EU", Org),
+                ("ISIS", Loc),
+                ("Islamic State", Misc),
+            ],
+        );
+        for s in ["Muslims", "Christians", "COVID-19", "NATO", "UN", "EU", "ISIS", "Islamic State"] {
+            assert_eq!(find(&r, s).country_code, None, "{s}");
+        }
+        assert_eq!(find(&r, "ISIS").key, find(&r, "Islamic State").key);
+        assert_eq!(find(&r, "ISIS").entity_type, Org);
+        // Without the KB, a group noun takes no country from the word before it either.
+        let r = resolve("Lebanese Druze fighters", &[("Lebanese", Misc), ("Druze", Misc)]);
+        assert_eq!(find(&r, "Druze").country_code, None);
+    }
+
+    #[test]
+    fn datelines_and_credits_are_not_acronyms() {
+        let text = "WASHINGTON (AP) — The White House said so. NEW YORK (CNN) — Mitch McConnell (NBC) \
+                    agreed. The National Rifle Association (NRA) did not; the NRA said no. The \
+                    Committee on Foreign Investment in the United States (CFIUS) met.";
+        let r = resolve(
+            text,
+            &[
+                ("WASHINGTON", Loc),
+                ("AP", Org),
+                ("White House", Loc),
+                ("NEW YORK", Loc),
+                ("CNN", Org),
+                ("Mitch McConnell", Per),
+                ("NBC", Org),
+                ("National Rifle Association", Org),
+                ("NRA", Org),
+                ("NRA", Org),
+                ("United States", Loc),
+                ("CFIUS", Org),
+            ],
+        );
+        assert_eq!(find(&r, "AP").canonical_name, "Associated Press");
+        assert_eq!(find(&r, "WASHINGTON").key, "washington");
+        assert_eq!(find(&r, "CNN").canonical_name, "CNN");
+        assert_eq!(find(&r, "NBC").canonical_name, "NBC");
+        assert_eq!(find(&r, "NRA").key, find(&r, "National Rifle Association").key);
+        assert_eq!(find(&r, "CFIUS").key, "cfius");
+        assert!(spells_acronym("Islamic State of Iraq and Syria", "ISIS"));
+        assert!(!spells_acronym("Washington", "AP"));
+    }
+
+    #[test]
+    fn us_evidence_from_party_roles_and_states() {
+        let text = "Republican Sen. John Doe and Rep. Jane Roe spoke. Jim Poe (D-Calif.) agreed. \
+                    Georgia Gov. Tom Moe said Atlanta and Georgia were fine.";
+        let r =
+            resolve(text, &[("John Doe", Per), ("Jane Roe", Per), ("Jim Poe", Per), ("Tom Moe", Per), ("Atlanta", Loc), ("Georgia", Loc)]);
+        for s in ["John Doe", "Jane Roe", "Jim Poe", "Tom Moe"] {
+            assert_eq!(find(&r, s).country_code, Some("USA"), "{s}");
+        }
+        let g = find(&r, "Georgia");
+        assert_eq!((g.country_code, g.key.as_str()), (Some("USA"), "georgia"), "the state");
+        let r = resolve("Georgia and Tbilisi", &[("Georgia", Loc), ("Tbilisi", Loc)]);
+        assert_eq!(find(&r, "Georgia").country_code, Some("GEO"), "the country");
+        // Police is not Poland, even when tagged as a place.
+        let r = resolve("Police said so.", &[("Police", Org)]);
+        assert_eq!(r[0].1.country_code, None);
+    }
+
+    #[test]
+    fn generic_organisation_words_take_no_country_from_a_neighbour() {
+        let r = resolve("The Syrian Army advanced and the U.K. Times said so.", &[("Army", Org), ("Times", Org)]);
+        assert_eq!(find(&r, "Army").country_code, None);
+        assert_eq!(find(&r, "Times").country_code, None);
+        let r = resolve("The Russian Defense Ministry said so.", &[("Defense Ministry", Org)]);
+        assert_eq!(find(&r, "Defense Ministry").country_code, Some("RUS"));
+    }
+
+    #[test]
+    fn counterpart_and_portfolio_countries_are_not_nationalities() {
+        let text = "U.S. special envoy to Ukraine Kurt Volker met former Russia adviser Fiona Hill \
+                    and Russian Foreign Minister Sergei Lavrov at Georgetown University; the Korean \
+                    Central News Agency reported it.";
+        let r = resolve(
+            text,
+            &[
+                ("Kurt Volker", Per),
+                ("Fiona Hill", Per),
+                ("Sergei Lavrov", Per),
+                ("Georgetown University", Org),
+                ("Korean Central News Agency", Org),
+            ],
+        );
+        assert_ne!(find(&r, "Kurt Volker").country_code, Some("UKR"));
+        assert_eq!(find(&r, "Fiona Hill").country_code, None);
+        assert_eq!(find(&r, "Sergei Lavrov").country_code, Some("RUS"));
+        assert_eq!(find(&r, "Georgetown University").country_code, None);
+        assert_eq!(find(&r, "Korean Central News Agency").country_code, Some("PRK"));
+    }
+
+    #[test]
+    fn appositive_with_two_countries_is_no_title() {
+        let text = "GOP senators urge Barr to probe Clinton, Ukraine GOP senator: Trump has changed";
+        let r = resolve(text, &[("Clinton", Per)]);
+        assert_eq!((r[0].1.role.as_deref(), r[0].1.country_code), (None, None));
     }
 
     #[test]

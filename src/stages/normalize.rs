@@ -33,6 +33,7 @@ struct EntityObservation {
     canonical_name: String,
     surface: String,
     country: Option<&'static str>,
+    kb_id: Option<&'static str>,
 }
 
 struct ArticleOutput {
@@ -40,6 +41,9 @@ struct ArticleOutput {
     events: Vec<EventRow>,
     attributions: Vec<AttributionRow>,
     observations: Vec<EntityObservation>,
+    /// PER/ORG mentions, and how many of them link to the knowledge base.
+    per_org: u64,
+    per_org_linked: u64,
 }
 
 struct ChunkInput {
@@ -90,8 +94,11 @@ fn covering_mention(mentions: &[RawMentionRow], sorted: bool, start: i64, end: i
     best.map(|(_, i)| i)
 }
 
+/// The country an actor or recipient phrase names itself: the whole phrase as a
+/// country, region or US state, else a nationality word in it. Never a city, whose
+/// names are also surnames and common words ("Police", Poland; "Obama", Japan).
 fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
-    g.country_code(phrase).or_else(|| {
+    g.country_code_no_city(phrase).or_else(|| {
         phrase
             .split(|c: char| c.is_whitespace() || c == '-')
             .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
@@ -143,6 +150,8 @@ fn normalize_article(
                     canonical_name: name,
                     role: None,
                     country_code: None,
+                    kb_id: None,
+                    kb_linked: false,
                 }
             })
             .collect()
@@ -154,8 +163,14 @@ fn normalize_article(
         events: Vec::with_capacity(raw_events.len()),
         attributions: Vec::with_capacity(raw_attrs.len()),
         observations: Vec::with_capacity(raw_mentions.len()),
+        per_org: 0,
+        per_org_linked: 0,
     };
     for ((m, r), id) in raw_mentions.iter().zip(&resolved).zip(&entity_ids) {
+        if matches!(r.entity_type, EntityType::Per | EntityType::Org) {
+            out.per_org += 1;
+            out.per_org_linked += r.kb_linked as u64;
+        }
         out.mentions.push(MentionRow {
             mention_id: ids::row_id(&a.article_id, "mention", &[m.start, m.end]),
             article_id: a.article_id.clone(),
@@ -174,6 +189,7 @@ fn normalize_article(
             canonical_name: r.canonical_name.clone(),
             surface: m.text.clone(),
             country: r.country_code,
+            kb_id: r.kb_id,
         });
     }
     let party = |start: Option<i64>, end: Option<i64>| -> (Option<String>, Option<String>, Option<String>) {
@@ -290,6 +306,8 @@ struct EntityStats {
     mention_count: i64,
     article_count: i64,
     last_article: u64,
+    /// Knowledge-base id; the same for every mention (the id hashes the KB key).
+    kb_id: Option<&'static str>,
 }
 
 const MAX_ALIASES: usize = 50;
@@ -331,7 +349,9 @@ impl EntityFold {
             mention_count: 0,
             article_count: 0,
             last_article: u64::MAX,
+            kb_id: obs.kb_id,
         });
+        s.kb_id = s.kb_id.or(obs.kb_id);
         s.mention_count += 1;
         if s.last_article != article_seq {
             s.article_count += 1;
@@ -366,7 +386,12 @@ impl EntityFold {
                     .map(|(n, _)| n.clone())
                     .unwrap_or_default();
                 let country = s.countries.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| c.to_string());
-                let place = (geocode && s.entity_type == EntityType::Loc).then(|| g.place(&canonical)).flatten();
+                // Only places are geocoded, and only where the gazetteer's place lies in
+                // the entity's country (the state Georgia is not at Tbilisi).
+                let place = (geocode && s.entity_type == EntityType::Loc)
+                    .then(|| g.place(&canonical))
+                    .flatten()
+                    .filter(|p| p.country().is_none() || country.is_none() || p.country() == country.as_deref());
                 let aliases: Vec<&str> = s.aliases.iter().map(String::as_str).filter(|a| *a != canonical).collect();
                 EntityRow {
                     entity_id: ids::hex(id),
@@ -378,6 +403,7 @@ impl EntityFold {
                     mention_count: s.mention_count,
                     article_count: s.article_count,
                     canonical_name: canonical,
+                    kb_id: s.kb_id.map(str::to_string),
                 }
             })
             .collect()
@@ -397,6 +423,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut manifest = StageManifest::default();
     let mut fold = EntityFold::default();
     let mut article_seq = 0u64;
+    let (mut per_org, mut per_org_linked) = (0u64, 0u64);
     let mut mentions = MentionRows::new_builder(4096);
     let mut events = EventRows::new_builder(1024);
     let mut attributions = AttributionRows::new_builder(1024);
@@ -428,6 +455,8 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             let n = outputs.len() as u64;
             for out in outputs {
                 article_seq += 1;
+                per_org += out.per_org;
+                per_org_linked += out.per_org_linked;
                 out.mentions.iter().for_each(|r| mentions.push(r));
                 out.events.iter().for_each(|r| events.push(r));
                 out.attributions.iter().for_each(|r| attributions.push(r));
@@ -455,6 +484,9 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     bar.finish_and_clear();
     manifest.rows.insert("entities".into(), rows.len() as u64);
     manifest.counters.insert("entity_parts".into(), part);
+    // Knowledge-base coverage: PER/ORG mentions, and those linked to a KB entry.
+    manifest.counters.insert("per_org_mentions".into(), per_org);
+    manifest.counters.insert("per_org_kb_linked".into(), per_org_linked);
     for name in ["mentions", "events", "attributions"] {
         manifest.rows.entry(name.into()).or_default();
     }
@@ -464,4 +496,21 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     manifest.chunks = upstream.chunks;
     manifest.seconds = started.elapsed().as_secs_f64();
     super::commit_stage(writer, manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actor_phrases_take_countries_from_evidence_not_city_names() {
+        let g = Gazetteer::builtin();
+        // "Police" is a town in Poland and "Obama" one in Japan: neither is evidence.
+        assert_eq!(country_of_phrase(g, "police"), None);
+        assert_eq!(country_of_phrase(g, "Police"), None);
+        assert_eq!(country_of_phrase(g, "Obama"), None);
+        assert_eq!(country_of_phrase(g, "Russian police"), Some("RUS"));
+        assert_eq!(country_of_phrase(g, "Texas"), Some("USA"));
+        assert_eq!(country_of_phrase(g, "the United States"), Some("USA"));
+    }
 }

@@ -230,7 +230,7 @@ table! {
 table! {
     /// One distinct entity in the run.
     "entities" => EntityRow, EntityRows {
-        entity_id: String = "Stable id: xxh3-128 of entity type and canonical key",
+        entity_id: String = "Stable id: xxh3-128 of entity type and canonical key (the knowledge-base key for linked entities)",
         canonical_name: String = "Most complete name seen",
         entity_type: String = "PER, ORG, LOC or MISC",
         country_code: Option<String> = "ISO 3166-1 alpha-3 country of the entity, when known",
@@ -239,6 +239,7 @@ table! {
         aliases: String = "Other names seen, \"; \"-joined, sorted",
         mention_count: i64 = "Mentions in the run",
         article_count: i64 = "Articles mentioning it in the run",
+        kb_id: Option<String> = "Knowledge-base id (Wikidata QID) of a linked entity, when the knowledge base has one",
     }
 }
 

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Build data/kb/kb.tsv, the knowledge base newsgrid compiles into its binary.
+
+Sources (each output row names its own in the last column):
+  us-congress  ../shared/data/kb/us-congress/legislators-current.yaml (CC0,
+               unitedstates/congress-legislators): current members of Congress, with
+               official names, nicknames, party, state and Wikidata ids;
+  us-executive ../shared/data/kb/us-congress/executive.yaml (CC0): presidents and vice
+               presidents whose terms end in 1977 or later (earlier ones share
+               surnames with places and with modern politicians);
+  curated      data/kb/curated.tsv: rows hand-curated from public facts (world leaders,
+               international organisations, news outlets, US parties, institutions and
+               agencies, laws, religions, ideologies, diseases); see its header.
+
+A curated row whose QID or folded name matches a Congress/executive row is merged into
+it (the curated name, type and country win; aliases are united). A person's surname is
+added as a weak alias ("~Schumer") when no other person in the knowledge base has that
+surname and no row has it as a strong alias; the pipeline uses weak aliases only for a
+name standing alone that the tagger typed PER or that is no place name.
+
+Output columns: kb_id ("-" when none)<TAB>name<TAB>type<TAB>country ("-" when
+none)<TAB>aliases ("|"-separated, weak ones prefixed "~")<TAB>source.
+
+Usage: python3 scripts/kb/build_kb.py [path/to/us-congress] > data/kb/kb.tsv
+"""
+import sys
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CONGRESS = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/data/kb/us-congress"
+GENERATIONAL = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def fold(s):
+    """Close to gazetteer::lookup_key: no diacritics, lowercase, no periods, hyphens as spaces."""
+    s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    s = s.lower().replace(".", "").replace("-", " ").replace("\u2019", "'")
+    s = " ".join(s.split())
+    return s[4:] if s.startswith("the ") else s
+
+
+def person_rows(path, source, keep):
+    rows = []
+    people = [p for p in yaml.safe_load(open(path)) if p.get("terms") and keep(p["terms"])]
+    names = [f"{p['name'].get('first', '')} {p['name'].get('last', '')}" for p in people]
+    shared = {n for n in names if names.count(n) > 1}
+    for p in people:
+        terms = p.get("terms", [])
+        if not terms or not keep(terms):
+            continue
+        n = p["name"]
+        first, last = n.get("first", ""), n.get("last", "")
+        # The name news use: nickname or first name, middle initials (executive rows,
+        # which have no official_full), last name, suffix.
+        given = n.get("nickname") or first
+        # Middle initials only where two people would share a name (the Bushes).
+        middle = " ".join(w[0] + "." for w in n.get("middle", "").replace(".", " ").split()) if f"{first} {last}" in shared else ""
+        full = " ".join(x for x in (given, middle, last, n.get("suffix", "")) if x)
+        aliases = {f"{first} {last}"}
+        if n.get("official_full"):
+            aliases.add(n["official_full"])
+        if n.get("nickname"):
+            aliases.add(f"{n['nickname']} {last}")
+        if n.get("middle"):
+            aliases.add(f"{first} {n['middle']} {last}")
+        if n.get("suffix"):
+            aliases.add(f"{first} {last} {n['suffix']}")
+        aliases.discard(full)
+        rows.append(
+            {
+                "kb_id": p["id"].get("wikidata") or "-",
+                "name": full,
+                "type": "PER",
+                "country": "USA",
+                "aliases": sorted(aliases),
+                "surname": last,
+                "source": source,
+            }
+        )
+    return rows
+
+
+def curated_rows(path):
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        if len(f) != 6:
+            raise SystemExit(f"curated.tsv: bad row {line!r}")
+        kb_id, name, ty, country, aliases, section = f
+        if ty not in ("PER", "ORG", "LOC", "MISC"):
+            raise SystemExit(f"curated.tsv: bad type {line!r}")
+        words = [w for w in name.split() if fold(w) not in GENERATIONAL]
+        rows.append(
+            {
+                "kb_id": kb_id,
+                "name": name,
+                "type": ty,
+                "country": country,
+                "aliases": [a for a in aliases.split("|") if a],
+                "surname": words[-1] if ty == "PER" and len(words) > 1 else None,
+                "source": f"curated:{section}",
+            }
+        )
+    return rows
+
+
+def main():
+    rows = person_rows(CONGRESS / "legislators-current.yaml", "us-congress", lambda t: True)
+    rows += person_rows(
+        CONGRESS / "executive.yaml", "us-executive", lambda t: any(x.get("end", "") >= "1977" for x in t)
+    )
+    # The same person in Congress and the executive (a VP who was a senator): one row.
+    merged, by_qid, by_name = [], {}, {}
+    for r in rows + curated_rows(ROOT / "data/kb/curated.tsv"):
+        hit = None
+        if r["kb_id"] != "-" and r["kb_id"] in by_qid:
+            hit = by_qid[r["kb_id"]]
+        elif r["type"] == "PER" and (r["type"], fold(r["name"])) in by_name:
+            hit = by_name[(r["type"], fold(r["name"]))]
+        elif r["type"] == "PER" and r["source"].startswith("curated"):
+            # A curated person whose name or aliases name exactly one known person.
+            names = {fold(a) for a in [r["name"]] + r["aliases"]}
+            cands = {id(m): m for m in merged if m["type"] == "PER" and names & {fold(a) for a in [m["name"]] + m["aliases"]}}
+            if len(cands) == 1:
+                hit = next(iter(cands.values()))
+        if hit is None:
+            merged.append(r)
+            hit = r
+        else:
+            cur = r["source"].startswith("curated")
+            if cur:
+                old = hit["name"]
+                hit.update({k: r[k] for k in ("name", "type", "country")})
+                if fold(old) != fold(r["name"]):
+                    hit["aliases"].append(old)
+                if r["surname"]:
+                    hit["surname"] = r["surname"]
+                hit["source"] = hit["source"] + "+" + r["source"]
+            if hit["kb_id"] == "-":
+                hit["kb_id"] = r["kb_id"]
+            hit["aliases"] = sorted(set(hit["aliases"]) | set(r["aliases"]) - {hit["name"]})
+        if hit["kb_id"] != "-":
+            by_qid[hit["kb_id"]] = hit
+        by_name[(hit["type"], fold(hit["name"]))] = hit
+    strong = {}
+    for r in merged:
+        for a in [r["name"]] + r["aliases"]:
+            strong.setdefault(fold(a), set()).add(id(r))
+    surnames = {}
+    for r in merged:
+        if r["type"] == "PER" and r.get("surname"):
+            surnames.setdefault(fold(r["surname"]), []).append(r)
+    out = sys.stdout
+    out.write("# Generated by scripts/kb/build_kb.py; do not edit (edit data/kb/curated.tsv).\n")
+    out.write("# kb_id\tname\ttype\tcountry\taliases\tsource\n")
+    for r in merged:
+        aliases = list(r["aliases"])
+        s = r.get("surname")
+        if r["type"] == "PER" and s:
+            k = fold(s)
+            if len(surnames[k]) == 1 and not (strong.get(k, set()) - {id(r)}) and k not in {fold(a) for a in aliases}:
+                aliases.append("~" + s)
+        fields = [r["kb_id"], r["name"], r["type"], r["country"], "|".join(aliases), r["source"]]
+        assert all("\t" not in f and "\n" not in f for f in fields), fields
+        out.write("\t".join(fields) + "\n")
+
+
+if __name__ == "__main__":
+    main()
