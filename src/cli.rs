@@ -98,6 +98,11 @@ pub enum EvalCommand {
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
     },
+    /// Score events and attributions on hand-marked real news (articles.jsonl, sentences.json, gold.json).
+    Realnews {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
     Html {
         #[arg(long, value_name = "DIR")]
@@ -286,6 +291,11 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
         }
         Command::Eval { what: EvalCommand::Attributions { dir } } => {
             let report = crate::eval::attrib::eval_attributions(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+            print_report(&report);
+            Ok(0)
+        }
+        Command::Eval { what: EvalCommand::Realnews { dir } } => {
+            let report = crate::eval::realnews::eval_realnews(&dir).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }

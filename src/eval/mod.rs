@@ -1,3 +1,4 @@
 pub mod attrib;
 pub mod events;
 pub mod html;
+pub mod realnews;

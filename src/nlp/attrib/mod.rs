@@ -127,6 +127,10 @@ enum CueKind {
 struct CueEntry {
     kind: CueKind,
     weight: f32,
+    /// An act or stance verb ("praised", "rejected", "agreed", "urged"): reported
+    /// speech only before a clause, a quote or a colon, never before a plain object
+    /// ("rejected the drug", "agree to our Privacy Policy").
+    needs_clause: bool,
 }
 
 pub struct AttributionExtractor {
@@ -251,6 +255,7 @@ struct Cue {
     m: PhraseMatch,
     kind: CueKind,
     weight: f32,
+    needs_clause: bool,
 }
 
 /// Per-sentence working data.
@@ -324,7 +329,11 @@ impl AttributionExtractor {
             }
         }
         split_coordinated(doc, &mut out);
-        out.retain(|a| valid(doc, a));
+        // Generic "you" ("By signing up, you agree …", "when you add up …") is nobody's
+        // statement; a quote's speaker is kept.
+        out.retain(|a| {
+            valid(doc, a) && (a.kind == AttributionKind::DirectQuote || a.source.is_none_or(|x| !word_eq(doc.span_text(x), "you")))
+        });
         out.sort_by_key(|a| (a.cue.start, a.content.start));
         out
     }
@@ -347,7 +356,7 @@ impl AttributionExtractor {
             match found {
                 Some(m) => {
                     let e = self.cues.entries[m.entry];
-                    out.push(Cue { m, kind: e.kind, weight: e.weight });
+                    out.push(Cue { m, kind: e.kind, weight: e.weight, needs_clause: e.needs_clause });
                     i = m.head_end.max(i + 1);
                 }
                 None => i += 1,
@@ -670,6 +679,9 @@ fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
     if colon == a || !(a..colon).all(|k| is_capitalized(doc.token_text(k)) || matches!(doc.token_text(k), "'s" | "’s" | "." | "-")) {
         return None;
     }
+    if page_label(doc.span_text(tok_span(doc, a, colon))) {
+        return None;
+    }
     let content = clause(doc, &s.range, colon + 1, trim_end_punct(doc, &s.range))?;
     if doc.span_text(content).split_whitespace().count() < 2 {
         return None;
@@ -682,6 +694,58 @@ fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
         content,
         confidence: 0.6,
     })
+}
+
+/// Labels of page furniture and kickers before a colon ("More:", "EXCLUSIVE:", "JUST
+/// IN:", "Photograph:", "The Latest:", "Correction:") and interview initials ("ZB:"):
+/// nobody speaking.
+fn page_label(label: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "more",
+        "read more",
+        "related",
+        "analysis",
+        "exclusive",
+        "just in",
+        "breaking",
+        "breaking news",
+        "watch",
+        "live",
+        "update",
+        "updated",
+        "photograph",
+        "photo",
+        "photos",
+        "image",
+        "image caption",
+        "caption",
+        "media caption",
+        "video",
+        "the latest",
+        "correction",
+        "clarification",
+        "editor's note",
+        "editor’s note",
+        "note",
+        "source",
+        "sources",
+        "advertisement",
+        "credit",
+        "opinion",
+        "graphic",
+        "listen",
+        "see also",
+        "also read",
+        "fact check",
+        "transcript",
+    ];
+    let l = label.trim().to_lowercase();
+    let letters: Vec<char> = l.chars().filter(|c| c.is_alphabetic()).collect();
+    LABELS.contains(&l.as_str())
+        || (letters.len() <= 3 && label.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()))
+        // An all-caps kicker of several words ("POLICING THE USA:"); one all-caps name
+        // is a transcript speaker ("PENCE:").
+        || (label.split_whitespace().count() >= 3 && label.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()))
 }
 
 /// A credit cue opens its line: at the sentence start, after "(" or "Additional", or
@@ -787,6 +851,8 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
         }
     }
     let cue = tok_span(doc, m.start, m.head_end);
+    // An act verb's content after it must be a clause ("rejected the idea" is no speech).
+    let forward_ok = |from: usize| !c.needs_clause || opens_clause(doc, s, m.end, from);
     let subject = subject_before(doc, &s.ms, &s.range, m.start, &s.dates);
     let follow_on =
         FOLLOW_ON.iter().any(|w| word_eq(doc.token_text(m.start), w)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
@@ -796,7 +862,11 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
     let (source, content, mut weight) = if follow_on {
         let prev = earlier.iter().rev().find(|a| a.sentence == s.index).and_then(|a| a.source);
         let source = prev.or_else(|| subject.map(|x| x.0));
-        (source, clause(doc, &s.range, skip_intro(doc, s, m.end, c.kind), last_token)?, c.weight)
+        let from = skip_intro(doc, s, m.end, c.kind);
+        if !forward_ok(from) {
+            return None;
+        }
+        (source, clause(doc, &s.range, from, last_token)?, c.weight)
     } else if let Some((src, SubjectKind::Direct | SubjectKind::Pronoun)) = subject {
         let mut subj_start = token_at(doc, src.start);
         while subj_start > s.range.start && is_determiner(doc.token_text(subj_start - 1)) {
@@ -808,6 +878,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
             (Some(src), clause(doc, &s.range, s.range.start, end)?, c.weight)
         } else {
             let from = skip_intro(doc, s, m.end, c.kind);
+            if !forward_ok(from) {
+                return None;
+            }
             let to = clause_end(doc, s, from, last_token);
             (Some(src), clause(doc, &s.range, from, to)?, c.weight)
         }
@@ -829,6 +902,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
             None => sentence_subject(doc, s, m.start)?,
         };
         let from = skip_intro(doc, s, m.end, c.kind);
+        if !forward_ok(from) {
+            return None;
+        }
         let to = clause_end(doc, s, from, last_token);
         (Some(prev), clause(doc, &s.range, from, to)?, c.weight * 0.8)
     } else if m.start > s.range.start
@@ -839,6 +915,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
         // the sentence's subject.
         let src = sentence_subject(doc, s, m.start - 1)?;
         let from = skip_intro(doc, s, m.end, c.kind);
+        if !forward_ok(from) {
+            return None;
+        }
         let to = clause_end(doc, s, from, last_token);
         (Some(src), clause(doc, &s.range, from, to)?, c.weight * 0.8)
     } else {
@@ -943,6 +1022,21 @@ fn opens_statement(doc: &Doc, s: &Sent, k: usize) -> bool {
     }
     let t = doc.token_text(k);
     word_eq(t, "that") || matches!(t, ":" | "," | "“" | "\"") || super::events::phrase::is_subject_pronoun(t) || is_preposition(t)
+}
+
+/// After an act verb ending at `cue_end`, the content from `from` is a statement: "that",
+/// a colon or a quote mark comes between (or opens it), or it opens with a subject
+/// pronoun other than the ambiguous "it" / "you" ("praised the plan" and "rejected it"
+/// are acts on an object, "agreed that …" and "warned: …" are statements).
+fn opens_clause(doc: &Doc, s: &Sent, cue_end: usize, from: usize) -> bool {
+    let marks = |t: &str| word_eq(t, "that") || matches!(t, ":" | "“" | "\"" | "‘");
+    if (cue_end..(from + 1).min(s.range.end)).any(|k| marks(doc.token_text(k))) {
+        return true;
+    }
+    from < s.range.end && {
+        let t = doc.token_text(from);
+        super::events::phrase::is_subject_pronoun(t) && !word_eq(t, "it") && !word_eq(t, "you") && !word_eq(t, "who")
+    }
 }
 
 /// The subject opening a sentence, before token `before`: a pronoun ("He …") or a
@@ -1082,17 +1176,19 @@ fn compile_cues(text: &str) -> (PhraseSet<CueEntry>, Vec<LexiconError>) {
             if f.len() != 3 {
                 return Err(format!("expected 3 columns, found {}", f.len()));
             }
-            let kind = match f[0] {
-                "SAY" => CueKind::Say,
-                "TELL" => CueKind::Tell,
-                "ACCORDING" => CueKind::According,
-                "CREDIT_BY" => CueKind::CreditBy,
-                "CREDIT_TO" => CueKind::CreditTo,
-                "QUOTE" => CueKind::Quote,
+            let (kind, needs_clause) = match f[0] {
+                "SAY" => (CueKind::Say, false),
+                "ACT" => (CueKind::Say, true),
+                "TELL" => (CueKind::Tell, false),
+                "TELL_ACT" => (CueKind::Tell, true),
+                "ACCORDING" => (CueKind::According, false),
+                "CREDIT_BY" => (CueKind::CreditBy, false),
+                "CREDIT_TO" => (CueKind::CreditTo, false),
+                "QUOTE" => (CueKind::Quote, false),
                 k => return Err(format!("unknown cue kind {k}")),
             };
             let weight: f32 = f[1].parse().map_err(|_| format!("bad weight {}", f[1]))?;
-            set.add(&inflector, f[2], CueEntry { kind, weight: weight.clamp(0.0, 1.0) })
+            set.add(&inflector, f[2], CueEntry { kind, weight: weight.clamp(0.0, 1.0), needs_clause })
         })();
         if let Err(detail) = parsed {
             errors.push(LexiconError { line, detail });

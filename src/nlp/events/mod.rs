@@ -10,6 +10,7 @@
 //! the verb group (or the `by`-agent of a passive), recipient = the phrase after the
 //! trigger, location = a place after in/near/off, date = the nearest date expression.
 
+mod filters;
 pub(crate) mod lexicon;
 pub(crate) mod phrase;
 
@@ -761,6 +762,29 @@ impl EventExtractor {
             // A board or shareholders' meeting: company business, no CONSULT.
             return None;
         }
+        let cand = filters::Candidate {
+            range,
+            ms,
+            start: m.start,
+            head_end: m.head_end.max(m.start + 1),
+            event_type,
+            verb_head: e.verb_head,
+            past,
+            nominal: nominal.is_some(),
+            passive,
+            actor,
+            recipient,
+        };
+        match filters::judge(doc, &cand) {
+            filters::Verdict::Keep => {}
+            filters::Verdict::Drop(_) => return None,
+            filters::Verdict::Disapprove => {
+                event_type = PloverType::Disapprove;
+                mode = "";
+            }
+        }
+        let actor = actor.filter(|a| !filters::no_party(doc, range, *a));
+        let recipient = recipient.filter(|r| !filters::no_party(doc, range, *r));
         let location = place_of(doc, ms, range, m.start, actor, recipient);
         let recipient = recipient.filter(|r| location.is_none_or(|l| !l.overlaps(*r)));
         let date = nearest_date(dates, trigger);

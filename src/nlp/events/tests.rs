@@ -429,3 +429,42 @@ fn demand_as_a_noun_is_no_demand() {
     );
     assert_eq!(types("Iran and Iraq demand new talks.", &[("Iran", Loc), ("Iraq", Loc)]), vec!["DEMAND"]);
 }
+
+#[test]
+fn realnews_false_events_are_dropped() {
+    // Issue #14 error classes: none of these reports an act that happened.
+    for (text, names) in [
+        ("Let border officials detain families for over 20 days.", &[][..]),
+        ("Donate $3 or more to support Democrats today.", &[][..]),
+        ("By signing up, you agree to our Privacy Policy.", &[][..]),
+        ("The court heard a case involving one arrested Pakistani man.", &[][..]),
+        ("Meanwhile, the public overwhelmingly supports cutting spending.", &[][..]),
+        ("Alcoholism kills roughly 80,000 people every year.", &[][..]),
+        ("The travel ban was met by protests across the US.", &[("US", Loc)][..]),
+        ("Most Americans agree with Republicans on the budget.", &[("Republicans", Org)][..]),
+        ("Support rose to 33 votes, thanks to announcements from Democrats.", &[][..]),
+        ("The pastor told the crowd to praise God for the harvest.", &[][..]),
+        ("It will be tough on veterans who struggle to make ends meet.", &[][..]),
+    ] {
+        let got = run(text, names);
+        assert!(got.iter().all(|e| e.4), "{text}: {got:?}");
+    }
+    // An adjectival "alleged" is no accusation; the verb is.
+    assert!(types("Mueller investigated alleged collusion with Russia.", &[("Mueller", Per), ("Russia", Loc)])
+        .iter()
+        .all(|t| *t != "DISAPPROVE"));
+}
+
+#[test]
+fn realnews_verbal_attacks_and_parties() {
+    // An attack on a person with no force in the sentence is verbal.
+    let got = run("Coulter attacked Hannity on her show on Tuesday.", &[("Coulter", Per), ("Hannity", Per)]);
+    assert_eq!(got.first().map(|e| e.0.as_str()), Some("DISAPPROVE"), "{got:?}");
+    let got = run("The gunman attacked Smith with a knife outside the church.", &[("Smith", Per)]);
+    assert_eq!(got.first().map(|e| e.0.as_str()), Some("ASSAULT"), "{got:?}");
+    // "stopped short of" negates.
+    let got = run("Trump stopped short of apologizing to Kim on Monday.", &[("Trump", Per), ("Kim", Per)]);
+    assert!(got.iter().all(|e| e.4), "{got:?}");
+    // The relative clause keeps its verb: "the raid that killed X".
+    assert!(types("Obama ordered the raid that killed Osama bin Laden.", &[("Obama", Per), ("Osama bin Laden", Per)]).contains(&"ASSAULT"));
+}
