@@ -7,6 +7,7 @@ pub mod dates;
 pub mod events;
 pub mod gazetteer;
 pub mod ner;
+pub mod parse;
 pub mod resolve;
 pub mod sentence;
 pub mod token;
