@@ -77,8 +77,11 @@ pub fn read_file(path: &Path) -> Result<Vec<Sentence>, ParseError> {
     let io = |source| ParseError::Io { path: path.display().to_string(), source };
     let bytes = std::fs::read(path).map_err(io)?;
     let bytes = if path.extension().is_some_and(|e| e == "zst") { zstd::decode_all(&bytes[..]).map_err(io)? } else { bytes };
-    let text = String::from_utf8(bytes)
-        .map_err(|e| ParseError::Conllu { path: path.display().to_string(), line: 0, detail: format!("not UTF-8: {e}") })?;
+    let text = String::from_utf8(bytes).map_err(|e| ParseError::Conllu {
+        path: path.display().to_string(),
+        line: 0,
+        detail: format!("not UTF-8: {e}"),
+    })?;
     parse_str(&text).map_err(|(line, detail)| ParseError::Conllu { path: path.display().to_string(), line, detail })
 }
 

@@ -10,7 +10,7 @@
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Bump when the templates or the normalisation change: old model files stop loading.
-pub(crate) const FEATURE_VERSION: u64 = 1;
+pub(crate) const FEATURE_VERSION: u64 = 3;
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -43,13 +43,6 @@ pub(crate) fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
 #[inline(always)]
 pub(crate) fn bucket(h: u64, bits: u32) -> u32 {
     (h >> (64 - bits)) as u32
-}
-
-/// Row of a label feature for arc direction `dir` (0 left, 1 right): other bits of the
-/// same hash than `bucket` uses, so one hash serves the move and both label tables.
-#[inline(always)]
-pub(crate) fn label_bucket(h: u64, bits: u32, dir: usize) -> u32 {
-    ((h >> (dir as u32 * 21)) & ((1u64 << bits) - 1)) as u32
 }
 
 /// Hash of a word that is not there (before the start, after the end).

@@ -132,10 +132,7 @@ impl Deprel {
     }
 
     pub fn is_subject(self) -> bool {
-        matches!(
-            self,
-            Deprel::Nsubj | Deprel::NsubjPass | Deprel::NsubjOuter | Deprel::Csubj | Deprel::CsubjPass | Deprel::CsubjOuter
-        )
+        matches!(self, Deprel::Nsubj | Deprel::NsubjPass | Deprel::NsubjOuter | Deprel::Csubj | Deprel::CsubjPass | Deprel::CsubjOuter)
     }
 }
 
@@ -213,13 +210,13 @@ impl Parsed {
         self.child_with(i, Deprel::Ccomp).or_else(|| self.child_with(i, Deprel::Xcomp))
     }
 
-    /// True when `i` is negated ("not", "n't", "never" as its advmod).
+    /// True when `i` is negated: "not", "n't" (or "n’t") or "never" as its advmod.
     pub fn is_negated(&self, i: usize, words: &[&str]) -> bool {
         self.children(i).any(|c| {
             self.deprel[c] == Deprel::Advmod
                 && words.get(c).is_some_and(|w| {
-                    let w = w.trim_start_matches(['\'', '\u{2019}']);
-                    w.eq_ignore_ascii_case("not") || w.eq_ignore_ascii_case("n't") || w.eq_ignore_ascii_case("nt") || w.eq_ignore_ascii_case("never")
+                    let w: String = w.chars().map(|ch| if ch == '\u{2019}' { '\'' } else { ch.to_ascii_lowercase() }).collect();
+                    matches!(w.as_str(), "not" | "n't" | "never")
                 })
         })
     }

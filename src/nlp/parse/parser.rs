@@ -8,7 +8,7 @@
 //! head = s1). The root pseudo-word is index `n`; it can only take a head-less s0 when
 //! the stack holds one word.
 
-use super::features::{bucket, f1, f2, f3, label_bucket, NONE_HASH, ROOT_HASH};
+use super::features::{bucket, f1, f2, f3, NONE_HASH, ROOT_HASH};
 use super::table::{Scorer, TrainTable};
 use super::tagger::{argmax, TaggerState, NTAGS};
 use super::{Deprel, Parsed, Upos};
@@ -61,6 +61,9 @@ pub(crate) struct ParserState {
     word: Vec<u64>,
     tag: Vec<u64>,
     feats: Vec<u64>,
+    lfeats: Vec<u64>,
+    /// Three-letter suffix hash of each word.
+    suf: Vec<u64>,
     buckets: Vec<u32>,
     /// Gold heads (internal indices, root = n) while training.
     gold: Vec<u32>,
@@ -99,6 +102,8 @@ impl ParserState {
         self.word.clear();
         self.word.extend(tagger.words.iter().map(|w| w.lower));
         self.word.push(ROOT_HASH);
+        self.suf.clear();
+        self.suf.extend(tagger.words.iter().map(|w| w.suffix[2]));
         self.tag.clear();
         self.tag.extend((0..n).map(|i| tags.get(i).copied().unwrap_or(0) as u64));
         self.tag.push(ROOT_TAG);
@@ -280,6 +285,13 @@ impl ParserState {
         f.push(f2(88, b0w, set(&self.lset, b0)));
         f.push(f2(89, b0p, set(&self.lset, b0)));
         f.push(f2(90, s1p, set(&self.rset, s1)));
+        // Suffixes stand in for the fine tags (VBN/VBD/VBG, ...); words around commas.
+        let suf = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.suf[x as usize] };
+        f.push(f2(91, s0p, suf(s0)));
+        f.push(f2(92, b0p, suf(b0)));
+        f.push(f2(93, s1p, suf(s1)));
+        f.push(f3(94, s1p, s0p, b0w));
+        f.push(f3(95, s0wp, b0w, b1p));
     }
 
     fn move_scores<S: Scorer>(&mut self, w: &S, acc: &mut [f32; NMOVES]) {
@@ -290,10 +302,55 @@ impl ParserState {
         w.scores(&self.buckets, acc);
     }
 
-    fn label_scores<S: Scorer>(&mut self, w: &S, dir: usize, acc: &mut [f32; NLABELS]) {
+    /// Feature hashes for labelling the arc `h -> d` (direction `dir`: 0 left, 1 right).
+    fn label_features(&mut self, h: u32, d: u32, dir: usize) {
+        let n = self.n as u32;
+        let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
+        let p = |x: u32| if x == NIL { NONE_TAG } else { self.tag[x as usize] };
+        let l = |x: u32| if x == NIL { NONE_LABEL } else { self.label[x as usize] as u64 };
+        let (dw, dp, hw, hp) = (w(d), p(d), w(h), p(h));
+        let dwp = dw ^ dp.wrapping_mul(0x100_0000_01b3);
+        let hwp = hw ^ hp.wrapping_mul(0x100_0000_01b3);
+        let dist = dist_bucket(h, d);
+        let dl = self.lc1[d as usize];
+        let dr = self.rc1[d as usize];
+        let prev = if d > 0 { d - 1 } else { NIL };
+        let next = if d + 1 < n { d + 1 } else { NIL };
+        let t = |k: u64| 2 * k + dir as u64;
+        let f = &mut self.lfeats;
+        f.clear();
+        f.push(f1(t(1), dw));
+        f.push(f1(t(2), dp));
+        f.push(f1(t(3), dwp));
+        f.push(f1(t(4), hw));
+        f.push(f1(t(5), hp));
+        f.push(f1(t(6), hwp));
+        f.push(f2(t(7), dp, hp));
+        f.push(f2(t(8), dw, hp));
+        f.push(f2(t(9), dp, hw));
+        f.push(f2(t(10), dw, hw));
+        f.push(f3(t(11), dp, hp, dist));
+        f.push(f2(t(12), dp, self.lset[d as usize]));
+        f.push(f2(t(13), dp, self.rset[d as usize]));
+        f.push(f3(t(14), hp, dp, self.lset[h as usize]));
+        f.push(f3(t(15), hp, dp, self.rset[h as usize]));
+        f.push(f2(t(16), w(dl), dp));
+        f.push(f3(t(17), w(dl), dp, hp));
+        f.push(f3(t(18), p(dr), l(dr), dp));
+        f.push(f3(t(19), p(prev), dp, hp));
+        f.push(f3(t(20), p(next), dp, hp));
+        f.push(f3(t(21), hw, dp, w(dl)));
+        f.push(f3(t(22), dwp, hp, dist));
+        f.push(f3(t(23), p(dl), l(dl), dp));
+        f.push(f3(t(24), hp, dp, self.nl[h as usize] as u64));
+        f.push(f3(t(25), dwp, hwp, dist));
+    }
+
+    fn label_scores<S: Scorer>(&mut self, w: &S, h: u32, d: u32, dir: usize, acc: &mut [f32; NLABELS]) {
+        self.label_features(h, d, dir);
         self.buckets.clear();
         let bits = w.bits();
-        self.buckets.extend(self.feats.iter().map(|&h| label_bucket(h, bits, dir)));
+        self.buckets.extend(self.lfeats.iter().map(|&x| bucket(x, bits)));
         acc.fill(0.0);
         w.scores(&self.buckets, acc);
         acc[ROOT_LABEL as usize] = f32::NEG_INFINITY;
@@ -326,11 +383,11 @@ impl ParserState {
             }
             let mut label = 0u8;
             if m != SHIFT {
-                let (h, _) = self.arc(m);
+                let (h, d) = self.arc(m);
                 label = if h as usize == self.n {
                     ROOT_LABEL
                 } else {
-                    self.label_scores(labels, m - 1, &mut lacc);
+                    self.label_scores(labels, h, d, m - 1, &mut lacc);
                     argmax(&lacc) as u8
                 };
             }
@@ -451,7 +508,7 @@ impl ParserState {
                 if h as usize == n {
                     label = ROOT_LABEL;
                 } else {
-                    self.label_scores(labels, next - 1, &mut lacc);
+                    self.label_scores(labels, h, d, next - 1, &mut lacc);
                     let guess = argmax(&lacc);
                     label = guess as u8;
                     if self.gold[d as usize] == h {

@@ -69,11 +69,7 @@ impl TrainTable {
 
     pub(crate) fn averaged(&self) -> FloatTable {
         let c = self.c;
-        FloatTable {
-            bits: self.bits,
-            width: self.width,
-            w: self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / c) as f32).collect(),
-        }
+        FloatTable { bits: self.bits, width: self.width, w: self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / c) as f32).collect() }
     }
 }
 
@@ -140,16 +136,15 @@ pub(crate) struct QTable {
     bits: u32,
     width: usize,
     unit: f32,
-    /// Per 64 rows: presence bits, and the number of present rows before them.
-    present: Vec<u64>,
-    ranks: Vec<u32>,
+    /// Per 64 rows: presence bits, and the number of present rows before them (side by
+    /// side: one cache line holds both).
+    index: Vec<(u64, u32)>,
     rows: Vec<i16>,
 }
 
 impl QTable {
     fn new(bits: u32, width: usize, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
-        let mut words = Vec::with_capacity(present.len().div_ceil(64));
-        let mut ranks = Vec::with_capacity(present.len().div_ceil(64));
+        let mut index = Vec::with_capacity(present.len().div_ceil(64));
         let mut rank = 0u32;
         for chunk in present.chunks(64) {
             let mut word = 0u64;
@@ -158,11 +153,10 @@ impl QTable {
                     word |= 1 << k;
                 }
             }
-            words.push(word);
-            ranks.push(rank);
+            index.push((word, rank));
             rank += word.count_ones();
         }
-        QTable { bits, width, unit, present: words, ranks, rows }
+        QTable { bits, width, unit, index, rows }
     }
 
     pub(crate) fn nonzero_rows(&self) -> usize {
@@ -171,13 +165,12 @@ impl QTable {
 
     #[inline(always)]
     fn row_index(&self, bucket: u32) -> Option<usize> {
-        let w = (bucket >> 6) as usize;
-        let word = *self.present.get(w)?;
+        let (word, rank) = *self.index.get((bucket >> 6) as usize)?;
         let bit = 1u64 << (bucket & 63);
         if word & bit == 0 {
             return None;
         }
-        Some(self.ranks[w] as usize + (word & (bit - 1)).count_ones() as usize)
+        Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
     }
 
     /// Integer scores of the rows of `buckets` (first `width` entries of `sum`).
@@ -209,7 +202,7 @@ impl QTable {
         out.extend_from_slice(&self.unit.to_le_bytes());
         out.extend_from_slice(&(nrows as u32).to_le_bytes());
         let nbytes = (1usize << self.bits).div_ceil(8);
-        for (k, word) in self.present.iter().enumerate() {
+        for (k, (word, _)) in self.index.iter().enumerate() {
             let take = (nbytes - 8 * k).min(8);
             out.extend_from_slice(&word.to_le_bytes()[..take]);
         }
