@@ -119,6 +119,17 @@ pub enum EvalCommand {
         #[arg(long, value_name = "MODEL")]
         model: Option<PathBuf>,
     },
+    /// Tag and parse the gold tokens of a CoNLL-U file; score UPOS, UAS and LAS.
+    Parse {
+        #[arg(long, value_name = "FILE")]
+        conllu: PathBuf,
+        /// Write the file back here with UPOS, HEAD and DEPREL predicted.
+        #[arg(long, value_name = "OUT")]
+        predictions: Option<PathBuf>,
+        /// Model file (default: the built-in model).
+        #[arg(long, value_name = "MODEL")]
+        model: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -131,6 +142,20 @@ pub enum TrainCommand {
         dev: Option<PathBuf>,
         #[arg(long, value_name = "MODEL")]
         out: PathBuf,
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Train the tagger and dependency parser from CoNLL-U files (.conllu or .conllu.zst).
+    Parse {
+        #[arg(long, value_name = "FILE")]
+        train: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        dev: Option<PathBuf>,
+        #[arg(long, value_name = "MODEL")]
+        out: PathBuf,
+        /// Parser epochs (the tagger trains for up to 10).
         #[arg(long)]
         epochs: Option<usize>,
         #[arg(long)]
@@ -282,6 +307,27 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             };
             let report = crate::nlp::ner::eval_conll(&model, &conll, predictions.as_deref())?;
             print_report(&report);
+            Ok(0)
+        }
+        Command::Eval { what: EvalCommand::Parse { conllu, predictions, model } } => {
+            let model = match model {
+                Some(p) => crate::nlp::parse::ParseModel::load(&p)?,
+                None => crate::nlp::parse::ParseModel::builtin()?,
+            };
+            let report = crate::nlp::parse::eval_conllu(&model, &conllu, predictions.as_deref())?;
+            print_report(&report);
+            Ok(0)
+        }
+        Command::Train { what: TrainCommand::Parse { train, dev, out, epochs, seed } } => {
+            let mut opts = crate::nlp::parse::TrainOptions::default();
+            if let Some(e) = epochs {
+                opts.epochs = e;
+            }
+            if let Some(s) = seed {
+                opts.seed = s;
+            }
+            crate::nlp::parse::train(&train, dev.as_deref(), &out, &opts, &mut std::io::stderr())?;
+            println!("model written to {}", out.display());
             Ok(0)
         }
         Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {

@@ -19,6 +19,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Ner(#[from] crate::nlp::ner::NerError),
+    #[error(transparent)]
+    Parse(#[from] crate::nlp::parse::ParseError),
 }
 
 impl Error {

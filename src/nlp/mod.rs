@@ -8,6 +8,7 @@ pub mod events;
 pub mod gazetteer;
 pub mod kb;
 pub mod ner;
+pub mod parse;
 pub mod resolve;
 pub mod sentence;
 pub mod token;

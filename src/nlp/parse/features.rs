@@ -1,0 +1,224 @@
+//! Word normalisation and feature hashing for the tagger and the parser.
+//!
+//! Word forms are normalised before hashing so that the project's tokens look like UD
+//! English EWT words: typographic quotes and dashes become ASCII, digits become `0`
+//! ("155,221" -> "000,000"), a hyphenated compound our tokenizer keeps whole
+//! ("U.S.-sanctioned", "well-known"; EWT splits them at the hyphen) is represented by its
+//! last part, which is its head in EWT, and "cannot" by "can". Every feature is a 64-bit
+//! hash mixed from a template id and the hashes it looks at; `bucket` picks its row.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Bump when the templates or the normalisation change: old model files stop loading.
+pub(crate) const FEATURE_VERSION: u64 = 3;
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+#[inline(always)]
+pub(crate) fn fmix(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^= k >> 33;
+    k
+}
+
+#[inline(always)]
+pub(crate) fn f1(t: u64, a: u64) -> u64 {
+    fmix(a ^ t.wrapping_mul(K))
+}
+
+#[inline(always)]
+pub(crate) fn f2(t: u64, a: u64, b: u64) -> u64 {
+    fmix(a.rotate_left(23) ^ b ^ t.wrapping_mul(K))
+}
+
+#[inline(always)]
+pub(crate) fn f3(t: u64, a: u64, b: u64, c: u64) -> u64 {
+    fmix(a.rotate_left(43) ^ b.rotate_left(21) ^ c ^ t.wrapping_mul(K))
+}
+
+/// Row of a feature in a table of 2^bits rows (the hash's top bits).
+#[inline(always)]
+pub(crate) fn bucket(h: u64, bits: u32) -> u32 {
+    (h >> (64 - bits)) as u32
+}
+
+/// Hash of a word that is not there (before the start, after the end).
+pub(crate) const NONE_HASH: u64 = 0x5bd1_e995_1234_5678;
+/// Hash of the parser's root pseudo-word.
+pub(crate) const ROOT_HASH: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// Per-word hashes the tagger and the parser look at.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct WordFeats {
+    /// Normalised form, case kept.
+    pub(crate) form: u64,
+    /// Normalised form, lowercase.
+    pub(crate) lower: u64,
+    pub(crate) prefix: [u64; 4],
+    pub(crate) suffix: [u64; 4],
+    pub(crate) shape: u64,
+    pub(crate) short_shape: u64,
+}
+
+/// Write the normalised form of `word` into `out` (cleared first).
+pub(crate) fn normalize(word: &str, out: &mut String) {
+    out.clear();
+    // A hyphenated compound is represented by its last part ("U.S.-sanctioned").
+    let mut w = word;
+    if w.chars().any(|c| c.is_alphabetic()) {
+        if let Some(p) = w.rfind('-') {
+            let tail = &w[p + 1..];
+            let head_has_alpha = w[..p].chars().any(|c| c.is_alphanumeric());
+            if head_has_alpha && tail.chars().next().is_some_and(char::is_alphabetic) {
+                w = tail;
+            }
+        }
+    }
+    if w.eq_ignore_ascii_case("cannot") {
+        out.push_str(&w[..3]);
+        return;
+    }
+    let has_alpha = w.chars().any(char::is_alphabetic);
+    for c in w.chars() {
+        match c {
+            '0'..='9' if !has_alpha => out.push('0'),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
+            '\u{2014}' | '\u{2015}' => out.push_str("--"),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => out.push('-'),
+            '\u{2026}' => out.push_str("..."),
+            _ => out.push(c),
+        }
+        if out.len() > 64 {
+            break;
+        }
+    }
+    // Paired quotes in CoNLL/PTB style.
+    if out == "``" || out == "''" {
+        out.clear();
+        out.push('"');
+    }
+}
+
+fn lower_into(s: &str, out: &mut String) {
+    out.clear();
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        for c in s.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Word shape: X upper, x lower, d digit, other ASCII kept, runs cut at 4 (`long`) or
+/// collapsed (`short`).
+fn shapes(s: &str) -> (u64, u64) {
+    let mut long = [0u8; 24];
+    let mut short = [0u8; 24];
+    let (mut nl, mut ns) = (0usize, 0usize);
+    let mut prev = 0u8;
+    let mut run = 0usize;
+    for c in s.chars() {
+        let k = if c.is_uppercase() {
+            b'X'
+        } else if c.is_lowercase() {
+            b'x'
+        } else if c.is_numeric() {
+            b'd'
+        } else if c.is_ascii() {
+            c as u8
+        } else if c.is_alphabetic() {
+            b'a'
+        } else {
+            b'*'
+        };
+        if k == prev {
+            run += 1;
+        } else {
+            run = 1;
+            prev = k;
+            if ns < short.len() {
+                short[ns] = k;
+                ns += 1;
+            }
+        }
+        if run <= 4 && nl < long.len() {
+            long[nl] = k;
+            nl += 1;
+        }
+    }
+    (xxh3_64_with_seed(&long[..nl], 1), xxh3_64_with_seed(&short[..ns], 2))
+}
+
+/// Analyse one word; `norm` and `lower` are scratch strings.
+pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> WordFeats {
+    normalize(word, norm);
+    lower_into(norm, lower);
+    let mut f = WordFeats { form: xxh3_64(norm.as_bytes()), lower: xxh3_64_with_seed(lower.as_bytes(), 3), ..Default::default() };
+    // Character boundaries of the first and last four characters.
+    let l = lower.as_str();
+    let mut starts = [l.len(); 4];
+    for (k, (i, c)) in l.char_indices().take(4).enumerate() {
+        starts[k] = i + c.len_utf8();
+    }
+    let mut ends = [0usize; 4];
+    for (k, (i, _)) in l.char_indices().rev().take(4).enumerate() {
+        ends[k] = i;
+    }
+    let nchars = l.chars().take(5).count();
+    for k in 0..4 {
+        if k < nchars {
+            f.prefix[k] = xxh3_64_with_seed(&l.as_bytes()[..starts[k]], 10 + k as u64);
+            f.suffix[k] = xxh3_64_with_seed(&l.as_bytes()[ends[k]..], 20 + k as u64);
+        } else {
+            f.prefix[k] = NONE_HASH ^ k as u64;
+            f.suffix[k] = NONE_HASH ^ (k as u64) << 8;
+        }
+    }
+    let (a, b) = shapes(word);
+    f.shape = a;
+    f.short_shape = b;
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation() {
+        let mut s = String::new();
+        for (w, n) in [
+            ("U.S.-sanctioned", "sanctioned"),
+            ("well-known", "known"),
+            ("155,221", "000,000"),
+            ("2016", "0000"),
+            ("“", "\""),
+            ("’s", "'s"),
+            ("n’t", "n't"),
+            ("Cannot", "Can"),
+            ("-", "-"),
+            ("--", "--"),
+            ("COVID-19", "COVID-19"),
+            ("x-", "x-"),
+        ] {
+            normalize(w, &mut s);
+            assert_eq!(s, n, "{w}");
+        }
+    }
+
+    #[test]
+    fn affixes_of_short_and_non_ascii_words() {
+        let (mut a, mut b) = (String::new(), String::new());
+        let x = word_feats("é", &mut a, &mut b);
+        let y = word_feats("éa", &mut a, &mut b);
+        assert_eq!(x.prefix[0], y.prefix[0]);
+        assert_ne!(x.suffix[0], y.suffix[0]);
+        let z = word_feats("", &mut a, &mut b);
+        assert_eq!(z.prefix[0], NONE_HASH);
+    }
+}

@@ -1,0 +1,528 @@
+//! The transition parser: arc-hybrid (Kuhlmann et al. 2011) with the root at the end of
+//! the buffer (Ballesteros & Nivre 2013), so exactly one word attaches to the root and
+//! every word gets a head. Greedy decoding; training follows the dynamic oracle of
+//! Goldberg & Nivre (2013) with exploration. The unlabeled move is scored by the move
+//! table; the label of an arc by the label table, with features hashed per direction.
+//!
+//! Moves: SHIFT (buffer front onto the stack), LEFT (pop s0, head = b0), RIGHT (pop s0,
+//! head = s1). The root pseudo-word is index `n`; it can only take a head-less s0 when
+//! the stack holds one word.
+
+use super::features::{bucket, f1, f2, f3, NONE_HASH, ROOT_HASH};
+use super::table::{Scorer, TrainTable};
+use super::tagger::{argmax, TaggerState, NTAGS};
+use super::{Deprel, Parsed, Upos};
+
+pub(crate) const NMOVES: usize = 3;
+pub(crate) const NLABELS: usize = Deprel::COUNT;
+pub(crate) const SHIFT: usize = 0;
+pub(crate) const LEFT: usize = 1;
+pub(crate) const RIGHT: usize = 2;
+
+const NIL: u32 = u32::MAX;
+const ROOT_TAG: u64 = NTAGS as u64;
+const NONE_TAG: u64 = NTAGS as u64 + 1;
+const NONE_LABEL: u64 = 63;
+const ROOT_LABEL: u8 = Deprel::Root as u8;
+
+/// Splitmix64: the seeded generator of training (shuffles, exploration).
+pub(crate) struct SplitMix(pub(crate) u64);
+
+impl SplitMix {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Parser configuration and scratch buffers for one sentence, reused across sentences.
+#[derive(Default)]
+pub(crate) struct ParserState {
+    n: usize,
+    stack: Vec<u32>,
+    b: usize,
+    head: Vec<u32>,
+    label: Vec<u8>,
+    lc1: Vec<u32>,
+    lc2: Vec<u32>,
+    rc1: Vec<u32>,
+    rc2: Vec<u32>,
+    nl: Vec<u8>,
+    nr: Vec<u8>,
+    lset: Vec<u64>,
+    rset: Vec<u64>,
+    word: Vec<u64>,
+    tag: Vec<u64>,
+    feats: Vec<u64>,
+    lfeats: Vec<u64>,
+    /// Three-letter suffix hash of each word.
+    suf: Vec<u64>,
+    buckets: Vec<u32>,
+    /// Gold heads (internal indices, root = n) while training.
+    gold: Vec<u32>,
+}
+
+#[inline]
+fn dist_bucket(a: u32, b: u32) -> u64 {
+    if a == NIL || b == NIL {
+        return 0;
+    }
+    match a.abs_diff(b) {
+        d @ 0..=4 => d as u64 + 1,
+        5..=9 => 6,
+        _ => 7,
+    }
+}
+
+impl ParserState {
+    fn init(&mut self, tagger: &TaggerState, tags: &[u8]) {
+        let n = tagger.words.len();
+        self.n = n;
+        self.stack.clear();
+        self.b = 0;
+        for v in [&mut self.head, &mut self.lc1, &mut self.lc2, &mut self.rc1, &mut self.rc2] {
+            v.clear();
+            v.resize(n + 1, NIL);
+        }
+        for v in [&mut self.nl, &mut self.nr, &mut self.label] {
+            v.clear();
+            v.resize(n + 1, 0);
+        }
+        for v in [&mut self.lset, &mut self.rset] {
+            v.clear();
+            v.resize(n + 1, 0);
+        }
+        self.word.clear();
+        self.word.extend(tagger.words.iter().map(|w| w.lower));
+        self.word.push(ROOT_HASH);
+        self.suf.clear();
+        self.suf.extend(tagger.words.iter().map(|w| w.suffix[2]));
+        self.tag.clear();
+        self.tag.extend((0..n).map(|i| tags.get(i).copied().unwrap_or(0) as u64));
+        self.tag.push(ROOT_TAG);
+    }
+
+    fn terminal(&self) -> bool {
+        self.stack.is_empty() && self.b >= self.n
+    }
+
+    fn valid(&self, m: usize) -> bool {
+        let depth = self.stack.len();
+        match m {
+            SHIFT => self.b < self.n,
+            LEFT => depth >= 1 && (self.b < self.n || depth == 1),
+            _ => depth >= 2,
+        }
+    }
+
+    /// Head and dependent of the arc move `m` (LEFT or RIGHT).
+    fn arc(&self, m: usize) -> (u32, u32) {
+        let depth = self.stack.len();
+        let d = self.stack[depth - 1];
+        let h = if m == LEFT { self.b as u32 } else { self.stack[depth - 2] };
+        (h, d)
+    }
+
+    fn apply(&mut self, m: usize, label: u8) {
+        if m == SHIFT {
+            self.stack.push(self.b as u32);
+            self.b += 1;
+            return;
+        }
+        let (h, d) = self.arc(m);
+        self.stack.pop();
+        let (hu, du) = (h as usize, d as usize);
+        self.head[du] = h;
+        self.label[du] = label;
+        if d < h {
+            if self.lc1[hu] == NIL || d < self.lc1[hu] {
+                self.lc2[hu] = self.lc1[hu];
+                self.lc1[hu] = d;
+            } else if self.lc2[hu] == NIL || d < self.lc2[hu] {
+                self.lc2[hu] = d;
+            }
+            self.nl[hu] = self.nl[hu].saturating_add(1);
+            self.lset[hu] |= 1u64 << (label as u32 & 63);
+        } else {
+            if self.rc1[hu] == NIL || d > self.rc1[hu] {
+                self.rc2[hu] = self.rc1[hu];
+                self.rc1[hu] = d;
+            } else if self.rc2[hu] == NIL || d > self.rc2[hu] {
+                self.rc2[hu] = d;
+            }
+            self.nr[hu] = self.nr[hu].saturating_add(1);
+            self.rset[hu] |= 1u64 << (label as u32 & 63);
+        }
+    }
+
+    /// Feature hashes of the current configuration.
+    fn features(&mut self) {
+        let depth = self.stack.len();
+        let st = |k: usize| if depth > k { self.stack[depth - 1 - k] } else { NIL };
+        let (s0, s1, s2) = (st(0), st(1), st(2));
+        let n = self.n;
+        let buf = |k: usize| if self.b + k <= n { (self.b + k) as u32 } else { NIL };
+        let (b0, b1, b2) = (buf(0), buf(1), buf(2));
+        let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
+        let p = |x: u32| if x == NIL { NONE_TAG } else { self.tag[x as usize] };
+        let l = |x: u32| if x == NIL { NONE_LABEL } else { self.label[x as usize] as u64 };
+        let get = |v: &Vec<u32>, x: u32| if x == NIL { NIL } else { v[x as usize] };
+        let (s0l, s0l2, s0r, s0r2) = (get(&self.lc1, s0), get(&self.lc2, s0), get(&self.rc1, s0), get(&self.rc2, s0));
+        let (b0l, b0l2) = (get(&self.lc1, b0), get(&self.lc2, b0));
+        let (s1l, s1r) = (get(&self.lc1, s1), get(&self.rc1, s1));
+        let cnt = |v: &Vec<u8>, x: u32| if x == NIL { 255 } else { v[x as usize] as u64 };
+        let set = |v: &Vec<u64>, x: u32| if x == NIL { 1 << 63 } else { v[x as usize] };
+        let (s0w, s0p, s1w, s1p, b0w, b0p) = (w(s0), p(s0), w(s1), p(s1), w(b0), p(b0));
+        let (b1w, b1p, b2w, b2p, s2w, s2p) = (w(b1), p(b1), w(b2), p(b2), w(s2), p(s2));
+        let s0wp = s0w ^ s0p.wrapping_mul(0x100_0000_01b3);
+        let s1wp = s1w ^ s1p.wrapping_mul(0x100_0000_01b3);
+        let b0wp = b0w ^ b0p.wrapping_mul(0x100_0000_01b3);
+        let d = dist_bucket(s0, b0);
+        let d2 = dist_bucket(s1, s0);
+        let (s0vl, s0vr, b0vl) = (cnt(&self.nl, s0), cnt(&self.nr, s0), cnt(&self.nl, b0));
+        let f = &mut self.feats;
+        f.clear();
+        // Words and tags of the stack and buffer.
+        f.push(f1(1, s0w));
+        f.push(f1(2, s0p));
+        f.push(f1(3, s0wp));
+        f.push(f1(4, s1w));
+        f.push(f1(5, s1p));
+        f.push(f1(6, s1wp));
+        f.push(f1(7, b0w));
+        f.push(f1(8, b0p));
+        f.push(f1(9, b0wp));
+        f.push(f1(10, b1w));
+        f.push(f1(11, b1p));
+        f.push(f2(12, b1w, b1p));
+        f.push(f1(13, b2w));
+        f.push(f1(14, b2p));
+        f.push(f1(16, s2p));
+        f.push(f1(17, s2w));
+        // Pairs.
+        f.push(f2(18, s0wp, b0wp));
+        f.push(f2(19, s0wp, b0w));
+        f.push(f2(20, s0w, b0wp));
+        f.push(f2(21, s0wp, b0p));
+        f.push(f2(22, s0p, b0wp));
+        f.push(f2(23, s0w, b0w));
+        f.push(f2(24, s0p, b0p));
+        f.push(f2(25, b0p, b1p));
+        f.push(f2(26, s1wp, s0wp));
+        f.push(f2(27, s1w, s0w));
+        f.push(f2(28, s1p, s0p));
+        f.push(f2(29, s1w, s0p));
+        f.push(f2(30, s1p, s0w));
+        f.push(f2(31, b0w, b1w));
+        // Triples of tags.
+        f.push(f3(32, b0p, b1p, b2p));
+        f.push(f3(33, s0p, b0p, b1p));
+        f.push(f3(34, s1p, s0p, b0p));
+        f.push(f3(35, s2p, s1p, s0p));
+        f.push(f3(36, s0p, p(s0l), b0p));
+        f.push(f3(37, s0p, p(s0r), b0p));
+        f.push(f3(38, s0p, b0p, p(b0l)));
+        f.push(f3(39, s1p, p(s1r), s0p));
+        f.push(f3(40, s1p, s0p, p(s0l)));
+        f.push(f3(41, s1p, s0p, p(s0r)));
+        f.push(f3(42, s1p, p(s1l), s0p));
+        f.push(f3(43, s1wp, s0p, b0p));
+        f.push(f3(44, s1p, s0wp, b0p));
+        f.push(f3(45, s1p, s0p, b0wp));
+        // Distance.
+        f.push(f2(46, s0w, d));
+        f.push(f2(47, s0p, d));
+        f.push(f2(48, b0w, d));
+        f.push(f2(49, b0p, d));
+        f.push(f3(50, s0w, b0w, d));
+        f.push(f3(51, s0p, b0p, d));
+        f.push(f3(52, s1p, s0p, d2));
+        f.push(f3(53, s1w, s0w, d2));
+        f.push(f2(54, s1wp, d2));
+        f.push(f2(55, s0wp, d2));
+        // Valency.
+        f.push(f2(56, s0w, s0vr));
+        f.push(f2(57, s0p, s0vr));
+        f.push(f2(58, s0w, s0vl));
+        f.push(f2(59, s0p, s0vl));
+        f.push(f2(60, b0w, b0vl));
+        f.push(f2(61, b0p, b0vl));
+        f.push(f2(62, s1p, cnt(&self.nr, s1)));
+        // Children.
+        f.push(f1(63, w(s0l)));
+        f.push(f1(64, p(s0l)));
+        f.push(f1(65, l(s0l)));
+        f.push(f1(66, w(s0r)));
+        f.push(f1(67, p(s0r)));
+        f.push(f1(68, l(s0r)));
+        f.push(f1(69, w(b0l)));
+        f.push(f1(70, p(b0l)));
+        f.push(f1(71, l(b0l)));
+        f.push(f2(72, p(s1r), l(s1r)));
+        f.push(f2(73, p(s1l), l(s1l)));
+        f.push(f1(74, w(s1r)));
+        f.push(f2(75, p(s0l2), l(s0l2)));
+        f.push(f2(76, p(s0r2), l(s0r2)));
+        f.push(f2(77, p(b0l2), l(b0l2)));
+        f.push(f3(78, s0p, p(s0l), p(s0l2)));
+        f.push(f3(79, s0p, p(s0r), p(s0r2)));
+        f.push(f3(80, b0p, p(b0l), p(b0l2)));
+        f.push(f2(81, s0wp, l(s0l)));
+        f.push(f2(82, s0wp, l(s0r)));
+        f.push(f2(83, b0wp, l(b0l)));
+        // Label sets.
+        f.push(f2(84, s0w, set(&self.rset, s0)));
+        f.push(f2(85, s0p, set(&self.rset, s0)));
+        f.push(f2(86, s0w, set(&self.lset, s0)));
+        f.push(f2(87, s0p, set(&self.lset, s0)));
+        f.push(f2(88, b0w, set(&self.lset, b0)));
+        f.push(f2(89, b0p, set(&self.lset, b0)));
+        f.push(f2(90, s1p, set(&self.rset, s1)));
+        // Suffixes stand in for the fine tags (VBN/VBD/VBG, ...); words around commas.
+        let suf = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.suf[x as usize] };
+        f.push(f2(91, s0p, suf(s0)));
+        f.push(f2(92, b0p, suf(b0)));
+        f.push(f2(93, s1p, suf(s1)));
+        f.push(f3(94, s1p, s0p, b0w));
+        f.push(f3(95, s0wp, b0w, b1p));
+    }
+
+    fn move_scores<S: Scorer>(&mut self, w: &S, acc: &mut [f32; NMOVES]) {
+        self.buckets.clear();
+        let bits = w.bits();
+        self.buckets.extend(self.feats.iter().map(|&h| bucket(h, bits)));
+        acc.fill(0.0);
+        w.scores(&self.buckets, acc);
+    }
+
+    /// Feature hashes for labelling the arc `h -> d` (direction `dir`: 0 left, 1 right).
+    fn label_features(&mut self, h: u32, d: u32, dir: usize) {
+        let n = self.n as u32;
+        let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
+        let p = |x: u32| if x == NIL { NONE_TAG } else { self.tag[x as usize] };
+        let l = |x: u32| if x == NIL { NONE_LABEL } else { self.label[x as usize] as u64 };
+        let (dw, dp, hw, hp) = (w(d), p(d), w(h), p(h));
+        let dwp = dw ^ dp.wrapping_mul(0x100_0000_01b3);
+        let hwp = hw ^ hp.wrapping_mul(0x100_0000_01b3);
+        let dist = dist_bucket(h, d);
+        let dl = self.lc1[d as usize];
+        let dr = self.rc1[d as usize];
+        let prev = if d > 0 { d - 1 } else { NIL };
+        let next = if d + 1 < n { d + 1 } else { NIL };
+        let t = |k: u64| 2 * k + dir as u64;
+        let f = &mut self.lfeats;
+        f.clear();
+        f.push(f1(t(1), dw));
+        f.push(f1(t(2), dp));
+        f.push(f1(t(3), dwp));
+        f.push(f1(t(4), hw));
+        f.push(f1(t(5), hp));
+        f.push(f1(t(6), hwp));
+        f.push(f2(t(7), dp, hp));
+        f.push(f2(t(8), dw, hp));
+        f.push(f2(t(9), dp, hw));
+        f.push(f2(t(10), dw, hw));
+        f.push(f3(t(11), dp, hp, dist));
+        f.push(f2(t(12), dp, self.lset[d as usize]));
+        f.push(f2(t(13), dp, self.rset[d as usize]));
+        f.push(f3(t(14), hp, dp, self.lset[h as usize]));
+        f.push(f3(t(15), hp, dp, self.rset[h as usize]));
+        f.push(f2(t(16), w(dl), dp));
+        f.push(f3(t(17), w(dl), dp, hp));
+        f.push(f3(t(18), p(dr), l(dr), dp));
+        f.push(f3(t(19), p(prev), dp, hp));
+        f.push(f3(t(20), p(next), dp, hp));
+        f.push(f3(t(21), hw, dp, w(dl)));
+        f.push(f3(t(22), dwp, hp, dist));
+        f.push(f3(t(23), p(dl), l(dl), dp));
+        f.push(f3(t(24), hp, dp, self.nl[h as usize] as u64));
+        f.push(f3(t(25), dwp, hwp, dist));
+    }
+
+    fn label_scores<S: Scorer>(&mut self, w: &S, h: u32, d: u32, dir: usize, acc: &mut [f32; NLABELS]) {
+        self.label_features(h, d, dir);
+        self.buckets.clear();
+        let bits = w.bits();
+        self.buckets.extend(self.lfeats.iter().map(|&x| bucket(x, bits)));
+        acc.fill(0.0);
+        w.scores(&self.buckets, acc);
+        acc[ROOT_LABEL as usize] = f32::NEG_INFINITY;
+    }
+
+    fn best_valid(&self, acc: &[f32; NMOVES]) -> usize {
+        let mut best = usize::MAX;
+        for m in 0..NMOVES {
+            if self.valid(m) && (best == usize::MAX || acc[m] > acc[best]) {
+                best = m;
+            }
+        }
+        best
+    }
+
+    /// Parse one tagged sentence into `out` (upos from `tags`).
+    pub(crate) fn parse<S: Scorer, L: Scorer>(&mut self, tagger: &TaggerState, moves: &S, labels: &L, out: &mut Parsed) {
+        let tags = tagger.tags();
+        self.init(tagger, tags);
+        let mut acc = [0f32; NMOVES];
+        let mut lacc = [0f32; NLABELS];
+        let mut guard = 0usize;
+        while !self.terminal() && guard <= 2 * self.n + 2 {
+            guard += 1;
+            self.features();
+            self.move_scores(moves, &mut acc);
+            let m = self.best_valid(&acc);
+            if m == usize::MAX {
+                break;
+            }
+            let mut label = 0u8;
+            if m != SHIFT {
+                let (h, d) = self.arc(m);
+                label = if h as usize == self.n {
+                    ROOT_LABEL
+                } else {
+                    self.label_scores(labels, h, d, m - 1, &mut lacc);
+                    argmax(&lacc) as u8
+                };
+            }
+            self.apply(m, label);
+        }
+        self.write(out);
+    }
+
+    fn write(&self, out: &mut Parsed) {
+        out.clear();
+        let n = self.n;
+        for i in 0..n {
+            out.upos.push(Upos::from_index(self.tag[i] as usize));
+            let h = self.head[i];
+            // Words left without a head (cannot happen in a finished parse) go to the root.
+            if h == NIL || h as usize >= n {
+                out.head.push(0);
+                out.deprel.push(Deprel::Root);
+            } else {
+                out.head.push(h + 1);
+                out.deprel.push(Deprel::from_index(self.label[i] as usize));
+            }
+        }
+    }
+
+    /// Cost of each move under the gold heads (`u32::MAX` when invalid): the number of
+    /// gold arcs it makes unreachable.
+    fn costs(&self, cost: &mut [u32; NMOVES]) {
+        let gh = &self.gold;
+        let n = self.n;
+        let depth = self.stack.len();
+        let b = self.b;
+        for (m, c) in cost.iter_mut().enumerate() {
+            *c = if self.valid(m) { 0 } else { u32::MAX };
+        }
+        // Gold dependents of x still in the buffer (words only).
+        let deps_in_buffer = |x: u32| (b..n).filter(|&k| gh[k] == x).count() as u32;
+        if cost[SHIFT] == 0 {
+            let b0 = b as u32;
+            let mut c = 0;
+            for (k, &s) in self.stack.iter().enumerate() {
+                if gh[b] == s && k + 1 < depth {
+                    c += 1;
+                }
+                if gh[s as usize] == b0 {
+                    c += 1;
+                }
+            }
+            cost[SHIFT] = c;
+        }
+        if depth >= 1 {
+            let s0 = self.stack[depth - 1];
+            let g = gh[s0 as usize];
+            let deps = deps_in_buffer(s0);
+            if cost[LEFT] == 0 {
+                let s1 = if depth >= 2 { self.stack[depth - 2] } else { NIL };
+                let lost_head = g != b as u32 && (g == s1 || (g as usize > b && g as usize <= n));
+                cost[LEFT] = lost_head as u32 + deps;
+            }
+            if cost[RIGHT] == 0 {
+                let lost_head = g as usize >= b && g as usize <= n;
+                cost[RIGHT] = lost_head as u32 + deps;
+            }
+        }
+    }
+
+    /// One training pass over a sentence with gold heads (CoNLL: 0 root, else 1-based)
+    /// and labels. Returns (moves predicted right, moves).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn train(
+        &mut self,
+        tagger: &TaggerState,
+        tags: &[u8],
+        gold_head: &[u32],
+        gold_label: &[u8],
+        moves: &mut TrainTable,
+        labels: &mut TrainTable,
+        explore: f64,
+        rng: &mut SplitMix,
+    ) -> (usize, usize) {
+        self.init(tagger, tags);
+        let n = self.n;
+        self.gold.clear();
+        self.gold.extend(gold_head.iter().take(n).map(|&h| if h == 0 || h as usize > n { n as u32 } else { h - 1 }));
+        let mut acc = [0f32; NMOVES];
+        let mut lacc = [0f32; NLABELS];
+        let mut cost = [0u32; NMOVES];
+        let (mut right, mut total) = (0, 0);
+        let mut guard = 0usize;
+        while !self.terminal() && guard <= 2 * n + 2 {
+            guard += 1;
+            self.features();
+            self.move_scores(moves, &mut acc);
+            self.costs(&mut cost);
+            let pred = self.best_valid(&acc);
+            if pred == usize::MAX {
+                break;
+            }
+            let min = cost.iter().copied().min().unwrap_or(0);
+            // The best-scoring move of least cost.
+            let mut gold = usize::MAX;
+            for m in 0..NMOVES {
+                if cost[m] == min && (gold == usize::MAX || acc[m] > acc[gold]) {
+                    gold = m;
+                }
+            }
+            total += 1;
+            if cost[pred] == min {
+                right += 1;
+            } else {
+                moves.update(&self.buckets, gold, pred);
+            }
+            moves.tick();
+            let next = if cost[pred] == min || (explore > 0.0 && rng.unit() < explore) { pred } else { gold };
+            let mut label = 0u8;
+            if next != SHIFT {
+                let (h, d) = self.arc(next);
+                if h as usize == n {
+                    label = ROOT_LABEL;
+                } else {
+                    self.label_scores(labels, h, d, next - 1, &mut lacc);
+                    let guess = argmax(&lacc);
+                    label = guess as u8;
+                    if self.gold[d as usize] == h {
+                        let g = gold_label.get(d as usize).copied().unwrap_or(0);
+                        if g != ROOT_LABEL && guess != g as usize {
+                            labels.update(&self.buckets, g as usize, guess);
+                        }
+                        labels.tick();
+                        label = g;
+                    }
+                }
+            }
+            self.apply(next, label);
+        }
+        (right, total)
+    }
+}

@@ -1,0 +1,313 @@
+//! Weight tables: the averaged-perceptron training table, its averaged f32 copy, and the
+//! quantised (i16) table the model runs on, with the model file format.
+//!
+//! Each table has 2^bits rows of `width` weights (one per class); a feature hashes to a
+//! row, so scoring touches one contiguous row per feature. The quantised table keeps only
+//! the non-zero rows behind a presence bitmap with rank counts (the index stays in
+//! cache; absent rows cost nothing).
+//!
+//! File format (the whole file is one zstd frame): magic `NGPARSE\x01`, fingerprint u64
+//! (feature version and class inventories), then three tables (tagger, moves, labels),
+//! each: bits u32, width u32, unit f32 (score per quantum), non-zero row count u32, the
+//! row bitmap (one bit per row, least significant first), then the rows' i16 weights
+//! class by class, low bytes then high bytes. Integers little-endian.
+
+use super::features::FEATURE_VERSION;
+use super::parser::{NLABELS, NMOVES};
+use super::tagger::NTAGS;
+use super::Inner;
+
+const MAGIC: &[u8; 8] = b"NGPARSE\x01";
+
+/// Widest row (labels).
+pub(crate) const MAX_WIDTH: usize = 64;
+
+/// What identifies the features and classes a model was trained with.
+pub(crate) fn fingerprint() -> u64 {
+    FEATURE_VERSION ^ ((NTAGS as u64) << 16) ^ ((NMOVES as u64) << 24) ^ ((NLABELS as u64) << 32) ^ 0x7061_7273_6500_0000
+}
+
+/// Anything that can score a set of feature rows.
+pub(crate) trait Scorer {
+    fn bits(&self) -> u32;
+    /// Add the rows of `buckets` to `acc` (`acc.len()` = the table width).
+    fn scores(&self, buckets: &[u32], acc: &mut [f32]);
+}
+
+/// Averaged perceptron weights during training (`w` current, `u` time-weighted updates;
+/// average = w - u / c).
+pub(crate) struct TrainTable {
+    bits: u32,
+    width: usize,
+    w: Vec<f32>,
+    u: Vec<f64>,
+    c: f64,
+}
+
+impl TrainTable {
+    pub(crate) fn new(bits: u32, width: usize) -> TrainTable {
+        let n = (1usize << bits) * width;
+        TrainTable { bits, width, w: vec![0.0; n], u: vec![0.0; n], c: 1.0 }
+    }
+
+    /// Move weight towards `gold` and away from `guess` for every feature row.
+    pub(crate) fn update(&mut self, buckets: &[u32], gold: usize, guess: usize) {
+        let c = self.c;
+        for &b in buckets {
+            let base = b as usize * self.width;
+            self.w[base + gold] += 1.0;
+            self.u[base + gold] += c;
+            self.w[base + guess] -= 1.0;
+            self.u[base + guess] -= c;
+        }
+    }
+
+    /// One training example seen.
+    pub(crate) fn tick(&mut self) {
+        self.c += 1.0;
+    }
+
+    pub(crate) fn averaged(&self) -> FloatTable {
+        let c = self.c;
+        FloatTable { bits: self.bits, width: self.width, w: self.w.iter().zip(&self.u).map(|(&w, &u)| (w as f64 - u / c) as f32).collect() }
+    }
+}
+
+impl Scorer for TrainTable {
+    fn bits(&self) -> u32 {
+        self.bits
+    }
+    #[inline]
+    fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
+        for &b in buckets {
+            let row = &self.w[b as usize * self.width..][..self.width];
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
+        }
+    }
+}
+
+/// Averaged weights, before quantisation.
+pub(crate) struct FloatTable {
+    bits: u32,
+    width: usize,
+    w: Vec<f32>,
+}
+
+impl Scorer for FloatTable {
+    fn bits(&self) -> u32 {
+        self.bits
+    }
+    #[inline]
+    fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
+        for &b in buckets {
+            let row = &self.w[b as usize * self.width..][..self.width];
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
+        }
+    }
+}
+
+impl FloatTable {
+    /// Quantise to i16, zeroing weights whose magnitude is below `prune`.
+    pub(crate) fn quantize(&self, prune: f32) -> QTable {
+        let max = self.w.iter().fold(0f32, |m, &x| m.max(x.abs())).max(1e-9);
+        let unit = max / 32767.0;
+        let mut present = vec![false; 1usize << self.bits];
+        let mut rows = Vec::new();
+        let mut q = vec![0i16; self.width];
+        for (b, r) in self.w.chunks_exact(self.width).enumerate() {
+            for (k, &x) in r.iter().enumerate() {
+                q[k] = if x.abs() < prune { 0 } else { (x / unit).round().clamp(-32767.0, 32767.0) as i16 };
+            }
+            if q.iter().any(|&x| x != 0) {
+                present[b] = true;
+                rows.extend_from_slice(&q);
+            }
+        }
+        QTable::new(self.bits, self.width, unit, &present, rows)
+    }
+}
+
+/// Quantised weights: only the non-zero rows, found through a bitmap with rank counts.
+pub(crate) struct QTable {
+    bits: u32,
+    width: usize,
+    unit: f32,
+    /// Per 64 rows: presence bits, and the number of present rows before them (side by
+    /// side: one cache line holds both).
+    index: Vec<(u64, u32)>,
+    rows: Vec<i16>,
+}
+
+impl QTable {
+    fn new(bits: u32, width: usize, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
+        let mut index = Vec::with_capacity(present.len().div_ceil(64));
+        let mut rank = 0u32;
+        for chunk in present.chunks(64) {
+            let mut word = 0u64;
+            for (k, &p) in chunk.iter().enumerate() {
+                if p {
+                    word |= 1 << k;
+                }
+            }
+            index.push((word, rank));
+            rank += word.count_ones();
+        }
+        QTable { bits, width, unit, index, rows }
+    }
+
+    pub(crate) fn nonzero_rows(&self) -> usize {
+        self.rows.len() / self.width.max(1)
+    }
+
+    #[inline(always)]
+    fn row_index(&self, bucket: u32) -> Option<usize> {
+        let (word, rank) = *self.index.get((bucket >> 6) as usize)?;
+        let bit = 1u64 << (bucket & 63);
+        if word & bit == 0 {
+            return None;
+        }
+        Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
+    }
+
+    /// Integer scores of the rows of `buckets` (first `width` entries of `sum`).
+    #[inline]
+    pub(crate) fn sum_rows(&self, buckets: &[u32], sum: &mut [i32; MAX_WIDTH]) {
+        let width = self.width;
+        for chunk in buckets.chunks(32) {
+            let mut ids = [0usize; 32];
+            let mut n = 0;
+            for &b in chunk {
+                if let Some(r) = self.row_index(b) {
+                    ids[n] = r;
+                    n += 1;
+                }
+            }
+            for &r in &ids[..n] {
+                let row = &self.rows[r * width..][..width];
+                for (s, &x) in sum[..width].iter_mut().zip(row) {
+                    *s += x as i32;
+                }
+            }
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        let nrows = self.nonzero_rows();
+        out.extend_from_slice(&self.bits.to_le_bytes());
+        out.extend_from_slice(&(self.width as u32).to_le_bytes());
+        out.extend_from_slice(&self.unit.to_le_bytes());
+        out.extend_from_slice(&(nrows as u32).to_le_bytes());
+        let nbytes = (1usize << self.bits).div_ceil(8);
+        for (k, (word, _)) in self.index.iter().enumerate() {
+            let take = (nbytes - 8 * k).min(8);
+            out.extend_from_slice(&word.to_le_bytes()[..take]);
+        }
+        for t in 0..self.width {
+            for shift in [0, 8] {
+                for r in 0..nrows {
+                    out.push((self.rows[r * self.width + t] as u16 >> shift) as u8);
+                }
+            }
+        }
+    }
+
+    fn read(r: &mut Reader, width: usize) -> Result<QTable, String> {
+        let bits = r.u32()?;
+        let w = r.u32()? as usize;
+        if !(8..=24).contains(&bits) || w != width {
+            return Err(format!("unsupported table: {bits} bits, {w} classes (expected {width})"));
+        }
+        let unit = f32::from_bits(r.u32()?);
+        if !unit.is_finite() || unit <= 0.0 {
+            return Err("bad weight scale".into());
+        }
+        let nrows = r.u32()? as usize;
+        let nbuckets = 1usize << bits;
+        if nrows > nbuckets {
+            return Err("more rows than buckets".into());
+        }
+        let bitmap = r.take(nbuckets.div_ceil(8))?;
+        let present: Vec<bool> = (0..nbuckets).map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0).collect();
+        if present.iter().filter(|&&p| p).count() != nrows {
+            return Err("row count does not match the row bitmap".into());
+        }
+        let mut rows = vec![0i16; nrows * width];
+        for t in 0..width {
+            let lo = r.take(nrows)?;
+            let hi = r.take(nrows)?;
+            for k in 0..nrows {
+                rows[k * width + t] = (lo[k] as u16 | (hi[k] as u16) << 8) as i16;
+            }
+        }
+        Ok(QTable::new(bits, width, unit, &present, rows))
+    }
+}
+
+impl Scorer for QTable {
+    fn bits(&self) -> u32 {
+        self.bits
+    }
+    #[inline]
+    fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
+        let mut sum = [0i32; MAX_WIDTH];
+        self.sum_rows(buckets, &mut sum);
+        for (a, &s) in acc.iter_mut().zip(&sum) {
+            *a += s as f32 * self.unit;
+        }
+    }
+}
+
+/// Serialise a model (uncompressed).
+pub(crate) fn write_model(tagger: &QTable, moves: &QTable, labels: &QTable) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&fingerprint().to_le_bytes());
+    for t in [tagger, moves, labels] {
+        t.write(&mut out);
+    }
+    out
+}
+
+/// Parse what `write_model` wrote.
+pub(crate) fn read_model(data: &[u8]) -> Result<Inner, String> {
+    let mut r = Reader { data, pos: 0 };
+    if r.take(8)? != MAGIC {
+        return Err("not a newsgrid parse model (bad magic)".into());
+    }
+    let fp = u64::from_le_bytes(r.take(8)?.try_into().unwrap_or_default());
+    if fp != fingerprint() {
+        return Err("trained with other features or classes; retrain it".into());
+    }
+    let tagger = QTable::read(&mut r, NTAGS)?;
+    let moves = QTable::read(&mut r, NMOVES)?;
+    let labels = QTable::read(&mut r, NLABELS)?;
+    if r.pos != data.len() {
+        return Err("trailing bytes after the weights".into());
+    }
+    Ok(Inner { tagger, moves, labels })
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        match self.pos.checked_add(n).filter(|&e| e <= self.data.len()) {
+            Some(e) => {
+                let s = &self.data[self.pos..e];
+                self.pos = e;
+                Ok(s)
+            }
+            None => Err("file is truncated".into()),
+        }
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap_or_default()))
+    }
+}
