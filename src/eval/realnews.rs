@@ -397,6 +397,7 @@ pub fn eval_realnews(dir: &Path) -> Result<RealnewsReport, EvalError> {
     let x = Extractors::load(None).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
     let clean = CleanConfig::default();
     let extract = ExtractConfig::default();
+    let limits = crate::config::LimitsConfig::default();
 
     // Articles in first-mention order, each cleaned and extracted once.
     struct Done {
@@ -431,7 +432,7 @@ pub fn eval_realnews(dir: &Path) -> Result<RealnewsReport, EvalError> {
                     let lang_ok =
                         row.language.as_ref().is_none_or(|l| extract.languages.is_empty() || extract.languages.iter().any(|x| x == l));
                     let rows = if lang_ok {
-                        extract_article(&row.article_id, &row.text, &x, &extract)
+                        extract_article(&row.article_id, &row.text, &x, &extract, &limits)
                     } else {
                         report.skipped_articles += 1;
                         Default::default()
