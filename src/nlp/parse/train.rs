@@ -117,7 +117,7 @@ impl std::fmt::Display for EvalReport {
         writeln!(f, "LAS            {:6.2}  (universal relation, as in CoNLL 2018)", 100.0 * self.las())?;
         writeln!(f, "LAS (subtypes) {:6.2}  (full relation, e.g. nsubj:pass)", 100.0 * self.las_full())?;
         if self.seconds > 0.0 {
-            writeln!(f, "speed          {:.0} words/s (tagging + parsing, one thread)", self.words as f64 / self.seconds)?;
+            writeln!(f, "speed          {:.0} words/s wall clock (tagging + parsing, one thread)", self.words as f64 / self.seconds)?;
         }
         Ok(())
     }
