@@ -1,5 +1,5 @@
 //! Entity resolution inside one article: short names to full names, titles and roles
-//! split from names, country codes. Interface: `resolve_document`.
+//! split from names, knowledge-base links, country codes. Interface: `resolve_document`.
 //!
 //! Steps, all within one article:
 //!
@@ -27,16 +27,26 @@
 //!    the most mentioned, then the first.
 //! 5. **Countries**: "the U.S.", "US", "United States", "America" are one LOC entity
 //!    whose canonical name is the gazetteer's ("United States") and key the alpha-3
-//!    ("USA").
-//! 6. **Country codes** per entity: LOC from the gazetteer; ORG from the name itself
-//!    ("Kremlin"), country words inside it ("U.S. Coast Guard", "Russian Defense
-//!    Ministry") or a nationality word right before it; PER from the role's
-//!    nationality ("Russian President"); MISC from demonyms ("Venezuelans").
+//!    ("USA"). **Knowledge base**: each resolved entity links to the built-in knowledge
+//!    base (`super::kb`) by a strong alias ("Trump", "DOJ", "Obamacare", "Senate") or,
+//!    for a lone one-word name, a unique surname; the KB's type, name, country and key
+//!    then win, unless a nationality before a non-person mention contradicts the KB's
+//!    country ("the Italian Senate").
+//! 6. **Country codes** per entity, from evidence only: LOC from the gazetteer (a US
+//!    state that is also a country, "Georgia", is the state unless the article shows
+//!    the country); ORG from the curated list, the name itself ("Kremlin"), country words
+//!    inside it ("U.S. Coast Guard", "Russian Defense Ministry") or a nationality word
+//!    right before it (not for generic one-word names like "Army"); PER from the role's
+//!    nationality ("Russian President", "New Jersey Gov."), a US party word or
+//!    congressional title ("Republican Sen.", "Rep."), a party tag ("(R-Texas)"); MISC
+//!    from demonyms ("Venezuelans") only. A counterpart or portfolio country ("envoy to
+//!    Ukraine", "Russia adviser") is no nationality.
 //!
-//! Keys: `entity_id = hash(type, key)` must be stable across articles, so the key is the
+//! Keys: `entity_id = hash(type, key)` must be stable across articles and shards, so the
+//! key is the KB's (`kb:<QID>` or `kb:<folded name>`) for linked entities, else the
 //! canonical name folded (lowercase, no diacritics, no periods, hyphens as spaces; see
 //! `gazetteer::lookup_key`), for PER without single-letter middle initials, and the
-//! ISO alpha-3 code for countries.
+//! ISO alpha-3 code for countries. Nothing here depends on other articles.
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -99,10 +99,16 @@ fn covering_mention(mentions: &[RawMentionRow], sorted: bool, start: i64, end: i
 /// names are also surnames and common words ("Police", Poland; "Obama", Japan).
 fn country_of_phrase(g: &Gazetteer, phrase: &str) -> Option<&'static str> {
     g.country_code_no_city(phrase).or_else(|| {
-        phrase
-            .split(|c: char| c.is_whitespace() || c == '-')
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .find_map(|w| g.nationality(w).or_else(|| g.nationality(w.trim_end_matches("'s").trim_end_matches("’s"))))
+        let words: Vec<&str> = phrase.split(|c: char| c.is_whitespace() || c == '-').filter(|w| !w.is_empty()).collect();
+        let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+        // Two-word names first: "New Jersey" is a US state, not Jersey.
+        let pair = words.windows(2).filter(|p| capital(p[0]) && capital(p[1])).find_map(|p| g.nationality(&format!("{} {}", p[0], p[1])));
+        pair.or_else(|| {
+            words
+                .iter()
+                .filter(|w| capital(w))
+                .find_map(|w| g.nationality(w).or_else(|| g.nationality(w.trim_end_matches("'s").trim_end_matches("’s"))))
+        })
     })
 }
 
@@ -512,5 +518,7 @@ mod tests {
         assert_eq!(country_of_phrase(g, "Russian police"), Some("RUS"));
         assert_eq!(country_of_phrase(g, "Texas"), Some("USA"));
         assert_eq!(country_of_phrase(g, "the United States"), Some("USA"));
+        assert_eq!(country_of_phrase(g, "D-New Jersey"), Some("USA"));
+        assert_eq!(country_of_phrase(g, "New Jersey Democratic Cory Booker"), Some("USA"));
     }
 }
