@@ -158,6 +158,57 @@ fn stance(t: PloverType) -> Stance {
     }
 }
 
+/// Governors of an infinitive whose act happened: aspect and motion verbs.
+const ASPECT_MOTION: &[&str] = &[
+    "continue",
+    "continued",
+    "continues",
+    "continuing",
+    "began",
+    "begun",
+    "begin",
+    "begins",
+    "started",
+    "start",
+    "starts",
+    "resumed",
+    "resume",
+    "proceeded",
+    "back",
+    "on",
+    "flew",
+    "fly",
+    "flies",
+    "traveled",
+    "travelled",
+    "travels",
+    "went",
+    "go",
+    "goes",
+    "came",
+    "come",
+    "comes",
+    "arrived",
+    "arrives",
+    "headed",
+    "heads",
+    "returned",
+    "returns",
+    "moved",
+    "moves",
+    "rushed",
+    "hurried",
+    "visited",
+    "gathered",
+    "assembled",
+    "met",
+    "stopped",
+    "sat",
+    "convened",
+    "called",
+    "used",
+];
+
 /// Modal auxiliaries of a future act.
 const FUTURE_MODALS: &[&str] = &["will", "'ll", "shall", "wo"];
 /// Modal auxiliaries of a possible, hypothetical or obligatory act.
@@ -379,6 +430,7 @@ const K_NEUTRAL_SPEAKERS: u32 = 1 << 11;
 const K_ANAPHORIC: u32 = 1 << 12;
 const K_ANNOUNCE_INTENT: u32 = 1 << 13;
 const K_CORPORATE: u32 = 1 << 14;
+const K_ASPECT_MOTION: u32 = 1 << 15;
 
 /// Is `tok` in the word list(s) of `class` (compared as `word_eq`)? One hash lookup:
 /// the lists are compiled once into one table.
@@ -403,6 +455,7 @@ fn in_words(class: u32, tok: &str) -> bool {
                 (ANAPHORIC, K_ANAPHORIC),
                 (ANNOUNCE_INTENT, K_ANNOUNCE_INTENT),
                 (CORPORATE, K_CORPORATE),
+                (ASPECT_MOTION, K_ASPECT_MOTION),
             ])
         })
         .get(tok)
@@ -665,6 +718,18 @@ impl EventExtractor {
                     purpose = true;
                     p.actor
                 }
+                // "allowed to investigate", "a committee to investigate", "how to
+                // fight": an infinitive no reported act governs tells of no act.
+                // An aspect or motion verb governs an act that happened ("continued
+                // to criticize", "flew to Russia to meet").
+                (Modality::Purpose { gov }, _)
+                    if !(gov.saturating_sub(3).max(range.start)..=gov)
+                        .rev()
+                        .take_while(|&k| !matches!(doc.token_text(k), "," | ";" | ":" | "—"))
+                        .any(|k| in_words(K_ASPECT_MOTION, doc.token_text(k))) =>
+                {
+                    return None
+                }
                 _ => match subject_before(doc, ms, range, subject_verb, dates) {
                     Some((s, SubjectKind::Direct | SubjectKind::Pronoun)) => Some(s),
                     Some((_, SubjectKind::Coordinated)) => {
@@ -695,15 +760,20 @@ impl EventExtractor {
         } else {
             match modality {
                 Modality::Actual | Modality::Purpose { .. } => {}
-                Modality::Future => {
-                    if st == Stance::Hostile {
+                Modality::Future => match st {
+                    Stance::Hostile => {
                         if passive || actor.is_none() {
                             return None;
                         }
                         event_type = PloverType::Threaten;
                         mode = "";
                     }
-                }
+                    // "will push for", "will condemn": a statement not yet made
+                    // (realnews guidelines). Meetings and aid announced ahead stay: the
+                    // wire style of the PETR2 gold codes them.
+                    Stance::Verbal => return None,
+                    Stance::Meeting | Stance::Cooperative => {}
+                },
                 Modality::Intent { .. } => match st {
                     Stance::Hostile => {
                         if passive || actor.is_none() {
