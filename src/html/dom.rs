@@ -158,6 +158,50 @@ impl Dom {
         collapse(&raw)
     }
 
+    /// The start of the text under a node, whitespace collapsed: text nodes are read until
+    /// about `max_bytes` are collected, so the cost is bounded whatever the subtree holds.
+    pub fn text_prefix(&self, id: NodeId, max_bytes: usize) -> String {
+        let mut raw = String::new();
+        let mut stack = vec![id];
+        let mut visited = 0;
+        while let Some(n) = stack.pop() {
+            visited += 1;
+            if raw.len() >= max_bytes || visited > self.nodes.len() {
+                break;
+            }
+            if let NodeKind::Text(t) = &self.nodes[n].kind {
+                let cut = t.floor_char_boundary(max_bytes.saturating_sub(raw.len()));
+                raw.push_str(t.get(..cut).unwrap_or(""));
+                raw.push(' ');
+            }
+            stack.extend(self.nodes[n].children.iter().rev());
+        }
+        collapse(&raw)
+    }
+
+    /// Per node: the byte length of [`Dom::text_of`] of that node, for all nodes in one
+    /// pass (text_of on each would copy nested text once per ancestor).
+    pub fn text_lens(&self) -> Vec<usize> {
+        // Per node: bytes of its words and number of words. Words never span text nodes
+        // (text_of joins them with a space), so the collapsed length is bytes + words - 1.
+        let mut bytes = vec![0usize; self.nodes.len()];
+        let mut words = vec![0usize; self.nodes.len()];
+        let order = self.descendants(0);
+        for &id in order.iter().rev() {
+            if let NodeKind::Text(t) = &self.nodes[id].kind {
+                for w in t.split_whitespace() {
+                    bytes[id] += w.len();
+                    words[id] += 1;
+                }
+            }
+            if let Some(p) = self.nodes[id].parent {
+                bytes[p] += bytes[id];
+                words[p] += words[id];
+            }
+        }
+        bytes.iter().zip(&words).map(|(b, w)| b + w.saturating_sub(1)).collect()
+    }
+
     /// Every node deeper than `max_depth` becomes a direct child of its ancestor at that
     /// depth, in document order (elements keep their attributes, lose their children).
     /// Returns whether anything moved.
@@ -616,6 +660,18 @@ mod tests {
         ] {
             let _ = Dom::parse(s);
         }
+    }
+
+    #[test]
+    fn text_lengths_and_prefixes() {
+        let dom = Dom::parse("<div><p> one  two </p><span>three</span><b></b><i>f\u{e9}ur\n five</i></div><p>x</p>");
+        let lens = dom.text_lens();
+        for id in dom.descendants(0) {
+            assert_eq!(lens[id], dom.text_of(id).len(), "node {id}");
+        }
+        let div = dom.elements("div").next().unwrap();
+        assert_eq!(dom.text_prefix(div, 100), "one two three f\u{e9}ur five");
+        assert_eq!(dom.text_prefix(div, 9), "one two");
     }
 
     #[test]
