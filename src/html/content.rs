@@ -432,13 +432,14 @@ fn is_within(dom: &Dom, mut node: NodeId, ancestor: NodeId) -> bool {
 /// Nodes never read: non-text tags, and inline elements with boilerplate names (small,
 /// so no protection needed).
 fn hard_prune(dom: &Dom, thresholds: &[Option<f64>]) -> Vec<bool> {
+    let text_lens = dom.text_lens();
     let mut dropped = vec![false; dom.nodes.len()];
     for (id, flag) in dropped.iter_mut().enumerate() {
         let NodeKind::Element { name, .. } = &dom.nodes[id].kind else {
             continue;
         };
         let name = name.as_str();
-        *flag = DROP_TAGS.contains(&name) || (INLINE.contains(&name) && thresholds[id].is_some() && dom.text_of(id).len() < 300);
+        *flag = DROP_TAGS.contains(&name) || (INLINE.contains(&name) && thresholds[id].is_some() && text_lens[id] < 300);
     }
     dropped
 }

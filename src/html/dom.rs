@@ -92,7 +92,8 @@ impl Dom {
         let limits = Limits { max_depth: limits.max_depth.max(2), max_nodes: limits.max_nodes.max(1) };
         let sink = ArenaSink::new();
         let tb = TreeBuilder::new(sink, TreeBuilderOpts { drop_doctype: true, ..Default::default() });
-        let limiter = Limiter { tb, limits, dropped: RefCell::new(HashMap::new()), truncated: Cell::new(false) };
+        let limiter =
+            Limiter { tb, limits, dropped: RefCell::new(HashMap::new()), truncated: Cell::new(false), raw_text: Cell::new(false) };
         let tok = Tokenizer::new(limiter, TokenizerOpts::default());
         let input = BufferQueue::default();
         for chunk in chunks(html, 1 << 20) {
@@ -156,6 +157,50 @@ impl Dom {
             }
         }
         collapse(&raw)
+    }
+
+    /// The start of the text under a node, whitespace collapsed: text nodes are read until
+    /// about `max_bytes` are collected, so the cost is bounded whatever the subtree holds.
+    pub fn text_prefix(&self, id: NodeId, max_bytes: usize) -> String {
+        let mut raw = String::new();
+        let mut stack = vec![id];
+        let mut visited = 0;
+        while let Some(n) = stack.pop() {
+            visited += 1;
+            if raw.len() >= max_bytes || visited > self.nodes.len() {
+                break;
+            }
+            if let NodeKind::Text(t) = &self.nodes[n].kind {
+                let cut = t.floor_char_boundary(max_bytes.saturating_sub(raw.len()));
+                raw.push_str(t.get(..cut).unwrap_or(""));
+                raw.push(' ');
+            }
+            stack.extend(self.nodes[n].children.iter().rev());
+        }
+        collapse(&raw)
+    }
+
+    /// Per node: the byte length of [`Dom::text_of`] of that node, for all nodes in one
+    /// pass (text_of on each would copy nested text once per ancestor).
+    pub fn text_lens(&self) -> Vec<usize> {
+        // Per node: bytes of its words and number of words. Words never span text nodes
+        // (text_of joins them with a space), so the collapsed length is bytes + words - 1.
+        let mut bytes = vec![0usize; self.nodes.len()];
+        let mut words = vec![0usize; self.nodes.len()];
+        let order = self.descendants(0);
+        for &id in order.iter().rev() {
+            if let NodeKind::Text(t) = &self.nodes[id].kind {
+                for w in t.split_whitespace() {
+                    bytes[id] += w.len();
+                    words[id] += 1;
+                }
+            }
+            if let Some(p) = self.nodes[id].parent {
+                bytes[p] += bytes[id];
+                words[p] += words[id];
+            }
+        }
+        bytes.iter().zip(&words).map(|(b, w)| b + w.saturating_sub(1)).collect()
     }
 
     /// Every node deeper than `max_depth` becomes a direct child of its ancestor at that
@@ -239,6 +284,8 @@ struct Limiter {
     /// Start tags dropped by the depth bound, by name: their end tags are dropped too.
     dropped: RefCell<HashMap<LocalName, usize>>,
     truncated: Cell<bool>,
+    /// The builder is in its text mode (a raw-text element is open).
+    raw_text: Cell<bool>,
 }
 
 /// Counts the handles the tree builder holds (open elements, active formatting elements
@@ -256,6 +303,15 @@ impl TokenSink for Limiter {
     type Handle = NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<NodeId> {
+        if self.raw_text.get() {
+            // Inside script/style/title/textarea/…: the tokenizer sends only text and the
+            // closing tag, and the builder panics on any other token, so the closing tag
+            // must go through whatever the bounds say.
+            if matches!(&token, Token::TagToken(tag) if tag.kind == TagKind::EndTag) {
+                self.raw_text.set(false);
+            }
+            return self.tb.process_token(token, line_number);
+        }
         match &token {
             Token::TagToken(_) | Token::CommentToken(_) if self.tb.sink.nodes.borrow().len() >= self.limits.max_nodes => {
                 self.truncated.set(true);
@@ -283,7 +339,11 @@ impl TokenSink for Limiter {
             }
             _ => {}
         }
-        self.tb.process_token(token, line_number)
+        let result = self.tb.process_token(token, line_number);
+        if matches!(result, TokenSinkResult::RawData(_)) {
+            self.raw_text.set(true);
+        }
+        result
     }
 
     fn end(&self) {
@@ -619,6 +679,18 @@ mod tests {
     }
 
     #[test]
+    fn text_lengths_and_prefixes() {
+        let dom = Dom::parse("<div><p> one  two </p><span>three</span><b></b><i>f\u{e9}ur\n five</i></div><p>x</p>");
+        let lens = dom.text_lens();
+        for id in dom.descendants(0) {
+            assert_eq!(lens[id], dom.text_of(id).len(), "node {id}");
+        }
+        let div = dom.elements("div").next().unwrap();
+        assert_eq!(dom.text_prefix(div, 100), "one two three f\u{e9}ur five");
+        assert_eq!(dom.text_prefix(div, 9), "one two");
+    }
+
+    #[test]
     fn whatwg_tree_building() {
         // Adoption agency: misnested formatting keeps all the text, in order.
         let dom = Dom::parse("<p><b>1<i>2</b>3</i>4</p>");
@@ -742,6 +814,117 @@ mod tests {
             let t = std::time::Instant::now();
             let _ = Dom::parse(&page(40_000));
             assert!(t.elapsed().as_secs_f64() < 2.0, "{repeat:?}: {:?} for 40k", t.elapsed());
+        }
+    }
+
+    #[test]
+    fn random_tag_soup_never_panics() {
+        // Pieces that reach every insertion mode and the limiter's drop paths (tiny limits).
+        const PIECES: &[&str] = &[
+            "<div>",
+            "</div>",
+            "<p>",
+            "</p>",
+            "<b>",
+            "</b>",
+            "<i class=x>",
+            "</i>",
+            "<a href='?a=1&reg=2'>",
+            "</a>",
+            "<table>",
+            "</table>",
+            "<tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "<caption>",
+            "<colgroup><col>",
+            "<select>",
+            "<option>",
+            "<optgroup>",
+            "<template>",
+            "</template>",
+            "<svg>",
+            "</svg>",
+            "<math>",
+            "<mi>",
+            "<annotation-xml encoding=text/html>",
+            "<foreignObject>",
+            "<![CDATA[c]]>",
+            "<script>",
+            "</script>",
+            "<style>",
+            "<textarea>",
+            "<title>",
+            "<plaintext>",
+            "<frameset>",
+            "<frame>",
+            "<noscript>",
+            "<iframe>",
+            "<head>",
+            "</head>",
+            "<body>",
+            "</body>",
+            "<html>",
+            "<form>",
+            "</form>",
+            "<li>",
+            "<dd>",
+            "<h1>",
+            "</h1>",
+            "<button>",
+            "<nobr>",
+            "<image>",
+            "<isindex>",
+            "<br/>",
+            "</br>",
+            "<!-- c -->",
+            "<!--",
+            "-->",
+            "<!doctype html>",
+            "&amp",
+            "&reg=",
+            "&#x110000;",
+            "&notin;",
+            "text ",
+            "\0",
+            "é",
+            "<",
+            ">",
+            "</",
+            "/>",
+            "<table><b>",
+            "<li><p>",
+            "<marquee>",
+            "<object>",
+            "<applet>",
+            "<menu>",
+            "<ruby><rt>",
+            "<input>",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..10_000 {
+            let len = (next() % 60) as usize;
+            let page: String = (0..len).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+            let limits = if case % 2 == 0 {
+                Limits { max_depth: 2 + (next() % 8) as usize, max_nodes: 1 + (next() % 40) as usize }
+            } else {
+                Limits::default()
+            };
+            let dom = Dom::parse_with(&page, limits);
+            // Every reachable node's parent link matches the child list holding it.
+            for id in dom.descendants(0) {
+                for &c in &dom.nodes[id].children {
+                    assert_eq!(dom.nodes[c].parent, Some(id), "{page:?}");
+                }
+            }
+            let _ = dom.text_of(0);
         }
     }
 }

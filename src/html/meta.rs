@@ -47,6 +47,12 @@ const DATE_KEYS: &[&str] = &[
     "citation_date",
 ];
 
+/// Authors kept per page (a JSON-LD list of thousands is a site bug, not a byline).
+const MAX_AUTHORS: usize = 50;
+
+/// Text read from an author element: a name is far shorter.
+const NAME_TEXT_BYTES: usize = 1_000;
+
 const AUTHOR_KEYS: &[&str] = &[
     "author",
     "article:author",
@@ -151,14 +157,15 @@ pub fn read(dom: &Dom, url: Option<&str>) -> PageMeta {
                     .or_else(|| Some(dom.text_of(id)))
                     .filter(|s| !s.is_empty());
             }
-            if name != "meta" && prop.split_whitespace().any(|p| p == "author" || p == "creator") {
+            if name != "meta" && itemprop_authors.len() < MAX_AUTHORS && prop.split_whitespace().any(|p| p == "author" || p == "creator") {
                 let name_node = dom
                     .descendants(id)
                     .into_iter()
                     .find(|&d| d != id && dom.attr(d, "itemprop").is_some_and(|p| p.eq_ignore_ascii_case("name")));
+                // Bounded: nested author elements must not copy the page's text once each.
                 let text = match name_node {
-                    Some(n) => dom.attr(n, "content").map(collapse).unwrap_or_else(|| dom.text_of(n)),
-                    None => dom.attr(id, "content").map(collapse).unwrap_or_else(|| dom.text_of(id)),
+                    Some(n) => dom.attr(n, "content").map(collapse).unwrap_or_else(|| dom.text_prefix(n, NAME_TEXT_BYTES)),
+                    None => dom.attr(id, "content").map(collapse).unwrap_or_else(|| dom.text_prefix(id, NAME_TEXT_BYTES)),
                 };
                 itemprop_authors.push(text);
             }
@@ -319,13 +326,17 @@ fn split_authors(s: &str) -> Vec<String> {
 
 fn clean_authors(names: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for n in names {
+        if out.len() >= MAX_AUTHORS {
+            break;
+        }
         let n = collapse(&n);
         let words = n.split_whitespace().count();
         if n.is_empty() || n.contains('@') || n.contains("://") || words > 6 || !n.chars().next().is_some_and(char::is_alphabetic) {
             continue;
         }
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+        if seen.insert(n.to_ascii_lowercase()) {
             out.push(n);
         }
     }

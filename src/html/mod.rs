@@ -196,6 +196,28 @@ mod tests {
     }
 
     #[test]
+    fn hostile_pages_stay_fast() {
+        // Each case once copied or compared text per ancestor or per pair: nested boilerplate
+        // inline elements over a big text, nested author elements, a huge JSON-LD author list.
+        let big = "The committee met again on Tuesday to discuss the harbour plan in detail. ".repeat(30_000);
+        let authors: Vec<String> = (0..50_000).map(|i| format!("{{\"name\":\"Author Number{i}\"}}")).collect();
+        let pages = [
+            format!("<body><p>{}{big}</p>", "<span class='share'>".repeat(250)),
+            format!("<body>{}{big}", "<div itemprop='author'>".repeat(250)),
+            format!(
+                "<head><script type='application/ld+json'>{{\"@type\":\"NewsArticle\",\"author\":[{}]}}</script></head><body><p>{big}</p>",
+                authors.join(",")
+            ),
+        ];
+        for page in &pages {
+            let t = std::time::Instant::now();
+            let a = extract(page, None);
+            assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+            assert!(a.authors.len() <= 50);
+        }
+    }
+
+    #[test]
     fn no_panic_on_odd_input() {
         for s in ["", "plain text, no tags", "<html>", "<body><p>x", "<<<>>>", "<p>&#x110000; &#0; &"] {
             let _ = extract(s, Some("not a url"));
