@@ -175,10 +175,8 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut articles = ArticleRows::new_builder(1024);
     let mut rejects = RejectRows::new_builder(16);
     // Mark duplicates in input order, keep this shard's articles, write the chunk.
-    let mut finish_chunk = |k: u64, items: Vec<Item>, rejects_before: Vec<RejectRow>, manifest: &mut StageManifest| {
-        for reject in &rejects_before {
-            rejects.push(reject);
-        }
+    let mut finish_chunk = |k: u64, items: Vec<Item>, mut chunk_rejects: Vec<RejectRow>, manifest: &mut StageManifest| {
+        let first_pass_rejects = chunk_rejects.len();
         for (item, sig, repeated) in items {
             match item {
                 Ok((mut row, content)) => {
@@ -208,9 +206,17 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 }
                 Err(reject) => {
                     *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
-                    rejects.push(&reject);
+                    chunk_rejects.push(*reject);
                 }
             }
+        }
+        if first_pass_rejects > 0 && chunk_rejects.len() > first_pass_rejects {
+            // Articles left empty by the run-wide rule join the first pass's rejects: back
+            // to input order (files are read in sorted path order).
+            chunk_rejects.sort_by(|a, b| (&a.input_file, a.input_position).cmp(&(&b.input_file, b.input_position)));
+        }
+        for reject in &chunk_rejects {
+            rejects.push(reject);
         }
         *manifest.rows.entry("articles".into()).or_default() += writer.write(k, &mut articles)?;
         *manifest.rows.entry("rejects".into()).or_default() += writer.write(k, &mut rejects)?;
