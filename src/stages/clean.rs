@@ -1,8 +1,18 @@
 //! `clean`: records to articles. HTML to text, Unicode NFC, whitespace normalised with
-//! paragraphs kept, publication date parsed to UTC, language identified, ids and content
-//! hashes and near-duplicate signatures computed (in parallel inside a chunk), then exact
-//! and near duplicates marked in input order (sequential, so the first occurrence wins
-//! whatever the thread count; see `dedupe`).
+//! paragraphs kept, publisher furniture removed (see `furniture`), publication date parsed
+//! to UTC, language identified, ids and content hashes and near-duplicate signatures
+//! computed (in parallel inside a chunk), then exact and near duplicates marked in input
+//! order (sequential, so the first occurrence wins whatever the thread count; see `dedupe`).
+//!
+//! With `[clean] remove_furniture` the stage makes two passes over the chunks, because a
+//! paragraph is furniture when it repeats across the dump: pass 1 cleans every record
+//! (furniture by wording removed), counts the paragraphs of the articles that are no
+//! duplicate of an earlier one, and sets the cleaned articles aside under the stage's
+//! `.tmp/pass1/` folder (Arrow IPC, LZ4: cheaper than cleaning HTML twice); pass 2 reads
+//! them back, removes the repeated paragraphs, and hashes, marks and writes as above. Near-
+//! duplicate signatures from pass 1 are kept in memory (~150 bytes per article) and reused
+//! for the articles pass 2 leaves unchanged. Every shard runs both passes over the whole
+//! dump, so the text of an article is the same in every shard.
 
 use super::chunks::pipeline_chunks;
 use super::dedupe::{self, Dedupe, Mark, Signature};

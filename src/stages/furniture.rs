@@ -645,6 +645,26 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_never_panics() {
+        // Multibyte characters around "MORE" and the window and tail cuts.
+        let pieces = ["MORE", " ", "é", "“", "Ω", "Trump", "TrumpX", "(", ")", "\n\n", "Photo", "ü", "A", "’", "Sign up"];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 400) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let stripped = strip_patterns(&text).map(|(t, _)| t).unwrap_or_else(|| text.clone());
+            assert!(stripped.len() <= text.len());
+            let mut buf = String::new();
+            let _ = line_hash(&text, &mut buf);
+        }
+    }
+
+    #[test]
     fn sources_fall_back_to_the_url_host() {
         assert_eq!(source_key(Some(" The Hill "), None).as_deref(), Some("the hill"));
         assert_eq!(source_key(None, Some("https://www.Example.com/a/b?utm_source=x")).as_deref(), Some("example.com"));
