@@ -1,8 +1,18 @@
 //! `clean`: records to articles. HTML to text, Unicode NFC, whitespace normalised with
-//! paragraphs kept, publication date parsed to UTC, language identified, ids and content
-//! hashes and near-duplicate signatures computed (in parallel inside a chunk), then exact
-//! and near duplicates marked in input order (sequential, so the first occurrence wins
-//! whatever the thread count; see `dedupe`).
+//! paragraphs kept, publisher furniture removed (see `furniture`), publication date parsed
+//! to UTC, language identified, ids and content hashes and near-duplicate signatures
+//! computed (in parallel inside a chunk), then exact and near duplicates marked in input
+//! order (sequential, so the first occurrence wins whatever the thread count; see `dedupe`).
+//!
+//! With `[clean] remove_furniture` the stage makes two passes over the chunks, because a
+//! paragraph is furniture when it repeats across the dump: pass 1 cleans every record
+//! (furniture by wording removed), counts the paragraphs of the articles that are no
+//! duplicate of an earlier one, and sets the cleaned articles aside under the stage's
+//! `.tmp/pass1/` folder (Arrow IPC, LZ4: cheaper than cleaning HTML twice); pass 2 reads
+//! them back, removes the repeated paragraphs, and hashes, marks and writes as above. Near-
+//! duplicate signatures from pass 1 are kept in memory (~150 bytes per article) and reused
+//! for the articles pass 2 leaves unchanged. Every shard runs both passes over the whole
+//! dump, so the text of an article is the same in every shard.
 
 use super::chunks::pipeline_chunks;
 use super::dedupe::{self, Dedupe, Mark, Signature};
@@ -175,10 +185,8 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut articles = ArticleRows::new_builder(1024);
     let mut rejects = RejectRows::new_builder(16);
     // Mark duplicates in input order, keep this shard's articles, write the chunk.
-    let mut finish_chunk = |k: u64, items: Vec<Item>, rejects_before: Vec<RejectRow>, manifest: &mut StageManifest| {
-        for reject in &rejects_before {
-            rejects.push(reject);
-        }
+    let mut finish_chunk = |k: u64, items: Vec<Item>, mut chunk_rejects: Vec<RejectRow>, manifest: &mut StageManifest| {
+        let first_pass_rejects = chunk_rejects.len();
         for (item, sig, repeated) in items {
             match item {
                 Ok((mut row, content)) => {
@@ -208,9 +216,17 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 }
                 Err(reject) => {
                     *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
-                    rejects.push(&reject);
+                    chunk_rejects.push(*reject);
                 }
             }
+        }
+        if first_pass_rejects > 0 && chunk_rejects.len() > first_pass_rejects {
+            // Articles left empty by the run-wide rule join the first pass's rejects: back
+            // to input order (files are read in sorted path order).
+            chunk_rejects.sort_by(|a, b| (&a.input_file, a.input_position).cmp(&(&b.input_file, b.input_position)));
+        }
+        for reject in &chunk_rejects {
+            rejects.push(reject);
         }
         *manifest.rows.entry("articles".into()).or_default() += writer.write(k, &mut articles)?;
         *manifest.rows.entry("rejects".into()).or_default() += writer.write(k, &mut rejects)?;
