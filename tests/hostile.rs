@@ -590,6 +590,10 @@ fn hostile_dump_no_panic_no_loss() {
     check("attributions", "content_", "content_text");
     check("attributions", "source_", "source_text");
 
+    // Every id column is unique (issue #12: credit rows once shared attribution ids).
+    let checked = assert_ids_unique(&sb.path("out"));
+    assert!(checked.iter().all(|(_, n)| *n > 0), "{checked:?}");
+
     // The CSV output holds the same rows and the same texts.
     let mut rdr = csv::Reader::from_path(sb.path("out/articles.csv")).unwrap();
     let headers = rdr.headers().unwrap().clone();

@@ -325,7 +325,12 @@ fn read_stream(mut r: Box<dyn BufRead + '_>, ctx: &mut Ctx, resync: bool) -> boo
                         }
                     }
                 }
-                handle_record(ctx, headers, block);
+                // A panic on one record is that record's `internal_error` reject.
+                let position = ctx.position;
+                let id = headers.get("WARC-Record-ID").map(clean_id);
+                if let Err(detail) = crate::stages::isolate(|| handle_record(ctx, headers, block)) {
+                    ctx.reject(position, id, crate::stages::INTERNAL_ERROR, detail);
+                }
             }
         }
     }

@@ -112,7 +112,23 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             let cleaned: Vec<_> = records
                 .into_par_iter()
                 .map(|r| {
-                    let cleaned = clean_record(r, config);
+                    // A panic on one record is that record's `internal_error` reject.
+                    let (file, position, source_id) = (r.input_file.clone(), r.input_position, r.source_id.clone());
+                    let cleaned = super::isolate(|| {
+                        super::test_panic("clean", &r.text);
+                        clean_record(r, config)
+                    })
+                    .unwrap_or_else(|detail| {
+                        let stage = "clean".into();
+                        Err(Box::new(RejectRow {
+                            input_file: file,
+                            input_position: position,
+                            source_id,
+                            stage,
+                            reason: super::INTERNAL_ERROR.into(),
+                            detail,
+                        }))
+                    });
                     let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
                     (cleaned, sig)
                 })

@@ -350,23 +350,20 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &Limi
             return Outcome::Skipped("skipped_language");
         }
     }
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_article(&a.article_id, &a.text, x, config, limits))) {
+    let extract = || {
+        super::test_panic("extract", &a.text);
+        extract_article(&a.article_id, &a.text, x, config, limits)
+    };
+    match super::isolate(extract) {
         Ok(rows) => Outcome::Done(rows),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "extraction failed".into());
-            Outcome::Failed(RejectRow {
-                input_file: a.input_file.clone(),
-                input_position: a.input_position,
-                source_id: a.source_id.clone(),
-                stage: "extract".into(),
-                reason: "extract_failed".into(),
-                detail,
-            })
-        }
+        Err(detail) => Outcome::Failed(RejectRow {
+            input_file: a.input_file.clone(),
+            input_position: a.input_position,
+            source_id: a.source_id.clone(),
+            stage: "extract".into(),
+            reason: super::INTERNAL_ERROR.into(),
+            detail,
+        }),
     }
 }
 
@@ -401,7 +398,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                     }
                     Outcome::Skipped(why) => *manifest.counters.entry(why.into()).or_default() += 1,
                     Outcome::Failed(reject) => {
-                        *manifest.counters.entry("rejects.extract_failed".into()).or_default() += 1;
+                        *manifest.counters.entry(format!("rejects.{}", super::INTERNAL_ERROR)).or_default() += 1;
                         rejects.push(&reject);
                     }
                 }

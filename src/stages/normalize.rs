@@ -19,7 +19,7 @@ use crate::tables::artifact::{read_part, StageManifest, StageWriter};
 use crate::tables::columns::{Date, TimestampUtc};
 use crate::tables::schema::{
     date_of, ArticleRow, ArticleRows, AttributionRow, AttributionRows, EntityRow, EntityRows, EventRow, EventRows, MentionRow, MentionRows,
-    RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, Table,
+    RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, RejectRow, RejectRows, Table,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -400,6 +400,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut mentions = MentionRows::new_builder(4096);
     let mut events = EventRows::new_builder(1024);
     let mut attributions = AttributionRows::new_builder(1024);
+    let mut rejects = RejectRows::new_builder(16);
     let read = |k: u64| -> Result<ChunkInput, Error> {
         Ok(ChunkInput {
             articles: read_part::<ArticleRows>(&clean_dir, k)?,
@@ -420,13 +421,35 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 .par_iter()
                 .map(|a| {
                     let key = a.article_id.as_str();
-                    normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+                    // A panic on one article is its `internal_error` reject; the run goes on.
+                    let normalize = || {
+                        super::test_panic("normalize", &a.text);
+                        normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+                    };
+                    super::isolate(normalize).map_err(|detail| {
+                        Box::new(RejectRow {
+                            input_file: a.input_file.clone(),
+                            input_position: a.input_position,
+                            source_id: a.source_id.clone(),
+                            stage: "normalize".into(),
+                            reason: super::INTERNAL_ERROR.into(),
+                            detail,
+                        })
+                    })
                 })
-                .collect::<Vec<ArticleOutput>>())
+                .collect::<Vec<Result<ArticleOutput, Box<RejectRow>>>>())
         },
         |k, outputs| {
             let n = outputs.len() as u64;
             for out in outputs {
+                let out = match out {
+                    Ok(out) => out,
+                    Err(reject) => {
+                        *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
+                        rejects.push(&reject);
+                        continue;
+                    }
+                };
                 article_seq += 1;
                 out.mentions.iter().for_each(|r| mentions.push(r));
                 out.events.iter().for_each(|r| events.push(r));
@@ -437,6 +460,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 ("mentions", writer.write(k, &mut mentions)?),
                 ("events", writer.write(k, &mut events)?),
                 ("attributions", writer.write(k, &mut attributions)?),
+                ("rejects", writer.write(k, &mut rejects)?),
             ] {
                 *manifest.rows.entry(name.into()).or_default() += n;
             }
@@ -455,7 +479,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     bar.finish_and_clear();
     manifest.rows.insert("entities".into(), rows.len() as u64);
     manifest.counters.insert("entity_parts".into(), part);
-    for name in ["mentions", "events", "attributions"] {
+    for name in ["mentions", "events", "attributions", "rejects"] {
         manifest.rows.entry(name.into()).or_default();
     }
     manifest.stage = "normalize".into();
