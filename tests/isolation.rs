@@ -80,3 +80,38 @@ fn ids_are_unique_in_every_table_of_the_sample_run() {
         }
     }
 }
+
+/// Soak: the whole pipeline over `../shared/data/allsides-dev/articles.jsonl.zst`
+/// (12,556 real modern US news articles with curly quotes, emoji, non-Latin names and
+/// site furniture): exit 0, and every record is an article or a load/clean reject.
+#[test]
+fn soak_on_real_modern_news() {
+    let dump = repo().join("../shared/data/allsides-dev/articles.jsonl.zst");
+    if !dump.exists() {
+        eprintln!("skipped: {} is absent", dump.display());
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.config(&[dump.as_path()], "");
+    let started = std::time::Instant::now();
+    let out = sb.run(&["run", "-q"]);
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let m = manifest(&sb.path("out"));
+    let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let articles = n(&m["tables"]["articles"]);
+    let load_rejects = n(&m["stages"]["load"]["rows"]["rejects"]);
+    let clean_rejects = n(&m["stages"]["clean"]["rows"]["rejects"]);
+    assert_eq!(n(&m["records_seen"]), articles + load_rejects + clean_rejects, "{m}");
+    assert_eq!(n(&m["records_seen"]), 12_556, "{m}");
+    assert!(n(&m["tables"]["mentions"]) > 100_000 && n(&m["tables"]["attributions"]) > 10_000, "{m}");
+    assert_ids_unique(&sb.path("out"));
+    eprintln!(
+        "soak: {seconds:.1} s, {} records, {articles} articles, {load_rejects} load + {clean_rejects} clean rejects, rejects by reason {}, limits {:?}",
+        n(&m["records_seen"]),
+        m["rejects_by_reason"],
+        m["stages"]["extract"]["counters"]
+    );
+}
