@@ -422,7 +422,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         }
         match text.split_once(':') {
             Some((k, v)) => fields.push((k.trim().to_string(), v.trim().to_string())),
-            None => return Next::BadHeader(format!("not a header line: {:?}", &text[..text.floor_char_boundary(60)])),
+            None => return Next::BadHeader(format!("not a header line: {:?}", crate::text_slice(text, 0..60))),
         }
     }
     let headers = WarcHeaders { fields };

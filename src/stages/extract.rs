@@ -80,7 +80,7 @@ pub fn segments(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
     let mut start = 0;
     while text.len() - start > max {
         let limit = text.floor_char_boundary(start + max);
-        let window = &text[start..limit];
+        let window = crate::text_slice(text, start..limit);
         let cut = window
             .rfind("\n\n")
             .map(|i| i + 2)
@@ -229,7 +229,7 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
     let mut all = Found::default();
     let mut sentence_base = 0;
     for seg in segments(text, MAX_SEGMENT_BYTES) {
-        let piece = &text[seg.clone()];
+        let piece = crate::text_slice(text, seg.clone());
         let f = find(piece, x, config, limits);
         let by = seg.start as u32;
         let sentences = f.sentences;
@@ -275,7 +275,7 @@ pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &Ex
                 sentence_index: m.sentence as i32,
                 start: o.char_of(m.span.start as usize),
                 end: o.char_of(m.span.end as usize),
-                text: text[m.span.range()].to_string(),
+                text: crate::text_slice(text, m.span.range()).to_string(),
                 entity_type: m.entity_type.as_str().to_string(),
                 confidence: m.confidence,
             })
@@ -428,6 +428,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)] // tests: segment bounds of the text; a panic is a failure
 mod tests {
     use super::*;
 
