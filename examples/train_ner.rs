@@ -9,6 +9,9 @@
 //!
 //! Paths default to `../shared/data/...` next to the repo and `data/models/`.
 
+// A training aid: slices at offsets of the same text.
+#![allow(clippy::string_slice)]
+
 use std::path::{Path, PathBuf};
 
 use newsgrid::nlp::ner::{self, NerModel, TrainOptions};

@@ -48,7 +48,7 @@ pub fn canonical_url(url: &str) -> Option<String> {
         None => (rest, None),
     };
     let (host, path) = match host_path.find('/') {
-        Some(i) => (&host_path[..i], &host_path[i..]),
+        Some(i) => host_path.split_at(i),
         None => (host_path, ""),
     };
     if host.is_empty() {

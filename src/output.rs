@@ -136,6 +136,7 @@ pub fn write_tables(
                 (dir("load"), "rejects", chunks("load")),
                 (dir("clean"), "rejects", chunks("clean")),
                 (dir("extract"), "rejects", chunks("extract")),
+                (dir("normalize"), "rejects", chunks("normalize")),
             ],
         },
     ];
@@ -188,7 +189,13 @@ fn write_table(
                     });
                 }
                 let batch = match shard {
-                    Some(sh) if source.name == "rejects" && *table == "rejects" && !stage_dir.ends_with("extract") => {
+                    // Rejects of extract and normalize are of articles, already in this shard.
+                    Some(sh)
+                        if source.name == "rejects"
+                            && *table == "rejects"
+                            && !stage_dir.ends_with("extract")
+                            && !stage_dir.ends_with("normalize") =>
+                    {
                         let (kept, dropped) = sh.keep(&batch)?;
                         elsewhere += dropped;
                         kept

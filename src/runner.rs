@@ -149,7 +149,7 @@ pub fn status(settings: &Settings) -> Result<String, Error> {
             Some(m) => (
                 m.rows.iter().filter(|(t, _)| t.as_str() != "rejects").map(|(_, n)| n).max().copied().unwrap_or(0).to_string(),
                 m.finished_at.clone(),
-                m.fingerprint[..16.min(m.fingerprint.len())].to_string(),
+                m.fingerprint.get(..16).unwrap_or(&m.fingerprint).to_string(),
             ),
             None => ("-".into(), "-".into(), "-".into()),
         };

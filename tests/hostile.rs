@@ -4,6 +4,9 @@
 //! stable reason), the manifest's counts add up and every offset stays inside its text.
 //! Plus a property test of the tokenizer and sentence splitter on adversarial strings.
 
+// Test code: slices of texts at offsets the code under test gave; a panic is a failure.
+#![allow(clippy::string_slice)]
+
 mod common;
 
 use common::*;
@@ -589,6 +592,10 @@ fn hostile_dump_no_panic_no_loss() {
     assert!(check("attributions", "cue_", "cue_text") > 0);
     check("attributions", "content_", "content_text");
     check("attributions", "source_", "source_text");
+
+    // Every id column is unique (issue #12: credit rows once shared attribution ids).
+    let checked = assert_ids_unique(&sb.path("out"));
+    assert!(checked.iter().all(|(_, n)| *n > 0), "{checked:?}");
 
     // The CSV output holds the same rows and the same texts.
     let mut rdr = csv::Reader::from_path(sb.path("out/articles.csv")).unwrap();

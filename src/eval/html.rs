@@ -37,6 +37,8 @@ impl fmt::Display for HtmlEvalReport {
     }
 }
 
+// `st` and `i` come from `char_indices` of `s`: char boundaries.
+#[allow(clippy::string_slice)]
 fn tokens(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = None;

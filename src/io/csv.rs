@@ -108,9 +108,10 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
             emit(reject(position, "ragged_row", format!("{} fields, header has {}", fields.len(), h.width())));
             continue;
         }
-        match from_csv(h, &fields, config, file, position) {
-            Ok(r) => emit(LoadItem::Record(r)),
-            Err(e) => emit(LoadItem::Reject(RejectRow {
+        // A panic on one row is that row's `internal_error` reject.
+        match crate::stages::isolate(|| from_csv(h, &fields, config, file, position)) {
+            Ok(Ok(r)) => emit(LoadItem::Record(r)),
+            Ok(Err(e)) => emit(LoadItem::Reject(RejectRow {
                 input_file: file.to_string(),
                 input_position: position,
                 source_id: e.source_id,
@@ -118,6 +119,7 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
                 reason: e.reason.into(),
                 detail: e.detail,
             })),
+            Err(detail) => emit(reject(position, crate::stages::INTERNAL_ERROR, detail)),
         }
     }
     if columns.is_none() {

@@ -191,7 +191,7 @@ fn json_type(v: &Value) -> &'static str {
 /// Heuristic: the body is HTML when it opens with a tag or holds block-level tags.
 pub fn looks_like_html(text: &str) -> bool {
     let head = text.trim_start();
-    let head = &head[..head.floor_char_boundary(2048)];
+    let head = crate::text_slice(head, 0..2048);
     head.starts_with("<!")
         || head.starts_with("<html")
         || head.starts_with("<HTML")

@@ -74,15 +74,20 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
             continue;
         }
         nonblank += 1;
-        let text = decode_text(body);
-        match serde_json::from_str::<serde_json::Value>(&text) {
-            Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
-                Ok(record) => emit(LoadItem::Record(record)),
-                Err(e) => emit(reject(position, e.reason, e.detail, e.source_id)),
-            },
-            Ok(other) => emit(reject(position, "not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None)),
-            Err(e) => emit(reject(position, "invalid_json", e.to_string(), None)),
-        }
+        // A panic on one line is that line's `internal_error` reject.
+        let item = crate::stages::isolate(|| {
+            let text = decode_text(body);
+            crate::stages::test_panic("load", &text);
+            match serde_json::from_str::<serde_json::Value>(&text) {
+                Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
+                    Ok(record) => LoadItem::Record(record),
+                    Err(e) => reject(position, e.reason, e.detail, e.source_id),
+                },
+                Ok(other) => reject(position, "not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None),
+                Err(e) => reject(position, "invalid_json", e.to_string(), None),
+            }
+        });
+        emit(item.unwrap_or_else(|detail| reject(position, crate::stages::INTERNAL_ERROR, detail, None)));
     }
     // An empty export is a whole-file problem, as for CSV and folder files (a stream that
     // broke has already been rejected).

@@ -325,7 +325,12 @@ fn read_stream(mut r: Box<dyn BufRead + '_>, ctx: &mut Ctx, resync: bool) -> boo
                         }
                     }
                 }
-                handle_record(ctx, headers, block);
+                // A panic on one record is that record's `internal_error` reject.
+                let position = ctx.position;
+                let id = headers.get("WARC-Record-ID").map(clean_id);
+                if let Err(detail) = crate::stages::isolate(|| handle_record(ctx, headers, block)) {
+                    ctx.reject(position, id, crate::stages::INTERNAL_ERROR, detail);
+                }
             }
         }
     }
@@ -417,7 +422,7 @@ fn next_record(r: &mut Box<dyn BufRead + '_>, first: Option<Vec<u8>>, limit: usi
         }
         match text.split_once(':') {
             Some((k, v)) => fields.push((k.trim().to_string(), v.trim().to_string())),
-            None => return Next::BadHeader(format!("not a header line: {:?}", &text[..text.floor_char_boundary(60)])),
+            None => return Next::BadHeader(format!("not a header line: {:?}", crate::text_slice(text, 0..60))),
         }
     }
     let headers = WarcHeaders { fields };

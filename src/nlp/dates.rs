@@ -153,6 +153,8 @@ fn find_full_date(s: &str) -> Option<(NaiveDate, std::ops::Range<usize>)> {
     best
 }
 
+// Offsets are ends of regex matches in `s`: char boundaries.
+#[allow(clippy::string_slice)]
 fn parse_general(s: &str) -> Option<DateTime<Utc>> {
     let (date, range) = find_full_date(s)?;
     let r = date_regexes();
@@ -612,6 +614,8 @@ impl EventDater {
 }
 
 /// True when `phrase` occurs in `w` at word boundaries.
+// `from` is moved to a char boundary before each slice; `s`, `e` are match bounds.
+#[allow(clippy::string_slice)]
 fn contains_words(w: &str, phrase: &str) -> bool {
     let mut from = 0;
     while let Some(i) = w[from..].find(phrase) {
@@ -709,6 +713,7 @@ pub fn find_date_expression(sentence: &str) -> Option<(usize, usize)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)] // tests: match bounds of the text; a panic is a failure
 mod tests {
     use super::*;
 

@@ -110,11 +110,11 @@ impl<'a> Doc<'a> {
     }
 
     pub fn token_text(&self, i: usize) -> &'a str {
-        &self.text[self.tokens[i].span.range()]
+        crate::text_slice(self.text, self.tokens[i].span.range())
     }
 
     pub fn span_text(&self, span: Span) -> &'a str {
-        &self.text[span.range()]
+        crate::text_slice(self.text, span.range())
     }
 
     /// Index of the sentence holding byte offset `pos` (the last one if past the end).

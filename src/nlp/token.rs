@@ -70,6 +70,8 @@ fn is_clitic(rest: &str) -> bool {
 }
 
 /// Tokenize `text` into `out` (cleared first).
+// Offsets come from `char_indices` of `text`, `scan_*` ends and `len_utf8` steps: char boundaries.
+#[allow(clippy::string_slice)]
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
     let bytes = text.as_bytes();
@@ -125,6 +127,8 @@ fn push(out: &mut Vec<Token>, start: usize, end: usize) {
     out.push(Token { span: Span::new(start, end) });
 }
 
+// `from` is a char boundary; the rest are `char_indices` of the same text.
+#[allow(clippy::string_slice)]
 fn scan_alpha(text: &str, from: usize) -> usize {
     let mut end = from;
     for (j, c) in text[from..].char_indices() {
@@ -154,6 +158,8 @@ fn scan_word(text: &str, start: usize) -> usize {
 
 /// One part of [`scan_word`]: its end, and where the word goes on when the part ends
 /// with an abbreviation's period followed by a hyphen and a word character.
+// Offsets come from `char_indices` of `text` and `len_utf8` steps: always char boundaries.
+#[allow(clippy::string_slice)]
 fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
     let b = text.as_bytes();
     let mut end = start;
@@ -217,6 +223,8 @@ fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
 
 /// Byte position where the current dot-separated segment started (for "U.S" detection:
 /// only single-character segments are joined by dots).
+// `start` and `pos` are char boundaries of `text` (see `scan_word_part`).
+#[allow(clippy::string_slice)]
 fn last_break(text: &str, start: usize, pos: usize) -> usize {
     text[start..pos].rfind(['.', '-']).map(|p| start + p + 1).unwrap_or(start)
 }
@@ -232,6 +240,7 @@ fn nt_split(word: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)] // tests: token spans of the text; a panic is a failure
 mod tests {
     use super::*;
 

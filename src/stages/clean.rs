@@ -91,6 +91,26 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
 }
 
 /// The reject reason when a cleaned text is too short to keep.
+/// [`clean_record`] with a panic on the record caught: it becomes that record's
+/// `internal_error` reject and the run goes on.
+fn clean_isolated(r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), Box<RejectRow>> {
+    let (file, position, source_id) = (r.input_file.clone(), r.input_position, r.source_id.clone());
+    super::isolate(|| {
+        super::test_panic("clean", &r.text);
+        clean_record(r, config)
+    })
+    .unwrap_or_else(|detail| {
+        Err(Box::new(RejectRow {
+            input_file: file,
+            input_position: position,
+            source_id,
+            stage: "clean".into(),
+            reason: super::INTERNAL_ERROR.into(),
+            detail,
+        }))
+    })
+}
+
 fn too_short(text: &str, config: &CleanConfig) -> Option<&'static str> {
     let chars = text.chars().count();
     if chars == 0 {
@@ -242,7 +262,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 let items: Vec<Item> = records
                     .into_par_iter()
                     .map(|r| {
-                        let cleaned = clean_record(r, config);
+                        let cleaned = clean_isolated(r, config);
                         let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
                         (cleaned, sig, 0)
                     })
@@ -275,7 +295,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 let cleaned: Vec<_> = records
                     .into_par_iter()
                     .map(|r| {
-                        let cleaned = clean_record(r, config);
+                        let cleaned = clean_isolated(r, config);
                         let extra = cleaned.as_ref().ok().map(|(row, _)| {
                             let source = furniture::source_key(row.source_name.as_deref(), row.url.as_deref());
                             (dedupe::signature(config, &row.text), furniture::line_hashes(&row.text), source)

@@ -80,7 +80,7 @@ pub fn segments(text: &str, max: usize) -> Vec<std::ops::Range<usize>> {
     let mut start = 0;
     while text.len() - start > max {
         let limit = text.floor_char_boundary(start + max);
-        let window = &text[start..limit];
+        let window = crate::text_slice(text, start..limit);
         let cut = window
             .rfind("\n\n")
             .map(|i| i + 2)
@@ -229,7 +229,7 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
     let mut all = Found::default();
     let mut sentence_base = 0;
     for seg in segments(text, MAX_SEGMENT_BYTES) {
-        let piece = &text[seg.clone()];
+        let piece = crate::text_slice(text, seg.clone());
         let f = find(piece, x, config, limits);
         let by = seg.start as u32;
         let sentences = f.sentences;
@@ -275,7 +275,7 @@ pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &Ex
                 sentence_index: m.sentence as i32,
                 start: o.char_of(m.span.start as usize),
                 end: o.char_of(m.span.end as usize),
-                text: text[m.span.range()].to_string(),
+                text: crate::text_slice(text, m.span.range()).to_string(),
                 entity_type: m.entity_type.as_str().to_string(),
                 confidence: m.confidence,
             })
@@ -350,23 +350,20 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &Limi
             return Outcome::Skipped("skipped_language");
         }
     }
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_article(&a.article_id, &a.text, x, config, limits))) {
+    let extract = || {
+        super::test_panic("extract", &a.text);
+        extract_article(&a.article_id, &a.text, x, config, limits)
+    };
+    match super::isolate(extract) {
         Ok(rows) => Outcome::Done(rows),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "extraction failed".into());
-            Outcome::Failed(RejectRow {
-                input_file: a.input_file.clone(),
-                input_position: a.input_position,
-                source_id: a.source_id.clone(),
-                stage: "extract".into(),
-                reason: "extract_failed".into(),
-                detail,
-            })
-        }
+        Err(detail) => Outcome::Failed(RejectRow {
+            input_file: a.input_file.clone(),
+            input_position: a.input_position,
+            source_id: a.source_id.clone(),
+            stage: "extract".into(),
+            reason: super::INTERNAL_ERROR.into(),
+            detail,
+        }),
     }
 }
 
@@ -401,7 +398,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                     }
                     Outcome::Skipped(why) => *manifest.counters.entry(why.into()).or_default() += 1,
                     Outcome::Failed(reject) => {
-                        *manifest.counters.entry("rejects.extract_failed".into()).or_default() += 1;
+                        *manifest.counters.entry(format!("rejects.{}", super::INTERNAL_ERROR)).or_default() += 1;
                         rejects.push(&reject);
                     }
                 }
@@ -431,6 +428,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
 }
 
 #[cfg(test)]
+#[allow(clippy::string_slice)] // tests: segment bounds of the text; a panic is a failure
 mod tests {
     use super::*;
 

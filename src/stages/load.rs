@@ -6,7 +6,7 @@ use super::{StageContext, StageName, StageResult};
 use crate::error::Error;
 use crate::io::{self, LoadItem};
 use crate::tables::artifact::{StageManifest, StageWriter};
-use crate::tables::schema::{RecordRows, RejectRows, Table};
+use crate::tables::schema::{RecordRows, RejectRow, RejectRows, Table};
 use std::time::Instant;
 
 struct Chunker<'a> {
@@ -83,7 +83,30 @@ pub fn run(ctx: &StageContext, fingerprint: &str) -> StageResult {
     };
     for file in &files {
         bar.set_message(file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        io::read_file(file, &settings.config, &mut |item| chunker.accept(item));
+        // A panic while reading is an `internal_error` reject (the readers isolate each
+        // record; this catches the rest): the records before it are kept, the next file
+        // goes on.
+        let mut last_position = 0i64;
+        let read = super::isolate(|| {
+            io::read_file(file, &settings.config, &mut |item| {
+                last_position = match &item {
+                    LoadItem::Record(r) => r.input_position,
+                    LoadItem::Reject(r) => r.input_position,
+                    LoadItem::Skipped { position, .. } => *position,
+                };
+                chunker.accept(item)
+            })
+        });
+        if let Err(detail) = read {
+            chunker.accept(LoadItem::Reject(RejectRow {
+                input_file: io::clean_path(file).display().to_string(),
+                input_position: last_position + 1,
+                source_id: None,
+                stage: "load".into(),
+                reason: super::INTERNAL_ERROR.into(),
+                detail: format!("{detail}; the rest of the file is not read"),
+            }));
+        }
         if let Some(e) = chunker.error.take() {
             return Err(e);
         }

@@ -72,7 +72,7 @@ impl StageName {
             StageName::Load => &["records", "rejects"],
             StageName::Clean => &["articles", "rejects"],
             StageName::Extract => &["raw_mentions", "raw_events", "raw_attributions", "rejects"],
-            StageName::Normalize => &["mentions", "events", "attributions", "entities"],
+            StageName::Normalize => &["mentions", "events", "attributions", "entities", "rejects"],
         }
     }
 }
@@ -120,3 +120,87 @@ pub fn commit_stage(writer: crate::tables::artifact::StageWriter, mut manifest: 
 
 /// What a stage function returns: its manifest, written by the stage.
 pub type StageResult = Result<StageManifest, Error>;
+
+/// The reject reason of a record whose processing panicked (a bug, never an input
+/// problem by design): the run goes on without it.
+pub const INTERNAL_ERROR: &str = "internal_error";
+
+thread_local! {
+    /// Set while `isolate` runs on this thread: the panic hook keeps quiet there.
+    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last isolated panic on this thread happened.
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Install (once) a panic hook that, for panics inside [`isolate`], logs one warning
+/// line instead of the default message and backtrace, and remembers the location for the
+/// reject's detail. Other panics go to the previous hook.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ISOLATED.with(|f| f.get()) {
+                let at = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column())).unwrap_or_default();
+                tracing::warn!("a record failed (panic at {at}: {}); it becomes an internal_error reject", panic_message(info.payload()));
+                PANIC_AT.with(|p| *p.borrow_mut() = Some(at));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "panic without a message".into())
+}
+
+/// Run `f` on one record; a panic becomes `Err(detail)` (message and location) for an
+/// `internal_error` reject, and the run goes on. Panics are bugs, but one record's bug
+/// must not cost the whole dump its tables.
+pub fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_panic_hook();
+    let was = ISOLATED.with(|flag| flag.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    ISOLATED.with(|flag| flag.set(was));
+    result.map_err(|payload| {
+        let at = PANIC_AT.with(|p| p.borrow_mut().take());
+        match at {
+            Some(at) => format!("panicked at {at}: {}", panic_message(payload.as_ref())),
+            None => format!("panicked: {}", panic_message(payload.as_ref())),
+        }
+    })
+}
+
+/// Fault injection for the isolation tests: with `NEWSGRID_TEST_PANIC=stage:needle` in
+/// the environment, a record of `stage` whose text contains `needle` panics. Unset (as in
+/// every real run) it costs one check of a cached value.
+pub fn test_panic(stage: &str, text: &str) {
+    static SPEC: std::sync::OnceLock<Option<(String, String)>> = std::sync::OnceLock::new();
+    let spec = SPEC.get_or_init(|| {
+        let v = std::env::var("NEWSGRID_TEST_PANIC").ok()?;
+        let (s, n) = v.split_once(':')?;
+        Some((s.to_string(), n.to_string()))
+    });
+    if let Some((s, needle)) = spec {
+        if s == stage && !needle.is_empty() && text.contains(needle.as_str()) {
+            panic!("NEWSGRID_TEST_PANIC in {stage}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn isolate_turns_a_panic_into_its_message() {
+        assert_eq!(super::isolate(|| 7), Ok(7));
+        let e = super::isolate(|| -> u8 { panic!("boom {}", 3) }).unwrap_err();
+        assert!(e.contains("boom 3") && e.contains("src/stages/mod.rs"), "{e}");
+        let nested = super::isolate(|| super::isolate(|| -> u8 { panic!("inner") }).is_err());
+        assert_eq!(nested, Ok(true));
+    }
+}

@@ -19,7 +19,7 @@ use crate::tables::artifact::{read_part, StageManifest, StageWriter};
 use crate::tables::columns::{Date, TimestampUtc};
 use crate::tables::schema::{
     date_of, ArticleRow, ArticleRows, AttributionRow, AttributionRows, EntityRow, EntityRows, EventRow, EventRows, MentionRow, MentionRows,
-    RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, Table,
+    RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, RejectRow, RejectRows, Table,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -433,6 +433,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let mut mentions = MentionRows::new_builder(4096);
     let mut events = EventRows::new_builder(1024);
     let mut attributions = AttributionRows::new_builder(1024);
+    let mut rejects = RejectRows::new_builder(16);
     let read = |k: u64| -> Result<ChunkInput, Error> {
         Ok(ChunkInput {
             articles: read_part::<ArticleRows>(&clean_dir, k)?,
@@ -453,13 +454,35 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 .par_iter()
                 .map(|a| {
                     let key = a.article_id.as_str();
-                    normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+                    // A panic on one article is its `internal_error` reject; the run goes on.
+                    let normalize = || {
+                        super::test_panic("normalize", &a.text);
+                        normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+                    };
+                    super::isolate(normalize).map_err(|detail| {
+                        Box::new(RejectRow {
+                            input_file: a.input_file.clone(),
+                            input_position: a.input_position,
+                            source_id: a.source_id.clone(),
+                            stage: "normalize".into(),
+                            reason: super::INTERNAL_ERROR.into(),
+                            detail,
+                        })
+                    })
                 })
-                .collect::<Vec<ArticleOutput>>())
+                .collect::<Vec<Result<ArticleOutput, Box<RejectRow>>>>())
         },
         |k, outputs| {
             let n = outputs.len() as u64;
             for out in outputs {
+                let out = match out {
+                    Ok(out) => out,
+                    Err(reject) => {
+                        *manifest.counters.entry(format!("rejects.{}", reject.reason)).or_default() += 1;
+                        rejects.push(&reject);
+                        continue;
+                    }
+                };
                 article_seq += 1;
                 per_org += out.per_org;
                 per_org_linked += out.per_org_linked;
@@ -472,6 +495,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 ("mentions", writer.write(k, &mut mentions)?),
                 ("events", writer.write(k, &mut events)?),
                 ("attributions", writer.write(k, &mut attributions)?),
+                ("rejects", writer.write(k, &mut rejects)?),
             ] {
                 *manifest.rows.entry(name.into()).or_default() += n;
             }
@@ -493,7 +517,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     // Knowledge-base coverage: PER/ORG mentions, and those linked to a KB entry.
     manifest.counters.insert("per_org_mentions".into(), per_org);
     manifest.counters.insert("per_org_kb_linked".into(), per_org_linked);
-    for name in ["mentions", "events", "attributions"] {
+    for name in ["mentions", "events", "attributions", "rejects"] {
         manifest.rows.entry(name.into()).or_default();
     }
     manifest.stage = "normalize".into();

@@ -72,12 +72,12 @@ fn split_paragraphs(text: &str) -> Vec<&str> {
         let mut offset = 0usize;
         for (i, line) in lines.iter().enumerate() {
             if i > 0 && (line.starts_with("  ") || line.starts_with('\t')) {
-                out.push(&block[start..offset.saturating_sub(1)]);
+                out.push(crate::text_slice(block, start..offset.saturating_sub(1)));
                 start = offset;
             }
             offset += line.len() + 1;
         }
-        out.push(&block[start..]);
+        out.push(crate::text_slice(block, start..block.len()));
     }
     out
 }
@@ -237,7 +237,7 @@ pub fn detect_language(text: &str) -> Option<String> {
     if clearly_english(text) {
         return Some("en".to_string());
     }
-    let sample = &text[..text.floor_char_boundary(text.len().min(1200))];
+    let sample = crate::text_slice(text, 0..1200);
     let info = whatlang::detect(sample)?;
     // Short or tabular texts (earnings tables, lists of figures) give confident-looking
     // but wrong guesses; only a reliable detection names a language.

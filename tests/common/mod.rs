@@ -169,3 +169,34 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+/// Assert that every id column of the output tables in `out` is unique: articles,
+/// mentions, entities, events and attributions by their id; rejects (which have no id)
+/// by (input_file, input_position, stage). Returns the rows checked per table.
+pub fn assert_ids_unique(out: &Path) -> Vec<(&'static str, usize)> {
+    let mut checked = Vec::new();
+    for (table, col) in [
+        ("articles", "article_id"),
+        ("mentions", "mention_id"),
+        ("entities", "entity_id"),
+        ("events", "event_id"),
+        ("attributions", "attribution_id"),
+    ] {
+        let ids: Vec<Option<String>> = strings(&read_parquet(&out.join(format!("{table}.parquet"))), col);
+        let mut seen = std::collections::HashSet::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            let id = id.as_deref().unwrap_or_else(|| panic!("{table} row {i}: null {col}"));
+            assert!(seen.insert(id.to_string()), "{table}.{col} {id} repeats (row {i})");
+        }
+        checked.push((table, ids.len()));
+    }
+    let rj = read_parquet(&out.join("rejects.parquet"));
+    let (files, positions, stages) = (strings(&rj, "input_file"), ints(&rj, "input_position"), strings(&rj, "stage"));
+    let mut seen = std::collections::HashSet::new();
+    for i in 0..files.len() {
+        let key = (files[i].clone(), positions[i], stages[i].clone());
+        assert!(seen.insert(key.clone()), "rejects: {key:?} repeats");
+    }
+    checked.push(("rejects", files.len()));
+    checked
+}

@@ -299,7 +299,7 @@ impl Resources {
             for t in &toks {
                 buf.clear();
                 let mut norm = String::new();
-                normalize_into(&phrase[t.span.range()], &mut norm);
+                normalize_into(crate::text_slice(phrase, t.span.range()), &mut norm);
                 lower_into(&norm, &mut buf);
                 h = phrase_step(h, xxh3_64(buf.as_bytes()));
                 let pb = (h as usize) % GAZ_PREFIX_BITS;
@@ -325,7 +325,7 @@ impl Resources {
     }
 
     fn case_of(&self, lower_hash: u64) -> Option<(&str, u8)> {
-        self.case.get(&lower_hash).map(|&(off, len, b)| (&self.case_text[off as usize..off as usize + len as usize], b))
+        self.case.get(&lower_hash).map(|&(off, len, b)| (crate::text_slice(&self.case_text, off as usize..off as usize + len as usize), b))
     }
 }
 
@@ -517,7 +517,7 @@ impl Analyzer {
                         for (k, tok) in out[i..i + len].iter_mut().enumerate() {
                             if !tok.affixed {
                                 let a = if i + k == 0 { 0 } else { self.low_ends[i + k - 1] };
-                                set_affixes(&self.lows[a..self.low_ends[i + k]], tok);
+                                set_affixes(crate::text_slice(&self.lows, a..self.low_ends[i + k]), tok);
                             }
                             tok.plain = false;
                             let pos = if len == 1 {
@@ -544,7 +544,7 @@ impl Analyzer {
     pub(crate) fn fill_affixes(&self, i: usize, info: &mut TokInfo) {
         if !info.affixed {
             let a = if i == 0 { 0 } else { self.low_ends[i - 1] };
-            set_affixes(&self.lows[a..self.low_ends[i]], info);
+            set_affixes(crate::text_slice(&self.lows, a..self.low_ends[i]), info);
         }
     }
 }
