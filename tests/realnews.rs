@@ -24,7 +24,10 @@ fn realnews_dev_floors() {
     // recipient 0.308; speech P 0.845 R 0.772; source 0.908. Before: events P 0.298
     // R 0.179; speech P 0.798 R 0.780; source 0.909.
     assert_eq!(r.sentences, 300);
-    assert_eq!(r.not_located, 0, "every gold sentence is found in the cleaned text");
+    // Four marked "sentences" are wholly publisher furniture that clean removes (three
+    // Monitor newsletter prompts and one of The Hill's inline link tooltips); every other
+    // one is found, those crossing a removed line by their longest remaining part.
+    assert!(r.not_located <= 4, "{} gold sentences not found in the cleaned text", r.not_located);
     assert!(r.event_precision() >= 0.35, "events P {:.3}", r.event_precision());
     assert!(r.event_recall() >= 0.14, "events R {:.3}", r.event_recall());
     assert!(r.speech_precision() >= 0.80, "speech P {:.3}", r.speech_precision());

@@ -273,6 +273,15 @@ fn find_near(hay: &str, needle: &str, expected: usize) -> Option<usize> {
     best.map(|(_, c)| c)
 }
 
+/// A marked "sentence" that runs across a paragraph break can hold publisher furniture
+/// ("Advertisement", "Story Continued Below") that clean removes: the sentence is then
+/// scored on its longest paragraph part that is still in the text (char offset, length).
+fn locate_prose_part(hay: &str, sentence: &str, expected: usize) -> Option<(usize, usize)> {
+    let mut parts: Vec<String> = sentence.split('\n').map(normalize_text).filter(|p| p.chars().count() >= 20).collect();
+    parts.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    parts.into_iter().find_map(|p| find_near(hay, &p, expected).map(|c| (c, p.chars().count())))
+}
+
 /// Match predicted events to gold events one to one by type, trigger overlap first.
 /// Returns (pred index, gold index) pairs.
 pub fn match_events(pred: &[PredEvent], gold: &[GoldEvent]) -> Vec<(usize, usize)> {
@@ -444,10 +453,13 @@ pub fn eval_realnews(dir: &Path) -> Result<RealnewsReport, EvalError> {
             done.insert(s.article_id.clone(), entry);
         }
         let Some(d) = done.get(&s.article_id) else { continue };
-        let located = find_near(&d.text, &s.sentence, s.start).map(|c| (c, s.sentence.chars().count())).or_else(|| {
-            let n = normalize_text(&s.sentence);
-            find_near(&d.text, &n, s.start).map(|c| (c, n.chars().count()))
-        });
+        let located = find_near(&d.text, &s.sentence, s.start)
+            .map(|c| (c, s.sentence.chars().count()))
+            .or_else(|| {
+                let n = normalize_text(&s.sentence);
+                find_near(&d.text, &n, s.start).map(|c| (c, n.chars().count()))
+            })
+            .or_else(|| locate_prose_part(&d.text, &s.sentence, s.start));
         let (mut events, mut speech) = (Vec::new(), Vec::new());
         match located {
             None => report.not_located += 1,
