@@ -21,6 +21,7 @@
 mod conll;
 mod decode;
 mod features;
+pub mod fixups;
 mod model;
 mod train;
 
@@ -138,6 +139,7 @@ impl NerModel {
                 });
             }
         }
+        fixups::fix_mentions(doc, &mut out);
         out
     }
 }

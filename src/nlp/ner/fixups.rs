@@ -1,0 +1,110 @@
+//! Repairs of the tagger's output that the knowledge base and the titles list can make
+//! with certainty, applied to every tagged document:
+//! - a mention that is only a title abbreviation ("Sens." in "Sens. Ted Cruz and Mike Lee")
+//!   is no entity: the tagger learned capitalised abbreviations before names as names;
+//! - a mention whose one to three preceding words make it a knowledge-base name is widened
+//!   to that name, with the knowledge base's type ("Planned Parenthood", not
+//!   "Parenthood"; "State of the Union", not an ORG "Union").
+
+use crate::nlp::gazetteer::lookup_key;
+use crate::nlp::kb::Kb;
+use crate::nlp::{Doc, Mention, Span};
+
+/// Titles that precede names; alone they are no entity.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "sen", "sens", "rep", "reps", "gov", "govs", "gen", "gens", "lt", "sgt", "col", "capt", "cmdr", "adm", "pres", "mr", "mrs", "ms", "dr",
+];
+
+/// At most this many words widen a mention to a knowledge-base name.
+const MAX_WIDEN_WORDS: usize = 3;
+
+pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
+    mentions.retain(|m| !is_title_only(doc, m));
+    let kb = Kb::builtin();
+    let mut key = String::new();
+    for i in 0..mentions.len() {
+        let m = &mentions[i];
+        let Some(sentence) = doc.sentences.get(m.sentence) else { continue };
+        // The widened mention may not reach into the previous mention or sentence.
+        let floor = if i > 0 && mentions[i - 1].sentence == m.sentence { mentions[i - 1].tokens.end } else { sentence.tokens.start };
+        let lowest = m.tokens.start.saturating_sub(MAX_WIDEN_WORDS).max(floor);
+        for start in lowest..m.tokens.start {
+            let span = Span { start: doc.tokens[start].span.start, end: m.span.end };
+            let Some(text) = doc.text.get(span.range()) else { continue };
+            if text.contains('\n') {
+                continue;
+            }
+            key.clear();
+            key.push_str(&lookup_key(text));
+            // The widened words must be capitalised or function words of a name
+            // ("of the"), never a lowercase verb or a sentence opener like "The".
+            let first = doc.token_text(start);
+            if !first.chars().next().is_some_and(char::is_uppercase) || first.eq_ignore_ascii_case("the") {
+                continue;
+            }
+            if let Some(entry) = kb.strong(&key) {
+                let m = &mut mentions[i];
+                m.span = span;
+                m.tokens = start..m.tokens.end;
+                m.entity_type = entry.entity_type;
+                break;
+            }
+        }
+    }
+}
+
+fn is_title_only(doc: &Doc, m: &Mention) -> bool {
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    let word = text.trim_end_matches('.');
+    !word.contains(' ') && TITLE_ABBREVIATIONS.iter().any(|t| t.eq_ignore_ascii_case(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nlp::EntityType;
+
+    fn mention(doc: &Doc, a: usize, b: usize, ty: EntityType) -> Mention {
+        Mention {
+            span: Span { start: doc.tokens[a].span.start, end: doc.tokens[b - 1].span.end },
+            tokens: a..b,
+            sentence: doc.sentence_of(doc.tokens[a].span.start),
+            entity_type: ty,
+            confidence: 0.9,
+        }
+    }
+
+    fn texts(doc: &Doc, ms: &[Mention]) -> Vec<(String, EntityType)> {
+        ms.iter().map(|m| (doc.span_text(m.span).to_string(), m.entity_type)).collect()
+    }
+
+    #[test]
+    fn title_abbreviation_alone_is_dropped() {
+        let doc = Doc::new("Sens. Ted Cruz and Mike Lee spoke.");
+        let ted = doc.tokens.iter().position(|t| doc.span_text(t.span) == "Ted").unwrap();
+        let mut ms = vec![mention(&doc, 0, 1, EntityType::Org), mention(&doc, ted, ted + 2, EntityType::Per)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Ted Cruz".to_string(), EntityType::Per)]);
+    }
+
+    #[test]
+    fn mention_widened_to_a_knowledge_base_name() {
+        let doc = Doc::new("Advocates like Planned Parenthood say so. He gave the State of the Union address.");
+        let pp = doc.tokens.iter().position(|t| doc.span_text(t.span) == "Parenthood").unwrap();
+        let un = doc.tokens.iter().position(|t| doc.span_text(t.span) == "Union").unwrap();
+        let mut ms = vec![mention(&doc, pp, pp + 1, EntityType::Misc), mention(&doc, un, un + 1, EntityType::Org)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(
+            texts(&doc, &ms),
+            vec![("Planned Parenthood".to_string(), EntityType::Org), ("State of the Union".to_string(), EntityType::Misc)]
+        );
+    }
+
+    #[test]
+    fn lowercase_words_do_not_widen() {
+        let doc = Doc::new("the union workers voted.");
+        let mut ms = vec![mention(&doc, 1, 2, EntityType::Org)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("union".to_string(), EntityType::Org)]);
+    }
+}
