@@ -521,16 +521,8 @@ impl EventExtractor {
             if found.is_empty() {
                 continue;
             }
-            let sp = match &self.parser {
-                Some(model) => {
-                    words.clear();
-                    words.extend(range.clone().map(|k| doc.token_text(k)));
-                    model.parse(&words, parsed);
-                    stats.parsed += 1;
-                    Some(syntax::SentenceParse { parsed: &*parsed, base: range.start })
-                }
-                None => None,
-            };
+            // Parsed on first need: only when a candidate passes the word-order rules.
+            let mut sp = syntax::LazyParse::new(self.parser.as_ref(), doc, range.clone(), &mut words, &mut *parsed);
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
             let military = range.clone().any(|i| in_words(K_MILITARY_WORDS, doc.token_text(i)));
@@ -547,8 +539,7 @@ impl EventExtractor {
                     let Some(event_type) = self.resolve(e.category, military) else {
                         continue;
                     };
-                    let Some((ev, purpose)) = self.build(doc, si, &range, &ms, &dates, sp.as_ref(), f, e, event_type, &out[first_out..])
-                    else {
+                    let Some((ev, purpose)) = self.build(doc, si, &range, &ms, &dates, &mut sp, f, e, event_type, &out[first_out..]) else {
                         continue;
                     };
                     violent |= !casualties && matches!(event_type, PloverType::Assault | PloverType::Fight);
@@ -576,6 +567,7 @@ impl EventExtractor {
                     }
                 }
             }
+            stats.parsed += u64::from(sp.done());
             out[first_out..].sort_by_key(|e| (e.trigger.start, e.trigger.end));
         }
         out
@@ -679,7 +671,7 @@ impl EventExtractor {
         range: &Range<usize>,
         ms: &[&Mention],
         dates: &[Span],
-        sp: Option<&syntax::SentenceParse>,
+        sp: &mut syntax::LazyParse,
         f: &Found,
         e: &TriggerEntry,
         event_type: PloverType,
@@ -797,7 +789,7 @@ impl EventExtractor {
         let mut recipient = recipient;
         let mut event_type = event_type;
         let mut negated = f.negated;
-        if let Some(p) = sp {
+        if let Some(p) = sp.get().as_ref() {
             if !negated && !f.refused && event_type != PloverType::Reject && syntax::negated(doc, p, m.start) {
                 negated = true;
             }
@@ -908,7 +900,7 @@ impl EventExtractor {
                 mode = "";
             }
         }
-        if let Some(p) = sp {
+        if let Some(p) = sp.get().as_ref() {
             let c = syntax::Candidate {
                 head: m.start,
                 head_end: m.head_end.max(m.start + 1),

@@ -10,7 +10,7 @@
 
 use super::filters::Verdict;
 use super::lexicon::word_eq;
-use crate::nlp::parse::{Deprel, Parsed, Upos};
+use crate::nlp::parse::{Deprel, ParseModel, Parsed, Upos};
 use crate::nlp::{Doc, Mention, Span};
 use std::ops::Range;
 
@@ -41,6 +41,46 @@ impl SentenceParse<'_> {
     fn children(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
         let w = self.word(k);
         w.into_iter().flat_map(move |w| self.parsed.children(w).map(move |c| c + self.base))
+    }
+}
+
+/// The parse of one sentence, made on first use (most sentences with a candidate
+/// trigger lose it to the word-order rules before any pass needs the parse).
+pub(crate) struct LazyParse<'m, 'd, 'b> {
+    model: Option<&'m ParseModel>,
+    doc: &'b Doc<'d>,
+    range: Range<usize>,
+    words: &'b mut Vec<&'d str>,
+    parsed: &'b mut Parsed,
+    done: bool,
+}
+
+impl<'m, 'd, 'b> LazyParse<'m, 'd, 'b> {
+    pub fn new(
+        model: Option<&'m ParseModel>,
+        doc: &'b Doc<'d>,
+        range: Range<usize>,
+        words: &'b mut Vec<&'d str>,
+        parsed: &'b mut Parsed,
+    ) -> Self {
+        LazyParse { model, doc, range, words, parsed, done: false }
+    }
+
+    /// The sentence's parse (parsed now if not yet); None without a model.
+    pub fn get(&mut self) -> Option<SentenceParse<'_>> {
+        let model = self.model?;
+        if !self.done {
+            self.words.clear();
+            self.words.extend(self.range.clone().map(|k| self.doc.token_text(k)));
+            model.parse(self.words, self.parsed);
+            self.done = true;
+        }
+        Some(SentenceParse { parsed: self.parsed, base: self.range.start })
+    }
+
+    /// Whether the sentence was parsed.
+    pub fn done(&self) -> bool {
+        self.done
     }
 }
 
@@ -249,7 +289,6 @@ pub(crate) fn parties(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::nlp::parse::ParseModel;
 
     /// The verdict for the trigger `word` of `text` (one sentence), with the parse of
     /// the builtin model; `nominal` as the word-order rules read it.
