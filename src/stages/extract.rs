@@ -484,5 +484,9 @@ mod tests {
         assert!(last.sentence_index > 4_000, "sentence numbers run over the whole text");
         assert!(got.events.iter().all(|e| e.trigger_end as usize <= chars.len()));
         assert!(got.attributions.iter().all(|a| a.content_end as usize <= chars.len() && a.cue_start < a.cue_end));
+        // Every segment's sentences are counted; only those holding a kept candidate
+        // trigger are parsed.
+        assert_eq!(got.parse.sentences, 8_000);
+        assert!(got.parse.parsed > 0 && got.parse.parsed < got.parse.sentences, "{:?}", got.parse);
     }
 }
