@@ -9,8 +9,9 @@ use super::{StageContext, StageName, StageResult};
 use crate::config::{ExtractConfig, LimitsConfig};
 use crate::error::Error;
 use crate::nlp::attrib::AttributionExtractor;
-use crate::nlp::events::EventExtractor;
+use crate::nlp::events::{EventExtractor, ParseStats};
 use crate::nlp::ner::NerModel;
+use crate::nlp::parse::ParseModel;
 use crate::nlp::{Doc, Span};
 use crate::offsets::CharOffsets;
 use crate::tables::artifact::{read_part, StageManifest, StageWriter};
@@ -22,7 +23,8 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::time::Instant;
 
-/// The models every thread shares, loaded once.
+/// The models every thread shares, loaded once (the parse model too: the event
+/// extractor parses the sentences that hold a candidate trigger).
 pub struct Extractors {
     pub ner: NerModel,
     pub events: EventExtractor,
@@ -36,7 +38,7 @@ impl Extractors {
                 Some(p) => NerModel::load(p)?,
                 None => NerModel::builtin()?,
             },
-            events: EventExtractor::builtin(),
+            events: EventExtractor::builtin().with_parser(Some(ParseModel::builtin()?)),
             attributions: AttributionExtractor::builtin(),
         })
     }
@@ -50,6 +52,8 @@ pub struct ArticleExtraction {
     pub attributions: Vec<RawAttributionRow>,
     /// What the bounds cut.
     pub limited: Limited,
+    /// Sentences of the article, and those the event extractor parsed.
+    pub parse: ParseStats,
 }
 
 /// A span that holds no letter or digit ("," as a source) is no span at all.
@@ -108,6 +112,7 @@ struct Found {
     attributions: Vec<crate::nlp::Attribution>,
     sentences: usize,
     limited: Limited,
+    parse: ParseStats,
 }
 
 /// What the `[limits]` bounds cut in one article, counted in the stage manifest
@@ -154,9 +159,10 @@ fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfi
     let doc = Doc { text, tokens, sentences };
     let mut mentions = if config.entities || config.events || config.attributions { x.ner.tag(&doc) } else { Vec::new() };
     mentions.retain(|m| m.confidence >= config.min_mention_confidence);
-    let events = if config.events { x.events.extract(&doc, &mentions) } else { Vec::new() };
+    let mut parse = ParseStats::default();
+    let events = if config.events { x.events.extract_counted(&doc, &mentions, &mut parse) } else { Vec::new() };
     let attributions = if config.attributions { x.attributions.extract(&doc, &mentions) } else { Vec::new() };
-    let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default() };
+    let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default(), parse };
     found.limited = bound(&mut found, text, limits);
     found.limited.sentences_split = split as u64;
     found
@@ -234,6 +240,8 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
         let by = seg.start as u32;
         let sentences = f.sentences;
         all.limited.add(f.limited);
+        all.parse.sentences += f.parse.sentences;
+        all.parse.parsed += f.parse.parsed;
         all.mentions.extend(f.mentions.into_iter().map(|mut m| {
             m.span = shift(m.span, by);
             m.tokens = 0..0;
@@ -265,8 +273,9 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
 pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> ArticleExtraction {
     let o = CharOffsets::new(text);
     let mut out = ArticleExtraction::default();
-    let Found { mentions, mut events, mut attributions, limited, .. } = find_segmented(text, x, config, limits);
+    let Found { mentions, mut events, mut attributions, limited, parse, .. } = find_segmented(text, x, config, limits);
     out.limited = limited;
+    out.parse = parse;
     if config.entities {
         out.mentions = mentions
             .iter()
@@ -392,6 +401,8 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                         *manifest.counters.entry("articles_extracted".into()).or_default() += 1;
                         *manifest.counters.entry("words_extracted".into()).or_default() += word_count as u64;
                         rows.limited.count(&mut manifest.counters);
+                        *manifest.counters.entry("sentences".into()).or_default() += rows.parse.sentences;
+                        *manifest.counters.entry("sentences_parsed".into()).or_default() += rows.parse.parsed;
                         rows.mentions.iter().for_each(|r| mentions.push(r));
                         rows.events.iter().for_each(|r| events.push(r));
                         rows.attributions.iter().for_each(|r| attributions.push(r));
@@ -471,5 +482,9 @@ mod tests {
         assert!(last.sentence_index > 4_000, "sentence numbers run over the whole text");
         assert!(got.events.iter().all(|e| e.trigger_end as usize <= chars.len()));
         assert!(got.attributions.iter().all(|a| a.content_end as usize <= chars.len() && a.cue_start < a.cue_end));
+        // Every segment's sentences are counted; only those holding a kept candidate
+        // trigger are parsed.
+        assert_eq!(got.parse.sentences, 8_000);
+        assert!(got.parse.parsed > 0 && got.parse.parsed < got.parse.sentences, "{:?}", got.parse);
     }
 }

@@ -13,13 +13,16 @@
 mod filters;
 pub(crate) mod lexicon;
 pub(crate) mod phrase;
+mod syntax;
 
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
+use crate::nlp::parse::{ParseModel, Parsed};
 use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, WordClasses};
 use phrase::{
     is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
     subject_before, tok_span, DateFinder, SubjectKind,
 };
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -94,6 +97,21 @@ pub struct EventExtractor {
     lexicon: PhraseSet<TriggerEntry>,
     dates: DateFinder,
     inflector: Inflector,
+    /// Parses the sentences that hold a candidate trigger; without it only the
+    /// word-order rules run.
+    parser: Option<ParseModel>,
+}
+
+/// How many sentences an extraction saw and how many of them it parsed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ParseStats {
+    pub sentences: u64,
+    pub parsed: u64,
+}
+
+thread_local! {
+    /// The parse buffer of this thread, reused across sentences and documents.
+    static PARSED: RefCell<Parsed> = RefCell::new(Parsed::default());
 }
 
 /// One trigger kept for output, with its arguments being built.
@@ -466,11 +484,31 @@ fn in_words(class: u32, tok: &str) -> bool {
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
         let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
-        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin() }
+        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin(), parser: ParseModel::builtin().ok() }
+    }
+
+    /// The same extractor reading the parse of `model` (None: word order only).
+    pub fn with_parser(mut self, model: Option<ParseModel>) -> EventExtractor {
+        self.parser = model;
+        self
     }
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Event> {
+        self.extract_counted(doc, mentions, &mut ParseStats::default())
+    }
+
+    /// `extract`, counting the sentences seen and parsed into `stats`.
+    pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats) -> Vec<Event> {
+        PARSED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut parsed) => self.extract_with(doc, mentions, stats, &mut parsed),
+            Err(_) => self.extract_with(doc, mentions, stats, &mut Parsed::default()),
+        })
+    }
+
+    fn extract_with(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats, parsed: &mut Parsed) -> Vec<Event> {
         let mut out = Vec::new();
+        let mut words: Vec<&str> = Vec::new();
+        stats.sentences += doc.sentences.len() as u64;
         // The lexicon word id of every token, once per document.
         let mut ids = Vec::with_capacity(doc.tokens.len());
         self.lexicon.token_ids(doc, &mut ids);
@@ -483,6 +521,8 @@ impl EventExtractor {
             if found.is_empty() {
                 continue;
             }
+            // Parsed on first need: only when a candidate passes the word-order rules.
+            let mut sp = syntax::LazyParse::new(self.parser.as_ref(), doc, range.clone(), &mut words, &mut *parsed);
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
             let military = range.clone().any(|i| in_words(K_MILITARY_WORDS, doc.token_text(i)));
@@ -499,7 +539,7 @@ impl EventExtractor {
                     let Some(event_type) = self.resolve(e.category, military) else {
                         continue;
                     };
-                    let Some((ev, purpose)) = self.build(doc, si, &range, &ms, &dates, f, e, event_type, &out[first_out..]) else {
+                    let Some((ev, purpose)) = self.build(doc, si, &range, &ms, &dates, &mut sp, f, e, event_type, &out[first_out..]) else {
                         continue;
                     };
                     violent |= !casualties && matches!(event_type, PloverType::Assault | PloverType::Fight);
@@ -527,6 +567,7 @@ impl EventExtractor {
                     }
                 }
             }
+            stats.parsed += u64::from(sp.done());
             out[first_out..].sort_by_key(|e| (e.trigger.start, e.trigger.end));
         }
         out
@@ -630,6 +671,7 @@ impl EventExtractor {
         range: &Range<usize>,
         ms: &[&Mention],
         dates: &[Span],
+        sp: &mut syntax::LazyParse,
         f: &Found,
         e: &TriggerEntry,
         event_type: PloverType,
@@ -747,6 +789,11 @@ impl EventExtractor {
         let mut recipient = recipient;
         let mut event_type = event_type;
         let mut negated = f.negated;
+        if let Some(p) = sp.get().as_ref() {
+            if !negated && !f.refused && event_type != PloverType::Reject && syntax::negated(doc, p, m.start) {
+                negated = true;
+            }
+        }
         let mut mode: &str = if e.is_casualty() { "" } else { &e.mode };
         let st = stance(event_type);
         if (f.refused || (negated && matches!(modality, Modality::Future | Modality::Intent { .. })))
@@ -851,6 +898,33 @@ impl EventExtractor {
             filters::Verdict::Disapprove => {
                 event_type = PloverType::Disapprove;
                 mode = "";
+            }
+        }
+        if let Some(p) = sp.get().as_ref() {
+            let c = syntax::Candidate {
+                head: m.start,
+                head_end: m.head_end.max(m.start + 1),
+                nominal: nominal.is_some(),
+                actual: matches!(modality, Modality::Actual | Modality::Purpose { .. }),
+            };
+            if let filters::Verdict::Drop(_) = syntax::judge(doc, p, &c) {
+                return None;
+            }
+            if nominal.is_none() {
+                let (pa, pr) = syntax::parties(doc, ms, range, p, m.start);
+                // A party inside the trigger ("held talks") is none.
+                let outside = |s: &Span| !trigger.overlaps(*s) && !tok_span(doc, m.start, m.end.max(m.start + 1)).overlaps(*s);
+                let (pa, pr) = (pa.filter(outside), pr.filter(outside));
+                if actor.is_none_or(|a| !syntax::is_name(ms, a)) {
+                    if let Some(pa) = pa.filter(|&s| actor.is_none() || syntax::is_name(ms, s)) {
+                        actor = Some(pa);
+                    }
+                }
+                if recipient.is_none_or(|r| !syntax::is_name(ms, r)) {
+                    if let Some(pr) = pr.filter(|&s| recipient.is_none() || syntax::is_name(ms, s)) {
+                        recipient = Some(pr);
+                    }
+                }
             }
         }
         let actor = actor.filter(|a| !filters::no_party(doc, range, *a));
