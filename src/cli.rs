@@ -102,6 +102,9 @@ pub enum EvalCommand {
     Realnews {
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
+        /// Events read the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
     },
     /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
     Html {
@@ -340,8 +343,8 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Realnews { dir } } => {
-            let report = crate::eval::realnews::eval_realnews(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Realnews { dir, syntax } } => {
+            let report = crate::eval::realnews::eval_realnews(&dir, syntax).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }

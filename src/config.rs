@@ -167,6 +167,9 @@ pub struct ExtractConfig {
     pub min_mention_confidence: f32,
     /// Skip articles marked as duplicates of an earlier one.
     pub skip_duplicates: bool,
+    /// Event passes read a dependency parse of the sentences that hold a candidate
+    /// trigger. Off by default until it pays for its cost (see README).
+    pub syntax: bool,
 }
 
 impl Default for ExtractConfig {
@@ -179,6 +182,7 @@ impl Default for ExtractConfig {
             languages: vec!["en".into()],
             min_mention_confidence: 0.0,
             skip_duplicates: true,
+            syntax: false,
         }
     }
 }

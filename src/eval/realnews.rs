@@ -386,7 +386,8 @@ fn slice_chars(chars: &[(usize, char)], text: &str, start: i64, end: i64) -> Str
 }
 
 /// Run the pipeline's clean and extract steps over the articles of `dir` and score them.
-pub fn eval_realnews(dir: &Path) -> Result<RealnewsReport, EvalError> {
+/// `syntax`: events read the dependency parse, as with `[extract] syntax = true`.
+pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalError> {
     let articles_path = dir.join("articles.jsonl");
     let sentences_path = dir.join("sentences.json");
     let gold_path = dir.join("gold.json");
@@ -403,9 +404,9 @@ pub fn eval_realnews(dir: &Path) -> Result<RealnewsReport, EvalError> {
     if sentences.len() != gold.len() {
         return Err(format_err(&gold_path, format!("{} entries for {} sentences", gold.len(), sentences.len())));
     }
-    let x = Extractors::load(None).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
+    let x = Extractors::load(None, syntax).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
     let clean = CleanConfig::default();
-    let extract = ExtractConfig::default();
+    let extract = ExtractConfig { syntax, ..ExtractConfig::default() };
     let limits = crate::config::LimitsConfig::default();
 
     // Articles in first-mention order, each cleaned and extracted once.

@@ -32,13 +32,14 @@ pub struct Extractors {
 }
 
 impl Extractors {
-    pub fn load(model: Option<&std::path::Path>) -> Result<Extractors, Error> {
+    /// `syntax`: the event extractor reads the dependency parse (`[extract] syntax`).
+    pub fn load(model: Option<&std::path::Path>, syntax: bool) -> Result<Extractors, Error> {
         Ok(Extractors {
             ner: match model {
                 Some(p) => NerModel::load(p)?,
                 None => NerModel::builtin()?,
             },
-            events: EventExtractor::builtin().with_parser(Some(ParseModel::builtin()?)),
+            events: EventExtractor::builtin().with_parser(if syntax { Some(ParseModel::builtin()?) } else { None }),
             attributions: AttributionExtractor::builtin(),
         })
     }
@@ -380,7 +381,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let started = Instant::now();
     let config = &ctx.settings.config.extract;
     let limits = &ctx.settings.config.limits;
-    let extractors = Extractors::load(ctx.settings.ner_model.as_deref())?;
+    let extractors = Extractors::load(ctx.settings.ner_model.as_deref(), config.syntax)?;
     let clean_dir = ctx.stage_dir(StageName::Clean);
     let writer = StageWriter::create(&ctx.work_dir, "extract")?;
     let bar = ctx.bar(StageName::Extract, upstream.rows.get("articles").copied().unwrap_or(0), "articles");
@@ -465,7 +466,7 @@ mod tests {
 
     #[test]
     fn long_articles_are_extracted_by_segment_with_whole_text_offsets() {
-        let x = Extractors::load(None).unwrap();
+        let x = Extractors::load(None, true).unwrap();
         let config = ExtractConfig::default();
         let story = "Russian President Vladimir Putin spoke by phone with Venezuelan leader Nicolas Maduro on Thursday, the Kremlin said. \
                      \"We support Venezuela,\" Putin told reporters in Moscow.";

@@ -484,7 +484,7 @@ fn in_words(class: u32, tok: &str) -> bool {
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
         let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
-        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin(), parser: ParseModel::builtin().ok() }
+        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin(), parser: None }
     }
 
     /// The same extractor reading the parse of `model` (None: word order only).
