@@ -58,7 +58,9 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
             "chunk_articles": c.run.chunk_articles,
             "chunk_bytes": c.run.chunk_bytes,
         }),
-        StageName::Clean => serde_json::json!({ "clean": c.clean }),
+        StageName::Clean => {
+            serde_json::json!({ "clean": c.clean, "html_limits": [c.limits.html_max_depth, c.limits.html_max_nodes] })
+        }
         StageName::Extract => {
             let model = settings.ner_model.as_ref().map(|p| {
                 let meta = std::fs::metadata(p).ok();
