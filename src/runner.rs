@@ -70,7 +70,8 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
                     "modified": meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64),
                 })
             });
-            let limits = [c.limits.max_sentence_tokens, c.limits.max_span_bytes, c.limits.max_rows_per_sentence];
+            let limits =
+                [c.limits.max_sentence_tokens, c.limits.max_span_bytes, c.limits.max_rows_per_sentence, c.limits.max_rows_per_article];
             serde_json::json!({ "extract": c.extract, "model": model, "limits": limits })
         }
         StageName::Normalize => serde_json::json!({ "normalize": c.normalize }),

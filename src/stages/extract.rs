@@ -123,6 +123,8 @@ pub struct Limited {
     pub spans_dropped: u64,
     /// Events and attributions past `max_rows_per_sentence` in one sentence, dropped.
     pub rows_dropped: u64,
+    /// Mentions, events and attributions past `max_rows_per_article` in one article, dropped.
+    pub article_rows_dropped: u64,
 }
 
 impl Limited {
@@ -131,6 +133,7 @@ impl Limited {
         self.spans_cut += o.spans_cut;
         self.spans_dropped += o.spans_dropped;
         self.rows_dropped += o.rows_dropped;
+        self.article_rows_dropped += o.article_rows_dropped;
     }
 
     fn count(&self, counters: &mut std::collections::BTreeMap<String, u64>) {
@@ -139,6 +142,7 @@ impl Limited {
             ("limits.spans_cut", self.spans_cut),
             ("limits.spans_dropped", self.spans_dropped),
             ("limits.rows_dropped", self.rows_dropped),
+            ("limits.article_rows_dropped", self.article_rows_dropped),
         ] {
             if v > 0 {
                 *counters.entry(k.into()).or_default() += v;
@@ -265,7 +269,28 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
 pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> ArticleExtraction {
     let o = CharOffsets::new(text);
     let mut out = ArticleExtraction::default();
-    let Found { mentions, mut events, mut attributions, limited, .. } = find_segmented(text, x, config, limits);
+    let Found { mut mentions, mut events, mut attributions, mut limited, .. } = find_segmented(text, x, config, limits);
+    // Rows per sentence are bounded, but a text of megabytes is many sentences: its
+    // attributions' contents (each up to a sentence) would copy the text many times over,
+    // and its mentions (one per few words of a name list) fill gigabytes in the normalize
+    // stage. The first `max_rows_per_article` of each kind in text order are kept (the
+    // allsides-dev articles have at most 844 mentions, 331 attributions, 155 events).
+    let cap = limits.max_rows_per_article;
+    if mentions.len() > cap {
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        limited.article_rows_dropped += (mentions.len() - cap) as u64;
+        mentions.truncate(cap);
+    }
+    if events.len() > cap {
+        events.sort_by_key(|e| (e.trigger.start, e.trigger.end));
+        limited.article_rows_dropped += (events.len() - cap) as u64;
+        events.truncate(cap);
+    }
+    if attributions.len() > cap {
+        attributions.sort_by_key(|a| (a.cue.start, a.content.start, a.source.map(|s| s.start)));
+        limited.article_rows_dropped += (attributions.len() - cap) as u64;
+        attributions.truncate(cap);
+    }
     out.limited = limited;
     if config.entities {
         out.mentions = mentions
@@ -460,7 +485,8 @@ mod tests {
                      \"We support Venezuela,\" Putin told reporters in Moscow.";
         let text = vec![story; 4_000].join("\n\n");
         assert!(text.len() > MAX_SEGMENT_BYTES * 2);
-        let got = extract_article("a", &text, &x, &config, &LimitsConfig::default());
+        let limits = LimitsConfig { max_rows_per_article: usize::MAX, ..LimitsConfig::default() };
+        let got = extract_article("a", &text, &x, &config, &limits);
         assert!(got.mentions.len() > 4_000);
         let chars: Vec<char> = text.chars().collect();
         let slice = |s: i64, e: i64| chars[s as usize..e as usize].iter().collect::<String>();
@@ -471,5 +497,32 @@ mod tests {
         assert!(last.sentence_index > 4_000, "sentence numbers run over the whole text");
         assert!(got.events.iter().all(|e| e.trigger_end as usize <= chars.len()));
         assert!(got.attributions.iter().all(|a| a.content_end as usize <= chars.len() && a.cue_start < a.cue_end));
+    }
+
+    #[test]
+    fn rows_per_article_are_capped_in_text_order() {
+        let x = Extractors::load(None).unwrap();
+        let config = ExtractConfig::default();
+        let story = "Russian President Vladimir Putin spoke by phone with Venezuelan leader Nicolas Maduro on Thursday, the Kremlin said.";
+        let text = vec![story; 200].join("\n\n");
+        let all = extract_article("a", &text, &x, &config, &LimitsConfig::default());
+        assert!(all.mentions.len() > 100 && all.attributions.len() > 100, "{} {}", all.mentions.len(), all.attributions.len());
+        assert_eq!(all.limited.article_rows_dropped, 0);
+        let limits = LimitsConfig { max_rows_per_article: 50, ..LimitsConfig::default() };
+        let got = extract_article("a", &text, &x, &config, &limits);
+        assert_eq!(got.mentions.len(), 50);
+        assert_eq!(got.attributions.len(), 50);
+        assert!(got.events.len() <= 50);
+        let dropped = (all.mentions.len() - 50) + (all.attributions.len() - 50) + (all.events.len() - got.events.len());
+        assert_eq!(got.limited.article_rows_dropped, dropped as u64);
+        // The first rows in text order are kept.
+        assert_eq!(
+            got.mentions.iter().map(|m| m.start).collect::<Vec<_>>(),
+            all.mentions[..50].iter().map(|m| m.start).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            got.attributions.iter().map(|a| a.cue_start).collect::<Vec<_>>(),
+            all.attributions[..50].iter().map(|a| a.cue_start).collect::<Vec<_>>()
+        );
     }
 }
