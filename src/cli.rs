@@ -196,10 +196,42 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
     b.build().map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))
 }
 
+/// Write to stdout. A reader that closed the pipe (`newsgrid eval html | head`) has
+/// what it wanted: the program ends quietly with exit 0 rather than panicking as
+/// `println!` does; any other write error ends it with exit 2.
+fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
+/// `print!` through [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!($($arg)*))
+    };
+}
+
+/// `println!` through [`write_stdout`].
+macro_rules! outln {
+    () => {
+        write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 /// Print a report with exactly one trailing newline.
 fn print_report(report: &dyn std::fmt::Display) {
     let text = report.to_string();
-    println!("{}", text.trim_end_matches('\n'));
+    outln!("{}", text.trim_end_matches('\n'));
 }
 
 /// Run a parsed command line; returns the exit code.
@@ -220,13 +252,13 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
                 shard: shard.as_deref().map(parse_shard).transpose()?,
             };
             let outcome = pool(settings.threads)?.install(|| runner::run(&settings, &req))?;
-            print!("{}", outcome.summary);
+            out!("{}", outcome.summary);
             Ok(if outcome.reject_ratio_exceeded { 1 } else { 0 })
         }
         Command::Status { config, work } => {
             let overrides = Overrides { work, ..Default::default() };
             let settings = load_settings(config_path(config).as_deref(), &overrides)?;
-            print!("{}", runner::status(&settings)?);
+            out!("{}", runner::status(&settings)?);
             Ok(0)
         }
         Command::Validate { config, input } => {
@@ -252,7 +284,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             for p in &problems {
                 eprintln!("warning: {p}");
             }
-            println!(
+            outln!(
                 "{}: valid; {} input file(s), {} bytes",
                 path.map(|p| p.display().to_string()).unwrap_or_else(|| "(defaults)".into()),
                 files.len(),
@@ -278,11 +310,11 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             match format {
                 SchemaFormat::Md => {
                     for d in selected {
-                        println!("## {}\n\n{}\n\n| column | type | nullable | description |\n|---|---|---|---|", d.name, d.doc);
+                        outln!("## {}\n\n{}\n\n| column | type | nullable | description |\n|---|---|---|---|", d.name, d.doc);
                         for c in d.columns {
-                            println!("| {} | {} | {} | {} |", c.name, c.data_type, if c.nullable { "yes" } else { "no" }, c.doc);
+                            outln!("| {} | {} | {} | {} |", c.name, c.data_type, if c.nullable { "yes" } else { "no" }, c.doc);
                         }
-                        println!();
+                        outln!();
                     }
                 }
                 SchemaFormat::Json => {
@@ -298,7 +330,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
                             })
                         })
                         .collect();
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                 }
             }
             Ok(0)
@@ -330,7 +362,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
                 opts.seed = s;
             }
             crate::nlp::parse::train(&train, dev.as_deref(), &out, &opts, &mut std::io::stderr())?;
-            println!("model written to {}", out.display());
+            outln!("model written to {}", out.display());
             Ok(0)
         }
         Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {
@@ -363,7 +395,7 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             }
             let mut log = std::io::stderr();
             crate::nlp::ner::train(&train, dev.as_deref(), &out, &opts, &mut log)?;
-            println!("model written to {}", out.display());
+            outln!("model written to {}", out.display());
             Ok(0)
         }
     }

@@ -226,6 +226,15 @@ pub struct LimitsConfig {
     /// Most events and most attributions kept per sentence (mentions do not overlap, so
     /// the text bounds them).
     pub max_rows_per_sentence: usize,
+    /// Most mentions, most events and most attributions kept per article (the first, in
+    /// text order).
+    pub max_rows_per_article: usize,
+    /// Deepest HTML element nesting kept; deeper elements are flattened into the element
+    /// at this depth (`limits.html_truncated`).
+    pub html_max_depth: usize,
+    /// Most HTML nodes (elements and text runs) kept per page; further tags are dropped,
+    /// their text kept (`limits.html_truncated`).
+    pub html_max_nodes: usize,
 }
 
 impl Default for LimitsConfig {
@@ -238,6 +247,9 @@ impl Default for LimitsConfig {
             max_sentence_tokens: 400,
             max_span_bytes: 8192,
             max_rows_per_sentence: 32,
+            max_rows_per_article: 10_000,
+            html_max_depth: crate::html::dom::MAX_DEPTH,
+            html_max_nodes: crate::html::dom::MAX_NODES,
         }
     }
 }
@@ -287,6 +299,9 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "max_sentence_tokens",
             "max_span_bytes",
             "max_rows_per_sentence",
+            "max_rows_per_article",
+            "html_max_depth",
+            "html_max_nodes",
         ],
     ),
 ];
@@ -466,6 +481,9 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
         ("max_sentence_tokens", l.max_sentence_tokens as u64, 16),
         ("max_span_bytes", l.max_span_bytes as u64, 64),
         ("max_rows_per_sentence", l.max_rows_per_sentence as u64, 1),
+        ("max_rows_per_article", l.max_rows_per_article as u64, 1),
+        ("html_max_depth", l.html_max_depth as u64, 2),
+        ("html_max_nodes", l.html_max_nodes as u64, 16),
     ] {
         if v < min {
             errors.push(format!("[limits] {key}: must be at least {min}, got {v}"));

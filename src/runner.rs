@@ -58,7 +58,9 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
             "chunk_articles": c.run.chunk_articles,
             "chunk_bytes": c.run.chunk_bytes,
         }),
-        StageName::Clean => serde_json::json!({ "clean": c.clean }),
+        StageName::Clean => {
+            serde_json::json!({ "clean": c.clean, "html_limits": [c.limits.html_max_depth, c.limits.html_max_nodes] })
+        }
         StageName::Extract => {
             let model = settings.ner_model.as_ref().map(|p| {
                 let meta = std::fs::metadata(p).ok();
@@ -68,7 +70,8 @@ fn section(settings: &Settings, stage: StageName) -> serde_json::Value {
                     "modified": meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as u64),
                 })
             });
-            let limits = [c.limits.max_sentence_tokens, c.limits.max_span_bytes, c.limits.max_rows_per_sentence];
+            let limits =
+                [c.limits.max_sentence_tokens, c.limits.max_span_bytes, c.limits.max_rows_per_sentence, c.limits.max_rows_per_article];
             serde_json::json!({ "extract": c.extract, "model": model, "limits": limits })
         }
         StageName::Normalize => serde_json::json!({ "normalize": c.normalize }),

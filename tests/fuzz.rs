@@ -174,7 +174,7 @@ fn check_doc(text: &str, doc: &Doc) {
 
 #[test]
 fn text_pipeline_never_panics_on_adversarial_text() {
-    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
+    let x = newsgrid::stages::extract::Extractors::load(None, true).expect("builtin model");
     let n = cases(1000);
     let mut rng = Rng(seed(1));
     for case in 0..n {
@@ -341,7 +341,7 @@ fn best_of_3(mut f: impl FnMut()) -> Duration {
 #[test]
 #[ignore]
 fn time_is_linear_in_the_input() {
-    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
+    let x = newsgrid::stages::extract::Extractors::load(None, true).expect("builtin model");
     let config = newsgrid::config::ExtractConfig::default();
     let limits = newsgrid::config::LimitsConfig::default();
     let units: &[(&str, &str)] = &[

@@ -337,6 +337,15 @@ fn build_dump(sb: &Sandbox) -> Expected {
     ex.reject("h_bad.json", 1, "invalid_json");
     sb.write("dump/h_list.json", b"[{\"text\": \"an array, not an object\"}]");
     ex.reject("h_list.json", 1, "not_an_object");
+    // h_deep.html: 400 nested <div>s, past `[limits] html_max_depth`: the deep elements are
+    // flattened, the text kept, the page counted as truncated.
+    let deep = format!(
+        "<html><head><title>Deep</title></head><body><article>{}<p>Officials in Lima said on Monday that talks with Ecuador would resume next week.</p>{}</article></body></html>",
+        "<div>".repeat(400),
+        "</div>".repeat(400)
+    );
+    sb.write("dump/h_deep.html", deep);
+    ex.article();
 
     // i_cut.warc.gz: CC-NEWS style, one gzip member per record, the last record cut.
     let page = |title: &str, body: &str| {
@@ -480,6 +489,8 @@ fn hostile_dump_no_panic_no_loss() {
     assert_eq!(m["stages"]["clean"]["rows"]["rejects"].as_u64(), Some(clean_rejects), "clean rejects\n{stdout}");
     assert_eq!(m["records_seen"].as_u64(), Some(seen));
     assert_eq!(m["stages"]["load"]["counters"]["records_seen"].as_u64(), Some(seen));
+    // The deep HTML page hit the depth bound.
+    assert_eq!(m["stages"]["clean"]["counters"]["limits.html_truncated"].as_u64(), Some(1), "{stdout}");
     // The one-sentence article was cut into bounded sentences, its rows bounded.
     assert!(m["stages"]["extract"]["counters"]["limits.sentences_split"].as_u64().unwrap_or(0) >= 100, "{stdout}");
     let extract_rejects = m["stages"]["extract"]["rows"]["rejects"].as_u64().unwrap();
@@ -815,7 +826,7 @@ fn tokens_and_sentences_stay_on_char_boundaries_in_order() {
 
 #[test]
 fn extractors_survive_adversarial_strings() {
-    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
+    let x = newsgrid::stages::extract::Extractors::load(None, true).expect("builtin model");
     let mut rng = Rng(0xE7_0008);
     for _ in 0..1500 {
         // Adversarial pieces between bits of news prose, so the extractors get to work.

@@ -89,7 +89,7 @@ fn random_text(rng: &mut Rng) -> String {
 
 #[test]
 fn extractors_never_panic_and_spans_stay_inside() {
-    let x = newsgrid::stages::extract::Extractors::load(None).expect("builtin model");
+    let x = newsgrid::stages::extract::Extractors::load(None, true).expect("builtin model");
     let mut rng = Rng(0x9E3779B97F4A7C15);
     for _ in 0..3000 {
         let text = random_text(&mut rng);

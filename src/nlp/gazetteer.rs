@@ -472,9 +472,9 @@ fn round4(x: f32) -> f64 {
 /// parsed by hand (the city table has tens of thousands), anything else by `str::parse`.
 fn parse_f64(s: &str) -> Option<f64> {
     let s = s.trim();
-    let (neg, digits) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
+    let (neg, digits) = match (s.strip_prefix('-'), s.strip_prefix('+')) {
+        (Some(d), _) => (true, d),
+        (None, Some(d)) => (false, d),
         _ => (false, s),
     };
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));

@@ -103,8 +103,8 @@ fn role_words() -> &'static Map<Box<str>, u8> {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if line.starts_with('[') && line.ends_with(']') {
-                section = &line[1..line.len() - 1];
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name;
                 continue;
             }
             let flag = match section {
@@ -309,19 +309,19 @@ fn trim_name(mut s: &str) -> &str {
         let before = s.len();
         s = s.trim_end_matches([',', ';', ':', '!', '?', '"', ')', ']', '\u{201D}', '\u{201C}', '\'', '\u{2019}']).trim_end();
         for suffix in ["'s", "\u{2019}s", "'S", "\u{2019}S"] {
-            if s.len() > suffix.len() && s.ends_with(suffix) {
-                s = &s[..s.len() - suffix.len()];
+            if let Some(rest) = s.strip_suffix(suffix).filter(|r| !r.is_empty()) {
+                s = rest;
                 break;
             }
         }
         // A period ends the name only when it is not an abbreviation ("Corp.", "U.S.").
         if s.ends_with('.') && !ends_with_abbreviation(s) {
-            s = &s[..s.len() - 1];
+            s = s.strip_suffix('.').unwrap_or(s);
         }
         s = s.trim_start_matches(['"', '(', '[', '\'', '\u{201C}', '\u{2018}']);
         for the in ["the ", "The ", "THE "] {
-            if s.starts_with(the) && s.len() > the.len() {
-                s = &s[the.len()..];
+            if let Some(rest) = s.strip_prefix(the).filter(|r| !r.is_empty()) {
+                s = rest;
                 break;
             }
         }
@@ -333,7 +333,8 @@ fn trim_name(mut s: &str) -> &str {
 
 fn ends_with_abbreviation(s: &str) -> bool {
     let last = s.rsplit(' ').next().unwrap_or("");
-    let body = &last[..last.len() - 1];
+    // Called on a name ending with ".": the last word without it.
+    let body = last.strip_suffix('.').unwrap_or(last);
     // "U.S.", "J.", "Jr.", "Corp.", "Inc.", "Gen.": dotted words, initials, known
     // abbreviations.
     body.contains('.') || (body.chars().count() == 1 && body.chars().all(char::is_uppercase)) || super::token::is_abbreviation(body)
@@ -1057,8 +1058,8 @@ fn spells_acronym(name: &str, acr: &str) -> bool {
 fn parenthesis_after(text: &str, pos: usize) -> Option<&str> {
     let after = text.get(pos..).unwrap_or("").trim_start();
     let inner = after.strip_prefix('(')?;
-    let end = inner.find(')')?;
-    Some(&inner[..end])
+    let (inside, _) = inner.split_once(')')?;
+    Some(inside)
 }
 
 /// Population above which a country's capital stands for it inside organisation names.
@@ -1111,17 +1112,17 @@ fn singular_demonym<'t>(ty: EntityType, name: Cow<'t, str>, mut key: String, g: 
     let Some(plural) = g.lookup_key(&key).filter(|m| m.kind == super::gazetteer::NameKind::Demonym) else {
         return (name, key);
     };
-    let singular_key = &key[..key.len() - 1];
-    match g.lookup_key(singular_key) {
+    let singular_len = crate::text_slice(&key, 0..key.len().saturating_sub(1)).len();
+    match g.lookup_key(key.get(..singular_len).unwrap_or("")) {
         Some(m) if m.kind == super::gazetteer::NameKind::Demonym && m.country_code == plural.country_code => {
             let name = match name {
-                Cow::Borrowed(s) => Cow::Borrowed(&s[..s.len() - 1]),
+                Cow::Borrowed(s) => Cow::Borrowed(s.strip_suffix('s').unwrap_or(s)),
                 Cow::Owned(mut s) => {
                     s.truncate(s.len() - 1);
                     Cow::Owned(s)
                 }
             };
-            key.truncate(key.len() - 1);
+            key.truncate(singular_len);
             (name, key)
         }
         _ => (name, key),
@@ -1250,14 +1251,14 @@ impl<'t> Iterator for WordsBack<'t> {
             self.done = true;
             return None;
         }
-        let ws = trimmed.rfind(char::is_whitespace).map(|i| i + trimmed[i..].chars().next().map_or(1, char::len_utf8)).unwrap_or(0);
-        let word = &trimmed[ws..];
+        let ws = trimmed.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+        let (before, word) = trimmed.split_at(ws);
         if word.ends_with([',', ';', ':', '"', ')', '(', '\u{201C}', '\u{201D}', '!', '?']) {
             self.done = true;
             return None;
         }
         self.count += 1;
-        self.rest = &trimmed[..ws];
+        self.rest = before;
         if self.count == 1 && self.rest.is_empty() {
             self.done = true;
         }
@@ -1471,7 +1472,7 @@ mod tests {
             .iter()
             .map(|(s, t)| {
                 let pos = from.entry(s).or_insert(0);
-                let start = text[*pos..].find(s).map(|i| i + *pos).unwrap_or_else(|| panic!("{s} not in text"));
+                let start = text.get(*pos..).and_then(|t| t.find(s)).map(|i| i + *pos).unwrap_or_else(|| panic!("{s} not in text"));
                 *pos = start + s.len();
                 Mention { span: Span::new(start, start + s.len()), tokens: 0..0, sentence: 0, entity_type: *t, confidence: 0.9 }
             })
@@ -1484,7 +1485,7 @@ mod tests {
         let ms = mentions(text, specs);
         let r = resolve_document(text, &ms, Gazetteer::builtin());
         assert_eq!(r.len(), ms.len());
-        ms.iter().map(|m| text[m.span.range()].to_string()).zip(r).collect()
+        ms.iter().map(|m| crate::text_slice(text, m.span.range()).to_string()).zip(r).collect()
     }
 
     fn find<'a>(r: &'a [(String, ResolvedMention)], surface: &str) -> &'a ResolvedMention {

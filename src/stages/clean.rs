@@ -27,13 +27,28 @@ use crate::tables::artifact::{read_part, write_part, StageManifest, StageWriter}
 use crate::tables::columns::TimestampUtc;
 use crate::tables::schema::{date_of, ArticleRow, ArticleRows, RecordRow, RecordRows, RejectRow, RejectRows, Table};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Clean one record. Ids are finalised later by the sequential duplicate pass.
-pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), Box<RejectRow>> {
+pub fn clean_record(r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), Box<RejectRow>> {
+    clean_record_with(r, config, crate::html::Limits::default(), &AtomicU64::new(0))
+}
+
+/// [`clean_record`] with the HTML parser's bounds; a page that hits one adds 1 to
+/// `html_truncated`.
+pub fn clean_record_with(
+    mut r: RecordRow,
+    config: &CleanConfig,
+    html: crate::html::Limits,
+    html_truncated: &AtomicU64,
+) -> Result<(ArticleRow, u128), Box<RejectRow>> {
     let (body, html_title) = if r.is_html {
         // Main-content extraction; the page's metadata fills what the record lacks.
-        let page = crate::html::extract(&r.text, r.url.as_deref());
+        let page = crate::html::extract_with(&r.text, r.url.as_deref(), html);
+        if page.truncated {
+            html_truncated.fetch_add(1, Ordering::Relaxed);
+        }
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         if blank(&r.authors) && !page.authors.is_empty() {
             r.authors = Some(page.authors.join("; "));
@@ -93,11 +108,11 @@ pub fn clean_record(mut r: RecordRow, config: &CleanConfig) -> Result<(ArticleRo
 /// The reject reason when a cleaned text is too short to keep.
 /// [`clean_record`] with a panic on the record caught: it becomes that record's
 /// `internal_error` reject and the run goes on.
-fn clean_isolated(r: RecordRow, config: &CleanConfig) -> Result<(ArticleRow, u128), Box<RejectRow>> {
+fn clean_isolated(r: RecordRow, config: &CleanConfig, html: &HtmlBounds) -> Result<(ArticleRow, u128), Box<RejectRow>> {
     let (file, position, source_id) = (r.input_file.clone(), r.input_position, r.source_id.clone());
     super::isolate(|| {
         super::test_panic("clean", &r.text);
-        clean_record(r, config)
+        clean_record_with(r, config, html.limits, &html.truncated)
     })
     .unwrap_or_else(|detail| {
         Err(Box::new(RejectRow {
@@ -178,12 +193,13 @@ fn strip_repeated(
 /// not article text; taggers read them as names.
 fn strip_signoff(mut text: String) -> String {
     const SIGNOFFS: &[&str] = &["Reuter", "REUTER", "Reuters", "REUTERS"];
-    let Some(pos) = text.rfind(char::is_whitespace) else {
+    let Some((pos, space)) = text.char_indices().rev().find(|(_, c)| c.is_whitespace()) else {
         return text;
     };
-    let before = text[..pos].trim_end();
+    let (head, last) = text.split_at(pos);
+    let before = head.trim_end();
     // "...\n\nReuter" or "... last year. Reuter"
-    if SIGNOFFS.contains(&&text[pos + 1..]) && (text[pos..].starts_with('\n') || before.ends_with(['.', '"', '”'])) {
+    if SIGNOFFS.contains(&last.get(space.len_utf8()..).unwrap_or("")) && (space == '\n' || before.ends_with(['.', '"', '”'])) {
         let keep = before.len();
         text.truncate(keep);
     }
@@ -192,11 +208,22 @@ fn strip_signoff(mut text: String) -> String {
 
 /// One cleaned record on its way to the sequential marking: the article with its content
 /// hash and near-duplicate signature, or its reject; and the paragraphs the run-wide rule removed.
+/// The HTML parser's bounds from `[limits]`, and the pages that hit one.
+struct HtmlBounds {
+    limits: crate::html::Limits,
+    truncated: AtomicU64,
+}
+
 type Item = (Result<(ArticleRow, u128), Box<RejectRow>>, Option<Signature>, u32);
 
 pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> StageResult {
     let started = Instant::now();
     let config = &ctx.settings.config.clean;
+    let l = &ctx.settings.config.limits;
+    let html = HtmlBounds {
+        limits: crate::html::Limits { max_depth: l.html_max_depth, max_nodes: l.html_max_nodes },
+        truncated: AtomicU64::new(0),
+    };
     let load_dir = ctx.stage_dir(StageName::Load);
     let writer = StageWriter::create(&ctx.work_dir, "clean")?;
     let records = upstream.rows.get("records").copied().unwrap_or(0);
@@ -262,7 +289,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 let items: Vec<Item> = records
                     .into_par_iter()
                     .map(|r| {
-                        let cleaned = clean_isolated(r, config);
+                        let cleaned = clean_isolated(r, config, &html);
                         let sig = cleaned.as_ref().ok().and_then(|(row, _)| dedupe::signature(config, &row.text));
                         (cleaned, sig, 0)
                     })
@@ -295,7 +322,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                 let cleaned: Vec<_> = records
                     .into_par_iter()
                     .map(|r| {
-                        let cleaned = clean_isolated(r, config);
+                        let cleaned = clean_isolated(r, config, &html);
                         let extra = cleaned.as_ref().ok().map(|(row, _)| {
                             let source = furniture::source_key(row.source_name.as_deref(), row.url.as_deref());
                             (dedupe::signature(config, &row.text), furniture::line_hashes(&row.text), source)
@@ -377,6 +404,11 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     }
     manifest.rows.entry("articles".into()).or_default();
     manifest.rows.entry("rejects".into()).or_default();
+    // HTML pages that hit `[limits] html_max_depth` or `html_max_nodes`.
+    let truncated = html.truncated.load(Ordering::Relaxed);
+    if truncated > 0 {
+        manifest.counters.insert("limits.html_truncated".into(), truncated);
+    }
     manifest.stage = "clean".into();
     manifest.fingerprint = fingerprint.to_string();
     manifest.upstream_fingerprint = Some(upstream.fingerprint.clone());

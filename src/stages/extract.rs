@@ -74,8 +74,8 @@ fn opt_span(o: &CharOffsets, s: Option<Span>) -> (Option<i64>, Option<i64>) {
 /// grows faster than the text, and a 10 MB article would otherwise stall a run for
 /// minutes. Real news stories are far shorter than one segment (the longest of the
 /// 12,556 allsides-dev articles is 51 kB). 64 kB rather than 200 kB: attribution
-/// extraction is quadratic in the attributions of a document, and a 10 MB text of
-/// nothing but speech verbs took 131 s at 200 kB per segment.
+/// extraction was quadratic in the attributions of a document (a 10 MB text of nothing
+/// but speech verbs took 131 s at 200 kB per segment); its lookups are now linear.
 pub const MAX_SEGMENT_BYTES: usize = 64_000;
 
 /// Byte ranges of the segments of `text`: whole paragraphs up to `max` bytes, else cut
@@ -129,6 +129,8 @@ pub struct Limited {
     pub spans_dropped: u64,
     /// Events and attributions past `max_rows_per_sentence` in one sentence, dropped.
     pub rows_dropped: u64,
+    /// Mentions, events and attributions past `max_rows_per_article` in one article, dropped.
+    pub article_rows_dropped: u64,
 }
 
 impl Limited {
@@ -137,6 +139,7 @@ impl Limited {
         self.spans_cut += o.spans_cut;
         self.spans_dropped += o.spans_dropped;
         self.rows_dropped += o.rows_dropped;
+        self.article_rows_dropped += o.article_rows_dropped;
     }
 
     fn count(&self, counters: &mut std::collections::BTreeMap<String, u64>) {
@@ -145,6 +148,7 @@ impl Limited {
             ("limits.spans_cut", self.spans_cut),
             ("limits.spans_dropped", self.spans_dropped),
             ("limits.rows_dropped", self.rows_dropped),
+            ("limits.article_rows_dropped", self.article_rows_dropped),
         ] {
             if v > 0 {
                 *counters.entry(k.into()).or_default() += v;
@@ -274,7 +278,28 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
 pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> ArticleExtraction {
     let o = CharOffsets::new(text);
     let mut out = ArticleExtraction::default();
-    let Found { mentions, mut events, mut attributions, limited, parse, .. } = find_segmented(text, x, config, limits);
+    let Found { mut mentions, mut events, mut attributions, mut limited, parse, .. } = find_segmented(text, x, config, limits);
+    // Rows per sentence are bounded, but a text of megabytes is many sentences: its
+    // attributions' contents (each up to a sentence) would copy the text many times over,
+    // and its mentions (one per few words of a name list) fill gigabytes in the normalize
+    // stage. The first `max_rows_per_article` of each kind in text order are kept (the
+    // allsides-dev articles have at most 844 mentions, 331 attributions, 155 events).
+    let cap = limits.max_rows_per_article;
+    if mentions.len() > cap {
+        mentions.sort_by_key(|m| (m.span.start, m.span.end));
+        limited.article_rows_dropped += (mentions.len() - cap) as u64;
+        mentions.truncate(cap);
+    }
+    if events.len() > cap {
+        events.sort_by_key(|e| (e.trigger.start, e.trigger.end));
+        limited.article_rows_dropped += (events.len() - cap) as u64;
+        events.truncate(cap);
+    }
+    if attributions.len() > cap {
+        attributions.sort_by_key(|a| (a.cue.start, a.content.start, a.source.map(|s| s.start)));
+        limited.article_rows_dropped += (attributions.len() - cap) as u64;
+        attributions.truncate(cap);
+    }
     out.limited = limited;
     out.parse = parse;
     if config.entities {
@@ -472,7 +497,8 @@ mod tests {
                      \"We support Venezuela,\" Putin told reporters in Moscow.";
         let text = vec![story; 4_000].join("\n\n");
         assert!(text.len() > MAX_SEGMENT_BYTES * 2);
-        let got = extract_article("a", &text, &x, &config, &LimitsConfig::default());
+        let limits = LimitsConfig { max_rows_per_article: usize::MAX, ..LimitsConfig::default() };
+        let got = extract_article("a", &text, &x, &config, &limits);
         assert!(got.mentions.len() > 4_000);
         let chars: Vec<char> = text.chars().collect();
         let slice = |s: i64, e: i64| chars[s as usize..e as usize].iter().collect::<String>();
@@ -487,5 +513,32 @@ mod tests {
         // trigger are parsed.
         assert_eq!(got.parse.sentences, 8_000);
         assert!(got.parse.parsed > 0 && got.parse.parsed < got.parse.sentences, "{:?}", got.parse);
+    }
+
+    #[test]
+    fn rows_per_article_are_capped_in_text_order() {
+        let x = Extractors::load(None, false).unwrap();
+        let config = ExtractConfig::default();
+        let story = "Russian President Vladimir Putin spoke by phone with Venezuelan leader Nicolas Maduro on Thursday, the Kremlin said.";
+        let text = vec![story; 200].join("\n\n");
+        let all = extract_article("a", &text, &x, &config, &LimitsConfig::default());
+        assert!(all.mentions.len() > 100 && all.attributions.len() > 100, "{} {}", all.mentions.len(), all.attributions.len());
+        assert_eq!(all.limited.article_rows_dropped, 0);
+        let limits = LimitsConfig { max_rows_per_article: 50, ..LimitsConfig::default() };
+        let got = extract_article("a", &text, &x, &config, &limits);
+        assert_eq!(got.mentions.len(), 50);
+        assert_eq!(got.attributions.len(), 50);
+        assert!(got.events.len() <= 50);
+        let dropped = (all.mentions.len() - 50) + (all.attributions.len() - 50) + (all.events.len() - got.events.len());
+        assert_eq!(got.limited.article_rows_dropped, dropped as u64);
+        // The first rows in text order are kept.
+        assert_eq!(
+            got.mentions.iter().map(|m| m.start).collect::<Vec<_>>(),
+            all.mentions[..50].iter().map(|m| m.start).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            got.attributions.iter().map(|a| a.cue_start).collect::<Vec<_>>(),
+            all.attributions[..50].iter().map(|a| a.cue_start).collect::<Vec<_>>()
+        );
     }
 }

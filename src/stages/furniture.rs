@@ -158,7 +158,7 @@ pub fn is_pattern_furniture(paragraph: &str) -> bool {
     }
     let furniture = p.whole.is_match(paragraph) || p.widgets.iter().any(|f| f.find(paragraph.as_bytes()).is_some()) || {
         let n = words(paragraph);
-        let tail = &paragraph[floor_boundary(paragraph, paragraph.len().saturating_sub(TAIL_BYTES))..];
+        let tail = paragraph.get(floor_boundary(paragraph, paragraph.len().saturating_sub(TAIL_BYTES))..).unwrap_or(paragraph);
         n <= MAX_LINK_WORDS && (p.link.is_match(paragraph) || tail.ends_with(" Read more"))
             || n <= MAX_PROMPT_WORDS && (p.short.is_match(paragraph) || p.tail.is_match(tail) || p.phrases.is_match(paragraph))
     };
@@ -183,14 +183,15 @@ pub fn strip_tooltips(p: &str) -> (Cow<'_, str>, u32) {
         let at = search_from + rel;
         let end = at + "MORE".len();
         search_from = end;
-        let before_ok = p[..at].ends_with(' ');
-        let after_ok = p[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        // `at` and `end` bound the ASCII "MORE" found in `p`: char boundaries.
+        let before_ok = p.get(..at).is_some_and(|b| b.ends_with(' '));
+        let after_ok = p.get(end..).and_then(|a| a.chars().next()).is_none_or(|c| !c.is_alphanumeric());
         if !before_ok || !after_ok {
             continue;
         }
         let lo = floor_boundary(p, at.saturating_sub(TOOLTIP_WINDOW).max(kept_to));
-        if let Some(start) = tooltip_start(&p[lo..at]).filter(|&s| at - (lo + s) >= TOOLTIP_MIN_BYTES) {
-            out.push_str(&p[kept_to..lo + start]);
+        if let Some(start) = tooltip_start(p.get(lo..at).unwrap_or("")).filter(|&s| at - (lo + s) >= TOOLTIP_MIN_BYTES) {
+            out.push_str(p.get(kept_to..lo + start).unwrap_or(""));
             kept_to = end;
             cut += 1;
         }
@@ -198,7 +199,7 @@ pub fn strip_tooltips(p: &str) -> (Cow<'_, str>, u32) {
     if cut == 0 {
         return (Cow::Borrowed(p), 0);
     }
-    out.push_str(&p[kept_to..]);
+    out.push_str(p.get(kept_to..).unwrap_or(""));
     (Cow::Owned(out), cut)
 }
 
@@ -227,7 +228,7 @@ fn tooltip_start(window: &str) -> Option<usize> {
     if let Some(s) = start {
         spans.push((s, window.len()));
     }
-    let word = |k: usize| &window[spans[k].0..spans[k].1];
+    let word = |k: usize| window.get(spans[k].0..spans[k].1).unwrap_or("");
     // A given name: capitalised, a parenthesised nickname, or a particle ("Bill de Blasio").
     let given = |w: &str| {
         w.chars().next().is_some_and(|c| c.is_uppercase() || c == '(')
@@ -251,8 +252,8 @@ fn tooltip_start(window: &str) -> Option<usize> {
             .zip(w.chars().skip(1))
             .find(|((_, a), b)| a.is_lowercase() && b.is_uppercase())
             .map(|((k, a), _)| k + a.len_utf8());
-        if let Some(g) = glue.filter(|&g| name_like(&w[..g])) {
-            options.push((&w[..g], spans[i].0 + g, i + 1));
+        if let Some((g, head)) = glue.and_then(|g| Some((g, w.get(..g)?))).filter(|&(_, h)| name_like(h)) {
+            options.push((head, spans[i].0 + g, i + 1));
         }
         for (surname, cut_at, first_j) in options {
             for j in first_j..spans.len().min(i + 2 + TOOLTIP_MAX_GIVEN) {

@@ -68,7 +68,7 @@ pub fn entity_id(entity_type: EntityType, key: &str) -> u128 {
 
 fn text_of(text: &str, o: &CharOffsets, start: Option<i64>, end: Option<i64>) -> Option<String> {
     match (start, end) {
-        (Some(s), Some(e)) if e > s => Some(text[o.byte_of(s)..o.byte_of(e)].to_string()),
+        (Some(s), Some(e)) if e > s => Some(crate::text_slice(text, o.byte_of(s)..o.byte_of(e)).to_string()),
         _ => None,
     }
 }
@@ -149,7 +149,7 @@ fn normalize_article(
         mentions
             .iter()
             .map(|m| {
-                let name = text[m.span.range()].to_string();
+                let name = crate::text_slice(text, m.span.range()).to_string();
                 ResolvedMention {
                     entity_type: m.entity_type,
                     key: name.to_lowercase(),
@@ -235,7 +235,7 @@ fn normalize_article(
             sentence_index: e.sentence_index,
             event_type: e.event_type.clone(),
             event_mode: e.event_mode.clone(),
-            trigger_text: text[o.byte_of(e.trigger_start)..o.byte_of(e.trigger_end)].to_string(),
+            trigger_text: crate::text_slice(text, o.byte_of(e.trigger_start)..o.byte_of(e.trigger_end)).to_string(),
             trigger_start: e.trigger_start,
             trigger_end: e.trigger_end,
             actor_entity_id,
@@ -279,10 +279,10 @@ fn normalize_article(
             source_text,
             source_start: at.source_start,
             source_end: at.source_end,
-            cue_text: text[o.byte_of(at.cue_start)..o.byte_of(at.cue_end)].to_string(),
+            cue_text: crate::text_slice(text, o.byte_of(at.cue_start)..o.byte_of(at.cue_end)).to_string(),
             cue_start: at.cue_start,
             cue_end: at.cue_end,
-            content_text: text[o.byte_of(at.content_start)..o.byte_of(at.content_end)].to_string(),
+            content_text: crate::text_slice(text, o.byte_of(at.content_start)..o.byte_of(at.content_end)).to_string(),
             content_start: at.content_start,
             content_end: at.content_end,
             confidence: at.confidence,

@@ -23,6 +23,7 @@ use super::events::phrase::{
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
 use quotes::{find_quotes, Quote};
 use regex::Regex;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
@@ -265,6 +266,35 @@ struct Sent<'m> {
     ms: Vec<&'m Mention>,
     dates: Vec<Span>,
     cues: Vec<Cue>,
+    /// The longest cue match of the sentence (tokens): bounds a backward search.
+    max_cue_len: usize,
+}
+
+/// Lookups into the attributions found so far, kept in step with them so each costs
+/// O(1) rather than a scan of every earlier row (a long article of speech verbs has
+/// tens of thousands).
+#[derive(Default)]
+struct Found {
+    /// Rows of `out` indexed so far.
+    seen: usize,
+    contents: HashSet<Span>,
+    /// The last row of each sentence.
+    last_of_sentence: HashMap<usize, usize>,
+}
+
+impl Found {
+    fn catch_up(&mut self, out: &[Attribution]) {
+        for (k, a) in out.iter().enumerate().skip(self.seen) {
+            self.contents.insert(a.content);
+            self.last_of_sentence.insert(a.sentence, k);
+        }
+        self.seen = out.len();
+    }
+}
+
+/// Spans sorted by start and not overlapping.
+fn disjoint_sorted(spans: &[Span]) -> bool {
+    spans.windows(2).all(|w| w[0].end <= w[1].start)
 }
 
 impl AttributionExtractor {
@@ -289,40 +319,56 @@ impl AttributionExtractor {
                 // Dates are read only around a cue of the sentence (subjects, setting
                 // phrases): a sentence without one needs none.
                 let dates = if cues.is_empty() { Vec::new() } else { date_text.find(self, doc.text, s.span) };
-                Sent { index, range: s.tokens.clone(), ms: participant_mentions(doc, mentions, s.span), dates, cues }
+                let max_cue_len = cues.iter().map(|c| c.m.end.saturating_sub(c.m.start)).max().unwrap_or(0);
+                Sent { index, range: s.tokens.clone(), ms: participant_mentions(doc, mentions, s.span), dates, cues, max_cue_len }
             })
             .collect();
         let mut out: Vec<Attribution> = Vec::new();
         // Cue token positions already used (by token start index).
-        let mut used: Vec<usize> = Vec::new();
+        let mut used: HashSet<usize> = HashSet::new();
         let quotes = find_quotes(doc.text);
         self.direct_quotes(doc, &sents, &quotes, &mut out, &mut used);
+        // Contents of the direct quotes (all rows so far), for the overlap test of a
+        // colon statement.
+        let quote_contents: Vec<Span> = out.iter().filter(|o| o.kind == AttributionKind::DirectQuote).map(|o| o.content).collect();
+        let quotes_disjoint = disjoint_sorted(&quote_contents);
         // Statements quoted whole: a reporting verb inside ("I think …") is the
         // speaker's own words, not the article's attribution.
         let quoted: Vec<Span> =
             quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect();
+        let quoted_disjoint = disjoint_sorted(&quoted);
+        let mut found = Found::default();
         for s in &sents {
             if self.credits(doc, s, &mut out) {
                 continue;
             }
             if let Some(a) = colon_statement(doc, s) {
-                if !out.iter().any(|o| o.content.overlaps(a.content) && o.kind == AttributionKind::DirectQuote) {
+                let overlaps = if quotes_disjoint {
+                    // The only candidate is the first quote ending after the start.
+                    let k = quote_contents.partition_point(|q| q.end <= a.content.start);
+                    quote_contents.get(k).is_some_and(|q| q.overlaps(a.content))
+                } else {
+                    quote_contents.iter().any(|q| q.overlaps(a.content))
+                };
+                if !overlaps {
                     out.push(a);
                 }
             }
             for c in &s.cues {
-                if used.contains(&c.m.start) || quoted.iter().any(|q| q.contains(doc.tokens[c.m.start].span)) {
+                if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
                 }
-                let found = match c.kind {
+                found.catch_up(&out);
+                let prev = found.last_of_sentence.get(&s.index).map(|&k| &out[k]);
+                let a = match c.kind {
                     CueKind::According => according_to(doc, s, c),
-                    CueKind::Say | CueKind::Tell => reported(doc, s, c, &out),
+                    CueKind::Say | CueKind::Tell => reported(doc, s, c, prev),
                     CueKind::CreditBy | CueKind::CreditTo | CueKind::Quote => None,
                 };
-                if let Some(a) = found {
+                if let Some(a) = a {
                     // Skip a clause that is exactly a quote already attributed.
-                    if !out.iter().any(|o| o.content == a.content) {
-                        used.push(c.m.start);
+                    if !found.contents.contains(&a.content) {
+                        used.insert(c.m.start);
                         out.push(a);
                     }
                 }
@@ -342,7 +388,7 @@ impl AttributionExtractor {
     /// (`PhraseSet::token_ids`).
     fn find_cues(&self, doc: &Doc, ids: &[u32], range: &Range<usize>, buf: &mut String) -> Vec<Cue> {
         let mut out = Vec::new();
-        let kelvin = doc.text[tok_span(doc, range.start, range.end).range()].contains('\u{212A}');
+        let kelvin = crate::text_slice(doc.text, tok_span(doc, range.start, range.end).range()).contains('\u{212A}');
         let mut i = range.start;
         while i < range.end {
             let found = if ids[i] != NO_WORD {
@@ -373,16 +419,25 @@ impl AttributionExtractor {
     }
 
     /// Attribute the quotations of the document to a speaker next to them.
-    fn direct_quotes(&self, doc: &Doc, sents: &[Sent], quotes: &[Quote], out: &mut Vec<Attribution>, used: &mut Vec<usize>) {
+    fn direct_quotes(&self, doc: &Doc, sents: &[Sent], quotes: &[Quote], out: &mut Vec<Attribution>, used: &mut HashSet<usize>) {
         // The previous attributed quote: its attribution and where its attribution ends.
         let mut last: Option<(Attribution, u32)> = None;
+        let sent_spans: Vec<Span> = sents.iter().map(|s| tok_span(doc, s.range.start, s.range.end)).collect();
+        let sents_disjoint = disjoint_sorted(&sent_spans);
         for q in quotes {
-            let Some(s) = sents.iter().find(|s| {
-                tok_span(doc, s.range.start, s.range.end).contains(Span::new(q.outer.start as usize, q.outer.start as usize + 1))
-            }) else {
+            let at = Span::new(q.outer.start as usize, q.outer.start as usize + 1);
+            let si = if sents_disjoint {
+                // The only candidate is the first sentence ending after the mark.
+                let k = sent_spans.partition_point(|x| x.end < at.end);
+                sent_spans.get(k).is_some_and(|x| x.contains(at)).then_some(k)
+            } else {
+                sent_spans.iter().position(|x| x.contains(at))
+            };
+            let Some(si) = si else {
                 continue;
             };
-            let found = self.speaker_after(doc, sents, s, q).or_else(|| self.speaker_before(doc, s, q));
+            let s = &sents[si];
+            let found = self.speaker_after(doc, sents, sents_disjoint, si, q).or_else(|| self.speaker_before(doc, s, q));
             match found {
                 Some((source, cue, weight, end)) => {
                     let a = Attribution {
@@ -393,7 +448,7 @@ impl AttributionExtractor {
                         content: q.content,
                         confidence: weight,
                     };
-                    used.push(token_at(doc, cue.start));
+                    used.insert(token_at(doc, cue.start));
                     last = Some((a.clone(), end.max(q.outer.end)));
                     out.push(a);
                 }
@@ -420,12 +475,21 @@ impl AttributionExtractor {
 
     /// `"…," Flynn said` / `"…," said Flynn` / `"…" ― Name`. Returns (source, cue,
     /// confidence, end of the attribution).
-    fn speaker_after(&self, doc: &Doc, sents: &[Sent], s: &Sent, q: &Quote) -> Option<(Option<Span>, Span, f32, u32)> {
+    fn speaker_after(&self, doc: &Doc, sents: &[Sent], disjoint: bool, si: usize, q: &Quote) -> Option<(Option<Span>, Span, f32, u32)> {
         let inner = doc.span_text(q.content).trim_end_matches(['’', '\'', '”', '"']);
         let ends_open = inner.ends_with([',', '!', '?', '—', '–', '-', '…']) || inner.ends_with("...");
         let mut p = token_at(doc, q.outer.end);
         // The sentence holding the token after the quote (the closing mark may end one).
-        let s2 = sents.iter().find(|x| x.range.contains(&p)).unwrap_or(s);
+        // When the sentences ascend without overlap (`disjoint`), the only candidate is
+        // the first ending after `p`.
+        let k = if disjoint {
+            let k = sents.partition_point(|x| x.range.end <= p);
+            sents.get(k).is_some_and(|x| x.range.contains(&p)).then_some(k)
+        } else {
+            sents.iter().position(|x| x.range.contains(&p))
+        };
+        let k2 = k.unwrap_or(si);
+        let s2 = &sents[k2];
         if p >= s2.range.end {
             return None;
         }
@@ -443,11 +507,12 @@ impl AttributionExtractor {
         }
         // A cue within the speaker's phrase (which may hold a long apposition, and which
         // the sentence splitter may have cut after an abbreviation: "(D-Wis.) said").
-        let next = sents.iter().position(|x| std::ptr::eq(x, s2)).and_then(|k| sents.get(k + 1));
-        let cue = s2
-            .cues
+        // Cues ascend by start: skip those before `p` without reading them.
+        let from = |cues: &[Cue]| cues.partition_point(|c| c.m.start < p);
+        let next = sents.get(k2 + 1);
+        let cue = s2.cues[from(&s2.cues)..]
             .iter()
-            .chain(next.into_iter().flat_map(|n| n.cues.iter()))
+            .chain(next.into_iter().flat_map(|n| n.cues[from(&n.cues)..].iter()))
             .find(|c| matches!(c.kind, CueKind::Say | CueKind::Tell | CueKind::Quote) && c.m.start >= p && c.m.start <= p + 30)?;
         let between = p..cue.m.start;
         // Sentence punctuation between quote and cue ends the attribution, except inside
@@ -498,8 +563,11 @@ impl AttributionExtractor {
         if colon || punct == "," {
             k -= 1;
         }
-        // The cue at most four tokens before (said Thursday:, told reporters:).
-        let cue = s.cues.iter().rev().find(|c| {
+        // The cue at most four tokens before (said Thursday:, told reporters:). Cues
+        // ascend by start and span at most `max_cue_len` tokens: only those starting
+        // before `k` and no further back than that can end within four tokens of it.
+        let before = s.cues.partition_point(|c| c.m.start < k);
+        let cue = s.cues[..before].iter().rev().take_while(|c| c.m.start + s.max_cue_len + 4 >= k).find(|c| {
             matches!(c.kind, CueKind::Say | CueKind::Tell | CueKind::Quote)
                 && c.m.end <= k
                 && k - c.m.end <= 4
@@ -834,7 +902,8 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
 }
 
 /// Reported speech around a SAY/TELL cue.
-fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Attribution> {
+/// `prev` is the last attribution found so far in the sentence.
+fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<Attribution> {
     let m = c.m;
     if m.start > s.range.start {
         let prev = doc.token_text(m.start - 1);
@@ -860,8 +929,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
     let rest_is_setting = setting_only(doc, s, m.end, last_token);
     let (source, content, mut weight) = if follow_on {
-        let prev = earlier.iter().rev().find(|a| a.sentence == s.index).and_then(|a| a.source);
-        let source = prev.or_else(|| subject.map(|x| x.0));
+        let source = prev.and_then(|a| a.source).or_else(|| subject.map(|x| x.0));
         let from = skip_intro(doc, s, m.end, c.kind);
         if !forward_ok(from) {
             return None;
@@ -893,7 +961,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, earlier: &[Attribution]) -> Option<Att
         // one, the sentence's subject ("He claimed vast wealth and said …").
         // Inside that content, a second statement of the same source ("Trump said he
         // would order a review … and warned against hackers"), as PolNeAR reads it.
-        let prev = match earlier.iter().rev().find(|a| a.sentence == s.index) {
+        let prev = match prev {
             // There, the cue must open a clause, a quote or a complement ("… and said
             // she would …", "… and warned against …"): "reported that the move raised
             // prices and added new strain" is the content's own subject acting.
@@ -989,10 +1057,23 @@ fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
 
 /// A statement of the same source starting inside another's content ("He claimed vast
 /// wealth and said it ensured …") ends that content before the conjunction.
+/// Only rows of one sentence interact, so the pairs are taken sentence by sentence.
 fn split_coordinated(doc: &Doc, out: &mut [Attribution]) {
-    for j in 0..out.len() {
+    let mut by_sentence: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, a) in out.iter().enumerate() {
+        by_sentence.entry(a.sentence).or_default().push(k);
+    }
+    for rows in by_sentence.values() {
+        split_coordinated_in(doc, out, rows);
+    }
+}
+
+/// [`split_coordinated`] over rows `rows` (ascending) of one sentence.
+fn split_coordinated_in(doc: &Doc, out: &mut [Attribution], rows: &[usize]) {
+    for &j in rows {
         let b = out[j].clone();
-        for a in out.iter_mut() {
+        for &i in rows {
+            let a = &mut out[i];
             if a.sentence != b.sentence || a.source.is_none() || a.source != b.source || a.kind == AttributionKind::DirectQuote {
                 continue;
             }
@@ -1153,6 +1234,17 @@ fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Spa
         b -= 1;
     }
     (b > a).then(|| tok_span(doc, a, b))
+}
+
+/// `x` lies inside one of the `quoted` spans (binary search when they are disjoint and
+/// sorted, as `find_quotes` gives them).
+fn in_quoted(quoted: &[Span], disjoint: bool, x: Span) -> bool {
+    if !disjoint {
+        return quoted.iter().any(|q| q.contains(x));
+    }
+    // The only candidate is the last span starting at or before `x`.
+    let k = quoted.partition_point(|q| q.start <= x.start);
+    k > 0 && quoted[k - 1].contains(x)
 }
 
 /// Spans inside the text, on char boundaries, content not empty.

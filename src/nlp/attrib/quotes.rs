@@ -74,8 +74,8 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
         while pos < bytes.len() && !CANDIDATE[bytes[pos] as usize] {
             pos += 1;
         }
-        if pos > from {
-            let last = text[from..pos].chars().next_back().expect("skipped characters");
+        // `pos` stops at an ASCII byte or a lead byte: always a char boundary.
+        if let Some(last) = text.get(from..pos).and_then(|t| t.chars().next_back()) {
             if let Some((o, Mark::Single(_) | Mark::StraightSingle)) = open {
                 if pos - last.len_utf8() - o > SINGLE_MAX {
                     open = None;
@@ -87,10 +87,12 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
             }
         }
         let i = pos;
-        let c = text[i..].chars().next().expect("character at a boundary");
+        let Some(c) = char_at(text, i) else {
+            break;
+        };
         let after = i + c.len_utf8();
         pos = after;
-        let next = text[after..].chars().next();
+        let next = char_at(text, after);
         if c == '\n' {
             if let Some((o, m)) = open.take() {
                 // Single quotes never run across paragraphs: drop them.
@@ -105,7 +107,7 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
         if (c == '`' || c == '\'') && next == Some(c) {
             let after2 = after + 1;
             pos = after2;
-            let next2 = text[after2..].chars().next();
+            let next2 = char_at(text, after2);
             match open {
                 None if c == '`' || (!prev.is_some_and(char::is_alphanumeric) && !next2.is_none_or(char::is_whitespace)) => {
                     open = Some((i, Mark::Doubled));
@@ -177,22 +179,29 @@ fn reopen(out: &mut Vec<Quote>, text: &str, open: &mut Option<(usize, Mark)>, i:
     false
 }
 
+/// The character starting at byte `at`, if `at` is a char boundary inside `text`.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..).and_then(|t| t.chars().next())
+}
+
 /// 'n', 'em, 'til, '90s: elisions, not quotes.
 fn elision(text: &str, at: usize) -> bool {
-    let rest = &text[at..];
-    let word_end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
-    let w = &rest[..word_end];
+    let rest = text.get(at..).unwrap_or("");
+    let w = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
     matches!(w, "n" | "em" | "til" | "tis" | "twas" | "cause") || w.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Record a quote from the opening mark at `o` to `end` (after the closing mark when
 /// `closed`, else the end of the content).
 fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
+    // `o` and `end` are char boundaries (a mark's start, after a mark or a line break).
+    let from_open = text.get(o..).unwrap_or("");
     let open_len =
-        if text[o..].starts_with("''") || text[o..].starts_with("``") { 2 } else { text[o..].chars().next().map_or(1, char::len_utf8) };
+        if from_open.starts_with("''") || from_open.starts_with("``") { 2 } else { from_open.chars().next().map_or(1, char::len_utf8) };
     let inner_start = o + open_len;
     let inner_end = if closed {
-        let close_len = if text[..end].ends_with("''") { 2 } else { text[..end].chars().next_back().map_or(1, char::len_utf8) };
+        let to_end = text.get(..end).unwrap_or("");
+        let close_len = if to_end.ends_with("''") { 2 } else { to_end.chars().next_back().map_or(1, char::len_utf8) };
         end - close_len
     } else {
         end
@@ -200,7 +209,9 @@ fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
     if inner_end <= inner_start {
         return;
     }
-    let inner = &text[inner_start..inner_end];
+    let Some(inner) = text.get(inner_start..inner_end) else {
+        return;
+    };
     let lead = inner.len() - inner.trim_start().len();
     let trail = inner.len() - inner.trim_end().len();
     let (a, b) = (inner_start + lead, inner_end - trail);
@@ -214,8 +225,12 @@ fn push(out: &mut Vec<Quote>, text: &str, o: usize, end: usize, closed: bool) {
 mod tests {
     use super::*;
 
+    fn content_of<'a>(text: &'a str, q: &Quote) -> &'a str {
+        text.get(q.content.range()).expect("quote content on char boundaries")
+    }
+
     fn contents(text: &str) -> Vec<&str> {
-        find_quotes(text).iter().map(|q| &text[q.content.range()]).collect()
+        find_quotes(text).iter().map(|q| content_of(text, q)).collect()
     }
 
     #[test]

@@ -5,7 +5,7 @@ fn mentions(doc: &Doc, names: &[&str]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut from = 0;
     for name in names {
-        let start = from + doc.text[from..].find(name).expect("mention text in doc");
+        let start = from + doc.text.get(from..).and_then(|t| t.find(name)).expect("mention text in doc");
         let span = Span::new(start, start + name.len());
         out.push(Mention {
             span,
@@ -408,7 +408,8 @@ fn dates_in_ascii_stand_in_agree() {
         let cuts: Vec<usize> = (0..=base.len()).filter(|&i| base.is_char_boundary(i)).collect();
         for c in chars {
             for &i in &cuts {
-                for text in [format!("{}{c}{}", &base[..i], &base[i..]), format!("{}{c}{c}{}", &base[..i], &base[i..])] {
+                let (head, tail) = base.split_at(i);
+                for text in [format!("{head}{c}{tail}"), format!("{head}{c}{c}{tail}")] {
                     let doc = Doc::new(&text);
                     let mut dt = DateText::new();
                     for s in doc.sentences.iter().map(|s| s.span).chain([Span::new(0, text.len())]) {

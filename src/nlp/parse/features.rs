@@ -69,16 +69,15 @@ pub(crate) fn normalize(word: &str, out: &mut String) {
     // A hyphenated compound is represented by its last part ("U.S.-sanctioned").
     let mut w = word;
     if w.chars().any(|c| c.is_alphabetic()) {
-        if let Some(p) = w.rfind('-') {
-            let tail = &w[p + 1..];
-            let head_has_alpha = w[..p].chars().any(|c| c.is_alphanumeric());
+        if let Some((head, tail)) = w.rsplit_once('-') {
+            let head_has_alpha = head.chars().any(|c| c.is_alphanumeric());
             if head_has_alpha && tail.chars().next().is_some_and(char::is_alphabetic) {
                 w = tail;
             }
         }
     }
     if w.eq_ignore_ascii_case("cannot") {
-        out.push_str(&w[..3]);
+        out.push_str(w.get(..3).unwrap_or(w));
         return;
     }
     let has_alpha = w.chars().any(char::is_alphabetic);
