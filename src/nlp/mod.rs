@@ -12,6 +12,7 @@ pub mod parse;
 pub mod resolve;
 pub mod sentence;
 pub mod token;
+pub mod word_shape;
 
 use std::ops::Range;
 

@@ -256,7 +256,7 @@ impl<T> PhraseSet<T> {
         out.clear();
         let mut buf = [0u8; FOLD_MAX];
         out.extend(doc.tokens.iter().map(|t| {
-            let tok = &doc.text[t.span.range()];
+            let tok = crate::text_slice(doc.text, t.span.range());
             match fold_word(tok, &mut buf) {
                 Some(w) if !w.is_empty() && self.shapes[w[0] as usize] & (1 << w.len().min(63)) != 0 => {
                     self.vocab.get(w).copied().unwrap_or(NO_WORD)

@@ -514,7 +514,7 @@ impl DateFinder {
     /// Date spans inside `sent` (byte spans into the text).
     pub fn find(&self, text: &str, sent: Span) -> Vec<Span> {
         let base = sent.start as usize;
-        self.re.find_iter(&text[sent.range()]).map(|m| Span::new(base + m.start(), base + m.end())).collect()
+        self.re.find_iter(crate::text_slice(text, sent.range())).map(|m| Span::new(base + m.start(), base + m.end())).collect()
     }
 }
 
@@ -544,7 +544,7 @@ mod tests {
             toks.extend(c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()));
             toks.push(w.replace('\'', "’"));
             toks.push(format!("{w}x"));
-            toks.push(w[1..].to_string());
+            toks.push(w.chars().skip(1).collect());
         }
         for t in [
             "", "US", "IT", "It", "Italy", "quickly", "Quickly", "fly", "’s", "'s", "&", "n’t", "N’T", "ÉTÉ", "über", "déjà", "3", "a’",
@@ -588,7 +588,7 @@ mod tests {
     fn dates() {
         let f = DateFinder::new();
         let text = "On Thursday and Monday night, a day earlier, last week, in March, on Dec. 10 and 3 May 2021 they may go.";
-        let got: Vec<&str> = f.find(text, Span::new(0, text.len())).iter().map(|s| &text[s.range()]).collect();
+        let got: Vec<&str> = f.find(text, Span::new(0, text.len())).iter().map(|s| crate::text_slice(text, s.range())).collect();
         assert_eq!(got, vec!["On Thursday", "Monday night", "a day earlier", "last week", "in March", "on Dec. 10", "3 May 2021"]);
     }
 

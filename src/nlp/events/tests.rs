@@ -6,7 +6,7 @@ fn mentions(doc: &Doc, names: &[(&str, EntityType)]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut from = 0;
     for &(name, t) in names {
-        let start = from + doc.text[from..].find(name).expect("mention text in doc");
+        let start = from + crate::text_slice(doc.text, from..doc.text.len()).find(name).expect("mention text in doc");
         let span = Span::new(start, start + name.len());
         let a = phrase::token_at(doc, span.start);
         let b = phrase::token_at(doc, span.end);

@@ -6,6 +6,7 @@
 //! Every feature is a 64-bit hash mixed from a template id and the hashes of the token
 //! strings it looks at; the model maps it to a bucket of a fixed-size weight table.
 
+use crate::nlp::word_shape::{lower_into, word_shapes};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
@@ -187,58 +188,6 @@ pub(crate) fn normalize_into(tok: &str, out: &mut String) {
             }
         }
     }
-}
-
-fn lower_into(s: &str, out: &mut String) {
-    if s.is_ascii() {
-        for b in s.bytes() {
-            out.push(b.to_ascii_lowercase() as char);
-        }
-    } else {
-        for c in s.chars() {
-            out.extend(c.to_lowercase());
-        }
-    }
-}
-
-/// Word shape: X for uppercase, x lowercase, d digit, other characters kept; runs longer
-/// than 4 are cut (`long`), or collapsed to one (`short`). Returns the two hashes.
-fn shapes(s: &str) -> (u64, u64) {
-    let mut long = [0u8; 32];
-    let mut short = [0u8; 32];
-    let (mut nl, mut ns) = (0usize, 0usize);
-    let mut prev = 0u8;
-    let mut run = 0usize;
-    for c in s.chars() {
-        let k = if c.is_uppercase() {
-            b'X'
-        } else if c.is_lowercase() {
-            b'x'
-        } else if c.is_numeric() {
-            b'd'
-        } else if c.is_ascii() {
-            c as u8
-        } else if c.is_alphabetic() {
-            b'a'
-        } else {
-            b'*'
-        };
-        if k == prev {
-            run += 1;
-        } else {
-            run = 1;
-            prev = k;
-            if ns < short.len() {
-                short[ns] = k;
-                ns += 1;
-            }
-        }
-        if run <= 4 && nl < long.len() {
-            long[nl] = k;
-            nl += 1;
-        }
-    }
-    (xxh3_64_with_seed(&long[..nl], 1), xxh3_64_with_seed(&short[..ns], 2))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -475,7 +424,7 @@ impl Analyzer {
                     flags |= FL_ALLCAP;
                 }
             }
-            let (shape, sshape) = shapes(form);
+            let (shape, sshape) = word_shapes::<32>(form);
             let mut info = TokInfo {
                 w: xxh3_64(form.as_bytes()),
                 l,

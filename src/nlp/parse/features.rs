@@ -7,6 +7,7 @@
 //! last part, which is its head in EWT, and "cannot" by "can". Every feature is a 64-bit
 //! hash mixed from a template id and the hashes it looks at; `bucket` picks its row.
 
+use crate::nlp::word_shape::{lower_into, word_shapes};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Bump when the templates or the normalisation change: old model files stop loading.
@@ -102,60 +103,10 @@ pub(crate) fn normalize(word: &str, out: &mut String) {
     }
 }
 
-fn lower_into(s: &str, out: &mut String) {
-    out.clear();
-    if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
-    } else {
-        for c in s.chars() {
-            out.extend(c.to_lowercase());
-        }
-    }
-}
-
-/// Word shape: X upper, x lower, d digit, other ASCII kept, runs cut at 4 (`long`) or
-/// collapsed (`short`).
-fn shapes(s: &str) -> (u64, u64) {
-    let mut long = [0u8; 24];
-    let mut short = [0u8; 24];
-    let (mut nl, mut ns) = (0usize, 0usize);
-    let mut prev = 0u8;
-    let mut run = 0usize;
-    for c in s.chars() {
-        let k = if c.is_uppercase() {
-            b'X'
-        } else if c.is_lowercase() {
-            b'x'
-        } else if c.is_numeric() {
-            b'd'
-        } else if c.is_ascii() {
-            c as u8
-        } else if c.is_alphabetic() {
-            b'a'
-        } else {
-            b'*'
-        };
-        if k == prev {
-            run += 1;
-        } else {
-            run = 1;
-            prev = k;
-            if ns < short.len() {
-                short[ns] = k;
-                ns += 1;
-            }
-        }
-        if run <= 4 && nl < long.len() {
-            long[nl] = k;
-            nl += 1;
-        }
-    }
-    (xxh3_64_with_seed(&long[..nl], 1), xxh3_64_with_seed(&short[..ns], 2))
-}
-
 /// Analyse one word; `norm` and `lower` are scratch strings.
 pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> WordFeats {
     normalize(word, norm);
+    lower.clear();
     lower_into(norm, lower);
     let mut f = WordFeats { form: xxh3_64(norm.as_bytes()), lower: xxh3_64_with_seed(lower.as_bytes(), 3), ..Default::default() };
     // Character boundaries of the first and last four characters.
@@ -178,7 +129,7 @@ pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> W
             f.suffix[k] = NONE_HASH ^ (k as u64) << 8;
         }
     }
-    let (a, b) = shapes(word);
+    let (a, b) = word_shapes::<24>(word);
     f.shape = a;
     f.short_shape = b;
     f
