@@ -4,7 +4,8 @@
 //!   is no entity: the tagger learned capitalised abbreviations before names as names;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
-//!   "Parenthood"; "State of the Union", not an ORG "Union").
+//!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
+//!   since a title before a name is a role that normalize splits off.
 
 use crate::nlp::gazetteer::lookup_key;
 use crate::nlp::kb::Kb;
@@ -42,7 +43,9 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             if !first.chars().next().is_some_and(char::is_uppercase) || first.eq_ignore_ascii_case("the") {
                 continue;
             }
-            if let Some(entry) = kb.strong(&key) {
+            // Persons are left alone: their KB aliases hold titles ("President Trump")
+            // that normalize splits off as roles.
+            if let Some(entry) = kb.strong(&key).filter(|e| e.entity_type != crate::nlp::EntityType::Per) {
                 let m = &mut mentions[i];
                 m.span = span;
                 m.tokens = start..m.tokens.end;
@@ -98,6 +101,15 @@ mod tests {
             texts(&doc, &ms),
             vec![("Planned Parenthood".to_string(), EntityType::Org), ("State of the Union".to_string(), EntityType::Misc)]
         );
+    }
+
+    #[test]
+    fn titles_before_persons_stay_outside_the_mention() {
+        let doc = Doc::new("He met President Trump on Friday.");
+        let t = doc.tokens.iter().position(|t| doc.span_text(t.span) == "Trump").unwrap();
+        let mut ms = vec![mention(&doc, t, t + 1, EntityType::Per)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Trump".to_string(), EntityType::Per)]);
     }
 
     #[test]
