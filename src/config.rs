@@ -287,7 +287,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "furniture_min_sources",
         ],
     ),
-    ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates"]),
+    ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates", "syntax"]),
     ("normalize", &["resolve_within_article", "geocode"]),
     (
         "limits",
@@ -554,6 +554,34 @@ fn validate(config: Config, config_path: Option<PathBuf>, base: &Path, o: &Overr
 
 #[cfg(test)]
 mod tests {
+
+    /// The unknown-key table lists exactly the fields of each section's type: a key added
+    /// to a struct but not to the table would make the shipped pipeline.toml invalid.
+    #[test]
+    fn valid_key_table_matches_the_config_types() {
+        let value = toml::Value::try_from(Config::default()).expect("config serializes");
+        for (section, keys) in SECTIONS {
+            let mut table = &value;
+            for part in section.split('.') {
+                table = &table[part];
+            }
+            let mut have: Vec<&str> = table.as_table().expect("section is a table").keys().map(String::as_str).collect();
+            let mut listed: Vec<&str> = keys.to_vec();
+            have.sort();
+            listed.sort();
+            assert_eq!(have, listed, "[{section}]");
+        }
+    }
+
+    #[test]
+    fn the_shipped_pipeline_toml_is_valid() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("pipeline.toml");
+        let text = std::fs::read_to_string(&path).expect("pipeline.toml");
+        let table: toml::Table = toml::from_str(&text).expect("pipeline.toml parses");
+        let mut errors = Vec::new();
+        check_keys(&table, "", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+    }
     use super::*;
 
     #[test]
