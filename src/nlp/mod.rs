@@ -7,6 +7,7 @@ pub mod dates;
 pub mod events;
 pub mod gazetteer;
 pub mod kb;
+pub mod model_bytes;
 pub mod ner;
 pub mod parse;
 pub mod resolve;

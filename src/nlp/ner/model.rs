@@ -9,6 +9,7 @@
 
 use super::decode::Weights;
 use super::features::NTAGS;
+use crate::nlp::model_bytes::{read_quantized_rows, ByteReader};
 
 const MAGIC: &[u8; 8] = b"NGNER\0\0\x01";
 
@@ -247,7 +248,7 @@ impl QTable {
 
     /// Parse what `to_bytes` wrote. Returns the table, fingerprint and temperature.
     pub(crate) fn from_bytes(data: &[u8]) -> Result<(QTable, u64, f32), String> {
-        let mut r = Reader { data, pos: 0 };
+        let mut r = ByteReader::new(data);
         if r.take(8)? != MAGIC {
             return Err("not a newsgrid NER model (bad magic)".into());
         }
@@ -260,48 +261,13 @@ impl QTable {
         let unit = f32::from_bits(r.u32()?);
         let temperature = f32::from_bits(r.u32()?);
         let nrows = r.u32()? as usize;
-        let nbuckets = 1usize << bits;
-        let bitmap = r.take(nbuckets.div_ceil(8))?;
-        let present: Vec<bool> = (0..nbuckets).map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0).collect();
-        if present.iter().filter(|&&p| p).count() != nrows {
-            return Err("row count does not match the row bitmap".into());
-        }
-        let mut rows = vec![0i16; nrows * NTAGS];
-        for t in 0..NTAGS {
-            let lo = r.take(nrows)?;
-            let hi = r.take(nrows)?;
-            for k in 0..nrows {
-                rows[k * NTAGS + t] = (lo[k] as u16 | (hi[k] as u16) << 8) as i16;
-            }
-        }
-        if r.pos != data.len() {
+        let (present, rows) = read_quantized_rows(&mut r, bits, nrows, NTAGS)?;
+        if !r.at_end() {
             return Err("trailing bytes after the weights".into());
         }
         if !unit.is_finite() || unit <= 0.0 || !temperature.is_finite() || temperature <= 0.0 {
             return Err("bad scale or temperature".into());
         }
         Ok((QTable::new(bits, unit, &present, rows), fingerprint, temperature))
-    }
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.data.len());
-        match end {
-            Some(e) => {
-                let s = &self.data[self.pos..e];
-                self.pos = e;
-                Ok(s)
-            }
-            None => Err("file is truncated".into()),
-        }
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap_or_default()))
     }
 }

@@ -16,6 +16,7 @@ use super::features::FEATURE_VERSION;
 use super::parser::{NLABELS, NMOVES};
 use super::tagger::NTAGS;
 use super::Inner;
+use crate::nlp::model_bytes::{read_quantized_rows, ByteReader};
 
 const MAGIC: &[u8; 8] = b"NGPARSE\x01";
 
@@ -215,7 +216,7 @@ impl QTable {
         }
     }
 
-    fn read(r: &mut Reader, width: usize) -> Result<QTable, String> {
+    fn read(r: &mut ByteReader, width: usize) -> Result<QTable, String> {
         let bits = r.u32()?;
         let w = r.u32()? as usize;
         if !(8..=24).contains(&bits) || w != width {
@@ -226,23 +227,7 @@ impl QTable {
             return Err("bad weight scale".into());
         }
         let nrows = r.u32()? as usize;
-        let nbuckets = 1usize << bits;
-        if nrows > nbuckets {
-            return Err("more rows than buckets".into());
-        }
-        let bitmap = r.take(nbuckets.div_ceil(8))?;
-        let present: Vec<bool> = (0..nbuckets).map(|b| bitmap[b / 8] & (1 << (b % 8)) != 0).collect();
-        if present.iter().filter(|&&p| p).count() != nrows {
-            return Err("row count does not match the row bitmap".into());
-        }
-        let mut rows = vec![0i16; nrows * width];
-        for t in 0..width {
-            let lo = r.take(nrows)?;
-            let hi = r.take(nrows)?;
-            for k in 0..nrows {
-                rows[k * width + t] = (lo[k] as u16 | (hi[k] as u16) << 8) as i16;
-            }
-        }
+        let (present, rows) = read_quantized_rows(r, bits, nrows, width)?;
         Ok(QTable::new(bits, width, unit, &present, rows))
     }
 }
@@ -274,7 +259,7 @@ pub(crate) fn write_model(tagger: &QTable, moves: &QTable, labels: &QTable) -> V
 
 /// Parse what `write_model` wrote.
 pub(crate) fn read_model(data: &[u8]) -> Result<Inner, String> {
-    let mut r = Reader { data, pos: 0 };
+    let mut r = ByteReader::new(data);
     if r.take(8)? != MAGIC {
         return Err("not a newsgrid parse model (bad magic)".into());
     }
@@ -285,29 +270,8 @@ pub(crate) fn read_model(data: &[u8]) -> Result<Inner, String> {
     let tagger = QTable::read(&mut r, NTAGS)?;
     let moves = QTable::read(&mut r, NMOVES)?;
     let labels = QTable::read(&mut r, NLABELS)?;
-    if r.pos != data.len() {
+    if !r.at_end() {
         return Err("trailing bytes after the weights".into());
     }
     Ok(Inner { tagger, moves, labels })
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        match self.pos.checked_add(n).filter(|&e| e <= self.data.len()) {
-            Some(e) => {
-                let s = &self.data[self.pos..e];
-                self.pos = e;
-                Ok(s)
-            }
-            None => Err("file is truncated".into()),
-        }
-    }
-    fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap_or_default()))
-    }
 }
