@@ -3,6 +3,7 @@
 //! byte offsets into it; stages convert to character offsets when rows are built.
 
 pub mod attrib;
+pub(crate) mod clusters;
 pub mod dates;
 pub mod events;
 pub mod gazetteer;

@@ -6,6 +6,7 @@
 //! Every feature is a 64-bit hash mixed from a template id and the hashes of the token
 //! strings it looks at; the model maps it to a bucket of a fixed-size weight table.
 
+use crate::nlp::clusters::{self, Clusters};
 use crate::nlp::word_shape::{lower_into, word_shapes};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -17,7 +18,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
-const FEATURE_VERSION: u64 = 3;
+const FEATURE_VERSION: u64 = 4;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -232,7 +233,10 @@ impl Resources {
             gaz_prefix: vec![0; GAZ_PREFIX_BITS / 64],
             case: IdMap::default(),
             case_text: String::new(),
-            fingerprint: FEATURE_VERSION ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1) ^ xxh3_64(wordcase.as_bytes()).rotate_left(2),
+            fingerprint: FEATURE_VERSION
+                ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1)
+                ^ xxh3_64(wordcase.as_bytes()).rotate_left(2)
+                ^ Clusters::get().fingerprint.rotate_left(3),
         };
         let mut toks = Vec::new();
         let mut buf = String::new();
@@ -315,6 +319,8 @@ pub(crate) struct TokInfo {
     pub suf: [u64; 4],
     /// Gazetteer matches: bit `4 * category + position` (B, I, L, U).
     pub gaz: u64,
+    /// Word-cluster path of the lowercase form (`clusters::Path`).
+    pub cl: u32,
     pub case: u8,
     pub flags: u8,
     /// Lowercase alphabetic or punctuation with no gazetteer match outside an all-caps
@@ -329,7 +335,7 @@ const PAD_BOS: TokInfo = pad(0xB05);
 const PAD_EOS: TokInfo = pad(0xE05);
 
 const fn pad(x: u64) -> TokInfo {
-    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, case: CASE_BUCKETS, flags: 0, plain: false, affixed: true }
+    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, cl: 0, case: CASE_BUCKETS, flags: 0, plain: false, affixed: true }
 }
 
 /// True when no token of the sentence has a lowercase letter and some token has two
@@ -370,6 +376,7 @@ impl Analyzer {
         self.lows.clear();
         self.low_ends.clear();
         let caps = is_caps_sentence(toks.iter().copied());
+        let cls = Clusters::get();
         for (i, &tok) in toks.iter().enumerate() {
             self.norm.clear();
             normalize_into(tok, &mut self.norm);
@@ -433,6 +440,7 @@ impl Analyzer {
                 pre: [0; 4],
                 suf: [0; 4],
                 gaz: 0,
+                cl: cls.path(l),
                 case: case.map_or(0, |c| c.1),
                 flags,
                 plain: !caps && upper == 0 && !digit,
@@ -557,6 +565,12 @@ mod t {
     pub const HIST: u64 = 44;
     pub const HISTLAST: u64 = 45;
     pub const HIST_SS: u64 = 46;
+    pub const CL: u64 = 50; // 50..54: prefixes 4, 6, 10, 20
+    pub const CLM1: u64 = 54; // 54, 55: prefixes 4, 10
+    pub const CLP1: u64 = 56; // 56, 57
+    pub const CLM2: u64 = 58;
+    pub const CLP2: u64 = 59;
+    pub const CL_SS: u64 = 60;
 }
 
 /// Push the hashes of the features of token `i` that do not depend on earlier decisions.
@@ -602,6 +616,17 @@ pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     out.push(f2(t::CASEM1, p1.case as u64, c.sshape));
     out.push(f2(t::CASEP1, n1.case as u64, c.sshape));
     out.push(f1(t::FLAGS, c.flags as u64));
+    // Word clusters learnt from unlabeled news.
+    for (k, n) in [4, 6, 10, 20].into_iter().enumerate() {
+        out.push(f1(t::CL + k as u64, clusters::prefix(c.cl, n)));
+    }
+    for (k, n) in [4, 10].into_iter().enumerate() {
+        out.push(f1(t::CLM1 + k as u64, clusters::prefix(p1.cl, n)));
+        out.push(f1(t::CLP1 + k as u64, clusters::prefix(n1.cl, n)));
+    }
+    out.push(f1(t::CLM2, clusters::prefix(p2.cl, 6)));
+    out.push(f1(t::CLP2, clusters::prefix(n2.cl, 6)));
+    out.push(f2(t::CL_SS, clusters::prefix(c.cl, 10), c.sshape));
     if c.flags & FL_CAPSENT != 0 {
         out.push(f1(t::W_CAPS, c.l));
     }
