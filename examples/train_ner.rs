@@ -108,6 +108,27 @@ fn main() {
                 println!("{marked}\n----");
             }
         }
-        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL]"),
+        Some("counts") => {
+            // Mentions per (text, type) over the first N articles of a JSONL dump with a
+            // "text" or "body" field: for reading a model's output on real news.
+            let file = PathBuf::from(args.get(1).expect("jsonl file"));
+            let limit: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(500);
+            let model = model_arg(args.get(3));
+            let text = std::fs::read_to_string(&file).expect("read");
+            let mut counts: std::collections::HashMap<(String, &'static str), usize> = Default::default();
+            for v in text.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).take(limit) {
+                let Some(body) = v.get("text").or_else(|| v.get("body")).and_then(|b| b.as_str()) else { continue };
+                let doc = Doc::new(body);
+                for m in model.tag(&doc) {
+                    *counts.entry((body[m.span.range()].to_string(), m.entity_type.as_str())).or_default() += 1;
+                }
+            }
+            let mut rows: Vec<_> = counts.into_iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for ((t, ty), n) in rows {
+                println!("{n}\t{ty}\t{t}");
+            }
+        }
+        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
     }
 }
