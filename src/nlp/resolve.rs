@@ -24,12 +24,20 @@
 //!    Coast Guard"), generic single words ("Ministry") excepted. Acronyms resolve to their
 //!    expansion when the article shows "Expansion (ACR)" / "ACR (Expansion)" or the
 //!    initials match ("DHS" → "Department of Homeland Security"). Several candidates:
-//!    the most mentioned, then the first.
+//!    the most mentioned, then the first; but a person's name that fits two different
+//!    people of the article ("Bush" beside "George W. Bush" and "Jeb Bush") resolves to
+//!    neither, different middle initials are different people, and a knowledge-base name
+//!    never resolves to a longer name of another entry or of none ("House" is not "House
+//!    Republicans"). "The Times"/"the Post" resolve to the one outlet of that name in the
+//!    article, else to the publisher when it is one (`resolve_document_from`). A US state
+//!    or region typed ORG/MISC is a place; a surname several knowledge-base persons share,
+//!    standing alone and typed ORG/MISC, is a person.
 //! 5. **Countries**: "the U.S.", "US", "United States", "America" are one LOC entity
 //!    whose canonical name is the gazetteer's ("United States") and key the alpha-3
 //!    ("USA"). **Knowledge base**: each resolved entity links to the built-in knowledge
-//!    base (`super::kb`) by a strong alias ("Trump", "DOJ", "Obamacare", "Senate") or,
-//!    for a lone one-word name, a unique surname; the KB's type, name, country and key
+//!    base (`super::kb`) by a strong alias ("Trump", "DOJ", "Obamacare", "Senate"), for
+//!    a lone one-word name by a unique surname, or for a full name by a unique surname
+//!    and a fitting given name ("Dick Durbin"); the KB's type, name, country and key
 //!    then win, unless a nationality before a non-person mention contradicts the KB's
 //!    country ("the Italian Senate").
 //! 6. **Country codes** per entity, from evidence only: LOC from the gazetteer (a US
