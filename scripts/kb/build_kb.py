@@ -16,10 +16,13 @@ A curated row whose QID or folded name matches a Congress/executive row is merge
 it (the curated name, type and country win; aliases are united). A person's surname is
 added as a weak alias ("~Schumer") when no other person in the knowledge base has that
 surname and no row has it as a strong alias; the pipeline uses weak aliases only for a
-name standing alone that the tagger typed PER or that is no place name.
+name standing alone that the tagger typed PER or that is no place name, or for a full
+name with that surname and a compatible first name. A surname several persons share
+(and that is no common word) is marked "?Bush": standing alone it is a person, linked
+to nobody.
 
 Output columns: kb_id ("-" when none)<TAB>name<TAB>type<TAB>country ("-" when
-none)<TAB>aliases ("|"-separated, weak ones prefixed "~")<TAB>source.
+none)<TAB>aliases ("|"-separated, weak ones prefixed "~", shared surnames "?")<TAB>source.
 
 Usage: python3 scripts/kb/build_kb.py [path/to/us-congress] > data/kb/kb.tsv
 """
@@ -50,8 +53,11 @@ COMMON_SURNAMES = set(
     nelson carter mitchell perez phillips evans collins stewart morris murphy cook rogers
     morgan cooper peterson reed bailey kelly howard cox ward richardson wood watson brooks
     bennett wood kim long price warren cloud bacon mast hassan issa hudson titus budd bost
-    weber fischer""".split()
+    weber fischer washington wolf singh""".split()
 ) - {"warren"}
+
+
+TITLED = {"prince", "princess", "queen", "king", "pope", "dalai", "mullah", "sheikh", "ayatollah"}
 
 
 def fold(s):
@@ -120,6 +126,10 @@ def curated_rows(path):
         if ty not in ("PER", "ORG", "LOC", "MISC"):
             raise SystemExit(f"curated.tsv: bad type {line!r}")
         words = [w for w in name.split() if fold(w) not in GENERATIONAL]
+        # "Prince Harry", "Queen Elizabeth II", "Pope Benedict XVI": a given name after a
+        # title is no surname.
+        if words and fold(words[0]) in TITLED:
+            words = []
         rows.append(
             {
                 "kb_id": kb_id,
@@ -190,6 +200,10 @@ def main():
             k = fold(s)
             if k not in COMMON_SURNAMES and len(surnames[k]) == 1 and not (strong.get(k, set()) - {id(r)}) and k not in {fold(a) for a in aliases}:
                 aliases.append("~" + s)
+            elif k not in COMMON_SURNAMES and len(surnames[k]) > 1:
+                # Shared by several people ("Bush", "Clinton"): a person, but which one
+                # only the article can tell.
+                aliases.append("?" + s)
         fields = [r["kb_id"], r["name"], r["type"], r["country"], "|".join(aliases), r["source"]]
         assert all("\t" not in f and "\n" not in f for f in fields), fields
         out.write("\t".join(fields) + "\n")

@@ -10,7 +10,10 @@
 //! alias) links wherever it stands, unless two rows share it (then it links nowhere). A
 //! *weak* alias is a person's surname that no other person in the knowledge base has;
 //! resolution uses it only for a name standing alone that is no place name or that the
-//! tagger typed PER.
+//! tagger typed PER, or for a full name with that surname and a compatible first name
+//! ("Dick Durbin" for "Richard Durbin"). A *shared* surname ("Bush", "Clinton": marked
+//! `?` in the data) names several people of the knowledge base: standing alone it is a
+//! person, but which one only the article can tell.
 
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
@@ -41,6 +44,7 @@ pub struct Kb {
     entries: Vec<KbEntry>,
     strong: Map<Box<str>, u32>,
     weak: Map<Box<str>, u32>,
+    shared_surnames: Map<Box<str>, ()>,
     country_qids: Map<&'static str, &'static str>,
 }
 
@@ -57,6 +61,7 @@ impl Kb {
             entries: Vec::new(),
             strong: Map::with_capacity_and_hasher(4096, BuildHasherDefault::default()),
             weak: Map::with_capacity_and_hasher(512, BuildHasherDefault::default()),
+            shared_surnames: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
             country_qids: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
         };
         for line in kb_tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
@@ -77,6 +82,10 @@ impl Kb {
             kb.entries.push(KbEntry { kb_id, name: f[1], entity_type, country, key });
             let mut seen: Vec<String> = Vec::new();
             for alias in std::iter::once(f[1]).chain(f[4].split('|')) {
+                if let Some(shared) = alias.strip_prefix('?') {
+                    kb.shared_surnames.insert(lookup_key(shared).into_boxed_str(), ());
+                    continue;
+                }
                 let (weak, alias) = match alias.strip_prefix('~') {
                     Some(a) => (true, a),
                     None => (false, alias),
@@ -114,6 +123,11 @@ impl Kb {
             return None;
         }
         self.get(&self.weak, key)
+    }
+
+    /// True when the key is a surname several knowledge-base persons share ("bush").
+    pub fn is_shared_surname(&self, key: &str) -> bool {
+        self.shared_surnames.contains_key(key)
     }
 
     /// Wikidata QID of a country by ISO alpha-3 code, when curated.
@@ -156,6 +170,8 @@ mod tests {
         assert_eq!(kb.weak("schumer").unwrap().name, "Chuck Schumer");
         assert!(kb.weak("bush").is_none() && kb.strong("bush").is_none());
         assert!(kb.strong("george bush").is_none(), "two presidents share it");
+        assert!(kb.is_shared_surname("bush") && kb.is_shared_surname("clinton"));
+        assert!(!kb.is_shared_surname("schumer"));
         assert_eq!(kb.country_qid("USA"), Some("Q30"));
     }
 }

@@ -24,12 +24,20 @@
 //!    Coast Guard"), generic single words ("Ministry") excepted. Acronyms resolve to their
 //!    expansion when the article shows "Expansion (ACR)" / "ACR (Expansion)" or the
 //!    initials match ("DHS" → "Department of Homeland Security"). Several candidates:
-//!    the most mentioned, then the first.
+//!    the most mentioned, then the first; but a person's name that fits two different
+//!    people of the article ("Bush" beside "George W. Bush" and "Jeb Bush") resolves to
+//!    neither, different middle initials are different people, and a knowledge-base name
+//!    never resolves to a longer name of another entry or of none ("House" is not "House
+//!    Republicans"). "The Times"/"the Post" resolve to the one outlet of that name in the
+//!    article, else to the publisher when it is one (`resolve_document_from`). A US state
+//!    or region typed ORG/MISC is a place; a surname several knowledge-base persons share,
+//!    standing alone and typed ORG/MISC, is a person.
 //! 5. **Countries**: "the U.S.", "US", "United States", "America" are one LOC entity
 //!    whose canonical name is the gazetteer's ("United States") and key the alpha-3
 //!    ("USA"). **Knowledge base**: each resolved entity links to the built-in knowledge
-//!    base (`super::kb`) by a strong alias ("Trump", "DOJ", "Obamacare", "Senate") or,
-//!    for a lone one-word name, a unique surname; the KB's type, name, country and key
+//!    base (`super::kb`) by a strong alias ("Trump", "DOJ", "Obamacare", "Senate"), for
+//!    a lone one-word name by a unique surname, or for a full name by a unique surname
+//!    and a fitting given name ("Dick Durbin"); the KB's type, name, country and key
 //!    then win, unless a nationality before a non-person mention contradicts the KB's
 //!    country ("the Italian Senate").
 //! 6. **Country codes** per entity, from evidence only: LOC from the gazetteer (a US
@@ -493,6 +501,14 @@ struct Group {
 }
 
 pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer) -> Vec<ResolvedMention> {
+    resolve_document_from(text, mentions, gazetteer, None)
+}
+
+/// [`resolve_document`] for an article whose publisher (`articles.source_name`) is known:
+/// a lone "Times" or "Post" with no outlet of that name in the article is the publisher's
+/// own name when the publisher is such an outlet ("a Times analysis" in The New York
+/// Times).
+pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazetteer, source: Option<&str>) -> Vec<ResolvedMention> {
     if mentions.is_empty() {
         return Vec::new();
     }
@@ -525,6 +541,11 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     let gaz: Vec<Option<GazetteerMatch>> = surface_keys.iter().map(|k| if k.is_empty() { None } else { gazetteer.lookup_key(k) }).collect();
     for (t, g) in types.iter_mut().zip(&gaz) {
         if *t != EntityType::Per && g.is_some_and(|g| g.kind.is_country()) {
+            *t = EntityType::Loc;
+        }
+        // A US state or a region standing alone is a place, whatever the tagger said
+        // ("Arizona" voted ORG in a story about its primary).
+        if matches!(*t, EntityType::Org | EntityType::Misc) && g.is_some_and(|g| matches!(g.kind, NameKind::State | NameKind::Region)) {
             *t = EntityType::Loc;
         }
     }
@@ -644,12 +665,16 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
             per_last.push(last);
         }
     }
+    let kb = Kb::builtin();
     let mut converted = Vec::new();
     for (gi, g) in groups.iter().enumerate() {
-        if matches!(g.ty, EntityType::Org | EntityType::Misc)
-            && !keys[gi].contains(' ')
-            && per_last.contains(&keys[gi])
-            && gazetteer.lookup_key(keys[gi]).is_none()
+        let one_word = matches!(g.ty, EntityType::Org | EntityType::Misc) && !keys[gi].contains(' ');
+        // A surname several famous people share ("Bush", "Clinton") standing alone is a
+        // person (the tagger read "Bush" in "the Bush tax cuts" as MISC), though which
+        // one only a full name in the article can tell.
+        if one_word
+            && ((per_last.contains(&keys[gi]) && gazetteer.lookup_key(keys[gi]).is_none())
+                || (kb.is_shared_surname(keys[gi]) && kb.strong(keys[gi]).is_none()))
         {
             converted.push(gi);
         }
@@ -661,15 +686,20 @@ pub fn resolve_document(text: &str, mentions: &[Mention], gazetteer: &Gazetteer)
     }
 
     // 4. Short names to full names.
-    let target = resolve_groups(text, mentions, &group_of, &groups, &names, &keys, &core_keys, gazetteer);
+    let kb_of: Vec<Option<&'static KbEntry>> = keys.iter().map(|k| kb.strong(k)).collect();
+    let target = resolve_groups(text, mentions, &group_of, &groups, &names, &keys, &core_keys, &kb_of, gazetteer);
 
     // 5. Knowledge-base links per root group: the KB's type, name, key and country win.
     let n = groups.len();
-    let kb = Kb::builtin();
     let mut link: Vec<Option<&'static KbEntry>> = vec![None; n];
+    let publisher = source.and_then(|s| publisher_outlet(kb, s));
     for r in 0..n {
         if target[r] == r && groups[r].country.is_none() {
             link[r] = kb_link(kb, gazetteer, &groups[r], keys[r], names[r], core_keys[r].as_deref());
+            // "the Times" with no Times named in the article: the publisher, when it is one.
+            if link[r].is_none() && groups[r].ty == EntityType::Org && NEWSPAPER_WORDS.contains(&keys[r]) {
+                link[r] = publisher.filter(|e| lookup_key(e.name).rsplit(' ').next() == Some(keys[r]));
+            }
         }
     }
     // Evidence against a link: a nationality before a mention that is not the KB's
@@ -782,15 +812,41 @@ fn kb_link(kb: &'static Kb, g: &Gazetteer, group: &Group, key: &str, name: &str,
     let core = core.filter(|c| !c.is_empty());
     for k in [Some(name_key.as_str()), Some(key), core].into_iter().flatten() {
         if let Some(e) = kb.strong(k) {
+            // A person "Hill" ("Ms. Hill") is not the outlet "The Hill": an entry named
+            // "The <word>" is matched by its one word only when the tagger saw no person.
+            if group.ty == EntityType::Per && e.entity_type != EntityType::Per && e.name.starts_with("The ") && !k.contains(' ') {
+                return None;
+            }
             return Some(e);
         }
     }
     let single = core.unwrap_or(&name_key);
+    if group.ty == EntityType::Per && single.contains(' ') {
+        return kb_person_by_surname(kb, single);
+    }
     if single.contains(' ') || single.chars().count() < 3 {
         return None;
     }
     let e = kb.weak(single)?;
     (group.ty == EntityType::Per || g.lookup_key(single).is_none()).then_some(e)
+}
+
+/// The knowledge-base person a full name (a core key) names by surname when the
+/// knowledge base holds one person of that surname and the given names fit ("Dick
+/// Durbin" for "Richard Durbin"; "Hunter Biden" is not "Joe Biden").
+fn kb_person_by_surname(kb: &'static Kb, core: &str) -> Option<&'static KbEntry> {
+    let tokens: Vec<&str> = core.split(' ').collect();
+    let tokens = strip_gen(&tokens);
+    let (&first, &last) = (tokens.first()?, tokens.last()?);
+    if tokens.len() < 2 || last.chars().count() < 3 {
+        return None;
+    }
+    let e = kb.weak(last).or_else(|| kb.strong(last)).filter(|e| e.entity_type == EntityType::Per)?;
+    let kb_key = lookup_key(e.name);
+    let kb_tokens: Vec<&str> = kb_key.split(' ').filter(|w| w.chars().count() > 1).collect();
+    let kb_tokens = strip_gen(&kb_tokens);
+    (kb_tokens.len() >= 2 && kb_tokens.last() == Some(&last) && kb_tokens.first().is_some_and(|f| given_names_compatible(f, first)))
+        .then_some(e)
 }
 
 fn type_index(t: EntityType) -> usize {
@@ -828,6 +884,7 @@ fn resolve_groups(
     names: &[&str],
     keys: &[&str],
     core_keys: &[Option<String>],
+    kb_of: &[Option<&'static KbEntry>],
     gazetteer: &Gazetteer,
 ) -> Vec<usize> {
     let n = groups.len();
@@ -852,6 +909,9 @@ fn resolve_groups(
             .collect()
     };
     let stripped_len: Vec<usize> = per_core.iter().map(|t| strip_gen(t).len()).collect();
+    let middles: Vec<String> = if per_groups < 2 { Vec::new() } else { names.iter().map(|d| middle_initials(d)).collect() };
+    // Every person each name could be (strength > 0), to find names that fit several.
+    let mut candidates: Vec<Vec<usize>> = vec![Vec::new(); if per_groups < 2 { 0 } else { n }];
     for a in 0..if per_groups < 2 { 0 } else { n } {
         let ta = per_core[a].as_slice();
         if groups[a].ty != EntityType::Per || ta.is_empty() {
@@ -863,13 +923,22 @@ fn resolve_groups(
             if a == b || groups[b].ty != EntityType::Per || tb.is_empty() {
                 continue;
             }
+            // The tagger's PER "Republicans" is the knowledge base's party, not "House
+            // Republicans" (a name of the knowledge base that is no person keeps its entry).
+            // "Bloomberg" still resolves to "Michael Bloomberg", a person the KB knows.
+            if kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per) && !kb_of[b].is_some_and(|e| e.entity_type == EntityType::Per) {
+                continue;
+            }
             // Strength: 4 same core name ("Donald J. Trump" / "Donald Trump"; the longer
             // display, then the better group, is the target); 3 the name ends the longer
             // one or sits inside it; 2 it ends it before a "Jr."; 1 a one-word name is
             // one of the later words ("Maduro" in "Nicolás Maduro Moros").
             let strength = if tb == ta {
                 let (la, lb) = (names[a].len(), names[b].len());
-                if lb > la || (lb == la && better(b, a)) {
+                // "George W. Bush" is not "George H. W. Bush" nor "George P. Bush".
+                if !middles[a].is_empty() && !middles[b].is_empty() && middles[a] != middles[b] {
+                    0
+                } else if lb > la || (lb == la && better(b, a)) {
                     4
                 } else {
                     0
@@ -899,6 +968,7 @@ fn resolve_groups(
             if strength == 0 {
                 continue;
             }
+            candidates[a].push(b);
             let replace = match best {
                 None => true,
                 Some((s, cur)) => {
@@ -912,6 +982,64 @@ fn resolve_groups(
             }
         }
         if let Some((_, b)) = best {
+            target[a] = b;
+        }
+    }
+    // A name that fits two different people of the article ("Bush" beside "George W.
+    // Bush" and "Jeb Bush", "Clinton" beside Hillary and Bill) resolves to neither: the
+    // knowledge base may still know whom it means alone ("Trump"), else it stays itself.
+    let root_of = |target: &[usize], mut t: usize| {
+        for _ in 0..n {
+            if target[t] == t {
+                break;
+            }
+            t = target[t];
+        }
+        t
+    };
+    let mut ambiguous = Vec::new();
+    for (a, cands) in candidates.iter().enumerate() {
+        if cands.len() < 2 {
+            continue;
+        }
+        // One person per root; roots the knowledge base links to one entry are one.
+        let mut seen: Vec<Result<*const KbEntry, usize>> = Vec::new();
+        for &b in cands {
+            let r = root_of(&target, b);
+            let id = match kb_of[r].or_else(|| core_keys[r].as_deref().and_then(|c| Kb::builtin().strong(c))) {
+                Some(e) => Ok(e as *const KbEntry),
+                None => Err(r),
+            };
+            if !seen.contains(&id) {
+                seen.push(id);
+            }
+        }
+        if seen.len() > 1 {
+            ambiguous.push(a);
+        }
+    }
+    for a in ambiguous {
+        target[a] = a;
+    }
+
+    // "The Times", "the Post": the one outlet of that name in the article.
+    for a in 0..n {
+        if groups[a].ty != EntityType::Org || !NEWSPAPER_WORDS.contains(&keys[a]) {
+            continue;
+        }
+        let mut found: Option<usize> = None;
+        let mut several = false;
+        for b in 0..n {
+            if a == b || groups[b].ty != EntityType::Org || keys[b].split(' ').count() < 2 || keys[b].rsplit(' ').next() != Some(keys[a]) {
+                continue;
+            }
+            match found {
+                None => found = Some(b),
+                Some(f) if kb_of[f].is_some() && kb_of[f].map(|e| e as *const KbEntry) == kb_of[b].map(|e| e as *const KbEntry) => {}
+                Some(_) => several = true,
+            }
+        }
+        if let (Some(b), false) = (found, several) {
             target[a] = b;
         }
     }
@@ -943,7 +1071,7 @@ fn resolve_groups(
         }
         let mut best: Option<usize> = None;
         for b in 0..n {
-            if a == b || groups[b].ty != EntityType::Org {
+            if a == b || groups[b].ty != EntityType::Org || other_kb_entry(kb_of[a], kb_of[b]) {
                 continue;
             }
             let tb = &org_content[b];
@@ -988,7 +1116,7 @@ fn resolve_groups(
             let mut best: Option<(u8, usize)> = None;
             for b in 0..n {
                 // A person is nobody's acronym ("Mitch McConnell (NBC)" is a credit).
-                if a == b || acronyms[b].is_some() || groups[b].ty == EntityType::Per {
+                if a == b || acronyms[b].is_some() || groups[b].ty == EntityType::Per || other_kb_entry(kb_of[a], kb_of[b]) {
                     continue;
                 }
                 let initials_match = inits[b].0 == acr || inits[b].1 == acr;
@@ -1036,6 +1164,88 @@ fn resolve_groups(
         target[a] = t;
     }
     target
+}
+
+/// True when `a` is a knowledge-base name and `b` is not the same entry: "House" is not
+/// "House Republicans", "Democratic Party" not "Iowa Democratic Party", "RNC" (the
+/// committee) not "Republican National Convention".
+fn other_kb_entry(a: Option<&KbEntry>, b: Option<&KbEntry>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !std::ptr::eq(a, b),
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Folded single-letter words of a name: its middle initials ("George H. W. Bush" → "hw").
+fn middle_initials(name: &str) -> String {
+    let key = lookup_key(name);
+    key.split(' ').filter(|w| w.chars().count() == 1).collect()
+}
+
+/// The knowledge-base outlet a publisher name (`articles.source_name`) names:
+/// "New York Times - News", "Washington Post", "Wall Street Journal - News".
+fn publisher_outlet(kb: &'static Kb, source: &str) -> Option<&'static KbEntry> {
+    let head = source.split(" - ").next().unwrap_or(source);
+    let head = head.split(" (").next().unwrap_or(head);
+    [source, head].into_iter().find_map(|s| kb.strong(&lookup_key(s))).filter(|e| e.entity_type == EntityType::Org)
+}
+
+/// Last words of newspaper names that stand alone for the paper ("the Times").
+const NEWSPAPER_WORDS: &[&str] = &["times", "post", "journal", "globe", "herald", "tribune", "chronicle", "examiner", "register"];
+
+/// Given names that are one person's: the short form and the long form share no
+/// three-letter prefix ("Dick" / "Richard").
+const NICKNAMES: &[(&str, &str)] = &[
+    ("dick", "richard"),
+    ("rick", "richard"),
+    ("bob", "robert"),
+    ("bobby", "robert"),
+    ("rob", "robert"),
+    ("bill", "william"),
+    ("billy", "william"),
+    ("will", "william"),
+    ("jim", "james"),
+    ("jimmy", "james"),
+    ("mike", "michael"),
+    ("chuck", "charles"),
+    ("charlie", "charles"),
+    ("tom", "thomas"),
+    ("joe", "joseph"),
+    ("ted", "edward"),
+    ("ted", "theodore"),
+    ("jerry", "gerald"),
+    ("jerry", "jerrold"),
+    ("steve", "stephen"),
+    ("tony", "anthony"),
+    ("jack", "john"),
+    ("hank", "henry"),
+    ("liz", "elizabeth"),
+    ("betsy", "elizabeth"),
+    ("beth", "elizabeth"),
+    ("kate", "katherine"),
+    ("peggy", "margaret"),
+    ("sue", "susan"),
+    ("patty", "patricia"),
+    ("debbie", "deborah"),
+    ("bernie", "bernard"),
+    ("newt", "newton"),
+    ("rudy", "rudolph"),
+];
+
+/// True when two folded given names can be one person's: equal, one a nickname of the
+/// other, or sharing a prefix of three letters or more that is all but at most one
+/// letter of the shorter ("Chris" / "Christopher", "Jerry" / "Jerrold").
+fn given_names_compatible(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if NICKNAMES.iter().any(|&(s, l)| (s == a && l == b) || (s == b && l == a)) {
+        return true;
+    }
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shorter = a.chars().count().min(b.chars().count());
+    common >= 3 && common + 1 >= shorter
 }
 
 /// True when `acr` could abbreviate `name`: same first letter, and every letter of the
@@ -1876,16 +2086,18 @@ mod tests {
                 ("Republicans", Misc),
             ],
         );
+        // Party members, the adjective and the party are one entity: the party.
         let d = find(&r, "Democrats");
+        assert_eq!((d.canonical_name.as_str(), d.kb_id), ("Democratic Party", Some("Q29552")));
         for s in ["Dems", "Democrat", "Democratic"] {
             assert_eq!(find(&r, s).key, d.key, "{s}");
-            assert_eq!(find(&r, s).entity_type, Misc, "{s}");
+            assert_eq!(find(&r, s).entity_type, Org, "{s}");
         }
         assert_eq!(find(&r, "Obamacare").key, find(&r, "Affordable Care Act").key);
         assert_eq!(find(&r, "Obamacare").entity_type, Misc);
         assert_eq!(find(&r, "GOP").canonical_name, "Republican Party");
         assert_eq!(find(&r, "GOP").entity_type, Org);
-        assert_ne!(find(&r, "GOP").key, find(&r, "Republicans").key);
+        assert_eq!(find(&r, "GOP").key, find(&r, "Republicans").key);
     }
 
     #[test]
@@ -2027,5 +2239,109 @@ mod tests {
         assert_eq!(clean_name("Acme Corp."), "Acme Corp.");
         assert_eq!(clean_name("Putin,"), "Putin");
         assert_eq!(clean_name("Venezuelans'"), "Venezuelans");
+    }
+
+    // --- issue 13: consolidation rules
+    #[test]
+    fn shared_surnames_resolve_only_to_a_full_name_in_the_article() {
+        // One Bush named in full: the lone surname is him.
+        let text = "Bush said so. Jeb Bush spoke.";
+        let r = resolve(text, &[("Jeb Bush", Per), ("Bush", Per)]);
+        assert_eq!(find(&r, "Bush").kb_id, Some("Q221997"));
+        // Two: neither, and no knowledge-base guess; the tagger's MISC "Bush" is a person.
+        let text = "Bush said so. The Bush tax cuts stayed. George W. Bush and Jeb Bush spoke.";
+        let r = resolve(text, &[("George W. Bush", Per), ("Jeb Bush", Per), ("Bush", Per), ("Bush", Misc)]);
+        assert_eq!(r[1].1.canonical_name, "Bush");
+        let bush = find(&r, "Bush");
+        assert_eq!((bush.canonical_name.as_str(), bush.kb_id, bush.kb_linked), ("Bush", None, false));
+        assert_eq!(bush.entity_type, Per);
+        // None named: unlinked.
+        let r = resolve("Clinton said so. Clinton left.", &[("Clinton", Per), ("Clinton", Per)]);
+        assert!(!find(&r, "Clinton").kb_linked);
+        let r = resolve(
+            "Clinton spoke. Hillary Clinton and Bill Clinton came.",
+            &[("Hillary Clinton", Per), ("Bill Clinton", Per), ("Clinton", Per)],
+        );
+        assert!(!r[0].1.kb_linked, "{:?}", r[0]);
+        // A surname the knowledge base gives to one person alone stays his ("Trump").
+        let text = "Trump spoke. Donald Trump and Ivanka Trump came.";
+        let r = resolve(text, &[("Donald Trump", Per), ("Ivanka Trump", Per), ("Trump", Per)]);
+        assert_eq!(r[0].1.kb_id, Some("Q22686"));
+    }
+
+    #[test]
+    fn different_middle_initials_are_different_people() {
+        let text = "George W. Bush met George P. Bush and George H. W. Bush.";
+        let r = resolve(text, &[("George W. Bush", Per), ("George P. Bush", Per), ("George H. W. Bush", Per)]);
+        assert_eq!(find(&r, "George W. Bush").kb_id, Some("Q207"));
+        assert_eq!(find(&r, "George H. W. Bush").kb_id, Some("Q23505"));
+        let p = find(&r, "George P. Bush");
+        assert_eq!((p.canonical_name.as_str(), p.kb_id), ("George P. Bush", None));
+    }
+
+    #[test]
+    fn full_names_link_by_surname_and_a_fitting_given_name() {
+        let text = "Dick Durbin and Hunter Biden and Jerry Nadler spoke.";
+        let r = resolve(text, &[("Dick Durbin", Per), ("Hunter Biden", Per), ("Jerry Nadler", Per)]);
+        assert_eq!(find(&r, "Dick Durbin").canonical_name, "Richard Durbin");
+        assert_eq!(find(&r, "Jerry Nadler").canonical_name, "Jerrold Nadler");
+        assert_ne!(find(&r, "Hunter Biden").kb_id, Some("Q6279"));
+        assert!(given_names_compatible("chris", "christopher") && !given_names_compatible("ron", "rand"));
+    }
+
+    #[test]
+    fn newspaper_short_names_resolve_to_the_outlet_named_or_the_publisher() {
+        let text = "The Post said so. The Washington Post reported it.";
+        let r = resolve(text, &[("Washington Post", Org), ("Post", Org)]);
+        assert_eq!(r[0].1.kb_id, Some("Q166032"));
+        // Two Posts: neither.
+        let text = "The Post said so. The Washington Post and the New York Post differ.";
+        let r = resolve(text, &[("Washington Post", Org), ("New York Post", Org), ("Post", Org)]);
+        assert_eq!(r[0].1.canonical_name, "Post");
+        // None in the text: the publisher's own name.
+        let text = "A Times analysis found it.";
+        let ms = mentions(text, &[("Times", Org)]);
+        let r = resolve_document_from(text, &ms, Gazetteer::builtin(), Some("New York Times - News"));
+        assert_eq!(r[0].kb_id, Some("Q9684"));
+        let r = resolve_document_from(text, &ms, Gazetteer::builtin(), Some("CNN (Web News)"));
+        assert_eq!((r[0].kb_id, r[0].canonical_name.as_str()), (None, "Times"));
+    }
+
+    #[test]
+    fn states_and_kb_names_take_their_type() {
+        let text = "Arizona voted. God bless. The Oval Office and the Constitution and Benghazi.";
+        let r = resolve(text, &[("Arizona", Org), ("God", Per), ("Oval Office", Org), ("Constitution", Org), ("Benghazi", Misc)]);
+        assert_eq!(find(&r, "Arizona").entity_type, Loc);
+        assert_eq!((find(&r, "God").entity_type, find(&r, "God").country_code), (Misc, None));
+        assert_eq!(find(&r, "Oval Office").entity_type, Loc);
+        assert_eq!((find(&r, "Constitution").entity_type, find(&r, "Constitution").kb_id), (Misc, Some("Q11698")));
+        assert_eq!((find(&r, "Benghazi").entity_type, find(&r, "Benghazi").country_code), (Loc, Some("LBY")));
+        // "Ms. Hill" is no outlet.
+        let r = resolve("Ms. Hill testified.", &[("Hill", Per)]);
+        assert_eq!((r[0].1.entity_type, r[0].1.kb_linked), (Per, false));
+    }
+
+    #[test]
+    fn kb_names_do_not_resolve_to_other_longer_names() {
+        let text = "House Republicans have begun. House investigators and Republicans said so.";
+        for ty in [Org, Per] {
+            let r = resolve(text, &[("House Republicans", ty), ("House", ty), ("Republicans", ty)]);
+            assert_eq!(find(&r, "House").canonical_name, "United States House of Representatives");
+            assert_eq!(find(&r, "Republicans").canonical_name, "Republican Party");
+            assert_eq!(find(&r, "House Republicans").canonical_name, "House Republicans");
+        }
+        // "Democratic Party" is not the Iowa party; "Islamic State" not "Islamic State Twitter".
+        let text = "The Iowa Democratic Party said the Democratic Party and Islamic State Twitter and Islamic State.";
+        let r = resolve(
+            text,
+            &[("Iowa Democratic Party", Org), ("Democratic Party", Org), ("Islamic State Twitter", Org), ("Islamic State", Org)],
+        );
+        assert_eq!(find(&r, "Democratic Party").kb_id, Some("Q29552"));
+        assert_eq!(find(&r, "Iowa Democratic Party").canonical_name, "Iowa Democratic Party");
+        assert_eq!(find(&r, "Islamic State").kb_id, Some("Q2429253"));
+        // A known person's surname that is also an outlet's name is the person.
+        let text = "Bloomberg said so. Michael Bloomberg ran.";
+        let r = resolve(text, &[("Michael Bloomberg", Per), ("Bloomberg", Per)]);
+        assert_eq!(r[0].1.canonical_name, "Michael Bloomberg");
     }
 }

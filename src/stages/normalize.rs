@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::ids;
 use crate::nlp::dates::EventDater;
 use crate::nlp::gazetteer::Gazetteer;
-use crate::nlp::resolve::{resolve_document, ResolvedMention};
+use crate::nlp::resolve::{resolve_document_from, ResolvedMention};
 use crate::nlp::{EntityType, Mention, Span};
 use crate::offsets::CharOffsets;
 use crate::tables::artifact::{read_part, StageManifest, StageWriter};
@@ -144,7 +144,7 @@ fn normalize_article(
     let resolved: Vec<ResolvedMention> = if config.resolve_within_article {
         // Resolution compares mentions with each other; a giant article (a 10 MB dump
         // record) is resolved in windows of consecutive mentions to stay near linear.
-        mentions.chunks(MAX_RESOLVE_MENTIONS).flat_map(|w| resolve_document(text, w, g)).collect()
+        mentions.chunks(MAX_RESOLVE_MENTIONS).flat_map(|w| resolve_document_from(text, w, g, a.source_name.as_deref())).collect()
     } else {
         mentions
             .iter()

@@ -2,6 +2,8 @@
 //! with certainty, applied to every tagged document:
 //! - a mention that is only a title abbreviation ("Sens." in "Sens. Ted Cruz and Mike Lee")
 //!   is no entity: the tagger learned capitalised abbreviations before names as names;
+//! - a mention that is only a common noun written in capitals ("PAC" and "super PAC", a
+//!   kind of committee, not one) is no entity;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
@@ -20,7 +22,7 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 const MAX_WIDEN_WORDS: usize = 3;
 
 pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
-    mentions.retain(|m| !is_title_only(doc, m));
+    mentions.retain(|m| !is_title_only(doc, m) && !is_common_noun(doc, m));
     let kb = Kb::builtin();
     let mut key = String::new();
     for i in 0..mentions.len() {
@@ -54,6 +56,16 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// Capitalised common nouns the tagger takes for names (compared folded, without "s").
+const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac"];
+
+fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    let key = lookup_key(text);
+    let key = key.strip_suffix('s').unwrap_or(&key);
+    COMMON_NOUNS.contains(&key)
 }
 
 fn is_title_only(doc: &Doc, m: &Mention) -> bool {
@@ -110,6 +122,20 @@ mod tests {
         let mut ms = vec![mention(&doc, t, t + 1, EntityType::Per)];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Trump".to_string(), EntityType::Per)]);
+    }
+
+    #[test]
+    fn pac_alone_is_no_entity() {
+        let doc = Doc::new("A super PAC and two PACs backed the Club for Growth PAC.");
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let (sup, pacs, club) = (pos("super"), pos("PACs"), pos("Club"));
+        let mut ms = vec![
+            mention(&doc, sup, sup + 2, EntityType::Org),
+            mention(&doc, pacs, pacs + 1, EntityType::Org),
+            mention(&doc, club, club + 4, EntityType::Org),
+        ];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Club for Growth PAC".to_string(), EntityType::Org)]);
     }
 
     #[test]
