@@ -60,8 +60,15 @@ pub struct StageSummary {
     pub fingerprint: String,
     pub ran: bool,
     pub seconds: f64,
+    /// CPU seconds of the whole process (all threads) while the stage ran; 0 when it was
+    /// fresh or the platform has no `/proc/self/stat`.
+    #[serde(default)]
+    pub cpu_seconds: f64,
     pub rows: BTreeMap<String, u64>,
     pub counters: BTreeMap<String, u64>,
+    /// Seconds per step summed over threads (extract: per extractor).
+    #[serde(default)]
+    pub timings: BTreeMap<String, f64>,
 }
 
 /// `<out>/manifest.json`.
@@ -85,6 +92,9 @@ pub struct RunManifest {
     /// False when every stage was fresh and the tables on disk already held its output.
     pub tables_written: bool,
     pub write_seconds: f64,
+    /// CPU seconds (all threads) of writing the tables.
+    #[serde(default)]
+    pub write_cpu_seconds: f64,
 }
 
 /// The manifest of the last run in `out`, if readable.

@@ -195,6 +195,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
 
     let mut manifests: BTreeMap<String, StageManifest> = BTreeMap::new();
     let mut ran: BTreeSet<StageName> = BTreeSet::new();
+    let mut cpu: BTreeMap<StageName, f64> = BTreeMap::new();
     for stage in StageName::ALL {
         if selected.contains(&stage) {
             let upstream = match stage.upstream() {
@@ -223,6 +224,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
                     );
                 }
             }
+            let cpu_before = stages::process_cpu_seconds();
             let m = match (stage, &upstream) {
                 (StageName::Load, _) => stages::load::run(&ctx, &fp)?,
                 (StageName::Clean, Some(u)) => stages::clean::run(&ctx, &fp, u)?,
@@ -231,6 +233,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
                 (_, None) => unreachable!("every stage after load has an upstream"),
             };
             ran.insert(stage);
+            cpu.insert(stage, cpu_since(cpu_before));
             manifests.insert(stage.as_str().to_string(), m);
         } else if let Some(m) = on_disk.get(&stage) {
             manifests.insert(stage.as_str().to_string(), m.clone());
@@ -258,6 +261,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
             && output::tables_exist(&settings.out_dir, &settings.formats)
     });
     let write_started = Instant::now();
+    let write_cpu_before = stages::process_cpu_seconds();
     let load_records = manifests["load"].counters.get("records_seen").copied().unwrap_or(0);
     let other_shard_articles = manifests["clean"].counters.get("other_shard").copied().unwrap_or(0);
     let (tables, rejects_by_reason, tables_written, records_seen) = match previous {
@@ -268,6 +272,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
         }
     };
     let write_seconds = write_started.elapsed().as_secs_f64();
+    let write_cpu_seconds = cpu_since(write_cpu_before);
     let total_rejects: u64 = rejects_by_reason.values().sum();
     let reject_ratio = if records_seen == 0 { 0.0 } else { total_rejects as f64 / records_seen as f64 };
     let stage_summaries: BTreeMap<String, StageSummary> = StageName::ALL
@@ -280,8 +285,10 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
                     fingerprint: m.fingerprint.clone(),
                     ran: ran.contains(s),
                     seconds: m.seconds,
+                    cpu_seconds: cpu.get(s).copied().unwrap_or(0.0),
                     rows: m.rows.clone(),
                     counters: m.counters.clone(),
+                    timings: m.timings.clone(),
                 },
             )
         })
@@ -309,10 +316,19 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<RunOutcome, Error> {
         max_reject_ratio: settings.config.run.max_reject_ratio,
         tables_written,
         write_seconds,
+        write_cpu_seconds,
     };
     output::write_manifest(&settings.out_dir, &manifest)?;
     let summary = summarize(&manifest, settings, started.elapsed().as_secs_f64());
     Ok(RunOutcome { reject_ratio_exceeded: reject_ratio > settings.config.run.max_reject_ratio, manifest, summary })
+}
+
+/// Process CPU seconds since `before` (0 when either reading failed).
+fn cpu_since(before: Option<f64>) -> f64 {
+    match (before, stages::process_cpu_seconds()) {
+        (Some(a), Some(b)) => (b - a).max(0.0),
+        _ => 0.0,
+    }
 }
 
 fn summarize(m: &RunManifest, settings: &Settings, seconds: f64) -> String {

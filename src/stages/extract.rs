@@ -55,6 +55,54 @@ pub struct ArticleExtraction {
     pub limited: Limited,
     /// Sentences of the article, and those the event extractor parsed.
     pub parse: ParseStats,
+    /// Where the article's time went.
+    pub timings: Timings,
+}
+
+/// Seconds one article spent in each step (wall clock of the thread that ran it), summed
+/// into the stage manifest's `timings` so the bench can say where extraction goes
+/// (issue #15). A clock read per step costs nanoseconds against milliseconds of work.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct Timings {
+    /// Tokenizing and sentence splitting.
+    pub tokenize: f64,
+    /// The entity tagger.
+    pub entities: f64,
+    /// The event extractor, with the parses it asks for.
+    pub events: f64,
+    pub attributions: f64,
+    /// Character offsets and output rows.
+    pub rows: f64,
+}
+
+impl Timings {
+    fn add(&mut self, o: Timings) {
+        self.tokenize += o.tokenize;
+        self.entities += o.entities;
+        self.events += o.events;
+        self.attributions += o.attributions;
+        self.rows += o.rows;
+    }
+
+    fn record(&self, timings: &mut std::collections::BTreeMap<String, f64>) {
+        for (k, v) in [
+            ("tokenize", self.tokenize),
+            ("entities", self.entities),
+            ("events", self.events),
+            ("attributions", self.attributions),
+            ("rows", self.rows),
+        ] {
+            *timings.entry(k.into()).or_default() += v;
+        }
+    }
+}
+
+/// Seconds since `*t`, and `*t` moved to now.
+fn lap(t: &mut Instant) -> f64 {
+    let now = Instant::now();
+    let d = now.duration_since(*t).as_secs_f64();
+    *t = now;
+    d
 }
 
 /// A span that holds no letter or digit ("," as a source) is no span at all.
@@ -114,6 +162,7 @@ struct Found {
     sentences: usize,
     limited: Limited,
     parse: ParseStats,
+    timings: Timings,
 }
 
 /// What the `[limits]` bounds cut in one article, counted in the stage manifest
@@ -158,16 +207,22 @@ impl Limited {
 }
 
 fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Found {
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
     let mut tokens = Vec::with_capacity(text.len() / 5);
     crate::nlp::token::tokenize(text, &mut tokens);
     let (sentences, split) = crate::nlp::sentence::split_bounded_counted(text, &tokens, limits.max_sentence_tokens);
     let doc = Doc { text, tokens, sentences };
+    timings.tokenize = lap(&mut t);
     let mut mentions = if config.entities || config.events || config.attributions { x.ner.tag(&doc) } else { Vec::new() };
     mentions.retain(|m| m.confidence >= config.min_mention_confidence);
+    timings.entities = lap(&mut t);
     let mut parse = ParseStats::default();
     let events = if config.events { x.events.extract_counted(&doc, &mentions, &mut parse) } else { Vec::new() };
+    timings.events = lap(&mut t);
     let attributions = if config.attributions { x.attributions.extract(&doc, &mentions) } else { Vec::new() };
-    let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default(), parse };
+    timings.attributions = lap(&mut t);
+    let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default(), parse, timings };
     found.limited = bound(&mut found, text, limits);
     found.limited.sentences_split = split as u64;
     found
@@ -247,6 +302,7 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
         all.limited.add(f.limited);
         all.parse.sentences += f.parse.sentences;
         all.parse.parsed += f.parse.parsed;
+        all.timings.add(f.timings);
         all.mentions.extend(f.mentions.into_iter().map(|mut m| {
             m.span = shift(m.span, by);
             m.tokens = 0..0;
@@ -276,9 +332,10 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
 
 /// Extract everything from one article's text, within the `[limits]` bounds.
 pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> ArticleExtraction {
+    let Found { mut mentions, mut events, mut attributions, mut limited, parse, mut timings, .. } = find_segmented(text, x, config, limits);
+    let mut t = Instant::now();
     let o = CharOffsets::new(text);
     let mut out = ArticleExtraction::default();
-    let Found { mut mentions, mut events, mut attributions, mut limited, parse, .. } = find_segmented(text, x, config, limits);
     // Rows per sentence are bounded, but a text of megabytes is many sentences: its
     // attributions' contents (each up to a sentence) would copy the text many times over,
     // and its mentions (one per few words of a name list) fill gigabytes in the normalize
@@ -367,6 +424,8 @@ pub fn extract_article(article_id: &str, text: &str, x: &Extractors, config: &Ex
             })
             .collect();
     }
+    timings.rows = lap(&mut t);
+    out.timings = timings;
     out
 }
 
@@ -429,6 +488,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                         rows.limited.count(&mut manifest.counters);
                         *manifest.counters.entry("sentences".into()).or_default() += rows.parse.sentences;
                         *manifest.counters.entry("sentences_parsed".into()).or_default() += rows.parse.parsed;
+                        rows.timings.record(&mut manifest.timings);
                         rows.mentions.iter().for_each(|r| mentions.push(r));
                         rows.events.iter().for_each(|r| events.push(r));
                         rows.attributions.iter().for_each(|r| attributions.push(r));

@@ -204,3 +204,17 @@ mod tests {
         assert_eq!(nested, Ok(true));
     }
 }
+
+/// CPU seconds (user + system, all threads) this process has used, from
+/// `/proc/self/stat` (clock ticks of 1/100 s); None where that file is missing. Stage
+/// CPU time is what a busy machine does not distort (issue #15 bench).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let mut fields = rest.split_whitespace();
+    // utime and stime are fields 14 and 15 of the line; `rest` starts at field 3.
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}

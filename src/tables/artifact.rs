@@ -27,6 +27,10 @@ pub struct StageManifest {
     /// Free counters (skipped articles, records seen...).
     pub counters: BTreeMap<String, u64>,
     pub seconds: f64,
+    /// Seconds per step summed over the threads (extract: per extractor); absent in
+    /// older manifests.
+    #[serde(default)]
+    pub timings: BTreeMap<String, f64>,
     pub finished_at: String,
 }
 
