@@ -5,7 +5,7 @@
 //! (`python/newsgrid/__init__.py`).
 
 use arrow::datatypes::SchemaRef;
-use arrow::pyarrow::{PyArrowType, Table};
+use arrow_pyarrow::{PyArrowType, Table};
 use arrow::record_batch::RecordBatch;
 use newsgrid::api;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
