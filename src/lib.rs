@@ -2,11 +2,12 @@
 //! tables. `load` → `clean` → `extract` → `normalize`, then the tables are written as
 //! Parquet and CSV with a run manifest.
 //!
-//! Module map: `cli` (flags → settings → library calls), `config` (pipeline.toml),
+//! Module map: `api` (the pipeline on records in memory, for the Python package), `cli` (flags → settings → library calls), `config` (pipeline.toml),
 //! `runner` (freshness, stage order, manifest), `stages` (one module per stage), `io`
 //! (dump readers), `nlp` (tokens, sentences, entities, events, attributions, resolution),
 //! `tables` (schemas, artifacts, writers), `output` (the output folder).
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -66,34 +66,52 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
             }
         }
         position += 1;
-        // A UTF-8 byte order mark (Windows exports put one before the first line; files
-        // joined with `cat` carry it into the middle) is not part of the JSON.
-        let body = trim_ascii(&line);
-        let body = trim_ascii(body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body));
-        if body.is_empty() {
-            continue;
-        }
+        let Some(item) = parse_line(&line, file, position, config) else { continue };
         nonblank += 1;
-        // A panic on one line is that line's `internal_error` reject.
-        let item = crate::stages::isolate(|| {
-            let text = decode_text(body);
-            crate::stages::test_panic("load", &text);
-            match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
-                    Ok(record) => LoadItem::Record(record),
-                    Err(e) => reject(position, e.reason, e.detail, e.source_id),
-                },
-                Ok(other) => reject(position, "not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None),
-                Err(e) => reject(position, "invalid_json", e.to_string(), None),
-            }
-        });
-        emit(item.unwrap_or_else(|detail| reject(position, crate::stages::INTERNAL_ERROR, detail, None)));
+        emit(item);
     }
     // An empty export is a whole-file problem, as for CSV and folder files (a stream that
     // broke has already been rejected).
     if nonblank == 0 && !broke {
         emit(reject(0, "empty_file", "file has no non-blank line".into(), None));
     }
+}
+
+/// One line of a JSON Lines dump (without its line break, or with it: surrounding blanks are
+/// ignored) as a record or a reject; None for a blank line. Shared by the file reader and
+/// the in-memory API (`crate::api`), which gets the lines from an engine.
+pub fn parse_line(line: &[u8], file: &str, position: i64, config: &Config) -> Option<LoadItem> {
+    let reject = |reason: &str, detail: String, source_id: Option<String>| {
+        LoadItem::Reject(RejectRow {
+            input_file: file.to_string(),
+            input_position: position,
+            source_id,
+            stage: "load".into(),
+            reason: reason.into(),
+            detail,
+        })
+    };
+    // A UTF-8 byte order mark (Windows exports put one before the first line; files
+    // joined with `cat` carry it into the middle) is not part of the JSON.
+    let body = trim_ascii(line);
+    let body = trim_ascii(body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body));
+    if body.is_empty() {
+        return None;
+    }
+    // A panic on one line is that line's `internal_error` reject.
+    let item = crate::stages::isolate(|| {
+        let text = decode_text(body);
+        crate::stages::test_panic("load", &text);
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(obj)) => match from_json(&obj, config, file, position) {
+                Ok(record) => LoadItem::Record(record),
+                Err(e) => reject(e.reason, e.detail, e.source_id),
+            },
+            Ok(other) => reject("not_an_object", format!("line holds a JSON {}, not an object", kind(&other)), None),
+            Err(e) => reject("invalid_json", e.to_string(), None),
+        }
+    });
+    Some(item.unwrap_or_else(|detail| reject(crate::stages::INTERNAL_ERROR, detail, None)))
 }
 
 fn kind(v: &serde_json::Value) -> &'static str {

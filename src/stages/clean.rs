@@ -105,7 +105,19 @@ pub fn clean_record_with(
     Ok((row, content))
 }
 
-/// The reject reason when a cleaned text is too short to keep.
+/// One record cleaned exactly as the stage cleans it (HTML bounds from `[limits]`, a panic
+/// becomes the record's `internal_error` reject), for the in-memory API (`crate::api`).
+/// Furniture by wording is removed here; the run-wide repeated-line rule is
+/// [`strip_repeated`]'s.
+pub fn clean_one(r: RecordRow, config: &crate::config::Config) -> Result<(ArticleRow, u128), Box<RejectRow>> {
+    let l = &config.limits;
+    let html = HtmlBounds {
+        limits: crate::html::Limits { max_depth: l.html_max_depth, max_nodes: l.html_max_nodes },
+        truncated: AtomicU64::new(0),
+    };
+    clean_isolated(r, &config.clean, &html)
+}
+
 /// [`clean_record`] with a panic on the record caught: it becomes that record's
 /// `internal_error` reject and the run goes on.
 fn clean_isolated(r: RecordRow, config: &CleanConfig, html: &HtmlBounds) -> Result<(ArticleRow, u128), Box<RejectRow>> {
@@ -126,6 +138,7 @@ fn clean_isolated(r: RecordRow, config: &CleanConfig, html: &HtmlBounds) -> Resu
     })
 }
 
+/// The reject reason when a cleaned text is too short to keep.
 fn too_short(text: &str, config: &CleanConfig) -> Option<&'static str> {
     let chars = text.chars().count();
     if chars == 0 {
@@ -162,8 +175,8 @@ fn reject(
 }
 
 /// Apply the run-wide repeated-line rule to an article cleaned in the first pass. Returns
-/// the article, its content hash, and whether its text changed.
-fn strip_repeated(
+/// the article, its content hash, and the paragraphs removed (0: text unchanged).
+pub fn strip_repeated(
     mut row: ArticleRow,
     content: u128,
     rule: &RepeatedLines,

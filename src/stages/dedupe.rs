@@ -145,7 +145,46 @@ impl Signature {
     fn meta(&self) -> Meta {
         Meta { shingles: self.shingles, figures: self.figures }
     }
+
+    /// The LSH band keys: two articles are near-duplicate candidates when they share one
+    /// (same band index, same key). Engines self-join on them (see `crate::api`).
+    pub fn band_keys(&self) -> &[u32; BANDS] {
+        &self.bands
+    }
+
+    /// The signature as [`SIGNATURE_BYTES`] bytes, to carry it between processes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(SIGNATURE_BYTES);
+        out.extend_from_slice(&self.sketch);
+        self.bands.iter().for_each(|b| out.extend_from_slice(&b.to_le_bytes()));
+        out.extend_from_slice(&self.shingles.to_le_bytes());
+        out.extend_from_slice(&self.figures.bloom.to_le_bytes());
+        out.push(self.figures.count);
+        out
+    }
+
+    /// Read back [`Signature::to_bytes`]; None when the bytes are not a signature.
+    pub fn from_bytes(b: &[u8]) -> Option<Signature> {
+        if b.len() != SIGNATURE_BYTES {
+            return None;
+        }
+        let (sketch, rest) = b.split_at(SKETCH_BYTES);
+        let (bands, rest) = rest.split_at(BANDS * 4);
+        let mut sig = Signature {
+            sketch: sketch.try_into().ok()?,
+            bands: [0; BANDS],
+            shingles: u16::from_le_bytes(rest.get(..2)?.try_into().ok()?),
+            figures: Figures { bloom: u64::from_le_bytes(rest.get(2..10)?.try_into().ok()?), count: *rest.get(10)? },
+        };
+        for (band, chunk) in sig.bands.iter_mut().zip(bands.chunks_exact(4)) {
+            *band = u32::from_le_bytes(chunk.try_into().ok()?);
+        }
+        Some(sig)
+    }
 }
+
+/// Bytes of [`Signature::to_bytes`]: sketch, band keys, shingle count, figures.
+pub const SIGNATURE_BYTES: usize = SKETCH_BYTES + BANDS * 4 + 2 + 8 + 1;
 
 fn similarity(a: &[u8; SKETCH_BYTES], b: &[u8; SKETCH_BYTES]) -> f64 {
     let same: u32 = a.iter().zip(b).map(|(x, y)| (x ^ y) & 0x0f == 0).map(u32::from).sum::<u32>()
@@ -508,6 +547,15 @@ mod tests {
 
     fn sig(text: &str) -> Signature {
         signature(&config(), text).expect("long enough")
+    }
+
+    #[test]
+    fn signatures_round_trip_through_bytes() {
+        let s = sig(STORY);
+        let bytes = s.to_bytes();
+        assert_eq!(bytes.len(), SIGNATURE_BYTES);
+        assert_eq!(Signature::from_bytes(&bytes), Some(s));
+        assert_eq!(Signature::from_bytes(&bytes[1..]), None);
     }
 
     #[test]

@@ -469,6 +469,24 @@ impl LineCounter {
     }
 }
 
+/// Reads [`RepeatedLines::to_bytes`] back, bounds-checked.
+struct ByteReader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> ByteReader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+}
+
 /// The frozen run-wide rule: which lines, and which (source, line) pairs, are furniture.
 pub struct RepeatedLines {
     sources: HashMap<String, u32>,
@@ -493,6 +511,51 @@ impl RepeatedLines {
     /// furniture in their source.
     pub fn sizes(&self) -> (usize, usize) {
         (self.global.len(), self.pairs.len())
+    }
+
+    /// The rule as bytes, to hand it to other processes (the in-memory API's run-wide
+    /// state): the sources, then the global lines, then the (source, line) pairs.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut sources: Vec<(&String, &u32)> = self.sources.iter().collect();
+        sources.sort_by_key(|(_, &i)| i);
+        out.extend_from_slice(&(sources.len() as u64).to_le_bytes());
+        for (name, &i) in sources {
+            out.extend_from_slice(&i.to_le_bytes());
+            out.extend_from_slice(&(name.len() as u64).to_le_bytes());
+            out.extend_from_slice(name.as_bytes());
+        }
+        for set in [&self.global, &self.pairs] {
+            let mut v: Vec<u64> = set.iter().copied().collect();
+            v.sort_unstable();
+            out.extend_from_slice(&(v.len() as u64).to_le_bytes());
+            v.iter().for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+        }
+        out.extend_from_slice(&self.distinct_lines.to_le_bytes());
+        out
+    }
+
+    /// Read back [`RepeatedLines::to_bytes`]; None when the bytes are not a rule.
+    pub fn from_bytes(b: &[u8]) -> Option<RepeatedLines> {
+        let mut r = ByteReader { b, at: 0 };
+        let n = r.u64()?;
+        let mut sources = HashMap::new();
+        for _ in 0..n {
+            let i = u32::from_le_bytes(r.take(4)?.try_into().ok()?);
+            let len = usize::try_from(r.u64()?).ok()?;
+            let name = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+            sources.insert(name, i);
+        }
+        let mut sets: [HashSet<u64, FxBuild>; 2] = [HashSet::default(), HashSet::default()];
+        for set in &mut sets {
+            let n = r.u64()?;
+            for _ in 0..n {
+                set.insert(r.u64()?);
+            }
+        }
+        let distinct_lines = r.u64()?;
+        let [global, pairs] = sets;
+        (r.at == b.len()).then_some(RepeatedLines { sources, global, pairs, distinct_lines })
     }
 
     /// Remove the repeated lines of a text (credit lines stay). Returns the new text and
@@ -631,6 +694,17 @@ mod tests {
         assert!(r.strip(&other, r.source(Some("Other"))).is_none());
         // Case and punctuation do not make a line new.
         assert!(r.strip(&format!("X.\n\n{}", prompt.to_uppercase()), s).is_some());
+    }
+
+    #[test]
+    fn rules_round_trip_through_bytes() {
+        let texts: Vec<String> = (0..6).map(|i| format!("Story {i}.\n\nGet our newsletter")).collect();
+        let r = rule(&texts.iter().map(|t| ("Daily Bugle", t.as_str())).collect::<Vec<_>>(), 3);
+        let bytes = r.to_bytes();
+        let back = RepeatedLines::from_bytes(&bytes).unwrap();
+        assert_eq!(back.to_bytes(), bytes);
+        assert_eq!(back.strip(&texts[0], back.source(Some("Daily Bugle"))), r.strip(&texts[0], r.source(Some("Daily Bugle"))));
+        assert!(RepeatedLines::from_bytes(&bytes[..bytes.len() - 1]).is_none());
     }
 
     #[test]

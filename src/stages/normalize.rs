@@ -27,20 +27,21 @@ use std::ops::Range;
 use std::time::Instant;
 
 /// One mention's contribution to the run-wide entity statistics.
-struct EntityObservation {
-    entity_id: u128,
-    entity_type: EntityType,
-    canonical_name: String,
-    surface: String,
-    country: Option<&'static str>,
-    kb_id: Option<&'static str>,
+pub struct EntityObservation {
+    pub entity_id: u128,
+    pub entity_type: EntityType,
+    pub canonical_name: String,
+    pub surface: String,
+    pub country: Option<&'static str>,
+    pub kb_id: Option<&'static str>,
 }
 
-struct ArticleOutput {
-    mentions: Vec<MentionRow>,
-    events: Vec<EventRow>,
-    attributions: Vec<AttributionRow>,
-    observations: Vec<EntityObservation>,
+/// The normalized rows of one article.
+pub struct ArticleOutput {
+    pub mentions: Vec<MentionRow>,
+    pub events: Vec<EventRow>,
+    pub attributions: Vec<AttributionRow>,
+    pub observations: Vec<EntityObservation>,
     /// PER/ORG mentions, and how many of them link to the knowledge base.
     per_org: u64,
     per_org_linked: u64,
@@ -302,6 +303,82 @@ fn normalize_article(
     out
 }
 
+/// Normalize the articles of one batch held in memory, as the stage does a chunk (the
+/// in-memory API, `crate::api`): extract's rows grouped by article, each article resolved
+/// in parallel, a panic on one its `internal_error` reject. Outputs come in article order.
+pub fn normalize_articles(
+    articles: Vec<ArticleRow>,
+    mentions: Vec<RawMentionRow>,
+    events: Vec<RawEventRow>,
+    attributions: Vec<RawAttributionRow>,
+    config: &NormalizeConfig,
+) -> Vec<Result<ArticleOutput, Box<RejectRow>>> {
+    let g = Gazetteer::builtin();
+    let input = ChunkInput { articles, mentions, events, attributions };
+    let gm = group(&input.mentions, |r| &r.article_id);
+    let ge = group(&input.events, |r| &r.article_id);
+    let ga = group(&input.attributions, |r| &r.article_id);
+    input
+        .articles
+        .par_iter()
+        .map(|a| {
+            let key = a.article_id.as_str();
+            super::isolate(|| normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, g)).map_err(|detail| {
+                Box::new(RejectRow {
+                    input_file: a.input_file.clone(),
+                    input_position: a.input_position,
+                    source_id: a.source_id.clone(),
+                    stage: "normalize".into(),
+                    reason: super::INTERNAL_ERROR.into(),
+                    detail,
+                })
+            })
+        })
+        .collect()
+}
+
+/// An entity's row from its run-wide statistics: the most frequent name (ties: the longer,
+/// then the smaller string), the most frequent country, the aliases other than the name,
+/// and for places the gazetteer's coordinates. Shared by the stage's fold and the merge of
+/// partial statistics (`crate::api::merge_entities`).
+#[allow(clippy::too_many_arguments)]
+pub fn entity_row<'a>(
+    id: u128,
+    entity_type: EntityType,
+    names: impl Iterator<Item = (&'a str, u32)>,
+    aliases: impl Iterator<Item = &'a str>,
+    countries: impl Iterator<Item = (&'a str, u32)>,
+    counts: (i64, i64),
+    kb_id: Option<&str>,
+    geocode: bool,
+    g: &Gazetteer,
+) -> EntityRow {
+    let canonical = names
+        .max_by(|a, b| a.1.cmp(&b.1).then(a.0.chars().count().cmp(&b.0.chars().count())).then(b.0.cmp(a.0)))
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_default();
+    let country = countries.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| c.to_string());
+    // Only places are geocoded, and only where the gazetteer's place lies in the entity's
+    // country (the state Georgia is not at Tbilisi).
+    let place = (geocode && entity_type == EntityType::Loc)
+        .then(|| g.place(&canonical))
+        .flatten()
+        .filter(|p| p.country().is_none() || country.is_none() || p.country() == country.as_deref());
+    let aliases: Vec<&str> = aliases.filter(|a| *a != canonical).collect();
+    EntityRow {
+        entity_id: ids::hex(id),
+        entity_type: entity_type.as_str().to_string(),
+        country_code: country.or_else(|| place.and_then(|p| p.country()).map(str::to_string)),
+        latitude: place.map(|p| p.latitude),
+        longitude: place.map(|p| p.longitude),
+        aliases: aliases.join("; "),
+        mention_count: counts.0,
+        article_count: counts.1,
+        canonical_name: canonical,
+        kb_id: kb_id.map(str::to_string),
+    }
+}
+
 /// Run-wide statistics of one entity.
 struct EntityStats {
     first_seen: u64,
@@ -336,14 +413,16 @@ impl std::hash::Hasher for EntityIdHasher {
     }
 }
 
+/// The run-wide entity statistics, folded in article order.
 #[derive(Default)]
-struct EntityFold {
+pub struct EntityFold {
     stats: HashMap<u128, EntityStats, std::hash::BuildHasherDefault<EntityIdHasher>>,
     seen: u64,
 }
 
 impl EntityFold {
-    fn add(&mut self, article_seq: u64, obs: EntityObservation) {
+    /// Count one mention of the article numbered `article_seq` (1, 2, ... in run order).
+    pub fn add(&mut self, article_seq: u64, obs: EntityObservation) {
         self.seen += 1;
         let seen = self.seen;
         let s = self.stats.entry(obs.entity_id).or_insert_with(|| EntityStats {
@@ -378,39 +457,24 @@ impl EntityFold {
         }
     }
 
-    fn rows(self, geocode: bool, g: &Gazetteer) -> Vec<EntityRow> {
+    /// The entity rows, in order of first mention.
+    pub fn rows(self, geocode: bool, g: &Gazetteer) -> Vec<EntityRow> {
         let mut entries: Vec<(u128, EntityStats)> = self.stats.into_iter().collect();
         entries.sort_by_key(|(_, s)| s.first_seen);
         entries
             .into_iter()
             .map(|(id, s)| {
-                // Most frequent name; ties go to the longer, then the smaller string.
-                let canonical = s
-                    .names
-                    .iter()
-                    .max_by(|a, b| a.1.cmp(b.1).then(a.0.chars().count().cmp(&b.0.chars().count())).then(b.0.cmp(a.0)))
-                    .map(|(n, _)| n.clone())
-                    .unwrap_or_default();
-                let country = s.countries.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| c.to_string());
-                // Only places are geocoded, and only where the gazetteer's place lies in
-                // the entity's country (the state Georgia is not at Tbilisi).
-                let place = (geocode && s.entity_type == EntityType::Loc)
-                    .then(|| g.place(&canonical))
-                    .flatten()
-                    .filter(|p| p.country().is_none() || country.is_none() || p.country() == country.as_deref());
-                let aliases: Vec<&str> = s.aliases.iter().map(String::as_str).filter(|a| *a != canonical).collect();
-                EntityRow {
-                    entity_id: ids::hex(id),
-                    entity_type: s.entity_type.as_str().to_string(),
-                    country_code: country.or_else(|| place.and_then(|p| p.country()).map(str::to_string)),
-                    latitude: place.map(|p| p.latitude),
-                    longitude: place.map(|p| p.longitude),
-                    aliases: aliases.join("; "),
-                    mention_count: s.mention_count,
-                    article_count: s.article_count,
-                    canonical_name: canonical,
-                    kb_id: s.kb_id.map(str::to_string),
-                }
+                entity_row(
+                    id,
+                    s.entity_type,
+                    s.names.iter().map(|(n, c)| (n.as_str(), *c)),
+                    s.aliases.iter().map(String::as_str),
+                    s.countries.iter().map(|(c, n)| (*c, *n)),
+                    (s.mention_count, s.article_count),
+                    s.kb_id,
+                    geocode,
+                    g,
+                )
             })
             .collect()
     }
