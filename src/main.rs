@@ -3,12 +3,6 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: the extractors make many short-lived small
-/// allocations from both worker threads, where glibc's malloc spent about 8% of a run's
-/// CPU (issue #15 profile); the output does not depend on the allocator.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -193,18 +193,6 @@ pub fn test_panic(stage: &str, text: &str) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn isolate_turns_a_panic_into_its_message() {
-        assert_eq!(super::isolate(|| 7), Ok(7));
-        let e = super::isolate(|| -> u8 { panic!("boom {}", 3) }).unwrap_err();
-        assert!(e.contains("boom 3") && e.contains("src/stages/mod.rs"), "{e}");
-        let nested = super::isolate(|| super::isolate(|| -> u8 { panic!("inner") }).is_err());
-        assert_eq!(nested, Ok(true));
-    }
-}
-
 /// CPU seconds (user + system, all threads) this process has used, from
 /// `/proc/self/stat` (clock ticks of 1/100 s); None where that file is missing. Stage
 /// CPU time is what a busy machine does not distort (issue #15 bench).
@@ -217,4 +205,28 @@ pub fn process_cpu_seconds() -> Option<f64> {
     let utime: f64 = fields.nth(11)?.parse().ok()?;
     let stime: f64 = fields.next()?.parse().ok()?;
     Some((utime + stime) / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn process_cpu_seconds_reads_proc_and_grows() {
+        let Some(a) = super::process_cpu_seconds() else { return }; // no /proc here
+        let mut x = 0u64;
+        for k in 0..30_000_000u64 {
+            x = x.wrapping_mul(31).wrapping_add(k);
+        }
+        std::hint::black_box(x);
+        let b = super::process_cpu_seconds().expect("read once, reads again");
+        assert!(a >= 0.0 && b >= a, "{a} {b}");
+    }
+
+    #[test]
+    fn isolate_turns_a_panic_into_its_message() {
+        assert_eq!(super::isolate(|| 7), Ok(7));
+        let e = super::isolate(|| -> u8 { panic!("boom {}", 3) }).unwrap_err();
+        assert!(e.contains("boom 3") && e.contains("src/stages/mod.rs"), "{e}");
+        let nested = super::isolate(|| super::isolate(|| -> u8 { panic!("inner") }).is_err());
+        assert_eq!(nested, Ok(true));
+    }
 }
