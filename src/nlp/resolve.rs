@@ -926,7 +926,7 @@ fn resolve_groups(
             // The tagger's PER "Republicans" is the knowledge base's party, not "House
             // Republicans" (a name of the knowledge base that is no person keeps its entry).
             // "Bloomberg" still resolves to "Michael Bloomberg", a person the KB knows.
-            if kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per) && !kb_of[b].is_some_and(|e| e.entity_type == EntityType::Per) {
+            if kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per) && kb_of[b].is_none_or(|e| e.entity_type != EntityType::Per) {
                 continue;
             }
             // Strength: 4 same core name ("Donald J. Trump" / "Donald Trump"; the longer
