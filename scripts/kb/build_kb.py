@@ -57,6 +57,20 @@ COMMON_SURNAMES = set(
 ) - {"warren"}
 
 
+# Usual short forms of formal given names (curated): the Congress data lists some
+# nicknames, not all.
+NICKNAMES = {
+    "christopher": ["Chris"], "richard": ["Dick", "Rick"], "robert": ["Bob"], "william": ["Bill"],
+    "james": ["Jim"], "michael": ["Mike"], "charles": ["Chuck"], "thomas": ["Tom"], "joseph": ["Joe"],
+    "edward": ["Ed"], "daniel": ["Dan"], "david": ["Dave"], "stephen": ["Steve"], "steven": ["Steve"],
+    "anthony": ["Tony"], "patrick": ["Pat"], "timothy": ["Tim"], "benjamin": ["Ben"], "kenneth": ["Ken"],
+    "ronald": ["Ron"], "donald": ["Don"], "gerald": ["Jerry"], "jerrold": ["Jerry"], "matthew": ["Matt"],
+    "gregory": ["Greg"], "jeffrey": ["Jeff"], "nicholas": ["Nick"], "andrew": ["Andy"], "elizabeth": ["Liz"],
+    "katherine": ["Kate"], "kathleen": ["Kathy"], "deborah": ["Debbie"], "patricia": ["Patty"],
+    "margaret": ["Maggie"], "bernard": ["Bernie"], "samuel": ["Sam"], "frederick": ["Fred"],
+    "lawrence": ["Larry"], "raymond": ["Ray"], "douglas": ["Doug"], "gary": [], "bradley": ["Brad"],
+}
+
 TITLED = {"prince", "princess", "queen", "king", "pope", "dalai", "mullah", "sheikh", "ayatollah"}
 
 
@@ -94,6 +108,9 @@ def person_rows(path, source, keep):
             aliases.add(f"{first} {n['middle']} {last}")
         if n.get("suffix"):
             aliases.add(f"{first} {last} {n['suffix']}")
+        # Short given names news use ("Chris Murphy" for Christopher Murphy).
+        for short in NICKNAMES.get(fold(first), ()):
+            aliases.add(f"{short} {last}")
         aliases.discard(full)
         # Members who first took office after 2020 were not in the news of 2012-2020 the
         # pipeline reads most: their surnames standing alone are no evidence of them.

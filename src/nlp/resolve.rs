@@ -693,9 +693,24 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
     let n = groups.len();
     let mut link: Vec<Option<&'static KbEntry>> = vec![None; n];
     let publisher = source.and_then(|s| publisher_outlet(kb, s));
+    // Groups with a mention written with "the" ("the Nation", "The Atlantic").
+    let mut with_the = vec![false; n];
+    for (i, m) in mentions.iter().enumerate() {
+        let start = m.span.start as usize;
+        let before = text.get(start.saturating_sub(4)..start).unwrap_or("");
+        let surface = text.get(m.span.range()).unwrap_or("");
+        if before.eq_ignore_ascii_case("the ") || surface.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("the ")) {
+            with_the[target[group_of[i]]] = true;
+        }
+    }
     for r in 0..n {
         if target[r] == r && groups[r].country.is_none() {
             link[r] = kb_link(kb, gazetteer, &groups[r], keys[r], names[r], core_keys[r].as_deref());
+            // "The Nation" is the magazine, "our Nation" is not: an entry named "The
+            // <word>" matched by its word alone needs the article to write "the".
+            if link[r].is_some_and(|e| e.name.starts_with("The ") && !keys[r].contains(' ') && !with_the[r]) {
+                link[r] = None;
+            }
             // "the Times" with no Times named in the article: the publisher, when it is one.
             if link[r].is_none() && groups[r].ty == EntityType::Org && NEWSPAPER_WORDS.contains(&keys[r]) {
                 link[r] = publisher.filter(|e| lookup_key(e.name).rsplit(' ').next() == Some(keys[r]));
@@ -824,7 +839,8 @@ fn kb_link(kb: &'static Kb, g: &Gazetteer, group: &Group, key: &str, name: &str,
     if group.ty == EntityType::Per && single.contains(' ') {
         return kb_person_by_surname(kb, single);
     }
-    if single.contains(' ') || single.chars().count() < 3 {
+    // A word in capitals ("his POWER PLAY column") is no evidence of a surname.
+    if single.contains(' ') || single.chars().count() < 3 || !name.chars().any(char::is_lowercase) {
         return None;
     }
     let e = kb.weak(single)?;
@@ -926,7 +942,7 @@ fn resolve_groups(
             // The tagger's PER "Republicans" is the knowledge base's party, not "House
             // Republicans" (a name of the knowledge base that is no person keeps its entry).
             // "Bloomberg" still resolves to "Michael Bloomberg", a person the KB knows.
-            if kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per) && !kb_of[b].is_some_and(|e| e.entity_type == EntityType::Per) {
+            if kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per) && kb_of[b].is_none_or(|e| e.entity_type != EntityType::Per) {
                 continue;
             }
             // Strength: 4 same core name ("Donald J. Trump" / "Donald Trump"; the longer
@@ -2316,6 +2332,13 @@ mod tests {
         assert_eq!(find(&r, "Oval Office").entity_type, Loc);
         assert_eq!((find(&r, "Constitution").entity_type, find(&r, "Constitution").kb_id), (Misc, Some("Q11698")));
         assert_eq!((find(&r, "Benghazi").entity_type, find(&r, "Benghazi").country_code), (Loc, Some("LBY")));
+        // "our Nation" is no magazine, "the Nation" is; "POWER" in capitals is no surname.
+        let r = resolve("For our Nation. As the Nation's editor said.", &[("Nation", Org)]);
+        assert!(!r[0].1.kb_linked);
+        let r = resolve("As the Nation's editor said.", &[("Nation", Org)]);
+        assert!(r[0].1.kb_linked);
+        let r = resolve("His POWER PLAY column.", &[("POWER", Per)]);
+        assert!(!r[0].1.kb_linked);
         // "Ms. Hill" is no outlet.
         let r = resolve("Ms. Hill testified.", &[("Hill", Per)]);
         assert_eq!((r[0].1.entity_type, r[0].1.kb_linked), (Per, false));
