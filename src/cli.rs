@@ -92,6 +92,12 @@ pub enum EvalCommand {
         /// CAMEO to PLOVER map (CAMEO2PLOVER-2021.txt).
         #[arg(long, value_name = "FILE")]
         cameo_map: PathBuf,
+        /// Events read the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
     },
     /// Score attributions on a PolNeAR-style folder (text/ and attributions/*.ann).
     Attributions {
@@ -105,6 +111,9 @@ pub enum EvalCommand {
         /// Events read the dependency parse, as with `[extract] syntax = true`.
         #[arg(long)]
         syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
     },
     /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
     Html {
@@ -365,8 +374,9 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             outln!("model written to {}", out.display());
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {
-            let report = crate::eval::events::eval_events(&gold, &cameo_map).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Events { gold, cameo_map, syntax, event_filter } } => {
+            let report =
+                crate::eval::events::eval_events(&gold, &cameo_map, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }
@@ -375,8 +385,8 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Realnews { dir, syntax } } => {
-            let report = crate::eval::realnews::eval_realnews(&dir, syntax).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Realnews { dir, syntax, event_filter } } => {
+            let report = crate::eval::realnews::eval_realnews(&dir, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }
