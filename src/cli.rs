@@ -64,6 +64,18 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         input: Vec<PathBuf>,
     },
+    /// Show how a text is read: tokens, tags, parse, mentions, each candidate event
+    /// trigger with the pass that kept or dropped it, and the events.
+    Explain {
+        /// The sentence(s) to explain.
+        text: String,
+        /// Events read the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
+    },
     /// Print the output tables' schemas.
     Schema {
         #[arg(long, value_name = "NAME")]
@@ -299,6 +311,11 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
                 files.len(),
                 files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum::<u64>()
             );
+            Ok(0)
+        }
+        Command::Explain { text, syntax, event_filter } => {
+            let report = crate::nlp::events::explain::explain(&text, syntax, event_filter).map_err(Error::Usage)?;
+            print_report(&report);
             Ok(0)
         }
         Command::Schema { table, format } => {

@@ -61,6 +61,27 @@ impl Filter {
 thread_local! {
     /// Features of the candidates scored on this thread, when recording.
     static RECORD: RefCell<Option<Vec<Recorded>>> = const { RefCell::new(None) };
+    /// What happened to each candidate trigger, when tracing (`newsgrid explain`).
+    static TRACE: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Start (or stop) noting, on this thread, which pass kept or dropped each candidate.
+pub fn trace_passes(on: bool) {
+    TRACE.with(|r| *r.borrow_mut() = on.then(Vec::new));
+}
+
+/// The notes since the last call (empty when not tracing).
+pub fn take_trace() -> Vec<String> {
+    TRACE.with(|r| r.borrow_mut().as_mut().map(std::mem::take).unwrap_or_default())
+}
+
+/// Note one verdict; the message is built only when tracing.
+pub(crate) fn trace(note: impl FnOnce() -> String) {
+    TRACE.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push(note());
+        }
+    });
 }
 
 /// One scored candidate: its trigger (bytes of the document) and features.

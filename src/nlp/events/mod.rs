@@ -10,6 +10,7 @@
 //! the verb group (or the `by`-agent of a passive), recipient = the phrase after the
 //! trigger, location = a place after in/near/off, date = the nearest date expression.
 
+pub mod explain;
 mod filters;
 mod learned;
 pub(crate) mod lexicon;
@@ -18,7 +19,7 @@ mod syntax;
 
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
 use crate::nlp::parse::{ParseModel, Parsed};
-pub use learned::{record_features, take_recorded, Recorded};
+pub use learned::{record_features, take_recorded, take_trace, trace_passes, Recorded};
 use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, WordClasses};
 use phrase::{
     is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
@@ -559,8 +560,14 @@ impl EventExtractor {
                         continue;
                     };
                     let (ev, purpose) = match self.build(doc, si, &range, &ms, &dates, &mut sp, f, e, event_type, &out[first_out..]) {
-                        Ok(built) => built,
+                        Ok(built) => {
+                            learned::trace(|| {
+                                format!("{:?} {}: built by the rules", doc.token_text(f.m.start), built.0.event_type.as_str())
+                            });
+                            built
+                        }
                         Err(why) => {
+                            learned::trace(|| format!("{:?} {}: dropped by `{why}`", doc.token_text(f.m.start), event_type.as_str()));
                             // A candidate the rules drop is left to the learned pass,
                             // with the rule's name as a feature and its parties from
                             // the parse.
@@ -642,6 +649,21 @@ impl EventExtractor {
                             }
                             _ => feats.push("kept".into()),
                         }
+                        let score = self.filter.as_ref().map(|f| f.score(&feats));
+                        learned::trace(|| {
+                            let verdict = match (score, &self.filter) {
+                                (Some(s), Some(f)) if !recording => {
+                                    format!("score {s:.2}, {}", if f.keep(&feats) { "kept" } else { "dropped" })
+                                }
+                                _ => "not scored".to_string(),
+                            };
+                            format!(
+                                "{:?} {}: learned pass ({}): {verdict}",
+                                doc.span_text(out[k].trigger),
+                                out[k].event_type.as_str(),
+                                if k >= n_kept { "reconsidered" } else { "built" }
+                            )
+                        });
                         if recording {
                             learned::record(out[k].trigger, feats);
                         } else if self.filter.as_ref().is_some_and(|f| !f.keep(&feats)) {
