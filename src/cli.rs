@@ -64,6 +64,18 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         input: Vec<PathBuf>,
     },
+    /// Show how a text is read: tokens, tags, parse, mentions, each candidate event
+    /// trigger with the pass that kept or dropped it, and the events.
+    Explain {
+        /// The sentence(s) to explain.
+        text: String,
+        /// Events read the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
+    },
     /// Print the output tables' schemas.
     Schema {
         #[arg(long, value_name = "NAME")]
@@ -92,6 +104,12 @@ pub enum EvalCommand {
         /// CAMEO to PLOVER map (CAMEO2PLOVER-2021.txt).
         #[arg(long, value_name = "FILE")]
         cameo_map: PathBuf,
+        /// Events read the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
     },
     /// Score attributions on a PolNeAR-style folder (text/ and attributions/*.ann).
     Attributions {
@@ -105,6 +123,9 @@ pub enum EvalCommand {
         /// Events read the dependency parse, as with `[extract] syntax = true`.
         #[arg(long)]
         syntax: bool,
+        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
+        #[arg(long)]
+        event_filter: bool,
     },
     /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
     Html {
@@ -292,6 +313,11 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             );
             Ok(0)
         }
+        Command::Explain { text, syntax, event_filter } => {
+            let report = crate::nlp::events::explain::explain(&text, syntax, event_filter).map_err(Error::Usage)?;
+            print_report(&report);
+            Ok(0)
+        }
         Command::Schema { table, format } => {
             let docs = output_docs();
             let selected: Vec<_> = match &table {
@@ -365,8 +391,9 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             outln!("model written to {}", out.display());
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Events { gold, cameo_map } } => {
-            let report = crate::eval::events::eval_events(&gold, &cameo_map).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Events { gold, cameo_map, syntax, event_filter } } => {
+            let report =
+                crate::eval::events::eval_events(&gold, &cameo_map, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }
@@ -375,8 +402,8 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Realnews { dir, syntax } } => {
-            let report = crate::eval::realnews::eval_realnews(&dir, syntax).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Realnews { dir, syntax, event_filter } } => {
+            let report = crate::eval::realnews::eval_realnews(&dir, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }

@@ -170,6 +170,9 @@ pub struct ExtractConfig {
     /// Event passes read a dependency parse of the sentences that hold a candidate
     /// trigger. Off by default until it pays for its cost (see README).
     pub syntax: bool,
+    /// With `syntax`: the learned keep-or-drop pass over candidate events
+    /// (data/lexicon/event_filter.tsv). Off by default (see README).
+    pub event_filter: bool,
 }
 
 impl Default for ExtractConfig {
@@ -183,6 +186,7 @@ impl Default for ExtractConfig {
             min_mention_confidence: 0.0,
             skip_duplicates: true,
             syntax: false,
+            event_filter: false,
         }
     }
 }
@@ -287,7 +291,20 @@ const SECTIONS: &[(&str, &[&str])] = &[
             "furniture_min_sources",
         ],
     ),
-    ("extract", &["ner_model", "entities", "events", "attributions", "languages", "min_mention_confidence", "skip_duplicates", "syntax"]),
+    (
+        "extract",
+        &[
+            "ner_model",
+            "entities",
+            "events",
+            "attributions",
+            "languages",
+            "min_mention_confidence",
+            "skip_duplicates",
+            "syntax",
+            "event_filter",
+        ],
+    ),
     ("normalize", &["resolve_within_article", "geocode"]),
     (
         "limits",

@@ -322,7 +322,9 @@ pub fn actor_matches(actor: &str, code: &str, gazetteer: &Gazetteer) -> bool {
 }
 
 /// Run the builtin NER and event extractor over the gold sentences and score them.
-pub fn eval_events(gold_xml: &Path, cameo_map: &Path) -> Result<EventEvalReport, EvalError> {
+/// `syntax`: the extractor reads the dependency parse, as with `[extract] syntax = true`.
+/// `event_filter`: with `syntax`, the learned keep-or-drop pass (`[extract] event_filter`).
+pub fn eval_events(gold_xml: &Path, cameo_map: &Path, syntax: bool, event_filter: bool) -> Result<EventEvalReport, EvalError> {
     let xml = std::fs::read_to_string(gold_xml).map_err(|e| EvalError::io(gold_xml, e))?;
     let map_text = std::fs::read_to_string(cameo_map).map_err(|e| EvalError::io(cameo_map, e))?;
     let map = CameoMap::parse(&map_text);
@@ -339,18 +341,42 @@ pub fn eval_events(gold_xml: &Path, cameo_map: &Path) -> Result<EventEvalReport,
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let extractor = EventExtractor::builtin();
+    let parser = if syntax {
+        let model = crate::nlp::parse::ParseModel::builtin()
+            .map_err(|e| EvalError::Format { path: "builtin parse model".into(), detail: e.to_string() })?;
+        Some(model)
+    } else {
+        None
+    };
+    let extractor = EventExtractor::builtin().with_parser(parser).with_filter(event_filter);
+    // Every scored candidate's features and whether its type is one of the sentence's
+    // gold types, for scripts/train_event_filter.py (the filter drops nothing meanwhile).
+    let mut feature_dump =
+        std::env::var_os("NEWSGRID_EVENT_FEATURES").and_then(|p| std::fs::File::create(p).ok()).map(std::io::BufWriter::new);
+    crate::nlp::events::record_features(feature_dump.is_some());
+    let mut n = 0;
     let mut report = score(&gold, |text| {
         let doc = Doc::new(text);
         let mentions = ner.as_ref().map(|n| n.tag(&doc)).unwrap_or_default();
         // A negated event ("did not attack") is reported as not having happened.
-        extractor
+        let out: Vec<(PloverType, Option<String>)> = extractor
             .extract(&doc, &mentions)
             .into_iter()
             .filter(|e| !e.negated)
             .map(|e| (e.event_type, e.actor.map(|a| doc.span_text(a).to_string())))
-            .collect()
+            .collect();
+        if let (Some(w), Some(g)) = (feature_dump.as_mut(), gold.get(n)) {
+            for r in crate::nlp::events::take_recorded() {
+                let t = r.features.iter().find_map(|f| f.strip_prefix("t:")).unwrap_or_default();
+                let label = u8::from(g.events.iter().any(|e| e.plover.is_some_and(|p| p.as_str() == t)));
+                let trigger = doc.text.get(r.trigger.start as usize..r.trigger.end as usize).unwrap_or_default().replace(['\t', '\n'], " ");
+                let _ = std::io::Write::write_fmt(w, format_args!("{label}\tpetr-{n}\t{t}\t{trigger}\t{}\n", r.features.join(" ")));
+            }
+        }
+        n += 1;
+        out
     });
+    crate::nlp::events::record_features(false);
     report.ner_unavailable = ner_note;
     Ok(report)
 }
@@ -503,7 +529,7 @@ the envoy.
             println!("skipped: {} not found", dir.display());
             return;
         }
-        let r = eval_events(&dir.join("PETR2_GSR_validation.xml"), &dir.join("CAMEO2PLOVER-2021.txt")).unwrap();
+        let r = eval_events(&dir.join("PETR2_GSR_validation.xml"), &dir.join("CAMEO2PLOVER-2021.txt"), false, false).unwrap();
         println!("{r}");
         // Measured 2026-11 (heuristic NER stand-in, no mentions): P 0.435, R 0.514,
         // F1 0.471, actor accuracy 0.784; after modality routing, reported-act

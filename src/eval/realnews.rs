@@ -387,7 +387,8 @@ fn slice_chars(chars: &[(usize, char)], text: &str, start: i64, end: i64) -> Str
 
 /// Run the pipeline's clean and extract steps over the articles of `dir` and score them.
 /// `syntax`: events read the dependency parse, as with `[extract] syntax = true`.
-pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalError> {
+/// `event_filter`: with `syntax`, the learned keep-or-drop pass (`[extract] event_filter`).
+pub fn eval_realnews(dir: &Path, syntax: bool, event_filter: bool) -> Result<RealnewsReport, EvalError> {
     let articles_path = dir.join("articles.jsonl");
     let sentences_path = dir.join("sentences.json");
     let gold_path = dir.join("gold.json");
@@ -404,9 +405,10 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
     if sentences.len() != gold.len() {
         return Err(format_err(&gold_path, format!("{} entries for {} sentences", gold.len(), sentences.len())));
     }
-    let x = Extractors::load(None, syntax).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
+    let mut x = Extractors::load(None, syntax).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
+    x.events = x.events.with_filter(event_filter);
     let clean = CleanConfig::default();
-    let extract = ExtractConfig { syntax, ..ExtractConfig::default() };
+    let extract = ExtractConfig { syntax, event_filter, ..ExtractConfig::default() };
     let limits = crate::config::LimitsConfig::default();
 
     // Articles in first-mention order, each cleaned and extracted once.
@@ -415,9 +417,16 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
         chars: Vec<(usize, char)>,
         events: Vec<RawEventRow>,
         attributions: Vec<RawAttributionRow>,
+        /// Features of the scored candidates (with `NEWSGRID_EVENT_FEATURES`).
+        features: Vec<crate::nlp::events::Recorded>,
     }
     let mut done: HashMap<String, Done> = HashMap::new();
     let mut report = RealnewsReport::default();
+    // Every scored candidate's features and whether it matched gold, for
+    // scripts/train_event_filter.py (the filter drops nothing meanwhile).
+    let mut feature_dump =
+        std::env::var_os("NEWSGRID_EVENT_FEATURES").and_then(|p| std::fs::File::create(p).ok()).map(std::io::BufWriter::new);
+    crate::nlp::events::record_features(feature_dump.is_some());
     let mut dump = std::env::var_os("NEWSGRID_EVAL_DUMP").and_then(|p| std::fs::File::create(p).ok()).map(std::io::BufWriter::new);
     for (s, g) in sentences.iter().zip(&gold) {
         if s.sid != g.sid {
@@ -447,9 +456,17 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
                         report.skipped_articles += 1;
                         Default::default()
                     };
-                    Done { chars: row.text.char_indices().collect(), text: row.text, events: rows.events, attributions: rows.attributions }
+                    Done {
+                        chars: row.text.char_indices().collect(),
+                        text: row.text,
+                        events: rows.events,
+                        attributions: rows.attributions,
+                        features: crate::nlp::events::take_recorded(),
+                    }
                 }
-                Err(_) => Done { text: String::new(), chars: Vec::new(), events: Vec::new(), attributions: Vec::new() },
+                Err(_) => {
+                    Done { text: String::new(), chars: Vec::new(), events: Vec::new(), attributions: Vec::new(), features: Vec::new() }
+                }
             };
             done.insert(s.article_id.clone(), entry);
         }
@@ -462,6 +479,7 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
             })
             .or_else(|| locate_prose_part(&d.text, &s.sentence, s.start));
         let (mut events, mut speech) = (Vec::new(), Vec::new());
+        let mut feats: Vec<Option<&[String]>> = Vec::new();
         match located {
             None => report.not_located += 1,
             Some((start, len)) => {
@@ -476,6 +494,17 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
                         negated: e.negated,
                         mode: e.event_mode.clone().unwrap_or_default(),
                     });
+                    // The candidate's features: same trigger bytes, else same trigger text.
+                    let byte = d.chars.get(e.trigger_start.max(0) as usize).map_or(usize::MAX, |x| x.0);
+                    let trig = events.last().map(|p: &PredEvent| p.trigger.as_str()).unwrap_or_default();
+                    let f = d
+                        .features
+                        .iter()
+                        .find(|r| {
+                            r.trigger.start as usize == byte && d.text.get(r.trigger.start as usize..r.trigger.end as usize) == Some(trig)
+                        })
+                        .or_else(|| d.features.iter().find(|r| d.text.get(r.trigger.start as usize..r.trigger.end as usize) == Some(trig)));
+                    feats.push(f.map(|r| r.features.as_slice()));
                 }
                 let mut cues: Vec<(i64, i64)> = Vec::new();
                 for a in d.attributions.iter().filter(|a| inside(a.cue_start) && a.kind != AttributionKind::Credit.as_str()) {
@@ -494,6 +523,17 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
             }
         }
         let m = score_sentence(&mut report, g, &events, &speech);
+        if let Some(w) = feature_dump.as_mut() {
+            let matched: Vec<usize> =
+                m["event_matches"].as_array().into_iter().flatten().filter_map(|p| p[0].as_u64()).map(|p| p as usize).collect();
+            let kept = events.iter().zip(&feats).filter(|(e, _)| !e.negated);
+            for (i, (e, f)) in kept.enumerate() {
+                let Some(f) = f else { continue };
+                let label = u8::from(matched.contains(&i));
+                let _ =
+                    writeln!(w, "{label}\t{}\t{}\t{}\t{}", s.article_id, e.event_type, e.trigger.replace(['\t', '\n'], " "), f.join(" "));
+            }
+        }
         if let Some(w) = dump.as_mut() {
             let ev =
                 |e: &GoldEvent| serde_json::json!({"type": e.event_type, "trigger": e.trigger, "actor": e.actor, "recipient": e.recipient});
@@ -516,6 +556,7 @@ pub fn eval_realnews(dir: &Path, syntax: bool) -> Result<RealnewsReport, EvalErr
             let _ = writeln!(w, "{json}");
         }
     }
+    crate::nlp::events::record_features(false);
     Ok(report)
 }
 

@@ -476,7 +476,8 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let started = Instant::now();
     let config = &ctx.settings.config.extract;
     let limits = &ctx.settings.config.limits;
-    let extractors = Extractors::load(ctx.settings.ner_model.as_deref(), config.syntax)?;
+    let mut extractors = Extractors::load(ctx.settings.ner_model.as_deref(), config.syntax)?;
+    extractors.events = extractors.events.with_filter(config.event_filter);
     let clean_dir = ctx.stage_dir(StageName::Clean);
     let writer = StageWriter::create(&ctx.work_dir, "extract")?;
     let bar = ctx.bar(StageName::Extract, upstream.rows.get("articles").copied().unwrap_or(0), "articles");

@@ -21,24 +21,24 @@ pub(crate) struct SentenceParse<'a> {
 }
 
 impl SentenceParse<'_> {
-    fn word(&self, k: usize) -> Option<usize> {
+    pub(super) fn word(&self, k: usize) -> Option<usize> {
         k.checked_sub(self.base).filter(|&w| w < self.parsed.len())
     }
 
-    fn upos(&self, k: usize) -> Option<Upos> {
+    pub(super) fn upos(&self, k: usize) -> Option<Upos> {
         self.word(k).map(|w| self.parsed.upos[w])
     }
 
-    fn deprel(&self, k: usize) -> Option<Deprel> {
+    pub(super) fn deprel(&self, k: usize) -> Option<Deprel> {
         self.word(k).map(|w| self.parsed.deprel[w])
     }
 
     /// Document token of the head of token `k`.
-    fn head(&self, k: usize) -> Option<usize> {
+    pub(super) fn head(&self, k: usize) -> Option<usize> {
         self.word(k).and_then(|w| self.parsed.head_of(w)).map(|h| h + self.base)
     }
 
-    fn children(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+    pub(super) fn children(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
         let w = self.word(k);
         w.into_iter().flat_map(move |w| self.parsed.children(w).map(move |c| c + self.base))
     }
