@@ -10,6 +10,7 @@ pub mod kb;
 pub mod model_bytes;
 pub mod ner;
 pub mod parse;
+pub mod parse_cache;
 pub mod resolve;
 pub mod sentence;
 pub mod token;
