@@ -404,6 +404,9 @@ impl AttributionExtractor {
             }
         }
         split_coordinated(doc, &mut out);
+        if self.parser.is_some() {
+            quote_speakers(doc, &sents, &mut parses, &mut out);
+        }
         // Generic "you" ("By signing up, you agree …", "when you add up …") is nobody's
         // statement; a quote's speaker is kept.
         out.retain(|a| {
@@ -1104,8 +1107,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
 }
 
 /// Reported speech `a` kept or dropped: by the verb group before the cue, then (with a
-/// parser) by the passes of `syntax.rs` on the parse of its sentence.
-fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, a: Attribution, parses: &mut ParseCache) -> Option<Attribution> {
+/// parser) by the passes of `syntax.rs` on the parse of its sentence, which also mend
+/// its source (`syntax::better_source`).
+fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut ParseCache) -> Option<Attribution> {
     // Read by word order first: no parse needed to drop "will argue", "did not disclose".
     if modal_or_negated(doc, s, c.m.start) {
         return None;
@@ -1115,7 +1119,10 @@ fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, a: Attribution, parses: &mut Parse
     };
     match syntax::judge(doc, &p, c.m.start) {
         syntax::Verdict::Drop(_) => None,
-        syntax::Verdict::Keep => Some(a),
+        syntax::Verdict::Keep => {
+            a.source = syntax::better_source(doc, &s.ms, &s.dates, &p, c.m.start, a.source);
+            Some(a)
+        }
     }
 }
 
@@ -1145,6 +1152,27 @@ fn modal_or_negated(doc: &Doc, s: &Sent, k: usize) -> bool {
         }
     }
     false
+}
+
+/// A quotation without a speaker whose cue is a verb ("…, saying: “…”", "Protesters
+/// outside the rally yelled: “…”"): the speaker is the cue's subject by the parse (or
+/// the subject of the clause a participle adjoins).
+fn quote_speakers(doc: &Doc, sents: &[Sent], parses: &mut ParseCache, out: &mut [Attribution]) {
+    for a in out.iter_mut().filter(|a| a.kind == AttributionKind::DirectQuote && a.source.is_none()) {
+        let Ok(i) = sents.binary_search_by_key(&a.sentence, |s| s.index) else {
+            continue;
+        };
+        let s = &sents[i];
+        let k = token_at(doc, a.cue.start);
+        if !s.range.contains(&k) {
+            continue;
+        }
+        if let Some(p) = parses.get(doc, s.index, &s.range) {
+            if p.upos(k) == Some(super::parse::Upos::Verb) {
+                a.source = syntax::parse_source(doc, &s.ms, &p, k);
+            }
+        }
+    }
 }
 
 /// A cue the word-order rules could not read ("The paper, citing officials, said the

@@ -92,6 +92,31 @@ fn hypothetical(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
     Verdict::Keep
 }
 
+/// The source of a reported statement at `cue`, given the word-order one (`current`):
+/// none for a passive without an agent ("Romney was told that …", "Sanders has been
+/// accused of …": who spoke is not said); the parse's speaker where the word order found
+/// none, or only a date or words the parse reads as no noun ("Thursday", "Still").
+pub(crate) fn better_source(doc: &Doc, ms: &[&Mention], dates: &[Span], p: &SentView, cue: usize, current: Option<Span>) -> Option<Span> {
+    let passive = p.children(cue).any(|c| matches!(p.deprel(c), Some(Deprel::NsubjPass | Deprel::AuxPass)));
+    if passive && p.child_where(cue, |d| d == Deprel::OblAgent).is_none() {
+        return None;
+    }
+    let weak = match current {
+        None => true,
+        Some(x) => {
+            dates.iter().any(|d| d.contains(x))
+                || !p.range().any(|k| {
+                    x.contains(doc.tokens[k].span) && matches!(p.upos(k), Some(Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num))
+                })
+        }
+    };
+    if weak {
+        parse_source(doc, ms, p, cue).or(current)
+    } else {
+        current
+    }
+}
+
 /// The token range `(first, end)` of the subtree of `root`: every token whose chain of
 /// heads reaches it (walked with a step bound, so a malformed parse cannot loop).
 pub(crate) fn subtree(p: &SentView, root: usize) -> (usize, usize) {
@@ -139,7 +164,8 @@ pub(crate) fn parse_source(doc: &Doc, ms: &[&Mention], p: &SentView, cue: usize)
         }
         match (p.deprel(v), p.head(v)) {
             // "… and said", "emerged to say": the subject of the verb it hangs on.
-            (Some(Deprel::Conj | Deprel::Xcomp), Some(g)) => v = g,
+            // "…, saying …": the subject of the clause the participle adjoins.
+            (Some(Deprel::Conj | Deprel::Xcomp | Deprel::Advcl), Some(g)) => v = g,
             _ => break,
         }
     }
