@@ -276,7 +276,10 @@ pub fn eval_attributions_with(dir: &Path, syntax: bool) -> Result<AttribEvalRepo
         Err(e) => (None, Some(e.to_string())),
     };
     let parser = if syntax {
-        Some(crate::nlp::parse::ParseModel::builtin().map_err(|e| EvalError::Format { path: "<builtin parse model>".into(), detail: e.to_string() })?)
+        Some(
+            crate::nlp::parse::ParseModel::builtin()
+                .map_err(|e| EvalError::Format { path: "<builtin parse model>".into(), detail: e.to_string() })?,
+        )
     } else {
         None
     };
@@ -341,14 +344,14 @@ pub fn learn_cues(dir: &Path, min_gold: usize, min_share: f64) -> Result<String,
         for s in &doc.sentences {
             let words: Vec<&str> = s.tokens.clone().map(|k| doc.token_text(k)).collect();
             model.parse(&words, &mut parsed);
-            for w in 0..parsed.len() {
+            for (w, word) in words.iter().enumerate().take(parsed.len()) {
                 if parsed.upos[w] != Upos::Verb || parsed.child_with(w, Deprel::Ccomp).is_none() {
                     continue;
                 }
                 let span = doc.tokens[s.tokens.start + w].span;
                 let (a, b) = (offsets[span.start as usize] as usize, offsets[span.end as usize] as usize);
                 let is_cue = cues.iter().any(|&(x, y)| x < b && a < y);
-                let e = counts.entry(words[w].to_lowercase()).or_default();
+                let e = counts.entry(word.to_lowercase()).or_default();
                 e.0 += usize::from(is_cue);
                 e.1 += 1;
             }

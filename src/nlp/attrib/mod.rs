@@ -312,7 +312,13 @@ fn disjoint_sorted(spans: &[Span]) -> bool {
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor { cues, dates: DateFinder::new(), chars: CharClasses::new(), parser: None, learned: learned_forms(LEARNED_TSV) }
+        AttributionExtractor {
+            cues,
+            dates: DateFinder::new(),
+            chars: CharClasses::new(),
+            parser: None,
+            learned: learned_forms(LEARNED_TSV),
+        }
     }
 
     /// The extractor with `parser` reading reported speech (None, the default: word
@@ -1211,7 +1217,14 @@ fn parsed_statement(doc: &Doc, s: &Sent, c: &Cue, parses: &mut ParseCache) -> Op
     // Without a speaker the parse is too often wrong about the whole (long sentences).
     let source = source?;
     let cue = tok_span(doc, c.m.start, c.m.head_end);
-    Some(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source: Some(source), cue, content, confidence: (c.weight * 0.8).clamp(0.05, 0.95) })
+    Some(Attribution {
+        sentence: s.index,
+        kind: AttributionKind::Indirect,
+        source: Some(source),
+        cue,
+        content,
+        confidence: (c.weight * 0.8).clamp(0.05, 0.95),
+    })
 }
 
 /// Index after the last token of the sentence that is not final punctuation or a

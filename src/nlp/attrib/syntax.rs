@@ -35,7 +35,8 @@ pub(crate) enum Verdict {
 }
 
 /// Auxiliaries that make a statement planned, possible or wished for rather than made.
-pub(crate) const HYPOTHETICAL_AUX: &[&str] = &["will", "wo", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may", "should", "must", "can", "ca", "shall"];
+pub(crate) const HYPOTHETICAL_AUX: &[&str] =
+    &["will", "wo", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may", "should", "must", "can", "ca", "shall"];
 
 /// Adverbs that negate the verb they modify.
 pub(crate) const NEGATIONS: &[&str] = &["not", "n't", "n’t", "never"];
@@ -105,9 +106,9 @@ pub(crate) fn better_source(doc: &Doc, ms: &[&Mention], dates: &[Span], p: &Sent
         None => true,
         Some(x) => {
             dates.iter().any(|d| d.contains(x))
-                || !p.range().any(|k| {
-                    x.contains(doc.tokens[k].span) && matches!(p.upos(k), Some(Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num))
-                })
+                || !p
+                    .range()
+                    .any(|k| x.contains(doc.tokens[k].span) && matches!(p.upos(k), Some(Upos::Noun | Upos::Propn | Upos::Pron | Upos::Num)))
         }
     };
     if weak {
@@ -206,7 +207,6 @@ fn np_span(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentView, h: us
     }
     tok_span(doc, a, b)
 }
-
 
 #[cfg(test)]
 mod tests {
