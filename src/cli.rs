@@ -115,6 +115,9 @@ pub enum EvalCommand {
     Attributions {
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
+        /// Reported speech read against the dependency parse, as with `[extract] syntax = true`.
+        #[arg(long)]
+        syntax: bool,
     },
     /// Score events and attributions on hand-marked real news (articles.jsonl, sentences.json, gold.json).
     Realnews {
@@ -158,6 +161,20 @@ pub enum EvalCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum TrainCommand {
+    /// Learn reporting verbs (forms with a clausal complement) from PolNeAR-style
+    /// annotations: writes data/lexicon/cues-learned.tsv.
+    Cues {
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Least uses as a gold cue.
+        #[arg(long, default_value_t = 3)]
+        min_gold: usize,
+        /// Least share of uses that are gold cues.
+        #[arg(long, default_value_t = 0.5)]
+        min_share: f64,
+    },
     /// Train the entity tagger from CoNLL-2003 files.
     Ner {
         #[arg(long, value_name = "FILE")]
@@ -379,6 +396,12 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print_report(&report);
             Ok(0)
         }
+        Command::Train { what: TrainCommand::Cues { dir, out, min_gold, min_share } } => {
+            let tsv = crate::eval::attrib::learn_cues(&dir, min_gold, min_share).map_err(|e| Error::Usage(e.to_string()))?;
+            std::fs::write(&out, tsv).map_err(|e| Error::Usage(format!("cannot write {}: {e}", out.display())))?;
+            println!("wrote {}", out.display());
+            Ok(0)
+        }
         Command::Train { what: TrainCommand::Parse { train, dev, out, epochs, seed } } => {
             let mut opts = crate::nlp::parse::TrainOptions::default();
             if let Some(e) = epochs {
@@ -397,8 +420,8 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Attributions { dir } } => {
-            let report = crate::eval::attrib::eval_attributions(&dir).map_err(|e| Error::Usage(e.to_string()))?;
+        Command::Eval { what: EvalCommand::Attributions { dir, syntax } } => {
+            let report = crate::eval::attrib::eval_attributions_with(&dir, syntax).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }

@@ -256,6 +256,12 @@ fn char_offsets(text: &str) -> Vec<u32> {
 
 /// Run the builtin NER and attribution extractor over the articles and score them.
 pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
+    eval_attributions_with(dir, false)
+}
+
+/// [`eval_attributions`]; `syntax`: the extractor reads the dependency parse (as with
+/// `[extract] syntax = true`).
+pub fn eval_attributions_with(dir: &Path, syntax: bool) -> Result<AttribEvalReport, EvalError> {
     let list = articles(dir)?;
     if list.is_empty() {
         return Err(EvalError::Format {
@@ -269,7 +275,15 @@ pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let extractor = AttributionExtractor::builtin();
+    let parser = if syntax {
+        Some(
+            crate::nlp::parse::ParseModel::builtin()
+                .map_err(|e| EvalError::Format { path: "<builtin parse model>".into(), detail: e.to_string() })?,
+        )
+    } else {
+        None
+    };
+    let extractor = AttributionExtractor::builtin().with_parser(parser);
     let mut report = AttribEvalReport::default();
     // For error analysis: `NEWSGRID_EVAL_DUMP=FILE` writes one JSON line per article
     // with its gold and predicted attributions (code-point offsets).
@@ -305,6 +319,56 @@ pub fn eval_attributions(dir: &Path) -> Result<AttribEvalReport, EvalError> {
     }
     report.ner_unavailable = ner_note;
     Ok(report)
+}
+
+/// Learn reporting verbs from annotated articles (`newsgrid train cues`): every verb the
+/// parser gives a clausal complement (ccomp) is counted by its lowercased form, with how
+/// often a gold cue covers it. Returns the TSV of `data/lexicon/cues-learned.tsv`:
+/// forms seen at least `min_gold` times as a cue, in at least `min_share` of their uses,
+/// most frequent first. The attribution extractor reads the file as extra cues that
+/// count only with a parsed complement (see `nlp::attrib`).
+pub fn learn_cues(dir: &Path, min_gold: usize, min_share: f64) -> Result<String, EvalError> {
+    use crate::nlp::parse::{Deprel, ParseModel, Parsed, Upos};
+    let list = articles(dir)?;
+    let model = ParseModel::builtin().map_err(|e| EvalError::Format { path: "<builtin parse model>".into(), detail: e.to_string() })?;
+    // form -> (as a gold cue, all uses with a clausal complement)
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut parsed = Parsed::default();
+    for (text_path, ann_path) in &list {
+        let text = std::fs::read_to_string(text_path).map_err(|e| EvalError::io(text_path, e))?;
+        let ann = std::fs::read_to_string(ann_path).map_err(|e| EvalError::io(ann_path, e))?;
+        let gold = parse_ann(&ann);
+        let cues: Vec<(usize, usize)> = gold.iter().flat_map(|g| g.cue.iter().copied()).collect();
+        let doc = Doc::new(&text);
+        let offsets = char_offsets(&text);
+        for s in &doc.sentences {
+            let words: Vec<&str> = s.tokens.clone().map(|k| doc.token_text(k)).collect();
+            model.parse(&words, &mut parsed);
+            for (w, word) in words.iter().enumerate().take(parsed.len()) {
+                if parsed.upos[w] != Upos::Verb || parsed.child_with(w, Deprel::Ccomp).is_none() {
+                    continue;
+                }
+                let span = doc.tokens[s.tokens.start + w].span;
+                let (a, b) = (offsets[span.start as usize] as usize, offsets[span.end as usize] as usize);
+                let is_cue = cues.iter().any(|&(x, y)| x < b && a < y);
+                let e = counts.entry(word.to_lowercase()).or_default();
+                e.0 += usize::from(is_cue);
+                e.1 += 1;
+            }
+        }
+    }
+    let mut rows: Vec<(&String, usize, usize)> =
+        counts.iter().filter(|(_, &(g, n))| g >= min_gold && g as f64 >= min_share * n as f64).map(|(f, &(g, n))| (f, g, n)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut out = String::from(
+        "# Reporting verb forms learned from PolNeAR train by `newsgrid train cues` (do not edit by hand).\n\
+         # A form counts here when the parser gives it a clausal complement (ccomp); columns: form,\n\
+         # uses as a gold cue, all such uses.\n",
+    );
+    for (f, g, n) in rows {
+        out.push_str(&format!("{f}\t{g}\t{n}\n"));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

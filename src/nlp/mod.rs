@@ -11,6 +11,7 @@ pub mod kb;
 pub mod model_bytes;
 pub mod ner;
 pub mod parse;
+pub mod parse_cache;
 pub mod resolve;
 pub mod sentence;
 pub mod token;

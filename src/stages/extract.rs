@@ -32,15 +32,17 @@ pub struct Extractors {
 }
 
 impl Extractors {
-    /// `syntax`: the event extractor reads the dependency parse (`[extract] syntax`).
+    /// `syntax`: the event and attribution extractors read the dependency parse
+    /// (`[extract] syntax`).
     pub fn load(model: Option<&std::path::Path>, syntax: bool) -> Result<Extractors, Error> {
+        let parser = if syntax { Some(ParseModel::builtin()?) } else { None };
         Ok(Extractors {
             ner: match model {
                 Some(p) => NerModel::load(p)?,
                 None => NerModel::builtin()?,
             },
-            events: EventExtractor::builtin().with_parser(if syntax { Some(ParseModel::builtin()?) } else { None }),
-            attributions: AttributionExtractor::builtin(),
+            events: EventExtractor::builtin().with_parser(parser.clone()),
+            attributions: AttributionExtractor::builtin().with_parser(parser),
         })
     }
 }

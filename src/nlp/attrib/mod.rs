@@ -14,12 +14,15 @@
 //! "who"); contents cover the quote or clause only (no quote marks, no cue).
 
 mod quotes;
+mod syntax;
 
 use super::events::lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, NO_WORD};
 use super::events::phrase::{
     is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, subject_before, tok_span, token_at,
     DateFinder, SubjectKind,
 };
+use super::parse::ParseModel;
+use super::parse_cache::ParseCache;
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
 use quotes::{find_quotes, Quote};
 use regex::Regex;
@@ -27,6 +30,10 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
+
+/// Reporting verb forms learned from PolNeAR train (`newsgrid train cues`): cues only
+/// where the parse gives them a clausal complement.
+const LEARNED_TSV: &str = include_str!("../../../data/lexicon/cues-learned.tsv");
 
 /// Reporting participles that start a second attribution of the same source
 /// ("…, adding that …").
@@ -138,6 +145,11 @@ pub struct AttributionExtractor {
     cues: PhraseSet<CueEntry>,
     dates: DateFinder,
     chars: CharClasses,
+    /// Reported speech is checked against the dependency parse of its sentence (see
+    /// `syntax.rs`); None keeps the word-order rules alone.
+    parser: Option<ParseModel>,
+    /// Forms of [`LEARNED_TSV`] (lowercase).
+    learned: HashSet<String>,
 }
 
 /// How the date pattern reads a non-ASCII character, to search an ASCII stand-in of
@@ -300,10 +312,29 @@ fn disjoint_sorted(spans: &[Span]) -> bool {
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor { cues, dates: DateFinder::new(), chars: CharClasses::new() }
+        AttributionExtractor {
+            cues,
+            dates: DateFinder::new(),
+            chars: CharClasses::new(),
+            parser: None,
+            learned: learned_forms(LEARNED_TSV),
+        }
+    }
+
+    /// The extractor with `parser` reading reported speech (None, the default: word
+    /// order alone). `[extract] syntax` turns it on.
+    pub fn with_parser(mut self, parser: Option<ParseModel>) -> AttributionExtractor {
+        self.parser = parser;
+        self
     }
 
     pub fn extract(&self, doc: &Doc, mentions: &[Mention]) -> Vec<Attribution> {
+        self.extract_counted(doc, mentions).0
+    }
+
+    /// `extract`, and how many sentences were parsed.
+    pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention]) -> (Vec<Attribution>, u64) {
+        let mut parses = ParseCache::new(self.parser.as_ref());
         let mut buf = String::new();
         // Word ids of the tokens in the cue lexicon, once per document.
         let mut ids = Vec::new();
@@ -354,6 +385,7 @@ impl AttributionExtractor {
                     out.push(a);
                 }
             }
+            self.learned_cues(doc, s, &quoted, quoted_disjoint, &mut parses, &mut out);
             for c in &s.cues {
                 if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
@@ -362,7 +394,10 @@ impl AttributionExtractor {
                 let prev = found.last_of_sentence.get(&s.index).map(|&k| &out[k]);
                 let a = match c.kind {
                     CueKind::According => according_to(doc, s, c),
-                    CueKind::Say | CueKind::Tell => reported(doc, s, c, prev),
+                    CueKind::Say | CueKind::Tell => match reported(doc, s, c, prev) {
+                        Some(a) => syntax_check(doc, s, c, a, &mut parses),
+                        None => parsed_statement(doc, s, c, &mut parses),
+                    },
                     CueKind::CreditBy | CueKind::CreditTo | CueKind::Quote => None,
                 };
                 if let Some(a) = a {
@@ -375,13 +410,88 @@ impl AttributionExtractor {
             }
         }
         split_coordinated(doc, &mut out);
+        if self.parser.is_some() {
+            quote_speakers(doc, &sents, &mut parses, &mut out);
+        }
         // Generic "you" ("By signing up, you agree …", "when you add up …") is nobody's
         // statement; a quote's speaker is kept.
         out.retain(|a| {
             valid(doc, a) && (a.kind == AttributionKind::DirectQuote || a.source.is_none_or(|x| !word_eq(doc.span_text(x), "you")))
         });
         out.sort_by_key(|a| (a.cue.start, a.content.start));
-        out
+        (out, parses.parsed)
+    }
+
+    /// Reported speech by a learned verb form ([`LEARNED_TSV`]) that is no cue of the
+    /// lexicon: kept when the parse makes it a verb with a clausal complement, which is
+    /// the content; the source is its subject. Only sentences holding such a form are
+    /// parsed.
+    fn learned_cues(
+        &self,
+        doc: &Doc,
+        s: &Sent,
+        quoted: &[Span],
+        quoted_disjoint: bool,
+        parses: &mut ParseCache,
+        out: &mut Vec<Attribution>,
+    ) {
+        if self.learned.is_empty() || self.parser.is_none() {
+            return;
+        }
+        let mut buf = String::new();
+        let cands: Vec<usize> = s
+            .range
+            .clone()
+            .filter(|&k| {
+                let t = doc.token_text(k);
+                t.len() >= 3
+                    && t.chars().next().is_some_and(char::is_alphabetic)
+                    && self.learned.contains(lower_into(t, &mut buf))
+                    && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
+                    && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
+            })
+            .collect();
+        if cands.is_empty() {
+            return;
+        }
+        let Some(p) = parses.get(doc, s.index, &s.range) else {
+            return;
+        };
+        for k in cands {
+            if p.upos(k) != Some(super::parse::Upos::Verb) {
+                continue;
+            }
+            let Some(comp) = p.child_where(k, |d| d == super::parse::Deprel::Ccomp) else {
+                continue;
+            };
+            if syntax::judge(doc, &p, k) != syntax::Verdict::Keep {
+                continue;
+            }
+            let (a, b) = syntax::subtree(&p, comp);
+            // Not "that" or a comma opening the clause.
+            let Some(content) = clause(doc, &s.range, a, b) else {
+                continue;
+            };
+            let content = match doc.token_text(token_at(doc, content.start)) {
+                t if word_eq(t, "that") => match clause(doc, &s.range, token_at(doc, content.start) + 1, b) {
+                    Some(c) => c,
+                    None => continue,
+                },
+                _ => content,
+            };
+            if doc.span_text(content).split_whitespace().count() < 3 {
+                continue;
+            }
+            let source = syntax::parse_source(doc, &s.ms, &p, k);
+            out.push(Attribution {
+                sentence: s.index,
+                kind: AttributionKind::Indirect,
+                source,
+                cue: doc.tokens[k].span,
+                content,
+                confidence: if source.is_some() { 0.6 } else { 0.45 },
+            });
+        }
     }
 
     /// Cues of the sentence `range`; `ids` are the word ids of the document's tokens
@@ -1002,6 +1112,121 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     Some(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source, cue, content, confidence: weight.clamp(0.05, 0.95) })
 }
 
+/// Reported speech `a` kept or dropped: by the verb group before the cue, then (with a
+/// parser) by the passes of `syntax.rs` on the parse of its sentence, which also mend
+/// its source (`syntax::better_source`).
+fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut ParseCache) -> Option<Attribution> {
+    // Read by word order first: no parse needed to drop "will argue", "did not disclose".
+    if modal_or_negated(doc, s, c.m.start) {
+        return None;
+    }
+    let Some(p) = parses.get(doc, s.index, &s.range) else {
+        return Some(a);
+    };
+    match syntax::judge(doc, &p, c.m.start) {
+        syntax::Verdict::Drop(_) => None,
+        syntax::Verdict::Keep => {
+            a.source = syntax::better_source(doc, &s.ms, &s.dates, &p, c.m.start, a.source);
+            Some(a)
+        }
+    }
+}
+
+/// A modal or future auxiliary or a negation in the verb group before the cue at `k`
+/// ("will announce", "would not confirm or deny", "did not disclose", "can't say"):
+/// the statement is planned, possible or denied, not made.
+fn modal_or_negated(doc: &Doc, s: &Sent, k: usize) -> bool {
+    let mut j = k;
+    // Back over the verb group: auxiliaries, negations and short adverbs, and the
+    // first verb of a coordination ("confirm or deny").
+    for _ in 0..5 {
+        if j <= s.range.start {
+            return false;
+        }
+        j -= 1;
+        let t = doc.token_text(j);
+        if syntax::HYPOTHETICAL_AUX.iter().any(|w| word_eq(t, w)) || syntax::NEGATIONS.iter().any(|w| word_eq(t, w)) {
+            return true;
+        }
+        let in_cue = |x: usize| s.cues.iter().any(|c| c.m.start <= x && x < c.m.end);
+        let skip = super::events::phrase::is_auxiliary(t)
+            || super::events::phrase::is_adverb(t)
+            || in_cue(j)
+            || (word_eq(t, "or") && j > s.range.start && in_cue(j - 1));
+        if !skip {
+            return false;
+        }
+    }
+    false
+}
+
+/// A quotation without a speaker whose cue is a verb ("…, saying: “…”", "Protesters
+/// outside the rally yelled: “…”"): the speaker is the cue's subject by the parse (or
+/// the subject of the clause a participle adjoins).
+fn quote_speakers(doc: &Doc, sents: &[Sent], parses: &mut ParseCache, out: &mut [Attribution]) {
+    for a in out.iter_mut().filter(|a| a.kind == AttributionKind::DirectQuote && a.source.is_none()) {
+        let Ok(i) = sents.binary_search_by_key(&a.sentence, |s| s.index) else {
+            continue;
+        };
+        let s = &sents[i];
+        let k = token_at(doc, a.cue.start);
+        if !s.range.contains(&k) {
+            continue;
+        }
+        if let Some(p) = parses.get(doc, s.index, &s.range) {
+            if p.upos(k) == Some(super::parse::Upos::Verb) {
+                a.source = syntax::parse_source(doc, &s.ms, &p, k);
+            }
+        }
+    }
+}
+
+/// A cue the word-order rules could not read ("The paper, citing officials, said the
+/// decision …"): reported speech when the parse makes it a verb with a clausal
+/// complement (the content) that the passes keep; the source is its subject.
+fn parsed_statement(doc: &Doc, s: &Sent, c: &Cue, parses: &mut ParseCache) -> Option<Attribution> {
+    if c.needs_clause || c.m.start <= s.range.start && c.m.head_end >= s.range.end {
+        return None;
+    }
+    let k = c.m.start;
+    // Only a cue word that could be a verb: not after a determiner or a possessive.
+    if k > s.range.start {
+        let prev = doc.token_text(k - 1);
+        if is_determiner(prev) || prev == "'s" || prev == "’s" {
+            return None;
+        }
+    }
+    let p = parses.get(doc, s.index, &s.range)?;
+    if p.upos(k) != Some(super::parse::Upos::Verb) || syntax::judge(doc, &p, k) != syntax::Verdict::Keep {
+        return None;
+    }
+    let comp = p.child_where(k, |d| d == super::parse::Deprel::Ccomp)?;
+    let (a, b) = syntax::subtree(&p, comp);
+    let mut from = a;
+    while from < b && (word_eq(doc.token_text(from), "that") || matches!(doc.token_text(from), "," | ":")) {
+        from += 1;
+    }
+    let content = clause(doc, &s.range, from, b)?;
+    if doc.span_text(content).split_whitespace().count() < 3 {
+        return None;
+    }
+    // The word-order subject first (tuned on the same data), else the parse's.
+    let source = subject_before(doc, &s.ms, &s.range, k, &s.dates)
+        .and_then(|(x, kind)| matches!(kind, SubjectKind::Direct | SubjectKind::Pronoun).then_some(x))
+        .or_else(|| syntax::parse_source(doc, &s.ms, &p, k));
+    // Without a speaker the parse is too often wrong about the whole (long sentences).
+    let source = source?;
+    let cue = tok_span(doc, c.m.start, c.m.head_end);
+    Some(Attribution {
+        sentence: s.index,
+        kind: AttributionKind::Indirect,
+        source: Some(source),
+        cue,
+        content,
+        confidence: (c.weight * 0.8).clamp(0.05, 0.95),
+    })
+}
+
 /// Index after the last token of the sentence that is not final punctuation or a
 /// closing mark.
 fn trim_end_punct(doc: &Doc, range: &Range<usize>) -> usize {
@@ -1256,6 +1481,11 @@ fn valid(doc: &Doc, a: &Attribution) -> bool {
             && doc.text.is_char_boundary(s.end as usize)
     };
     ok(a.cue) && ok(a.content) && a.source.is_none_or(ok)
+}
+
+/// The forms of the learned cue file: first column of each row.
+fn learned_forms(text: &str) -> HashSet<String> {
+    tsv_rows(text).filter_map(|(_, f)| f.first().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
 }
 
 /// Compile the cue lexicon; bad lines are skipped and returned.

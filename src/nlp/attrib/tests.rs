@@ -422,3 +422,25 @@ fn dates_in_ascii_stand_in_agree() {
     }
     assert!(checked > 1000);
 }
+
+#[test]
+fn planned_possible_or_denied_statements_drop() {
+    // Word order alone (no parser): the verb group before the cue.
+    assert!(run("Clinton will announce that she is running for president.", &["Clinton"]).is_empty());
+    assert!(run("Sessions did not disclose that he had met the ambassador twice.", &["Sessions"]).is_empty());
+    assert!(run("He would not confirm or deny that the military had tested a missile.", &[]).is_empty());
+    assert_eq!(run("Clinton announced that she is running for president.", &["Clinton"]).len(), 1);
+}
+
+#[test]
+fn parsed_cues_drop_nouns_and_read_unreadable_cues() {
+    let parser = crate::nlp::parse::ParseModel::builtin().expect("builtin parse model");
+    let x = AttributionExtractor::builtin().with_parser(Some(parser));
+    let rows = |text: &str| {
+        let doc = Doc::new(text);
+        x.extract(&doc, &[]).iter().map(|a| doc.span_text(a.cue).to_string()).collect::<Vec<_>>()
+    };
+    // "think" modifies "tank": no cue.
+    assert!(!rows("A libertarian think tank says the order is unconstitutional.").contains(&"think".to_string()));
+    assert_eq!(rows("The governor said the order would stand."), vec!["said".to_string()]);
+}

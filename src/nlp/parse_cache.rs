@@ -1,0 +1,117 @@
+//! A per-document cache of sentence parses, filled on demand: an extractor asks for the
+//! parse of a sentence only when it has a candidate there (a cue, a trigger), and a
+//! second request for the same sentence costs nothing. `SentView` reads one parse with
+//! the document's token indices, so the passes never translate positions by hand.
+//!
+//! Used by the attribution extractor (`nlp::attrib`); the event extractor keeps its own
+//! lazy parse for now and could share this one.
+
+use super::parse::{Deprel, ParseModel, Parsed, Upos};
+use super::Doc;
+use std::ops::Range;
+
+/// Parses of one document's sentences, made when first asked for.
+pub struct ParseCache<'m> {
+    model: Option<&'m ParseModel>,
+    /// (sentence index, token range, parse), in the order they were made.
+    slots: Vec<(usize, usize, Parsed)>,
+    /// Sentences parsed (each once).
+    pub parsed: u64,
+}
+
+impl<'m> ParseCache<'m> {
+    /// A cache that parses with `model`; without one it answers None.
+    pub fn new(model: Option<&'m ParseModel>) -> ParseCache<'m> {
+        ParseCache { model, slots: Vec::new(), parsed: 0 }
+    }
+
+    /// The parse of sentence `index` (tokens `range` of `doc`), parsed now if not yet;
+    /// None without a model or for an empty or out-of-range sentence.
+    pub fn get(&mut self, doc: &Doc, index: usize, range: &Range<usize>) -> Option<SentView<'_>> {
+        let model = self.model?;
+        if range.is_empty() || range.end > doc.tokens.len() {
+            return None;
+        }
+        let slot = match self.slots.iter().position(|(i, _, _)| *i == index) {
+            Some(k) => k,
+            None => {
+                let words: Vec<&str> = range.clone().map(|k| doc.token_text(k)).collect();
+                let mut parsed = Parsed::default();
+                model.parse(&words, &mut parsed);
+                self.parsed += 1;
+                self.slots.push((index, range.start, parsed));
+                self.slots.len() - 1
+            }
+        };
+        let (_, base, parsed) = &self.slots[slot];
+        Some(SentView { parsed, base: *base })
+    }
+}
+
+/// The parse of one sentence read with document token indices: token `k` of the
+/// document is word `k - base` of the parse.
+#[derive(Clone, Copy)]
+pub struct SentView<'a> {
+    pub parsed: &'a Parsed,
+    pub base: usize,
+}
+
+impl<'a> SentView<'a> {
+    /// Word index of document token `k`, when it lies in the sentence.
+    pub fn word(&self, k: usize) -> Option<usize> {
+        k.checked_sub(self.base).filter(|&w| w < self.parsed.len())
+    }
+
+    pub fn upos(&self, k: usize) -> Option<Upos> {
+        self.word(k).map(|w| self.parsed.upos[w])
+    }
+
+    pub fn deprel(&self, k: usize) -> Option<Deprel> {
+        self.word(k).map(|w| self.parsed.deprel[w])
+    }
+
+    /// The head of token `k` (a document index); None for the root.
+    pub fn head(&self, k: usize) -> Option<usize> {
+        self.word(k).and_then(|w| self.parsed.head_of(w)).map(|h| h + self.base)
+    }
+
+    /// The dependents of token `k` (document indices), in sentence order.
+    pub fn children(&self, k: usize) -> impl Iterator<Item = usize> + 'a {
+        let base = self.base;
+        let w = self.word(k);
+        let parsed = self.parsed;
+        w.into_iter().flat_map(move |w| parsed.children(w).map(move |c| c + base))
+    }
+
+    /// The first dependent of `k` whose relation satisfies `f`.
+    pub fn child_where(&self, k: usize, f: impl Fn(Deprel) -> bool) -> Option<usize> {
+        self.children(k).find(|&c| self.deprel(c).is_some_and(&f))
+    }
+
+    /// The document token range covered by the sentence.
+    pub fn range(&self) -> Range<usize> {
+        self.base..self.base + self.parsed.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_once_and_reads_document_indices() {
+        let doc = Doc::new("It rained. The senator said the bill would pass.");
+        let model = ParseModel::builtin().expect("builtin parse model");
+        let mut cache = ParseCache::new(Some(&model));
+        let range = doc.sentences[1].tokens.clone();
+        let said = range.clone().find(|&k| doc.token_text(k) == "said").expect("said");
+        let view = cache.get(&doc, 1, &range).expect("parse");
+        assert_eq!(view.upos(said), Some(Upos::Verb));
+        let subj = view.child_where(said, Deprel::is_subject).expect("subject");
+        assert_eq!(doc.token_text(subj), "senator");
+        assert!(view.child_where(said, |d| d == Deprel::Ccomp).is_some());
+        assert!(cache.get(&doc, 1, &range).is_some());
+        assert_eq!(cache.parsed, 1);
+        assert!(ParseCache::new(None).get(&doc, 1, &range).is_none());
+    }
+}
