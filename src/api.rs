@@ -166,9 +166,7 @@ pub fn read_batch(batch: &RecordBatch, config: &Config) -> Result<Input, Error> 
     let ids = string_column(batch, ARTICLE_ID_COLUMN)?;
     let dups = string_column(batch, DUPLICATE_OF_COLUMN)?;
     let json = match batch.column_by_name(JSON_COLUMN) {
-        Some(c) => Some(
-            arrow::compute::cast(c, &DataType::LargeBinary).map_err(|e| Error::Arrow(format!("column {JSON_COLUMN}: {e}")))?,
-        ),
+        Some(c) => Some(arrow::compute::cast(c, &DataType::LargeBinary).map_err(|e| Error::Arrow(format!("column {JSON_COLUMN}: {e}")))?),
         None => None,
     };
     let reserved = [FILE_COLUMN, POSITION_COLUMN, ARTICLE_ID_COLUMN, DUPLICATE_OF_COLUMN];
@@ -378,7 +376,11 @@ impl<'a> KeyColumns<'a> {
             id: string("article_id")?,
             hash: string("content_hash")?,
             source: batch.column_by_name("source_key").and_then(|c| c.as_string_opt::<i32>()),
-            signature: batch.column_by_name("signature").map(|c| arrow::compute::cast(c, &DataType::LargeBinary)).transpose().map_err(arrow_err)?,
+            signature: batch
+                .column_by_name("signature")
+                .map(|c| arrow::compute::cast(c, &DataType::LargeBinary))
+                .transpose()
+                .map_err(arrow_err)?,
             lines: batch
                 .column_by_name("line_hashes")
                 .map(|c| arrow::compute::cast(c, &DataType::LargeList(Arc::new(Field::new("item", DataType::Int64, true)))))
@@ -852,10 +854,15 @@ mod tests {
                 let pos = x.column(1).as_primitive::<arrow::datatypes::Int64Type>();
                 let pick = |col: usize| -> ArrayRef {
                     let m = marks.column(col).as_string::<i32>();
-                    Arc::new((0..x.num_rows()).map(|i| by_position.get(&pos.value(i)).and_then(|&k| m.is_valid(k).then(|| m.value(k)))).collect::<StringArray>())
+                    Arc::new(
+                        (0..x.num_rows())
+                            .map(|i| by_position.get(&pos.value(i)).and_then(|&k| m.is_valid(k).then(|| m.value(k))))
+                            .collect::<StringArray>(),
+                    )
                 };
                 let schema = x.schema();
-                let mut cols: Vec<(&str, ArrayRef)> = schema.fields().iter().map(|f| f.name().as_str()).zip(x.columns().iter().cloned()).collect();
+                let mut cols: Vec<(&str, ArrayRef)> =
+                    schema.fields().iter().map(|f| f.name().as_str()).zip(x.columns().iter().cloned()).collect();
                 cols.push((ARTICLE_ID_COLUMN, pick(2)));
                 cols.push((DUPLICATE_OF_COLUMN, pick(3)));
                 let marked = RecordBatch::try_from_iter(cols).unwrap();

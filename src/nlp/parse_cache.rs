@@ -3,8 +3,8 @@
 //! second request for the same sentence costs nothing. `SentView` reads one parse with
 //! the document's token indices, so the passes never translate positions by hand.
 //!
-//! Used by the attribution extractor (`nlp::attrib`); the event extractor keeps its own
-//! lazy parse for now and could share this one.
+//! The extract stage makes one per article and hands it to the event extractor, then to
+//! the attribution extractor, so a sentence both read is parsed once.
 
 use super::parse::{Deprel, ParseModel, Parsed, Upos};
 use super::Doc;

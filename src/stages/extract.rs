@@ -12,6 +12,7 @@ use crate::nlp::attrib::AttributionExtractor;
 use crate::nlp::events::{EventExtractor, ParseStats};
 use crate::nlp::ner::NerModel;
 use crate::nlp::parse::ParseModel;
+use crate::nlp::parse_cache::ParseCache;
 use crate::nlp::{Doc, Span};
 use crate::offsets::CharOffsets;
 use crate::tables::artifact::{read_part, StageManifest, StageWriter};
@@ -220,9 +221,14 @@ fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfi
     mentions.retain(|m| m.confidence >= config.min_mention_confidence);
     timings.entities = lap(&mut t);
     let mut parse = ParseStats::default();
-    let events = if config.events { x.events.extract_counted(&doc, &mentions, &mut parse) } else { Vec::new() };
+    // One parse per sentence for both extractors: the events passes and the attribution
+    // passes ask for many of the same sentences (a speech verb is often a trigger too).
+    let mut parses = ParseCache::new(x.events.parser().or(x.attributions.parser()));
+    let events = if config.events { x.events.extract_cached(&doc, &mentions, &mut parse, &mut parses) } else { Vec::new() };
     timings.events = lap(&mut t);
-    let attributions = if config.attributions { x.attributions.extract(&doc, &mentions) } else { Vec::new() };
+    let attributions = if config.attributions { x.attributions.extract_cached(&doc, &mentions, &mut parses) } else { Vec::new() };
+    // Every sentence parsed, by either extractor (each once).
+    parse.parsed = parses.parsed;
     timings.attributions = lap(&mut t);
     let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default(), parse, timings };
     found.limited = bound(&mut found, text, limits);
@@ -466,7 +472,12 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &Limi
 /// One article through the stage's per-article step, for the in-memory API (`crate::api`):
 /// `Ok(None)` when it is skipped (a duplicate, another language), `Err` with its reject
 /// when extraction failed.
-pub fn extract_one(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Result<Option<ArticleExtraction>, Box<RejectRow>> {
+pub fn extract_one(
+    a: &ArticleRow,
+    x: &Extractors,
+    config: &ExtractConfig,
+    limits: &LimitsConfig,
+) -> Result<Option<ArticleExtraction>, Box<RejectRow>> {
     match process(a, x, config, limits) {
         Outcome::Done(rows) => Ok(Some(rows)),
         Outcome::Skipped(_) => Ok(None),

@@ -335,6 +335,19 @@ impl AttributionExtractor {
     /// `extract`, and how many sentences were parsed.
     pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention]) -> (Vec<Attribution>, u64) {
         let mut parses = ParseCache::new(self.parser.as_ref());
+        let found = self.extract_cached(doc, mentions, &mut parses);
+        (found, parses.parsed)
+    }
+
+    /// The parse model the passes read, if any.
+    pub fn parser(&self) -> Option<&ParseModel> {
+        self.parser.as_ref()
+    }
+
+    /// `extract`, parsing through `parses`, a cache the caller may share with the event
+    /// extractor so a sentence both read is parsed once. The cache's model is the one
+    /// used; without one the passes read word order only.
+    pub fn extract_cached(&self, doc: &Doc, mentions: &[Mention], parses: &mut ParseCache) -> Vec<Attribution> {
         let mut buf = String::new();
         // Word ids of the tokens in the cue lexicon, once per document.
         let mut ids = Vec::new();
@@ -385,7 +398,7 @@ impl AttributionExtractor {
                     out.push(a);
                 }
             }
-            self.learned_cues(doc, s, &quoted, quoted_disjoint, &mut parses, &mut out);
+            self.learned_cues(doc, s, &quoted, quoted_disjoint, parses, &mut out);
             for c in &s.cues {
                 if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
@@ -395,8 +408,8 @@ impl AttributionExtractor {
                 let a = match c.kind {
                     CueKind::According => according_to(doc, s, c),
                     CueKind::Say | CueKind::Tell => match reported(doc, s, c, prev) {
-                        Some(a) => syntax_check(doc, s, c, a, &mut parses),
-                        None => parsed_statement(doc, s, c, &mut parses),
+                        Some(a) => syntax_check(doc, s, c, a, parses),
+                        None => parsed_statement(doc, s, c, parses),
                     },
                     CueKind::CreditBy | CueKind::CreditTo | CueKind::Quote => None,
                 };
@@ -411,7 +424,7 @@ impl AttributionExtractor {
         }
         split_coordinated(doc, &mut out);
         if self.parser.is_some() {
-            quote_speakers(doc, &sents, &mut parses, &mut out);
+            quote_speakers(doc, &sents, parses, &mut out);
         }
         // Generic "you" ("By signing up, you agree …", "when you add up …") is nobody's
         // statement; a quote's speaker is kept.
@@ -419,7 +432,7 @@ impl AttributionExtractor {
             valid(doc, a) && (a.kind == AttributionKind::DirectQuote || a.source.is_none_or(|x| !word_eq(doc.span_text(x), "you")))
         });
         out.sort_by_key(|a| (a.cue.start, a.content.start));
-        (out, parses.parsed)
+        out
     }
 
     /// Reported speech by a learned verb form ([`LEARNED_TSV`]) that is no cue of the

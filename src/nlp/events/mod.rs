@@ -18,14 +18,14 @@ pub(crate) mod phrase;
 mod syntax;
 
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
-use crate::nlp::parse::{ParseModel, Parsed};
+use crate::nlp::parse::ParseModel;
+use crate::nlp::parse_cache::ParseCache;
 pub use learned::{record_features, take_recorded, take_trace, trace_passes, Recorded};
 use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, WordClasses};
 use phrase::{
     is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
     subject_before, tok_span, DateFinder, SubjectKind,
 };
-use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -117,11 +117,6 @@ pub struct EventExtractor {
 pub struct ParseStats {
     pub sentences: u64,
     pub parsed: u64,
-}
-
-thread_local! {
-    /// The parse buffer of this thread, reused across sentences and documents.
-    static PARSED: RefCell<Parsed> = RefCell::new(Parsed::default());
 }
 
 /// One trigger kept for output, with its arguments being built.
@@ -516,15 +511,21 @@ impl EventExtractor {
 
     /// `extract`, counting the sentences seen and parsed into `stats`.
     pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats) -> Vec<Event> {
-        PARSED.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut parsed) => self.extract_with(doc, mentions, stats, &mut parsed),
-            Err(_) => self.extract_with(doc, mentions, stats, &mut Parsed::default()),
-        })
+        let mut parses = ParseCache::new(self.parser.as_ref());
+        self.extract_cached(doc, mentions, stats, &mut parses)
     }
 
-    fn extract_with(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats, parsed: &mut Parsed) -> Vec<Event> {
+    /// The parse model the passes read, if any (a caller sharing a `ParseCache` across
+    /// extractors builds it with this model).
+    pub fn parser(&self) -> Option<&ParseModel> {
+        self.parser.as_ref()
+    }
+
+    /// `extract_counted`, parsing through `parses`, a cache the caller may share with
+    /// the attribution extractor (both ask for the same sentences' parses). The cache's
+    /// model is the one used; without one the passes read word order only.
+    pub fn extract_cached(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats, parses: &mut ParseCache) -> Vec<Event> {
         let mut out = Vec::new();
-        let mut words: Vec<&str> = Vec::new();
         stats.sentences += doc.sentences.len() as u64;
         // The lexicon word id of every token, once per document.
         let mut ids = Vec::with_capacity(doc.tokens.len());
@@ -539,7 +540,7 @@ impl EventExtractor {
                 continue;
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
-            let mut sp = syntax::LazyParse::new(self.parser.as_ref(), doc, range.clone(), &mut words, &mut *parsed);
+            let mut sp = syntax::LazyParse::new(parses, doc, si, range.clone());
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
             let military = range.clone().any(|i| in_words(K_MILITARY_WORDS, doc.token_text(i)));

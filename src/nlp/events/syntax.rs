@@ -10,7 +10,8 @@
 
 use super::filters::Verdict;
 use super::lexicon::word_eq;
-use crate::nlp::parse::{Deprel, ParseModel, Parsed, Upos};
+use crate::nlp::parse::{Deprel, Parsed, Upos};
+use crate::nlp::parse_cache::ParseCache;
 use crate::nlp::{Doc, Mention, Span};
 use std::ops::Range;
 
@@ -46,39 +47,29 @@ impl SentenceParse<'_> {
 
 /// The parse of one sentence, made on first use (most sentences with a candidate
 /// trigger lose it to the word-order rules before any pass needs the parse).
-pub(crate) struct LazyParse<'m, 'd, 'b> {
-    model: Option<&'m ParseModel>,
-    doc: &'b Doc<'d>,
+pub(crate) struct LazyParse<'c, 'm, 'b> {
+    cache: &'c mut ParseCache<'m>,
+    doc: &'b Doc<'b>,
+    index: usize,
     range: Range<usize>,
-    words: &'b mut Vec<&'d str>,
-    parsed: &'b mut Parsed,
     done: bool,
 }
 
-impl<'m, 'd, 'b> LazyParse<'m, 'd, 'b> {
-    pub fn new(
-        model: Option<&'m ParseModel>,
-        doc: &'b Doc<'d>,
-        range: Range<usize>,
-        words: &'b mut Vec<&'d str>,
-        parsed: &'b mut Parsed,
-    ) -> Self {
-        LazyParse { model, doc, range, words, parsed, done: false }
+impl<'c, 'm, 'b> LazyParse<'c, 'm, 'b> {
+    /// Sentence `index` (tokens `range` of `doc`), parsed through the document's shared
+    /// cache, so a sentence the attribution extractor also reads is parsed once.
+    pub fn new(cache: &'c mut ParseCache<'m>, doc: &'b Doc<'b>, index: usize, range: Range<usize>) -> Self {
+        LazyParse { cache, doc, index, range, done: false }
     }
 
     /// The sentence's parse (parsed now if not yet); None without a model.
     pub fn get(&mut self) -> Option<SentenceParse<'_>> {
-        let model = self.model?;
-        if !self.done {
-            self.words.clear();
-            self.words.extend(self.range.clone().map(|k| self.doc.token_text(k)));
-            model.parse(self.words, self.parsed);
-            self.done = true;
-        }
-        Some(SentenceParse { parsed: self.parsed, base: self.range.start })
+        let view = self.cache.get(self.doc, self.index, &self.range)?;
+        self.done = true;
+        Some(SentenceParse { parsed: view.parsed, base: view.base })
     }
 
-    /// Whether the sentence was parsed.
+    /// Whether the events passes asked for the sentence's parse.
     pub fn done(&self) -> bool {
         self.done
     }

@@ -335,7 +335,20 @@ const PAD_BOS: TokInfo = pad(0xB05);
 const PAD_EOS: TokInfo = pad(0xE05);
 
 const fn pad(x: u64) -> TokInfo {
-    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, cl: 0, case: CASE_BUCKETS, flags: 0, plain: false, affixed: true }
+    TokInfo {
+        w: x,
+        l: x,
+        shape: x,
+        sshape: x,
+        pre: [x; 4],
+        suf: [x; 4],
+        gaz: 0,
+        cl: 0,
+        case: CASE_BUCKETS,
+        flags: 0,
+        plain: false,
+        affixed: true,
+    }
 }
 
 /// True when no token of the sentence has a lowercase letter and some token has two
