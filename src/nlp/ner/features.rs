@@ -335,7 +335,20 @@ const PAD_BOS: TokInfo = pad(0xB05);
 const PAD_EOS: TokInfo = pad(0xE05);
 
 const fn pad(x: u64) -> TokInfo {
-    TokInfo { w: x, l: x, shape: x, sshape: x, pre: [x; 4], suf: [x; 4], gaz: 0, cl: 0, case: CASE_BUCKETS, flags: 0, plain: false, affixed: true }
+    TokInfo {
+        w: x,
+        l: x,
+        shape: x,
+        sshape: x,
+        pre: [x; 4],
+        suf: [x; 4],
+        gaz: 0,
+        cl: 0,
+        case: CASE_BUCKETS,
+        flags: 0,
+        plain: false,
+        affixed: true,
+    }
 }
 
 /// True when no token of the sentence has a lowercase letter and some token has two
@@ -536,8 +549,7 @@ mod t {
     pub const SSHAPE: u64 = 13;
     pub const LM1: u64 = 14;
     pub const LP1: u64 = 15;
-    pub const LM2: u64 = 16;
-    pub const LP2: u64 = 17;
+    // 16, 17: lowercase of the words two away (dropped for speed when clusters came).
     pub const WM1: u64 = 18;
     pub const WP1: u64 = 19;
     pub const SHM1: u64 = 20;
