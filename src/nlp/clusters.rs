@@ -1,8 +1,8 @@
 //! Word clusters learnt without labels (`data/models/clusters.tsv.zst`, made by
 //! `scripts/clusters/generate.py`): for ~50-70k frequent lowercase word forms, a path in
-//! a binary hierarchy of words used in similar contexts. The entity tagger and the
-//! parser use path prefixes as features, so words rare or absent in their labelled
-//! training data share weights with frequent words of the same cluster.
+//! a binary hierarchy of words used in similar contexts. The entity tagger uses path
+//! prefixes as features, so words rare or absent in its labelled training data share
+//! weights with frequent words of the same cluster.
 //!
 //! The table is compiled into the binary and decoded once, on first use.
 

@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
-const FEATURE_VERSION: u64 = 4;
+const FEATURE_VERSION: u64 = 7;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -549,8 +549,7 @@ mod t {
     pub const SSHAPE: u64 = 13;
     pub const LM1: u64 = 14;
     pub const LP1: u64 = 15;
-    pub const LM2: u64 = 16;
-    pub const LP2: u64 = 17;
+    // 16, 17: lowercase of the words two away (dropped for speed when clusters came).
     pub const WM1: u64 = 18;
     pub const WP1: u64 = 19;
     pub const SHM1: u64 = 20;
@@ -578,12 +577,9 @@ mod t {
     pub const HIST: u64 = 44;
     pub const HISTLAST: u64 = 45;
     pub const HIST_SS: u64 = 46;
-    pub const CL: u64 = 50; // 50..54: prefixes 4, 6, 10, 20
+    pub const CL: u64 = 50; // 50..53: prefixes 4, 10, 20
     pub const CLM1: u64 = 54; // 54, 55: prefixes 4, 10
     pub const CLP1: u64 = 56; // 56, 57
-    pub const CLM2: u64 = 58;
-    pub const CLP2: u64 = 59;
-    pub const CL_SS: u64 = 60;
 }
 
 /// Push the hashes of the features of token `i` that do not depend on earlier decisions.
@@ -611,8 +607,6 @@ pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     out.push(f1(t::SSHAPE, c.sshape));
     out.push(f1(t::LM1, p1.l));
     out.push(f1(t::LP1, n1.l));
-    out.push(f1(t::LM2, p2.l));
-    out.push(f1(t::LP2, n2.l));
     out.push(f1(t::WM1, p1.w));
     out.push(f1(t::WP1, n1.w));
     out.push(f1(t::SHM1, p1.shape));
@@ -629,17 +623,15 @@ pub(crate) fn static_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     out.push(f2(t::CASEM1, p1.case as u64, c.sshape));
     out.push(f2(t::CASEP1, n1.case as u64, c.sshape));
     out.push(f1(t::FLAGS, c.flags as u64));
-    // Word clusters learnt from unlabeled news.
-    for (k, n) in [4, 6, 10, 20].into_iter().enumerate() {
+    // Word clusters learnt from unlabeled news (every feature costs a table row per
+    // scored token: the set is kept small).
+    for (k, n) in [4, 10, 20].into_iter().enumerate() {
         out.push(f1(t::CL + k as u64, clusters::prefix(c.cl, n)));
     }
     for (k, n) in [4, 10].into_iter().enumerate() {
         out.push(f1(t::CLM1 + k as u64, clusters::prefix(p1.cl, n)));
         out.push(f1(t::CLP1 + k as u64, clusters::prefix(n1.cl, n)));
     }
-    out.push(f1(t::CLM2, clusters::prefix(p2.cl, 6)));
-    out.push(f1(t::CLP2, clusters::prefix(n2.cl, 6)));
-    out.push(f2(t::CL_SS, clusters::prefix(c.cl, 10), c.sshape));
     if c.flags & FL_CAPSENT != 0 {
         out.push(f1(t::W_CAPS, c.l));
     }

@@ -64,9 +64,6 @@ pub(crate) struct ParserState {
     lfeats: Vec<u64>,
     /// Three-letter suffix hash of each word.
     suf: Vec<u64>,
-    /// Word-cluster prefixes of each word: 6 bits, 12 bits.
-    cl6: Vec<u64>,
-    cl12: Vec<u64>,
     buckets: Vec<u32>,
     /// Gold heads (internal indices, root = n) while training.
     gold: Vec<u32>,
@@ -107,10 +104,6 @@ impl ParserState {
         self.word.push(ROOT_HASH);
         self.suf.clear();
         self.suf.extend(tagger.words.iter().map(|w| w.suffix[2]));
-        self.cl6.clear();
-        self.cl6.extend(tagger.words.iter().map(|w| w.cluster[1]));
-        self.cl12.clear();
-        self.cl12.extend(tagger.words.iter().map(|w| w.cluster[2]));
         self.tag.clear();
         self.tag.extend((0..n).map(|i| tags.get(i).copied().unwrap_or(0) as u64));
         self.tag.push(ROOT_TAG);
@@ -299,19 +292,6 @@ impl ParserState {
         f.push(f2(93, s1p, suf(s1)));
         f.push(f3(94, s1p, s0p, b0w));
         f.push(f3(95, s0wp, b0w, b1p));
-        // Word clusters.
-        let c6 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl6[x as usize] };
-        let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
-        let (s0c, b0c) = (c12(s0), c12(b0));
-        f.push(f1(96, s0c));
-        f.push(f1(97, b0c));
-        f.push(f1(98, c12(s1)));
-        f.push(f1(99, c12(b1)));
-        f.push(f2(100, s0c, b0p));
-        f.push(f2(101, s0p, b0c));
-        f.push(f2(102, c6(s0), c6(b0)));
-        f.push(f3(103, c6(s0), c6(b0), d));
-        f.push(f3(104, c6(s1), c6(s0), b0p));
     }
 
     fn move_scores<S: Scorer>(&mut self, w: &S, acc: &mut [f32; NMOVES]) {
@@ -364,10 +344,6 @@ impl ParserState {
         f.push(f3(t(23), p(dl), l(dl), dp));
         f.push(f3(t(24), hp, dp, self.nl[h as usize] as u64));
         f.push(f3(t(25), dwp, hwp, dist));
-        let c = |x: u32| if x == NIL || x >= n { NONE_HASH } else { self.cl12[x as usize] };
-        f.push(f2(t(26), c(d), hp));
-        f.push(f2(t(27), dp, c(h)));
-        f.push(f3(t(28), c(d), c(h), dist));
     }
 
     fn label_scores<S: Scorer>(&mut self, w: &S, h: u32, d: u32, dir: usize, acc: &mut [f32; NLABELS]) {

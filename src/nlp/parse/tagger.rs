@@ -72,13 +72,6 @@ impl TaggerState {
         f.push(f1(28, at(-1).map_or(NONE_HASH, |x| x.short_shape)));
         f.push(f3(29, t1, w.lower, lp1));
         f.push(f1(30, at(1).map_or(NONE_HASH, |x| x.suffix[0])));
-        // Word clusters learnt from unlabeled news.
-        for k in 0..4 {
-            f.push(f1(31 + k as u64, w.cluster[k]));
-        }
-        f.push(f1(35, at(-1).map_or(NONE_HASH, |x| x.cluster[1])));
-        f.push(f1(36, at(1).map_or(NONE_HASH, |x| x.cluster[1])));
-        f.push(f2(37, t1, w.cluster[2]));
     }
 
     fn fill_buckets(&mut self, bits: u32) {
