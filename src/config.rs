@@ -347,7 +347,13 @@ pub fn load_settings(path: Option<&Path>, overrides: &Overrides) -> Result<Setti
 
 /// [`load_settings`] from TOML text already read (`name` for messages; relative paths in
 /// it resolve against `base`, `config_path` is recorded as the config file).
-pub fn settings_from_text(text: &str, name: &str, config_path: Option<&Path>, base: &Path, overrides: &Overrides) -> Result<Settings, Error> {
+pub fn settings_from_text(
+    text: &str,
+    name: &str,
+    config_path: Option<&Path>,
+    base: &Path,
+    overrides: &Overrides,
+) -> Result<Settings, Error> {
     let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base.to_path_buf() };
     let config = parse_config(text, name)?;
     validate(config, config_path.map(Path::to_path_buf), &base, overrides)

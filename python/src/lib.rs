@@ -5,8 +5,8 @@
 //! (`python/newsgrid/__init__.py`).
 
 use arrow::datatypes::SchemaRef;
-use arrow_pyarrow::{PyArrowType, Table};
 use arrow::record_batch::RecordBatch;
+use arrow_pyarrow::{PyArrowType, Table};
 use newsgrid::api;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -100,7 +100,12 @@ fn mark_duplicates(py: Python<'_>, keys: PyArrowType<Table>, config: Option<Stri
 
 #[pyfunction]
 #[pyo3(signature = (table, config=None, furniture=None))]
-fn extract<'py>(py: Python<'py>, table: PyArrowType<Table>, config: Option<String>, furniture: Option<Vec<u8>>) -> PyResult<Bound<'py, PyDict>> {
+fn extract<'py>(
+    py: Python<'py>,
+    table: PyArrowType<Table>,
+    config: Option<String>,
+    furniture: Option<Vec<u8>>,
+) -> PyResult<Bound<'py, PyDict>> {
     let batch = one_batch(table.0)?;
     let out = py.detach(|| -> Result<api::Output, PyErr> {
         let settings = api::settings(config.as_deref()).map_err(err)?;

@@ -405,7 +405,12 @@ fn process(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &Limi
 /// One article through the stage's per-article step, for the in-memory API (`crate::api`):
 /// `Ok(None)` when it is skipped (a duplicate, another language), `Err` with its reject
 /// when extraction failed.
-pub fn extract_one(a: &ArticleRow, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfig) -> Result<Option<ArticleExtraction>, Box<RejectRow>> {
+pub fn extract_one(
+    a: &ArticleRow,
+    x: &Extractors,
+    config: &ExtractConfig,
+    limits: &LimitsConfig,
+) -> Result<Option<ArticleExtraction>, Box<RejectRow>> {
     match process(a, x, config, limits) {
         Outcome::Done(rows) => Ok(Some(rows)),
         Outcome::Skipped(_) => Ok(None),
