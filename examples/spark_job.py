@@ -51,19 +51,20 @@ def main(argv=None) -> int:
         print("no .jsonl input found", file=sys.stderr)
         return 2
     ranks = jobs.file_ranks(files)
+    # One newsgrid thread per Python worker (they inherit the environment): Spark's tasks
+    # are the parallelism.
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     spark = (
         SparkSession.builder.master(args.master)
         .appName("newsgrid")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows))
-        # One newsgrid thread per Python worker: Spark's tasks are the parallelism.
         .config("spark.executorEnv.RAYON_NUM_THREADS", "1")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
         .getOrCreate()
     )
-    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     sc = spark.sparkContext
 
     # The dump's lines with their line numbers, in file order within each partition. Spark's
