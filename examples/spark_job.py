@@ -38,6 +38,7 @@ def main(argv=None) -> int:
     ap.add_argument("-c", "--config", help="pipeline.toml (its [input.fields], [clean], [extract]... apply)")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--batch-rows", type=int, default=2000, help="records per Arrow batch handed to newsgrid")
+    ap.add_argument("--shuffle-partitions", type=int, default=4, help="partitions of the self-join and entity merge")
     args = ap.parse_args(argv)
 
     from pyspark.sql import SparkSession, functions as F
@@ -50,26 +51,52 @@ def main(argv=None) -> int:
         print("no .jsonl input found", file=sys.stderr)
         return 2
     ranks = jobs.file_ranks(files)
+    # One newsgrid thread per Python worker (they inherit the environment): Spark's tasks
+    # are the parallelism.
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     spark = (
         SparkSession.builder.master(args.master)
         .appName("newsgrid")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows))
-        # One newsgrid thread per Python worker: Spark's tasks are the parallelism.
         .config("spark.executorEnv.RAYON_NUM_THREADS", "1")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(args.shuffle_partitions))
         .getOrCreate()
     )
-    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     sc = spark.sparkContext
 
-    # The dump's lines with their line numbers, in file order within each partition.
-    rdds = [
-        sc.textFile(f).zipWithIndex().map(lambda x, f=f: (f, x[1] + 1, x[0]))
-        for f in files
-    ]
-    lines = spark.createDataFrame(sc.union(rdds), "input_file string, input_position long, json string").cache()
+    # The dump's lines with their line numbers, in file order within each partition. Spark's
+    # text partitions are contiguous splits of a file: a line's number is the lines of the
+    # partitions before it plus its index in its own (all on the JVM, no Python rows).
+    frames = []
+    for f in files:
+        df = (
+            spark.read.text(f)
+            .withColumn("mid", F.monotonically_increasing_id())
+            .withColumn("pid", F.spark_partition_id())
+            .cache()
+        )
+        sizes = sorted((r["pid"], r["count"]) for r in df.groupBy("pid").count().collect())
+        offsets, total = {}, 0
+        for pid, n in sizes:
+            offsets[pid] = total
+            total += n
+        offset = F.create_map(*[x for pid, off in offsets.items() for x in (F.lit(pid), F.lit(off))]) if offsets else F.create_map()
+        frames.append(
+            df.select(
+                F.lit(f).alias("input_file"),
+                (offset[F.col("pid")] + (F.col("mid") - F.shiftleft(F.col("pid").cast("long"), 33)) + 1).cast("long").alias("input_position"),
+                F.col("value").alias("json"),
+            )
+        )
+    lines = frames[0]
+    for f in frames[1:]:
+        lines = lines.unionAll(f)
+    lines = lines.cache()
+    n_lines = lines.count()
+    phase = {"read": time.time() - started}
     rank_df = spark.createDataFrame(list(ranks.items()), "input_file string, file_rank int")
 
     def collect_arrow(df) -> pa.Table:
@@ -89,6 +116,7 @@ def main(argv=None) -> int:
     if jobs.furniture_on(config):
         k1 = keys_pass(None).drop("band_keys").join(F.broadcast(rank_df), "input_file").orderBy("file_rank", "input_position").drop("file_rank")
         rule = newsgrid.furniture_rule(collect_arrow(k1), config)
+    phase["pass 1 (furniture)"] = time.time() - started - sum(phase.values())
 
     # Pass 2: keys after the rule; the self-join keeps the articles that share a key.
     k2 = keys_pass(rule).drop("line_hashes").cache()
@@ -105,6 +133,7 @@ def main(argv=None) -> int:
     cand_keys = cand_keys.orderBy("file_rank", "input_position").drop("file_rank")
     marks = newsgrid.mark_duplicates(collect_arrow(cand_keys), config)
     marks_b = sc.broadcast(marks)
+    phase["pass 2 (duplicates)"] = time.time() - started - sum(phase.values())
 
     # Pass 3: the tables, per batch, in an envelope (one engine column for all tables).
     def extract_fn(batches):
@@ -115,9 +144,9 @@ def main(argv=None) -> int:
 
     envelope = lines.mapInArrow(extract_fn, "table string, data binary").cache()
     envelope.count()
+    phase["pass 3 (extract)"] = time.time() - started - sum(phase.values())
     schemas = jobs.schemas(config)
     os.makedirs(args.out, exist_ok=True)
-    counts = {}
 
     def table_df(name):
         schema = schemas[name]
@@ -128,9 +157,7 @@ def main(argv=None) -> int:
         return envelope.filter(F.col("table") == name).mapInArrow(fn, from_arrow_schema(schema))
 
     for name in ("articles", "mentions", "events", "attributions", "rejects"):
-        df = table_df(name)
-        df.write.mode("overwrite").parquet(os.path.join(args.out, f"{name}.parquet"))
-        counts[name] = spark.read.parquet(os.path.join(args.out, f"{name}.parquet")).count()
+        table_df(name).write.mode("overwrite").parquet(os.path.join(args.out, f"{name}.parquet"))
 
     # Entities: all parts of an entity in one partition, in run order, merged.
     parts = table_df(jobs.PARTS).join(F.broadcast(rank_df.withColumnRenamed("input_file", "first_file")), "first_file")
@@ -143,13 +170,12 @@ def main(argv=None) -> int:
 
     entities = parts.mapInArrow(merge_fn, from_arrow_schema(schemas["entities"]))
     entities.write.mode("overwrite").parquet(os.path.join(args.out, "entities.parquet"))
-    counts["entities"] = spark.read.parquet(os.path.join(args.out, "entities.parquet")).count()
+    phase["write"] = time.time() - started - sum(phase.values())
     seconds = time.time() - started
-    records = lines.filter(F.trim("json") != "").count()
     print(
-        f"newsgrid spark job: {records} records, {counts['articles']} articles in {seconds:.1f} s "
-        f"({records / max(seconds, 1e-9):.1f} records/s); marks {marks.num_rows}; "
-        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        f"newsgrid spark job: {n_lines} lines in {seconds:.1f} s ({n_lines / max(seconds, 1e-9):.1f} lines/s); "
+        f"{marks.num_rows} articles share a key; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in phase.items())
     )
     spark.stop()
     return 0

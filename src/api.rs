@@ -245,6 +245,9 @@ fn clean_all(records: Vec<(RecordRow, Assigned)>, config: &Config, rule: Option<
         .collect()
 }
 
+/// An article's near-duplicate signature, source key and paragraph hashes.
+type ArticleKeys = (Option<Signature>, Option<String>, Vec<u64>);
+
 /// What the furniture count needs of one article (pass 1).
 struct LineKeys<'a> {
     article_id: &'a str,
@@ -294,14 +297,14 @@ fn keys_schema() -> SchemaRef {
 pub fn keys(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) -> Result<RecordBatch, Error> {
     let config = &settings.config;
     let cleaned = clean_all(input.records, config, rule);
-    let rows: Vec<(ArticleRow, u128, Option<Signature>, Option<String>, Vec<u64>)> = cleaned
+    let rows: Vec<(ArticleRow, u128, ArticleKeys)> = cleaned
         .into_par_iter()
         .filter_map(Result::ok)
         .map(|(row, content, _)| {
             let sig = dedupe::signature(&config.clean, &row.text);
             let source = furniture::source_key(row.source_name.as_deref(), row.url.as_deref());
             let lines = if rule.is_none() { furniture::line_hashes(&row.text) } else { Vec::new() };
-            (row, content, sig, source, lines)
+            (row, content, (sig, source, lines))
         })
         .collect();
     let mut file = StringBuilder::new();
@@ -312,7 +315,7 @@ pub fn keys(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) -> 
     let mut signature = BinaryBuilder::new();
     let mut bands = ListBuilder::new(Int64Builder::new());
     let mut lines = ListBuilder::new(Int64Builder::new());
-    for (row, content, sig, src, hashes) in &rows {
+    for (row, content, (sig, src, hashes)) in &rows {
         file.append_value(&row.input_file);
         position.append_value(row.input_position);
         id.append_value(&row.article_id);
@@ -521,12 +524,11 @@ pub fn extract(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) 
     let x = extractors(settings)?;
     let mut rejects = input.rejects;
     let marked = input.marked;
-    let local_rule;
-    let (cleaned, rule) = match rule {
-        Some(r) => (clean_all(input.records, config, Some(r)), Some(r)),
+    let cleaned = match rule {
+        Some(r) => clean_all(input.records, config, Some(r)),
         None if config.clean.remove_furniture => {
             let first = clean_all(input.records, config, None);
-            let extra: Vec<Option<(Option<Signature>, Option<String>, Vec<u64>)>> = first
+            let extra: Vec<Option<ArticleKeys>> = first
                 .par_iter()
                 .map(|c| {
                     c.as_ref().ok().map(|(row, _, _)| {
@@ -538,26 +540,24 @@ pub fn extract(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) 
                     })
                 })
                 .collect();
-            local_rule = fold_rule(
+            let local_rule = fold_rule(
                 first.iter().zip(extra).filter_map(|(c, e)| {
                     let ((row, content, _), (sig, source, lines)) = (c.as_ref().ok()?, e?);
                     Some(LineKeys { article_id: &row.article_id, content: *content, sig, source, lines })
                 }),
                 config,
             );
-            let second: Vec<Cleaned> = first
+            first
                 .into_par_iter()
                 .map(|c| {
                     let (row, content, assigned) = c?;
                     let (row, content, _) = crate::stages::clean::strip_repeated(row, content, &local_rule, &config.clean)?;
                     Ok((row, content, assigned))
                 })
-                .collect();
-            (second, Some(&local_rule))
+                .collect::<Vec<Cleaned>>()
         }
-        None => (clean_all(input.records, config, None), None),
+        None => clean_all(input.records, config, None),
     };
-    let _ = rule;
     // Clean's rejects in input order (the run-wide rule can empty an article too).
     let mut articles: Vec<(ArticleRow, u128)> = Vec::with_capacity(cleaned.len());
     let mut clean_rejects = Vec::new();
