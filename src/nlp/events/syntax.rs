@@ -280,6 +280,7 @@ pub(crate) fn parties(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::nlp::parse::ParseModel;
 
     /// The verdict for the trigger `word` of `text` (one sentence), with the parse of
     /// the builtin model; `nominal` as the word-order rules read it.

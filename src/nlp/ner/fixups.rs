@@ -4,6 +4,9 @@
 //!   is no entity: the tagger learned capitalised abbreviations before names as names;
 //! - a mention that is only a common noun written in capitals ("PAC" and "super PAC", a
 //!   kind of committee, not one) is no entity;
+//! - a MISC mention that is one hyphenated word with a lowercase tail ("U.S.-sanctioned",
+//!   "Iranian-backed") is a compound modifier, not a thing a user counts; CoNLL marks
+//!   them MISC, so the tagger learned them;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
@@ -22,7 +25,7 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 const MAX_WIDEN_WORDS: usize = 3;
 
 pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
-    mentions.retain(|m| !is_title_only(doc, m) && !is_common_noun(doc, m));
+    mentions.retain(|m| !is_title_only(doc, m) && !is_common_noun(doc, m) && !is_compound_modifier(doc, m));
     let kb = Kb::builtin();
     let mut key = String::new();
     for i in 0..mentions.len() {
@@ -66,6 +69,15 @@ fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
     let key = lookup_key(text);
     let key = key.strip_suffix('s').unwrap_or(&key);
     COMMON_NOUNS.contains(&key)
+}
+
+fn is_compound_modifier(doc: &Doc, m: &Mention) -> bool {
+    if m.entity_type != crate::nlp::EntityType::Misc {
+        return false;
+    }
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    !text.contains(char::is_whitespace)
+        && text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
 }
 
 fn is_title_only(doc: &Doc, m: &Mention) -> bool {
@@ -122,6 +134,16 @@ mod tests {
         let mut ms = vec![mention(&doc, t, t + 1, EntityType::Per)];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Trump".to_string(), EntityType::Per)]);
+    }
+
+    #[test]
+    fn hyphenated_modifier_is_no_misc_entity() {
+        let doc = Doc::new("The U.S.-sanctioned firm met Iran-Contra investigators.");
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let (us, ic) = (pos("U.S.-sanctioned"), pos("Iran-Contra"));
+        let mut ms = vec![mention(&doc, us, us + 1, EntityType::Misc), mention(&doc, ic, ic + 1, EntityType::Misc)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Iran-Contra".to_string(), EntityType::Misc)]);
     }
 
     #[test]
