@@ -13,8 +13,11 @@ use std::ops::Range;
 /// Parses of one document's sentences, made when first asked for.
 pub struct ParseCache<'m> {
     model: Option<&'m ParseModel>,
-    /// (sentence index, token range, parse), in the order they were made.
-    slots: Vec<(usize, usize, Parsed)>,
+    /// (token range start, parse), in the order they were made.
+    slots: Vec<(usize, Parsed)>,
+    /// Slot of each sentence index (+1; 0: not parsed yet), grown on demand, so a lookup
+    /// is constant time however many sentences a huge document holds.
+    slot_of: Vec<u32>,
     /// Sentences parsed (each once).
     pub parsed: u64,
 }
@@ -22,28 +25,32 @@ pub struct ParseCache<'m> {
 impl<'m> ParseCache<'m> {
     /// A cache that parses with `model`; without one it answers None.
     pub fn new(model: Option<&'m ParseModel>) -> ParseCache<'m> {
-        ParseCache { model, slots: Vec::new(), parsed: 0 }
+        ParseCache { model, slots: Vec::new(), slot_of: Vec::new(), parsed: 0 }
     }
 
     /// The parse of sentence `index` (tokens `range` of `doc`), parsed now if not yet;
     /// None without a model or for an empty or out-of-range sentence.
     pub fn get(&mut self, doc: &Doc, index: usize, range: &Range<usize>) -> Option<SentView<'_>> {
         let model = self.model?;
-        if range.is_empty() || range.end > doc.tokens.len() {
+        if range.is_empty() || range.end > doc.tokens.len() || index >= doc.sentences.len() {
             return None;
         }
-        let slot = match self.slots.iter().position(|(i, _, _)| *i == index) {
-            Some(k) => k,
-            None => {
+        if index >= self.slot_of.len() {
+            self.slot_of.resize(index + 1, 0);
+        }
+        let slot = match self.slot_of[index] {
+            0 => {
                 let words: Vec<&str> = range.clone().map(|k| doc.token_text(k)).collect();
                 let mut parsed = Parsed::default();
                 model.parse(&words, &mut parsed);
                 self.parsed += 1;
-                self.slots.push((index, range.start, parsed));
+                self.slots.push((range.start, parsed));
+                self.slot_of[index] = self.slots.len() as u32;
                 self.slots.len() - 1
             }
+            k => k as usize - 1,
         };
-        let (_, base, parsed) = &self.slots[slot];
+        let (base, parsed) = &self.slots[slot];
         Some(SentView { parsed, base: *base })
     }
 }
@@ -113,5 +120,23 @@ mod tests {
         assert!(cache.get(&doc, 1, &range).is_some());
         assert_eq!(cache.parsed, 1);
         assert!(ParseCache::new(None).get(&doc, 1, &range).is_none());
+    }
+
+    #[test]
+    fn many_sentences_each_parsed_once_and_bad_indices_refused() {
+        let text = "He said no. ".repeat(3000);
+        let doc = Doc::new(&text);
+        let model = ParseModel::builtin().expect("builtin parse model");
+        let mut cache = ParseCache::new(Some(&model));
+        for _ in 0..2 {
+            for (i, s) in doc.sentences.iter().enumerate() {
+                let view = cache.get(&doc, i, &s.tokens).expect("parse");
+                assert_eq!(view.range(), s.tokens);
+            }
+        }
+        assert_eq!(cache.parsed, doc.sentences.len() as u64);
+        let first = doc.sentences[0].tokens.clone();
+        assert!(cache.get(&doc, doc.sentences.len(), &first).is_none());
+        assert!(cache.get(&doc, usize::MAX, &first).is_none());
     }
 }
