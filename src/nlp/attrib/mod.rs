@@ -1133,6 +1133,12 @@ fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut P
     if modal_or_negated(doc, s, c.m.start) {
         return None;
     }
+    // "<name> said" / "said <name>": the parse's passes cannot change it ("said" is no
+    // noun, no open complement, no agentless passive; a named source is never weak), so
+    // the sentence is not parsed for it (most reported speech is of this shape).
+    if is_plain_said(doc, c, &a, &s.ms) {
+        return Some(a);
+    }
     let Some(p) = parses.get(doc, s.index, &s.range) else {
         return Some(a);
     };
@@ -1143,6 +1149,13 @@ fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut P
             Some(a)
         }
     }
+}
+
+/// The cue is one word "said" or "says" and the source is an entity mention.
+fn is_plain_said(doc: &Doc, c: &Cue, a: &Attribution, ms: &[&Mention]) -> bool {
+    c.m.end == c.m.start + 1
+        && matches!(doc.token_text(c.m.start), "said" | "says")
+        && a.source.is_some_and(|x| ms.iter().any(|m| m.span.contains(x) || x.contains(m.span)))
 }
 
 /// A modal or future auxiliary or a negation in the verb group before the cue at `k`
