@@ -2,7 +2,8 @@
 //! count (issue #14; tuned on `realnews-train`, checked on `realnews-dev`): imperatives,
 //! acts of a generic "you", adjectival participles ("the alleged audit"), habitual
 //! present stances ("the public supports cutting spending"), passive meetings ("was
-//! met by protests"), verbal attacks coded as assault ("attacks on Warren"), and
+//! met by protests"), verbal attacks coded as assault ("attacks on Warren"), questions
+//! coded as demands ("asked whether", "“…?” she asked"), and
 //! actors or recipients that are no party (a lowercase verb, a date).
 //!
 //! Each check is a named pass returning a `Verdict`; they stand in for the parse the
@@ -204,7 +205,7 @@ fn tokens_of(doc: &Doc, range: &Range<usize>, s: Span) -> Vec<usize> {
 
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
-    for pass in [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting] {
+    for pass in [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked] {
         let v = pass(doc, c);
         if v != Verdict::Keep {
             return v;
@@ -233,6 +234,37 @@ fn imperative(doc: &Doc, c: &Candidate) -> Verdict {
     let head = doc.token_text(c.start);
     if k == c.start && c.verb_head && !c.past && !c.nominal && !head.ends_with("ing") && !head.ends_with('s') {
         return Verdict::Drop("imperative");
+    }
+    Verdict::Keep
+}
+
+/// Words that open a question after "ask": "asked if", "asked him whether", "asked
+/// about", "asked reporters why".
+const QUESTION_WORDS: &[&str] = &["if", "whether", "about", "why", "how", "what", "when", "who", "whom", "where", "which"];
+
+/// "asked if the matter had been referred", "was asked by a reporter whether", "“…?” she
+/// asked": a question, not a demand (PLOVER DEMAND asks for an act: "asked Congress to
+/// act", "asked for access").
+fn question_asked(doc: &Doc, c: &Candidate) -> Verdict {
+    if c.event_type != PloverType::Demand || c.head_end != c.start + 1 {
+        return Verdict::Keep;
+    }
+    let head = doc.token_text(c.start);
+    if !["ask", "asks", "asked", "asking"].iter().any(|w| word_eq(head, w)) {
+        return Verdict::Keep;
+    }
+    // Right after a quotation or a question mark: the verb reports the question.
+    if c.start > c.range.start && matches!(doc.token_text(c.start - 1), "”" | "\"" | "?" | "’" | "'") {
+        return Verdict::Drop("question");
+    }
+    for k in c.start + 1..(c.start + 6).min(c.range.end) {
+        let t = doc.token_text(k);
+        if QUESTION_WORDS.iter().any(|w| word_eq(t, w)) {
+            return Verdict::Drop("question");
+        }
+        if matches!(t, "," | ";" | ":" | "." | "to" | "for" | "that") {
+            break;
+        }
     }
     Verdict::Keep
 }

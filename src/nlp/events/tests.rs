@@ -471,3 +471,13 @@ fn realnews_verbal_attacks_and_parties() {
     // The relative clause keeps its verb: "the raid that killed X".
     assert!(types("Obama ordered the raid that killed Osama bin Laden.", &[("Obama", Per), ("Osama bin Laden", Per)]).contains(&"ASSAULT"));
 }
+
+#[test]
+fn a_question_asked_is_no_demand() {
+    let per = [("Grassley", EntityType::Per)];
+    let both = [("Grassley", EntityType::Per), ("Congress", EntityType::Org)];
+    assert!(types("Grassley asked whether the matter had been referred.", &per).is_empty());
+    assert!(types("Grassley asked reporters about the bill.", &per).is_empty());
+    assert!(types("\"Is this fair?\" Grassley asked.", &per).is_empty());
+    assert_eq!(types("Grassley asked Congress to reject the bill.", &both), vec!["DEMAND"]);
+}
