@@ -6,8 +6,7 @@
 //!
 //! The table is compiled into the binary and decoded once, on first use.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::hashing::IdMap;
 use std::sync::OnceLock;
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -21,26 +20,8 @@ const MAX_BITS: u32 = 24;
 /// word without a cluster.
 pub(crate) type Path = u32;
 
-/// Hasher for keys that are already hashes.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
-}
-
 pub(crate) struct Clusters {
-    map: HashMap<u64, Path, BuildHasherDefault<KeyHasher>>,
+    map: IdMap<Path>,
     /// Hash of the table's text: part of the models' fingerprints.
     pub(crate) fingerprint: u64,
 }
@@ -53,7 +34,7 @@ impl Clusters {
 
     fn parse(raw: &[u8]) -> Clusters {
         let text = std::str::from_utf8(raw).unwrap_or_default();
-        let mut map = HashMap::with_capacity_and_hasher(text.len() / 20, BuildHasherDefault::default());
+        let mut map = IdMap::with_capacity_and_hasher(text.len() / 20, Default::default());
         for line in text.lines() {
             let Some((word, bits)) = line.split_once('\t') else {
                 continue;

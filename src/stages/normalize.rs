@@ -313,8 +313,13 @@ pub fn normalize_articles(
     attributions: Vec<RawAttributionRow>,
     config: &NormalizeConfig,
 ) -> Vec<Result<ArticleOutput, Box<RejectRow>>> {
-    let g = Gazetteer::builtin();
     let input = ChunkInput { articles, mentions, events, attributions };
+    normalize_chunk(&input, config, Gazetteer::builtin())
+}
+
+/// Each article of `input` resolved with its rows, in parallel and in article order; a
+/// panic on one article is its `internal_error` reject and the others go on.
+fn normalize_chunk(input: &ChunkInput, config: &NormalizeConfig, gazetteer: &Gazetteer) -> Vec<Result<ArticleOutput, Box<RejectRow>>> {
     let gm = group(&input.mentions, |r| &r.article_id);
     let ge = group(&input.events, |r| &r.article_id);
     let ga = group(&input.attributions, |r| &r.article_id);
@@ -323,7 +328,11 @@ pub fn normalize_articles(
         .par_iter()
         .map(|a| {
             let key = a.article_id.as_str();
-            super::isolate(|| normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, g)).map_err(|detail| {
+            let normalize = || {
+                super::test_panic("normalize", &a.text);
+                normalize_article(a, input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
+            };
+            super::isolate(normalize).map_err(|detail| {
                 Box::new(RejectRow {
                     input_file: a.input_file.clone(),
                     input_position: a.input_position,
@@ -509,33 +518,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     pipeline_chunks(
         upstream.chunks,
         read,
-        |_, input| {
-            let gm = group(&input.mentions, |r| &r.article_id);
-            let ge = group(&input.events, |r| &r.article_id);
-            let ga = group(&input.attributions, |r| &r.article_id);
-            Ok(input
-                .articles
-                .par_iter()
-                .map(|a| {
-                    let key = a.article_id.as_str();
-                    // A panic on one article is its `internal_error` reject; the run goes on.
-                    let normalize = || {
-                        super::test_panic("normalize", &a.text);
-                        normalize_article(a, &input, [gm.get(key), ge.get(key), ga.get(key)], config, gazetteer)
-                    };
-                    super::isolate(normalize).map_err(|detail| {
-                        Box::new(RejectRow {
-                            input_file: a.input_file.clone(),
-                            input_position: a.input_position,
-                            source_id: a.source_id.clone(),
-                            stage: "normalize".into(),
-                            reason: super::INTERNAL_ERROR.into(),
-                            detail,
-                        })
-                    })
-                })
-                .collect::<Vec<Result<ArticleOutput, Box<RejectRow>>>>())
-        },
+        |_, input| Ok(normalize_chunk(&input, config, gazetteer)),
         |k, outputs| {
             let n = outputs.len() as u64;
             for out in outputs {

@@ -8,8 +8,6 @@
 
 use crate::nlp::clusters::{self, Clusters};
 use crate::nlp::word_shape::{lower_into, word_shapes};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -92,25 +90,7 @@ pub(crate) fn allowed_mask(prev: u8, last: bool) -> u32 {
 // ---------------------------------------------------------------------------------------
 // Hashing.
 
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
-}
-
-/// A map keyed by values that are already hashes.
-pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+pub(crate) use crate::hashing::IdMap;
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 

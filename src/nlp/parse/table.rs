@@ -80,11 +80,17 @@ impl Scorer for TrainTable {
     }
     #[inline]
     fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
-        for &b in buckets {
-            let row = &self.w[b as usize * self.width..][..self.width];
-            for (a, &x) in acc.iter_mut().zip(row) {
-                *a += x;
-            }
+        add_float_rows(&self.w, self.width, buckets, acc);
+    }
+}
+
+/// Add the rows `buckets` of a dense float table of `width` columns into `acc`.
+#[inline]
+fn add_float_rows(w: &[f32], width: usize, buckets: &[u32], acc: &mut [f32]) {
+    for &b in buckets {
+        let row = &w[b as usize * width..][..width];
+        for (a, &x) in acc.iter_mut().zip(row) {
+            *a += x;
         }
     }
 }
@@ -102,12 +108,7 @@ impl Scorer for FloatTable {
     }
     #[inline]
     fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
-        for &b in buckets {
-            let row = &self.w[b as usize * self.width..][..self.width];
-            for (a, &x) in acc.iter_mut().zip(row) {
-                *a += x;
-            }
-        }
+        add_float_rows(&self.w, self.width, buckets, acc);
     }
 }
 
