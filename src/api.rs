@@ -470,7 +470,7 @@ fn extractors(settings: &Settings) -> Result<Arc<Extractors>, Error> {
     if let Some((_, x)) = cache.iter().find(|(k, _)| *k == key) {
         return Ok(x.clone());
     }
-    let x = Arc::new(Extractors::load(settings.ner_model.as_deref(), settings.config.extract.syntax)?);
+    let x = Arc::new(Extractors::for_config(settings.ner_model.as_deref(), &settings.config.extract)?);
     cache.push((key, x.clone()));
     Ok(x)
 }

@@ -405,10 +405,9 @@ pub fn eval_realnews(dir: &Path, syntax: bool, event_filter: bool) -> Result<Rea
     if sentences.len() != gold.len() {
         return Err(format_err(&gold_path, format!("{} entries for {} sentences", gold.len(), sentences.len())));
     }
-    let mut x = Extractors::load(None, syntax).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
-    x.events = x.events.with_filter(event_filter);
-    let clean = CleanConfig::default();
     let extract = ExtractConfig { syntax, event_filter, ..ExtractConfig::default() };
+    let x = Extractors::for_config(None, &extract).map_err(|e| format_err(dir, format!("cannot load the builtin models: {e}")))?;
+    let clean = CleanConfig::default();
     let limits = crate::config::LimitsConfig::default();
 
     // Articles in first-mention order, each cleaned and extracted once.

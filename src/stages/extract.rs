@@ -46,6 +46,14 @@ impl Extractors {
             attributions: AttributionExtractor::builtin().with_parser(parser),
         })
     }
+
+    /// The extractors `[extract]` asks for: `syntax` and `event_filter` (the stage, the
+    /// in-memory API and the evals build them the same way).
+    pub fn for_config(model: Option<&std::path::Path>, config: &ExtractConfig) -> Result<Extractors, Error> {
+        let mut x = Extractors::load(model, config.syntax)?;
+        x.events = x.events.with_filter(config.event_filter);
+        Ok(x)
+    }
 }
 
 /// Rows extracted from one article.
@@ -489,8 +497,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
     let started = Instant::now();
     let config = &ctx.settings.config.extract;
     let limits = &ctx.settings.config.limits;
-    let mut extractors = Extractors::load(ctx.settings.ner_model.as_deref(), config.syntax)?;
-    extractors.events = extractors.events.with_filter(config.event_filter);
+    let extractors = Extractors::for_config(ctx.settings.ner_model.as_deref(), config)?;
     let clean_dir = ctx.stage_dir(StageName::Clean);
     let writer = StageWriter::create(&ctx.work_dir, "extract")?;
     let bar = ctx.bar(StageName::Extract, upstream.rows.get("articles").copied().unwrap_or(0), "articles");
