@@ -9,7 +9,6 @@ use super::compress::is_limit_error;
 use super::fields::{decode_text, decode_text_as, from_csv, CsvColumns};
 use super::LoadItem;
 use crate::config::Config;
-use crate::tables::schema::RejectRow;
 use std::cell::Cell;
 use std::io::{BufRead, Read};
 use std::rc::Rc;
@@ -52,16 +51,7 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
     let since = Rc::new(Cell::new(0usize));
     let bounded = RecordBound { inner: reader, since: since.clone(), max: config.limits.max_line_bytes };
     let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(bounded);
-    let reject = |position: i64, reason: &str, detail: String| {
-        LoadItem::Reject(RejectRow {
-            input_file: file.to_string(),
-            input_position: position,
-            source_id: None,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        })
-    };
+    let reject = |position: i64, reason: &str, detail: String| LoadItem::reject(file, position, None, reason, detail);
     let mut columns: Option<CsvColumns> = None;
     let mut record = csv::ByteRecord::new();
     let mut position: i64 = 0;
@@ -111,14 +101,7 @@ pub fn read(reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: 
         // A panic on one row is that row's `internal_error` reject.
         match crate::stages::isolate(|| from_csv(h, &fields, config, file, position)) {
             Ok(Ok(r)) => emit(LoadItem::Record(r)),
-            Ok(Err(e)) => emit(LoadItem::Reject(RejectRow {
-                input_file: file.to_string(),
-                input_position: position,
-                source_id: e.source_id,
-                stage: "load".into(),
-                reason: e.reason.into(),
-                detail: e.detail,
-            })),
+            Ok(Err(e)) => emit(LoadItem::reject(file, position, e.source_id, e.reason, e.detail)),
             Err(detail) => emit(reject(position, crate::stages::INTERNAL_ERROR, detail)),
         }
     }

@@ -6,7 +6,7 @@ use super::compress::read_to_end_lossy;
 use super::fields::{check_text, decode_text, from_json, looks_like_html};
 use super::{LoadItem, SingleKind};
 use crate::config::Config;
-use crate::tables::schema::{RecordRow, RejectRow};
+use crate::tables::schema::RecordRow;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
@@ -29,16 +29,7 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 pub fn read_single(reader: Box<dyn BufRead + Send>, file: &str, kind: SingleKind, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
-    let reject = |reason: &str, detail: String, source_id: Option<String>| {
-        LoadItem::Reject(RejectRow {
-            input_file: file.to_string(),
-            input_position: 1,
-            source_id,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        })
-    };
+    let reject = |reason: &str, detail: String, source_id: Option<String>| LoadItem::reject(file, 1, source_id, reason, detail);
     let (bytes, err) = read_to_end_lossy(reader, config.load.max_text_bytes.saturating_mul(4));
     if let Some(e) = err {
         emit(reject("truncated_stream", e.to_string(), None));

@@ -9,7 +9,6 @@ use super::compress::{is_limit_error, read_line_bounded, skip_line};
 use super::fields::{decode_text, from_json};
 use super::LoadItem;
 use crate::config::Config;
-use crate::tables::schema::RejectRow;
 use std::io::BufRead;
 
 pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
@@ -18,14 +17,7 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
     let mut nonblank = 0usize;
     let mut broke = false;
     let reject = |position: i64, reason: &str, detail: String, source_id: Option<String>| {
-        LoadItem::Reject(RejectRow {
-            input_file: file.to_string(),
-            input_position: position,
-            source_id,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        })
+        LoadItem::reject(file, position, source_id, reason, detail)
     };
     let max_line = config.limits.max_line_bytes;
     let stream_error = |position: i64, e: std::io::Error| {
@@ -81,16 +73,7 @@ pub fn read(mut reader: Box<dyn BufRead + Send>, file: &str, config: &Config, em
 /// ignored) as a record or a reject; None for a blank line. Shared by the file reader and
 /// the in-memory API (`crate::api`), which gets the lines from an engine.
 pub fn parse_line(line: &[u8], file: &str, position: i64, config: &Config) -> Option<LoadItem> {
-    let reject = |reason: &str, detail: String, source_id: Option<String>| {
-        LoadItem::Reject(RejectRow {
-            input_file: file.to_string(),
-            input_position: position,
-            source_id,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        })
-    };
+    let reject = |reason: &str, detail: String, source_id: Option<String>| LoadItem::reject(file, position, source_id, reason, detail);
     // A UTF-8 byte order mark (Windows exports put one before the first line; files
     // joined with `cat` carry it into the middle) is not part of the JSON.
     let body = trim_ascii(line);

@@ -27,6 +27,20 @@ pub enum LoadItem {
     },
 }
 
+impl LoadItem {
+    /// A load-stage reject of the record at `position` of `file`.
+    pub fn reject(file: &str, position: i64, source_id: Option<String>, reason: &str, detail: String) -> LoadItem {
+        LoadItem::Reject(RejectRow {
+            input_file: file.to_string(),
+            input_position: position,
+            source_id,
+            stage: "load".into(),
+            reason: reason.into(),
+            detail,
+        })
+    }
+}
+
 /// The kinds of input file `load` understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -91,16 +105,7 @@ pub fn clean_path(p: &Path) -> PathBuf {
 /// Read every record of one file, calling `emit` for each item in file order.
 pub fn read_file(path: &Path, config: &Config, emit: &mut dyn FnMut(LoadItem)) {
     let display = path.display().to_string();
-    let reject = |position: i64, reason: &str, detail: String| {
-        LoadItem::Reject(RejectRow {
-            input_file: display.clone(),
-            input_position: position,
-            source_id: None,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        })
-    };
+    let reject = |position: i64, reason: &str, detail: String| LoadItem::reject(&display, position, None, reason, detail);
     let Some(kind) = file_kind(path, &config.input.format) else {
         emit(reject(0, "unsupported_file_type", "not .jsonl, .csv, .txt, .html, .json or .warc (optionally .gz or .zst)".into()));
         return;

@@ -21,7 +21,7 @@ use super::fields::check_text;
 use super::LoadItem;
 use crate::config::Config;
 use crate::html::charset::decode_html;
-use crate::tables::schema::{RecordRow, RejectRow};
+use crate::tables::schema::RecordRow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -89,14 +89,7 @@ impl Ctx<'_> {
     }
 
     fn reject(&mut self, position: i64, source_id: Option<String>, reason: &str, detail: String) {
-        (self.emit)(LoadItem::Reject(RejectRow {
-            input_file: self.file.to_string(),
-            input_position: position,
-            source_id,
-            stage: "load".into(),
-            reason: reason.into(),
-            detail,
-        }));
+        (self.emit)(LoadItem::reject(self.file, position, source_id, reason, detail));
     }
 }
 
