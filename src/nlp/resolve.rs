@@ -1787,6 +1787,18 @@ mod tests {
     }
 
     #[test]
+    fn washington_and_the_district_are_one_place() {
+        let text = "WASHINGTON (AP) - Lawmakers returned to Washington on Monday. In Washington, D.C., and in D.C. suburbs, offices reopened. Washington State voted.";
+        let r =
+            resolve(text, &[("WASHINGTON", Loc), ("Washington", Loc), ("Washington, D.C.", Loc), ("D.C.", Loc), ("Washington State", Loc)]);
+        for s in ["WASHINGTON", "Washington", "Washington, D.C.", "D.C."] {
+            let m = find(&r, s);
+            assert_eq!((m.canonical_name.as_str(), m.kb_id, m.country_code), ("Washington, D.C.", Some("Q61"), Some("USA")), "{s}");
+        }
+        assert_ne!(find(&r, "Washington State").kb_id, Some("Q61"));
+    }
+
+    #[test]
     fn countries_are_one_entity() {
         let r = article();
         for s in ["U.S.", "United States", "America"] {
@@ -2173,7 +2185,7 @@ mod tests {
             ],
         );
         assert_eq!(find(&r, "AP").canonical_name, "Associated Press");
-        assert_eq!(find(&r, "WASHINGTON").key, "washington");
+        assert_eq!(find(&r, "WASHINGTON").key, "kb:Q61");
         assert_eq!(find(&r, "CNN").canonical_name, "CNN");
         assert_eq!(find(&r, "NBC").canonical_name, "NBC");
         assert_eq!(find(&r, "NRA").key, find(&r, "National Rifle Association").key);

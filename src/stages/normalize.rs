@@ -11,7 +11,7 @@ use crate::config::NormalizeConfig;
 use crate::error::Error;
 use crate::ids;
 use crate::nlp::dates::EventDater;
-use crate::nlp::gazetteer::Gazetteer;
+use crate::nlp::gazetteer::{Gazetteer, Place};
 use crate::nlp::resolve::{resolve_document_from, ResolvedMention};
 use crate::nlp::{EntityType, Mention, Span};
 use crate::offsets::CharOffsets;
@@ -369,11 +369,14 @@ pub fn entity_row<'a>(
     let country = countries.max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| c.to_string());
     // Only places are geocoded, and only where the gazetteer's place lies in the entity's
     // country (the state Georgia is not at Tbilisi).
-    let place = (geocode && entity_type == EntityType::Loc)
-        .then(|| g.place(&canonical))
-        .flatten()
-        .filter(|p| p.country().is_none() || country.is_none() || p.country() == country.as_deref());
     let aliases: Vec<&str> = aliases.filter(|a| *a != canonical).collect();
+    // A knowledge-base place is named as the KB names it ("Washington, D.C."), which the
+    // gazetteer may not hold: then the first of its written forms that it does.
+    let in_country = |p: &Place| p.country().is_none() || country.is_none() || p.country() == country.as_deref();
+    let place = (geocode && entity_type == EntityType::Loc)
+        .then(|| g.place(&canonical).or_else(|| aliases.iter().find_map(|a| g.place(a).filter(in_country))))
+        .flatten()
+        .filter(in_country);
     EntityRow {
         entity_id: ids::hex(id),
         entity_type: entity_type.as_str().to_string(),
@@ -578,6 +581,29 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kb_place_the_gazetteer_lacks_is_geocoded_by_its_written_forms() {
+        let g = Gazetteer::builtin();
+        let row = |aliases: &[&str]| {
+            entity_row(
+                1,
+                EntityType::Loc,
+                [("Washington, D.C.", 3)].into_iter(),
+                aliases.iter().copied(),
+                [("USA", 3)].into_iter(),
+                (3, 1),
+                Some("Q61"),
+                true,
+                g,
+            )
+        };
+        let dc = row(&["Washington"]);
+        assert_eq!((dc.latitude.map(f64::round), dc.longitude.map(f64::round)), (Some(39.0), Some(-77.0)));
+        assert_eq!(dc.canonical_name, "Washington, D.C.");
+        // No written form the gazetteer holds: no coordinates, not a guess.
+        assert_eq!(row(&[]).latitude, None);
+    }
 
     #[test]
     fn actor_phrases_take_countries_from_evidence_not_city_names() {
