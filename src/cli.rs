@@ -69,12 +69,8 @@ pub enum Command {
     Explain {
         /// The sentence(s) to explain.
         text: String,
-        /// Events read the dependency parse, as with `[extract] syntax = true`.
-        #[arg(long)]
-        syntax: bool,
-        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
-        #[arg(long)]
-        event_filter: bool,
+        #[command(flatten)]
+        passes: ExtractSwitches,
     },
     /// Print the output tables' schemas.
     Schema {
@@ -95,6 +91,64 @@ pub enum Command {
     },
 }
 
+/// `[extract] syntax` and `event_filter` for one command: the config's defaults unless
+/// a switch says otherwise, so `explain` and `eval` read text as `run` does.
+#[derive(clap::Args, Debug)]
+pub struct ExtractSwitches {
+    /// Events and attributions read the dependency parse (`[extract] syntax = true`).
+    #[arg(long, overrides_with = "no_syntax")]
+    syntax: bool,
+    /// Word order only, no parse (`[extract] syntax = false`).
+    #[arg(long)]
+    no_syntax: bool,
+    /// With the parse: the learned keep-or-drop pass over events (`[extract] event_filter = true`).
+    #[arg(long, overrides_with = "no_event_filter")]
+    event_filter: bool,
+    /// Without the learned event filter (`[extract] event_filter = false`).
+    #[arg(long)]
+    no_event_filter: bool,
+}
+
+impl ExtractSwitches {
+    /// (syntax, event_filter) as the command reads text.
+    fn resolve(&self) -> (bool, bool) {
+        let d = crate::config::ExtractConfig::default();
+        let pick = |on: bool, off: bool, default: bool| {
+            if on {
+                true
+            } else if off {
+                false
+            } else {
+                default
+            }
+        };
+        (pick(self.syntax, self.no_syntax, d.syntax), pick(self.event_filter, self.no_event_filter, d.event_filter))
+    }
+}
+
+/// `[extract] syntax` for a command that reads attributions only.
+#[derive(clap::Args, Debug)]
+pub struct SyntaxSwitch {
+    /// Reported speech read against the dependency parse (`[extract] syntax = true`).
+    #[arg(long, overrides_with = "no_syntax")]
+    syntax: bool,
+    /// Word order only, no parse (`[extract] syntax = false`).
+    #[arg(long)]
+    no_syntax: bool,
+}
+
+impl SyntaxSwitch {
+    fn resolve(&self) -> bool {
+        if self.syntax {
+            true
+        } else if self.no_syntax {
+            false
+        } else {
+            crate::config::ExtractConfig::default().syntax
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum EvalCommand {
     /// Score event extraction on gold-coded sentences (PETR/GSR XML with CAMEO codes).
@@ -104,31 +158,22 @@ pub enum EvalCommand {
         /// CAMEO to PLOVER map (CAMEO2PLOVER-2021.txt).
         #[arg(long, value_name = "FILE")]
         cameo_map: PathBuf,
-        /// Events read the dependency parse, as with `[extract] syntax = true`.
-        #[arg(long)]
-        syntax: bool,
-        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
-        #[arg(long)]
-        event_filter: bool,
+        #[command(flatten)]
+        passes: ExtractSwitches,
     },
     /// Score attributions on a PolNeAR-style folder (text/ and attributions/*.ann).
     Attributions {
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
-        /// Reported speech read against the dependency parse, as with `[extract] syntax = true`.
-        #[arg(long)]
-        syntax: bool,
+        #[command(flatten)]
+        passes: SyntaxSwitch,
     },
     /// Score events and attributions on hand-marked real news (articles.jsonl, sentences.json, gold.json).
     Realnews {
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
-        /// Events read the dependency parse, as with `[extract] syntax = true`.
-        #[arg(long)]
-        syntax: bool,
-        /// With --syntax: the learned keep-or-drop pass, as with `[extract] event_filter = true`.
-        #[arg(long)]
-        event_filter: bool,
+        #[command(flatten)]
+        passes: ExtractSwitches,
     },
     /// Score main-text extraction on a folder of pages with ground-truth.json (shingle F1).
     Html {
@@ -330,7 +375,8 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             );
             Ok(0)
         }
-        Command::Explain { text, syntax, event_filter } => {
+        Command::Explain { text, passes } => {
+            let (syntax, event_filter) = passes.resolve();
             let report = crate::nlp::events::explain::explain(&text, syntax, event_filter).map_err(Error::Usage)?;
             print_report(&report);
             Ok(0)
@@ -414,18 +460,21 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             outln!("model written to {}", out.display());
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Events { gold, cameo_map, syntax, event_filter } } => {
+        Command::Eval { what: EvalCommand::Events { gold, cameo_map, passes } } => {
+            let (syntax, event_filter) = passes.resolve();
             let report =
                 crate::eval::events::eval_events(&gold, &cameo_map, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Attributions { dir, syntax } } => {
+        Command::Eval { what: EvalCommand::Attributions { dir, passes } } => {
+            let syntax = passes.resolve();
             let report = crate::eval::attrib::eval_attributions_with(&dir, syntax).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)
         }
-        Command::Eval { what: EvalCommand::Realnews { dir, syntax, event_filter } } => {
+        Command::Eval { what: EvalCommand::Realnews { dir, passes } } => {
+            let (syntax, event_filter) = passes.resolve();
             let report = crate::eval::realnews::eval_realnews(&dir, syntax, event_filter).map_err(|e| Error::Usage(e.to_string()))?;
             print_report(&report);
             Ok(0)

@@ -66,7 +66,7 @@ fn example_article_tables() {
         // Metonymy: capitals and seats of government stand for their country.
         ("Moscow", "LOC", "RUS"),
         ("Kremlin", "LOC", "RUS"),
-        ("Washington", "LOC", "USA"),
+        ("Washington, D.C.", "LOC", "USA"),
         ("Caracas", "LOC", "VEN"),
         ("Caribbean", "LOC", ""),
         ("Latin America", "LOC", ""),
