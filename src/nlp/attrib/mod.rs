@@ -117,6 +117,7 @@ const NOUN_FORMS: &[&str] = &[
     "laments",
     "quip",
     "quips",
+    "recall",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -656,6 +657,16 @@ impl AttributionExtractor {
                 _ => {}
             }
         }
+        // A quote closed by a full stop ends its sentence: a speaker phrase after it whose
+        // cue goes on to a statement of its own ("“… Not one.” The paper reported that
+        // …", "“…” Asked by Baier if …, Mattis said") is not its speaker.
+        if !ends_open {
+            let cs = if s2.range.contains(&cue.m.start) { s2 } else { next.unwrap_or(s2) };
+            let last = trim_end_punct(doc, &cs.range);
+            if cue.m.end < last && !setting_only(doc, cs, cue.m.end, last) && !rest_is_setting_or_np(doc, cs, cue.m.end, last) {
+                return None;
+            }
+        }
         let cue_span = tok_span(doc, cue.m.start, cue.m.head_end);
         let source = if between.is_empty() {
             // Inverted: `"…," said Flynn`.
@@ -703,7 +714,10 @@ impl AttributionExtractor {
                 && c.m.start >= s.range.start
         });
         if let Some(c) = cue {
-            if !(colon || punct == "," || c.m.end == open) {
+            // A belief or stance cue ("want", "expect", "hope") runs into a quote only
+            // through a colon or comma ("his Representatives want “calm resolution”" is a
+            // wish, not a quotation).
+            if !(colon || punct == "," || (c.m.end == open && c.weight > 0.55)) {
                 return None;
             }
             let source = subject_before(doc, &s.ms, &s.range, c.m.start, &s.dates)
@@ -795,6 +809,16 @@ fn noun_use(doc: &Doc, range: &Range<usize>, c: &Cue, all: &[Cue]) -> bool {
     // "is expected to rise", "were expected": a passive expectation has no source.
     if word == "expected" && m.start > range.start && super::events::phrase::is_auxiliary(doc.token_text(m.start - 1)) {
         return !matches!(doc.token_text(m.start - 1).to_ascii_lowercase().as_str(), "has" | "have" | "had");
+    }
+    // "pledged delegates" (a primary's count): an adjective.
+    if word == "pledged" && m.end < range.end && doc.token_text(m.end).to_ascii_lowercase().starts_with("delegate") {
+        return true;
+    }
+    // "a poor showing in Iowa", "their strong showing.": a noun.
+    if word == "showing"
+        && (m.end >= range.end || is_preposition(doc.token_text(m.end)) || matches!(doc.token_text(m.end), "," | "." | ";"))
+    {
+        return true;
     }
     if !NOUN_FORMS.contains(&word.as_str()) {
         return false;
@@ -935,6 +959,8 @@ fn page_label(label: &str) -> bool {
         "also read",
         "fact check",
         "transcript",
+        "question",
+        "answer",
     ];
     let l = label.trim().to_lowercase();
     let letters: Vec<char> = l.chars().filter(|c| c.is_alphabetic()).collect();
@@ -1160,6 +1186,16 @@ const NESTED_CUES: &[&str] = &[
     "pointed",
     "cited",
     "citing",
+    // A condemnation is a statement wherever it is reported ("According to …, the
+    // government condemned the seizure …").
+    "condemn",
+    "condemns",
+    "condemned",
+    "condemning",
+    "denounce",
+    "denounces",
+    "denounced",
+    "denouncing",
 ];
 
 /// Reported speech whose cue lies inside another row's content of the same sentence is

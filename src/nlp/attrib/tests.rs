@@ -486,3 +486,21 @@ fn stance_verbs_take_a_plain_object() {
 fn worth_noting_is_nobodys_statement() {
     assert!(run("It is worth noting that the bill passed the House in May.", &[]).is_empty());
 }
+
+#[test]
+fn a_closed_quote_is_not_the_next_sentences_statement() {
+    // The continuation belongs to the chancellor; "reported that …" is a statement of its own.
+    let got = run("“Nobody received it,” the chancellor said. “Not one.” The newspaper reported that the document is the same one.", &[]);
+    assert!(got.iter().all(|r| !(r.0 == "direct_quote" && r.2 == "reported")), "{got:?}");
+    assert!(got.iter().any(|r| r.0 == "indirect" && r.2 == "reported"), "{got:?}");
+    // A wish runs into a quote only through a colon or comma.
+    let got = run("President Xi and his Representatives want “calm resolution.”", &[]);
+    assert!(got.iter().all(|r| r.0 != "direct_quote"), "{got:?}");
+}
+
+#[test]
+fn nouns_of_the_campaign_trail() {
+    assert!(run("Paul ended his campaign after a poor showing in the Iowa caucuses.", &["Paul"]).is_empty());
+    assert!(run("Clinton leads in pledged delegates by a wide margin this month.", &["Clinton"]).is_empty());
+    assert!(run("Question: What do you call a boy who calls himself a girl?", &[]).is_empty());
+}
