@@ -120,6 +120,8 @@ fn example_article_tables() {
         got,
         vec![
             ("according_to", "statement from the Kremlin", "according to"),
+            // A stance PolNeAR marks ("expressed support for …"; issue #14 part 3).
+            ("indirect", "Putin", "expressed"),
             ("indirect", "Kremlin", "said"),
             ("according_to", "Fox News Digital's report", "According to"),
             // PolNeAR annotates "condemned" as a cue (3 of 3 in its dev split).

@@ -30,9 +30,11 @@ fn realnews_dev_floors() {
     assert!(r.not_located <= 4, "{} gold sentences not found in the cleaned text", r.not_located);
     assert!(r.event_precision() >= 0.35, "events P {:.3}", r.event_precision());
     assert!(r.event_recall() >= 0.14, "events R {:.3}", r.event_recall());
-    assert!(r.speech_precision() >= 0.80, "speech P {:.3}", r.speech_precision());
-    assert!(r.speech_recall() >= 0.72, "speech R {:.3}", r.speech_recall());
-    assert!(r.source_accuracy() >= 0.85, "source accuracy {:.3}", r.source_accuracy());
+    // Speech measured 2026-11-29 (issue #14 part 3: stance cues, nested beliefs dropped,
+    // mixed quote marks): P 0.884 R 0.780, source 0.909 (--syntax 0.901 / 0.787 / 0.910).
+    assert!(r.speech_precision() >= 0.85, "speech P {:.3}", r.speech_precision());
+    assert!(r.speech_recall() >= 0.76, "speech R {:.3}", r.speech_recall());
+    assert!(r.source_accuracy() >= 0.88, "source accuracy {:.3}", r.source_accuracy());
 }
 
 #[test]
@@ -46,8 +48,9 @@ fn realnews_train_floors() {
     assert_eq!(r.sentences, 900);
     assert!(r.event_precision() >= 0.50, "events P {:.3}", r.event_precision());
     assert!(r.event_recall() >= 0.28, "events R {:.3}", r.event_recall());
-    assert!(r.speech_precision() >= 0.72, "speech P {:.3}", r.speech_precision());
-    assert!(r.speech_recall() >= 0.65, "speech R {:.3}", r.speech_recall());
+    // Speech measured 2026-11-29 (issue #14 part 3): P 0.764 R 0.689, source 0.886.
+    assert!(r.speech_precision() >= 0.74, "speech P {:.3}", r.speech_precision());
+    assert!(r.speech_recall() >= 0.67, "speech R {:.3}", r.speech_recall());
     assert!(r.source_accuracy() >= 0.85, "source accuracy {:.3}", r.source_accuracy());
 }
 

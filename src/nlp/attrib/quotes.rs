@@ -125,6 +125,8 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
             None => {
                 let mark = match c {
                     '“' | '„' | '«' => Some(Mark::Double(c)),
+                    // A closing mark typed for an opening one (” … so not like him,”).
+                    '”' if space_or_start(prev) && letter(next) => Some(Mark::Double('“')),
                     '"' if !prev.is_some_and(|p| p.is_ascii_digit()) && !next.is_none_or(char::is_whitespace) => Some(Mark::Straight),
                     '‘' | '‚' if space_or_start(prev) && letter(next) => Some(Mark::Single(c)),
                     '\'' if space_or_start(prev) && letter(next) && !elision(text, after) => Some(Mark::StraightSingle),
@@ -138,11 +140,13 @@ pub(crate) fn find_quotes(text: &str) -> Vec<Quote> {
                 let closes = match m {
                     Mark::Double(opener) => match c {
                         '”' => true,
+                        // Mixed marks of a sloppy text: “… ," and “…,“ he said.
+                        '"' | '“' if opener == '“' && closing_at(prev, next) => true,
                         '“' => opener == '„' || reopen(&mut out, text, &mut open, i),
                         '»' => opener == '«',
                         _ => false,
                     },
-                    Mark::Straight => c == '"' && !prev.is_none_or(char::is_whitespace),
+                    Mark::Straight => (c == '"' || c == '”') && !prev.is_none_or(char::is_whitespace),
                     Mark::Single(opener) => (c == '’' && !letter(next) || (opener == '‚' && c == '‘')) && i - o <= SINGLE_MAX,
                     Mark::StraightSingle => c == '\'' && !letter(next) && !prev.is_none_or(char::is_whitespace),
                     Mark::Doubled => false,
@@ -177,6 +181,13 @@ fn reopen(out: &mut Vec<Quote>, text: &str, open: &mut Option<(usize, Mark)>, i:
     }
     *open = Some((i, Mark::Double('“')));
     false
+}
+
+/// A mark after a word or punctuation and before a space, a punctuation mark or the end
+/// closes a quote, whatever its shape.
+fn closing_at(prev: Option<char>, next: Option<char>) -> bool {
+    prev.is_some_and(|p| !p.is_whitespace())
+        && next.is_none_or(|n| n.is_whitespace() || matches!(n, ',' | '.' | ';' | ':' | ')' | '?' | '!'))
 }
 
 /// The character starting at byte `at`, if `at` is a char boundary inside `text`.
@@ -242,6 +253,9 @@ mod tests {
         assert_eq!(contents("a ‘soft’ landing"), vec!["soft"]);
         assert_eq!(contents("called it 'absolutely right' today"), vec!["absolutely right"]);
         assert_eq!(contents("''It is over,'' said Ms. Roe. ``Yes.''"), vec!["It is over,", "Yes."]);
+        // Mixed marks, as sloppy copy has them.
+        assert_eq!(contents("“We won,\" she said. \"Now.” Then “Apparently not,“ he said."), vec!["We won,", "Now.", "Apparently not,"]);
+        assert_eq!(contents("Earlier: ”They are so not like him,” she said."), vec!["They are so not like him,"]);
     }
 
     #[test]
