@@ -3,6 +3,7 @@
 //! every word gets a head. Greedy decoding; training follows the dynamic oracle of
 //! Goldberg & Nivre (2013) with exploration. The unlabeled move is scored by the move
 //! table; the label of an arc by the label table, with features hashed per direction.
+//! A forced move (empty stack; only the root left in the buffer) is taken unscored.
 //!
 //! Moves: SHIFT (buffer front onto the stack), LEFT (pop s0, head = b0), RIGHT (pop s0,
 //! head = s1). The root pseudo-word is index `n`; it can only take a head-less s0 when
