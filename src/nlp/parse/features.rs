@@ -7,11 +7,12 @@
 //! last part, which is its head in EWT, and "cannot" by "can". Every feature is a 64-bit
 //! hash mixed from a template id and the hashes it looks at; `bucket` picks its row.
 
+use crate::nlp::clusters::{self, Clusters};
 use crate::nlp::word_shape::{lower_into, word_shapes};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Bump when the templates or the normalisation change: old model files stop loading.
-pub(crate) const FEATURE_VERSION: u64 = 3;
+pub(crate) const FEATURE_VERSION: u64 = 4;
 
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
@@ -62,6 +63,9 @@ pub(crate) struct WordFeats {
     pub(crate) suffix: [u64; 4],
     pub(crate) shape: u64,
     pub(crate) short_shape: u64,
+    /// Word-cluster path prefixes (4, 6 and 12 bits) and the whole path (`clusters::prefix`
+    /// values): rare words share weights with frequent words of their cluster.
+    pub(crate) cluster: [u64; 4],
 }
 
 /// Write the normalised form of `word` into `out` (cleared first).
@@ -132,6 +136,8 @@ pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> W
     let (a, b) = word_shapes::<24>(word);
     f.shape = a;
     f.short_shape = b;
+    let path = Clusters::get().path(clusters::key(lower));
+    f.cluster = [clusters::prefix(path, 4), clusters::prefix(path, 6), clusters::prefix(path, 12), clusters::prefix(path, 24)];
     f
 }
 

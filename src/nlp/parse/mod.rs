@@ -1,7 +1,8 @@
 //! Part-of-speech tagging and dependency parsing (UD English conventions): an
 //! averaged-perceptron UPOS tagger (greedy, left to right) and a greedy arc-hybrid
 //! transition parser trained with a dynamic oracle (Goldberg & Nivre 2012/2013), with
-//! Zhang & Nivre (2011)-style features. Both are trained on UD English EWT and compiled
+//! Zhang & Nivre (2011)-style features; both read the word clusters (`nlp::clusters`).
+//! Both are trained on UD English EWT and compiled
 //! into the binary (`data/models/parse.bin.zst`, see `data/models/README.md`).
 //!
 //! The parser scores the unlabeled move (shift, left-arc, right-arc) first and, for an

@@ -3,6 +3,7 @@
 //! every word gets a head. Greedy decoding; training follows the dynamic oracle of
 //! Goldberg & Nivre (2013) with exploration. The unlabeled move is scored by the move
 //! table; the label of an arc by the label table, with features hashed per direction.
+//! A forced move (empty stack; only the root left in the buffer) is taken unscored.
 //!
 //! Moves: SHIFT (buffer front onto the stack), LEFT (pop s0, head = b0), RIGHT (pop s0,
 //! head = s1). The root pseudo-word is index `n`; it can only take a head-less s0 when
@@ -64,6 +65,9 @@ pub(crate) struct ParserState {
     lfeats: Vec<u64>,
     /// Three-letter suffix hash of each word.
     suf: Vec<u64>,
+    /// Word-cluster prefixes of each word: 6 bits, 12 bits.
+    cl6: Vec<u64>,
+    cl12: Vec<u64>,
     buckets: Vec<u32>,
     /// Gold heads (internal indices, root = n) while training.
     gold: Vec<u32>,
@@ -104,6 +108,10 @@ impl ParserState {
         self.word.push(ROOT_HASH);
         self.suf.clear();
         self.suf.extend(tagger.words.iter().map(|w| w.suffix[2]));
+        self.cl6.clear();
+        self.cl6.extend(tagger.words.iter().map(|w| w.cluster[1]));
+        self.cl12.clear();
+        self.cl12.extend(tagger.words.iter().map(|w| w.cluster[2]));
         self.tag.clear();
         self.tag.extend((0..n).map(|i| tags.get(i).copied().unwrap_or(0) as u64));
         self.tag.push(ROOT_TAG);
@@ -292,6 +300,34 @@ impl ParserState {
         f.push(f2(93, s1p, suf(s1)));
         f.push(f3(94, s1p, s0p, b0w));
         f.push(f3(95, s0wp, b0w, b1p));
+        // Word clusters.
+        {
+            let c6 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl6[x as usize] };
+            let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
+            let (s0c, b0c) = (c12(s0), c12(b0));
+            f.push(f1(96, s0c));
+            f.push(f1(97, b0c));
+            f.push(f1(98, c12(s1)));
+            f.push(f1(99, c12(b1)));
+            f.push(f2(100, s0c, b0p));
+            f.push(f2(101, s0p, b0c));
+            f.push(f2(102, c6(s0), c6(b0)));
+            f.push(f3(103, c6(s0), c6(b0), d));
+            f.push(f3(104, c6(s1), c6(s0), b0p));
+        }
+        // Third-order and lookahead combinations (Zhang & Nivre 2011 style).
+        {
+            f.push(f3(105, b0w, b1w, b2w));
+            f.push(f2(106, b0w, b1p));
+            f.push(f2(107, b0p, b1w));
+            f.push(f3(108, s1w, s0w, b0w));
+            f.push(f3(109, s1p, l(s1r), s0p));
+            f.push(f3(110, s0w, l(s0l), l(s0r)));
+            f.push(f3(111, s0p, b0p, dist_bucket(s1, b0)));
+            f.push(f3(112, s0p, suf(s0), b0p));
+            f.push(f3(113, s0p, b0p, suf(b0)));
+            f.push(f3(114, s0wp, p(s0r), b0p));
+        }
     }
 
     fn move_scores<S: Scorer>(&mut self, w: &S, acc: &mut [f32; NMOVES]) {
@@ -344,6 +380,20 @@ impl ParserState {
         f.push(f3(t(23), p(dl), l(dl), dp));
         f.push(f3(t(24), hp, dp, self.nl[h as usize] as u64));
         f.push(f3(t(25), dwp, hwp, dist));
+        // Word clusters; suffixes (fine tags) and neighbours of the dependent.
+        {
+            let c = |x: u32| if x == NIL || x >= n { NONE_HASH } else { self.cl12[x as usize] };
+            f.push(f2(t(26), c(d), hp));
+            f.push(f2(t(27), dp, c(h)));
+            f.push(f3(t(28), c(d), c(h), dist));
+            let su = |x: u32| if x == NIL || x >= n { NONE_HASH } else { self.suf[x as usize] };
+            f.push(f3(t(29), dp, su(d), hp));
+            f.push(f3(t(30), dp, hp, su(h)));
+            f.push(f3(t(31), w(prev), dp, hp));
+            f.push(f3(t(32), w(next), dp, hp));
+            f.push(f3(t(33), dw, p(dr), l(dr)));
+            f.push(f3(t(34), hp, p(self.lc1[h as usize]), dp));
+        }
     }
 
     fn label_scores<S: Scorer>(&mut self, w: &S, h: u32, d: u32, dir: usize, acc: &mut [f32; NLABELS]) {
@@ -354,6 +404,20 @@ impl ParserState {
         acc.fill(0.0);
         w.scores(&self.buckets, acc);
         acc[ROOT_LABEL as usize] = f32::NEG_INFINITY;
+    }
+
+    /// The move when exactly one is valid.
+    fn only_valid(&self) -> Option<usize> {
+        let mut only = None;
+        for m in 0..NMOVES {
+            if self.valid(m) {
+                if only.is_some() {
+                    return None;
+                }
+                only = Some(m);
+            }
+        }
+        only
     }
 
     fn best_valid(&self, acc: &[f32; NMOVES]) -> usize {
@@ -375,9 +439,15 @@ impl ParserState {
         let mut guard = 0usize;
         while !self.terminal() && guard <= 2 * self.n + 2 {
             guard += 1;
-            self.features();
-            self.move_scores(moves, &mut acc);
-            let m = self.best_valid(&acc);
+            // A forced move (empty stack, or buffer down to the root) needs no scores.
+            let m = match self.only_valid() {
+                Some(m) => m,
+                None => {
+                    self.features();
+                    self.move_scores(moves, &mut acc);
+                    self.best_valid(&acc)
+                }
+            };
             if m == usize::MAX {
                 break;
             }
@@ -479,29 +549,44 @@ impl ParserState {
         let mut guard = 0usize;
         while !self.terminal() && guard <= 2 * n + 2 {
             guard += 1;
-            self.features();
-            self.move_scores(moves, &mut acc);
-            self.costs(&mut cost);
-            let pred = self.best_valid(&acc);
-            if pred == usize::MAX {
-                break;
-            }
-            let min = cost.iter().copied().min().unwrap_or(0);
-            // The best-scoring move of least cost.
-            let mut gold = usize::MAX;
-            for m in 0..NMOVES {
-                if cost[m] == min && (gold == usize::MAX || acc[m] > acc[gold]) {
-                    gold = m;
+            // A forced move is always right: no features, no update (as in `parse`).
+            let next = match self.only_valid() {
+                Some(m) => {
+                    total += 1;
+                    right += 1;
+                    moves.tick();
+                    m
                 }
-            }
-            total += 1;
-            if cost[pred] == min {
-                right += 1;
-            } else {
-                moves.update(&self.buckets, gold, pred);
-            }
-            moves.tick();
-            let next = if cost[pred] == min || (explore > 0.0 && rng.unit() < explore) { pred } else { gold };
+                None => {
+                    self.features();
+                    self.move_scores(moves, &mut acc);
+                    self.costs(&mut cost);
+                    let pred = self.best_valid(&acc);
+                    if pred == usize::MAX {
+                        break;
+                    }
+                    let min = cost.iter().copied().min().unwrap_or(0);
+                    // The best-scoring move of least cost.
+                    let mut gold = usize::MAX;
+                    for m in 0..NMOVES {
+                        if cost[m] == min && (gold == usize::MAX || acc[m] > acc[gold]) {
+                            gold = m;
+                        }
+                    }
+                    total += 1;
+                    if cost[pred] == min {
+                        right += 1;
+                    } else {
+                        moves.update(&self.buckets, gold, pred);
+                    }
+                    moves.tick();
+                    if cost[pred] == min || (explore > 0.0 && rng.unit() < explore) {
+                        pred
+                    } else {
+                        gold
+                    }
+                }
+            };
             let mut label = 0u8;
             if next != SHIFT {
                 let (h, d) = self.arc(next);

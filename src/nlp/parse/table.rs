@@ -25,7 +25,12 @@ pub(crate) const MAX_WIDTH: usize = 64;
 
 /// What identifies the features and classes a model was trained with.
 pub(crate) fn fingerprint() -> u64 {
-    FEATURE_VERSION ^ ((NTAGS as u64) << 16) ^ ((NMOVES as u64) << 24) ^ ((NLABELS as u64) << 32) ^ 0x7061_7273_6500_0000
+    FEATURE_VERSION
+        ^ ((NTAGS as u64) << 16)
+        ^ ((NMOVES as u64) << 24)
+        ^ ((NLABELS as u64) << 32)
+        ^ 0x7061_7273_6500_0000
+        ^ crate::nlp::clusters::Clusters::get().fingerprint.rotate_left(7)
 }
 
 /// Anything that can score a set of feature rows.

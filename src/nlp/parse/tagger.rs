@@ -1,6 +1,6 @@
 //! The UPOS tagger: greedy left-to-right averaged perceptron over hashed features of the
 //! word (form, lowercase, prefixes and suffixes 1-4, shapes), its neighbours (±2) and
-//! the two previous predicted tags.
+//! the two previous predicted tags, and word-cluster prefixes (`nlp::clusters`).
 
 use super::features::{bucket, f1, f2, f3, word_feats, WordFeats, NONE_HASH};
 use super::table::{Scorer, TrainTable};
@@ -72,6 +72,20 @@ impl TaggerState {
         f.push(f1(28, at(-1).map_or(NONE_HASH, |x| x.short_shape)));
         f.push(f3(29, t1, w.lower, lp1));
         f.push(f1(30, at(1).map_or(NONE_HASH, |x| x.suffix[0])));
+        // Word clusters learnt from unlabeled news.
+        for k in 0..4 {
+            f.push(f1(31 + k as u64, w.cluster[k]));
+        }
+        f.push(f1(35, at(-1).map_or(NONE_HASH, |x| x.cluster[1])));
+        f.push(f1(36, at(1).map_or(NONE_HASH, |x| x.cluster[1])));
+        f.push(f2(37, t1, w.cluster[2]));
+        // Wider context: the neighbours together, suffixes two words away.
+        f.push(f2(38, lm1, lp1));
+        f.push(f2(39, w.suffix[2], lp1));
+        f.push(f2(40, lm1, w.suffix[2]));
+        f.push(f1(41, at(-2).map_or(NONE_HASH, |x| x.suffix[2])));
+        f.push(f1(42, at(2).map_or(NONE_HASH, |x| x.suffix[2])));
+        f.push(f2(43, t1, at(1).map_or(NONE_HASH, |x| x.suffix[2])));
     }
 
     fn fill_buckets(&mut self, bits: u32) {

@@ -36,6 +36,12 @@ pub struct TrainOptions {
     pub explore: f64,
     /// Averaged weights smaller than this are dropped from the model file.
     pub prune: f32,
+    /// Dev accuracy (fraction) a pruning step may cost: the tagger's UPOS, the moves'
+    /// UAS and LAS, the labels' LAS. Larger thresholds keep fewer rows: a smaller model,
+    /// faster (fewer cache misses).
+    pub tagger_max_loss: f64,
+    pub move_max_loss: f64,
+    pub label_max_loss: f64,
 }
 
 impl Default for TrainOptions {
@@ -50,6 +56,9 @@ impl Default for TrainOptions {
             label_bits: 20,
             explore: 0.9,
             prune: 0.25,
+            tagger_max_loss: 0.002,
+            move_max_loss: 0.003,
+            label_max_loss: 0.003,
         }
     }
 }
@@ -369,8 +378,9 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     drop((moves, labels));
 
     // 4. Quantise, pruning small weights: for the tagger the largest threshold that
-    // costs at most 0.05 point of dev UPOS, then for the parser the largest that costs
-    // at most 0.1 point of dev LAS (model size and speed: fewer rows).
+    // costs at most `tagger_max_loss` of dev UPOS, then for the moves and the labels the
+    // largest that costs at most `move_max_loss` / `label_max_loss` of dev UAS and LAS
+    // (model size and speed: fewer rows, fewer cache misses).
     let thresholds: Vec<f32> = (0..8).map(|k| opts.prune * (1u32 << k) as f32).collect();
     let (mut qt, mut tprune) = (tagger.quantize(thresholds[0]), thresholds[0]);
     if let Some(dg) = &dg {
@@ -379,7 +389,7 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
             let q = tagger.quantize(t);
             let acc = tagger_accuracy(&q, dg);
             lw(log, format!("tagger prune {t}: {} rows, dev UPOS {:.2}", q.nonzero_rows(), 100.0 * acc));
-            if acc < base - 0.0005 {
+            if acc < base - opts.tagger_max_loss {
                 break;
             }
             (qt, tprune) = (q, t);
@@ -393,7 +403,7 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
             let m = am.quantize(t);
             let r = evaluate(&qt, &m, &ql, ds, None);
             lw(log, format!("move prune {t}: {} rows; dev UAS {:.2} LAS {:.2}", m.nonzero_rows(), 100.0 * r.uas(), 100.0 * r.las()));
-            if r.uas() < base.uas() - 0.001 || r.las() < base.las() - 0.001 {
+            if r.uas() < base.uas() - opts.move_max_loss || r.las() < base.las() - opts.move_max_loss {
                 break;
             }
             (qm, mprune) = (m, t);
@@ -403,7 +413,7 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
             let l = al.quantize(t);
             let r = evaluate(&qt, &qm, &l, ds, None);
             lw(log, format!("label prune {t}: {} rows; dev LAS {:.2}", l.nonzero_rows(), 100.0 * r.las()));
-            if r.las() < base.las() - 0.001 {
+            if r.las() < base.las() - opts.label_max_loss {
                 break;
             }
             (ql, lprune) = (l, t);
