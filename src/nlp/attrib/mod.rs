@@ -1263,7 +1263,16 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     let last_token = trim_end_punct(doc, &s.range);
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
     let rest_is_setting = setting_only(doc, s, m.end, last_token);
-    let (source, content, mut weight) = if follow_on {
+    // `CLAUSE, says Bob Dane, a spokesman.`: a comma before the cue and a name after it
+    // to the end. Read before the word-order subject, which would take the clause
+    // ("Enforcement works") as the speaker and the name as what was said.
+    let comma_before_cue = m.start > s.range.start && doc.token_text(m.start - 1) == ",";
+    let inverted_source = (comma_before_cue && !follow_on && rest_is_setting_or_np(doc, s, m.end, last_token))
+        .then(|| np_after(doc, &s.ms, &s.range, m.end, 8))
+        .flatten();
+    let (source, content, mut weight) = if let Some(src) = inverted_source {
+        (Some(src), clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
+    } else if follow_on {
         let source = prev.and_then(|a| a.source).or_else(|| subject.map(|x| x.0));
         let from = skip_intro(doc, s, m.end, c.kind);
         if !forward_ok(from) {
@@ -1502,6 +1511,14 @@ fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
     if np_end > from && np_end + 1 < to && doc.token_text(np_end) == "," {
         let t = doc.token_text(np_end + 1);
         if ["a", "an", "the", "his", "her", "their", "its", "who"].iter().any(|w| word_eq(t, w)) || is_capitalized(t) {
+            return true;
+        }
+        // "…, says Bob Dane, communications director for FAIR.": a bare title to the
+        // end, short and with no verb of its own.
+        const VERBISH: &[&str] =
+            &["is", "was", "are", "were", "be", "has", "have", "had", "said", "says", "will", "would", "that", "which", "did", "does"];
+        let rest = np_end + 1..to;
+        if rest.len() <= 8 && !rest.clone().any(|k| VERBISH.iter().any(|w| word_eq(doc.token_text(k), w)) || doc.token_text(k) == ",") {
             return true;
         }
     }

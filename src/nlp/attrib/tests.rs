@@ -504,3 +504,19 @@ fn nouns_of_the_campaign_trail() {
     assert!(run("Clinton leads in pledged delegates by a wide margin this month.", &["Clinton"]).is_empty());
     assert!(run("Question: What do you call a boy who calls himself a girl?", &[]).is_empty());
 }
+
+#[test]
+fn inverted_cue_after_a_comma_takes_the_name_after_it() {
+    for (text, names, source, content) in [
+        ("Enforcement of the law works, says Bob Dane, communications director for FAIR.", &["Bob Dane"][..], "Bob Dane", "Enforcement of the law works"),
+        ("Enforcement of the law works, says Bob Dane.", &["Bob Dane"][..], "Bob Dane", "Enforcement of the law works"),
+        ("He lied about the deal, says Sen. John Doe of Ohio.", &["John Doe"][..], "Sen. John Doe", "He lied about the deal"),
+    ] {
+        let got = run(text, names);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!((got[0].1.as_str(), got[0].3.as_str()), (source, content), "{text}");
+    }
+    // A comma before the cue with a clause after it is no inversion.
+    let got = run("Trump, a Republican, said the economy is strong.", &["Trump"]);
+    assert_eq!((got[0].1.as_str(), got[0].3.as_str()), ("Trump", "the economy is strong"));
+}
