@@ -471,11 +471,13 @@ impl EntityFold {
                 k
             }
         };
+        // The surface is most often the canonical name itself: one lookup for both.
+        let same = obs.surface == obs.canonical_name;
         let name = self.intern(obs.canonical_name);
         *self.names.entry((slot, name)).or_default() += 1;
         let room = usize::from(self.stats[slot as usize].aliases) < MAX_ALIASES;
         if room {
-            let surface = self.intern(obs.surface);
+            let surface = if same { name } else { self.intern(obs.surface) };
             if self.aliases.insert((slot, surface)) {
                 self.stats[slot as usize].aliases += 1;
             }
@@ -647,6 +649,54 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entity_fold_counts_names_aliases_and_articles_in_first_mention_order() {
+        let obs = |id: u128, name: &str, surface: &str, country: Option<&'static str>| EntityObservation {
+            entity_id: id,
+            entity_type: EntityType::Per,
+            canonical_name: name.into(),
+            surface: surface.into(),
+            country,
+            kb_id: None,
+        };
+        let mut fold = EntityFold::default();
+        fold.add(1, obs(7, "Joe Biden", "Biden", Some("USA")));
+        fold.add(1, obs(3, "Kamala Harris", "Harris", None));
+        fold.add(1, obs(7, "Joe Biden", "Joe Biden", None));
+        fold.add(2, obs(7, "Biden", "biden", Some("USA")));
+        fold.add(2, obs(7, "Biden", "Biden", Some("GBR")));
+        // Past MAX_ALIASES distinct surfaces, later ones are not kept.
+        for i in 0..60 {
+            fold.add(3, obs(3, "Kamala Harris", &format!("Harris {i:02}"), None));
+        }
+        let g = Gazetteer::builtin();
+        let rows = fold.rows(false, g);
+        assert_eq!(rows.len(), 2);
+        let (b, h) = (&rows[0], &rows[1]);
+        assert_eq!(b.entity_id, ids::hex(7), "first mentioned first");
+        // "Biden" and "Joe Biden" both twice: the longer name wins the tie.
+        assert_eq!(b.canonical_name, "Joe Biden");
+        assert_eq!(b.aliases, "Biden; biden", "sorted, the canonical name left out");
+        assert_eq!((b.mention_count, b.article_count), (4, 2));
+        assert_eq!(b.country_code.as_deref(), Some("USA"));
+        assert_eq!((h.mention_count, h.article_count), (61, 2));
+        let kept: Vec<&str> = h.aliases.split("; ").collect();
+        assert_eq!(kept.len(), 50, "the first 50 distinct surfaces: 'Harris', then 'Harris 00'..'Harris 48'");
+        assert!(kept.contains(&"Harris") && kept.contains(&"Harris 48") && !kept.contains(&"Harris 49"));
+        // Streaming in batches gives the same rows.
+        let mut again = EntityFold::default();
+        again.add(1, obs(7, "Joe Biden", "Biden", Some("USA")));
+        again.add(1, obs(3, "Kamala Harris", "Harris", None));
+        let mut batches = Vec::new();
+        again
+            .rows_in_batches(false, g, 1, |b| {
+                batches.push(b.len());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(batches, vec![1, 1]);
+    }
 
     #[test]
     fn actor_phrases_take_countries_from_evidence_not_city_names() {
