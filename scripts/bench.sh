@@ -2,17 +2,22 @@
 # End-to-end throughput and peak memory of `newsgrid run` on dumps of several sizes.
 # Usage: [CORPUS=reuters|allsides] [SYNTAX=1] [THREADS=n] scripts/bench.sh [SIZES...]
 #        (default sizes: 10000 100000)
+# Sizes past the source's are its records repeated with variation (make_bench_dump.py);
+# configs/bench.toml turns duplicate marking off, so every copy is cleaned, extracted and
+# counted by the run-wide furniture pass as a distinct article would be (the harsher case for
+# memory; with dedupe on, the near-duplicate index would hold only the originals).
 # CORPUS=allsides builds the dumps from ../shared/data/allsides-dev (modern articles of
 # ~970 words; read with the zstandard module or the zstd tool); the default is Reuters-21578 (~145 words).
 # SYNTAX=1 runs with `[extract] syntax = true` (events read the dependency parse).
-# Needs a release build (cargo build --release). Dumps are cached in $BENCH_DIR
+# Needs a release build (cargo build --release), or BIN=path (a copy, so a rebuild during a
+# long bench does not swap the binary between sizes). Dumps are cached in $BENCH_DIR
 # (default /tmp/newsgrid-bench). Prints per size: articles/s, words/s, MB/s, peak RSS,
 # wall and CPU seconds per stage (CPU: all threads, from the run's manifest; on a busy
 # machine CPU time is the figure to compare), then the extract stage's seconds per
 # extractor (summed over threads) and the share of sentences the parser read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=target/release/newsgrid
+BIN=${BIN:-target/release/newsgrid}
 DIR=${BENCH_DIR:-/tmp/newsgrid-bench}
 THREADS=${THREADS:-0}
 CORPUS=${CORPUS:-reuters}

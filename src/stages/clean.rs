@@ -16,7 +16,7 @@
 
 use super::chunks::pipeline_chunks;
 use super::dedupe::{self, Dedupe, Mark, Signature};
-use super::furniture::{self, LineCounter, RepeatedLines};
+use super::furniture::{self, RepeatedLines, SpillingLineCounter};
 use super::text::{detect_language, normalize_text, word_count};
 use super::{StageContext, StageName, StageResult};
 use crate::config::CleanConfig;
@@ -322,9 +322,11 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
         let pass1_dir = writer.tmp_dir.join("pass1");
         std::fs::create_dir_all(&pass1_dir).map_err(|e| Error::io(&pass1_dir, e))?;
         let bar = ctx.bar(StageName::Clean, records * 2, "articles");
-        let mut counter = LineCounter::new();
+        let mut counter = SpillingLineCounter::new(&pass1_dir);
         let mut counting = Dedupe::new(config);
-        let mut sigs: Vec<Option<Signature>> = Vec::new();
+        // Boxed: 8 bytes per article when near-duplicate detection is off (an inline
+        // `Option<Signature>` took ~150 bytes per article of the dump either way).
+        let mut sigs: Vec<Option<Box<Signature>>> = Vec::new();
         let mut set_aside = ArticleRows::new_builder(1024);
         let mut set_aside_rejects = RejectRows::new_builder(16);
         pipeline_chunks(
@@ -353,9 +355,9 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                             // only articles that are no duplicate of an earlier one count.
                             let mut scratch = ArticleRow { article_id: row.article_id.clone(), ..Default::default() };
                             if counting.mark(&mut scratch, content, sig.as_ref()) == Mark::Unique {
-                                counter.add(source.as_deref(), &lines);
+                                counter.add(source.as_deref(), &lines)?;
                             }
-                            sigs.push(sig);
+                            sigs.push(sig.map(Box::new));
                             set_aside.push(&row);
                         }
                         (Err(reject), _) => {
@@ -372,7 +374,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             },
         )?;
         drop(counting);
-        let rule = counter.finish(config.furniture_min_repeats, config.furniture_min_sources);
+        let rule = counter.finish(config.furniture_min_repeats, config.furniture_min_sources)?;
         let (global, pairs) = rule.sizes();
         manifest.counters.insert("furniture_distinct_lines".into(), rule.distinct_lines);
         manifest.counters.insert("furniture_repeated_lines".into(), global as u64);
@@ -395,7 +397,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                     .map(|(row, sig)| {
                         let content = ids::parse_hex(&row.content_hash).unwrap_or_default();
                         match strip_repeated(row, content, &rule, config) {
-                            Ok((row, content, 0)) => (Ok((row, content)), sig.take(), 0),
+                            Ok((row, content, 0)) => (Ok((row, content)), sig.take().map(|b| *b), 0),
                             Ok((row, content, removed)) => {
                                 let sig = dedupe::signature(config, &row.text);
                                 (Ok((row, content)), sig, removed)

@@ -415,13 +415,19 @@ impl LineCounter {
         i
     }
 
-    /// Count one article's distinct line hashes under its source.
-    pub fn add(&mut self, source: Option<&str>, lines: &[u64]) {
+    /// Count one article under its source; returns the source's index.
+    fn count_article(&mut self, source: Option<&str>) -> u32 {
         let s = self.source(source);
         self.articles = self.articles.saturating_add(1);
         if let Some(n) = self.source_articles.get_mut(s as usize) {
             *n = n.saturating_add(1);
         }
+        s
+    }
+
+    /// Count one article's distinct line hashes under its source.
+    pub fn add(&mut self, source: Option<&str>, lines: &[u64]) {
+        let s = self.count_article(source);
         for &line in lines {
             match self.global.entry(line) {
                 Entry::Vacant(v) => {
@@ -466,6 +472,175 @@ impl LineCounter {
             .map(|(&k, _)| k)
             .collect();
         RepeatedLines { sources: self.sources, global, pairs, distinct_lines: self.global.len() as u64 }
+    }
+}
+
+/// (line, source) records a [`SpillingLineCounter`] sorts in memory before writing them
+/// out as one sorted run: 2M records, a 32 MB buffer.
+const RUN_RECORDS: usize = 1 << 21;
+/// Bytes of one record in a run file: the line hash and the source index.
+const RECORD_BYTES: usize = 12;
+
+/// The stage's [`LineCounter`] for dumps of any size, with the same result: instead of a
+/// hash table with one entry per distinct paragraph of the dump (~40 bytes each: ~1 GB for
+/// the ~25M distinct paragraphs of a 1M-article dump, the clean stage's memory growth),
+/// each counted article's (line, source) records are buffered, sorted and written to
+/// `dir` in runs of [`RUN_RECORDS`]; [`SpillingLineCounter::finish`] merges the runs and
+/// counts each line's articles, sources and per-source articles as the map would have.
+/// Memory stays at the buffer plus one read buffer per run; disk takes 12 bytes per
+/// counted (article, paragraph).
+pub struct SpillingLineCounter {
+    base: LineCounter,
+    dir: std::path::PathBuf,
+    buf: Vec<(u64, u32)>,
+    run_records: usize,
+    runs: Vec<std::path::PathBuf>,
+}
+
+/// One sorted run read back record by record.
+struct RunReader {
+    r: std::io::BufReader<std::fs::File>,
+    path: std::path::PathBuf,
+}
+
+impl RunReader {
+    fn next(&mut self) -> Result<Option<(u64, u32)>, crate::error::Error> {
+        use std::io::Read;
+        let mut b = [0u8; RECORD_BYTES];
+        match self.r.read_exact(&mut b) {
+            Ok(()) => {
+                let (line, source) = b.split_at(8);
+                let line = u64::from_le_bytes(line.try_into().unwrap_or_default());
+                let source = u32::from_le_bytes(source.try_into().unwrap_or_default());
+                Ok(Some((line, source)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(crate::error::Error::io(&self.path, e)),
+        }
+    }
+}
+
+impl SpillingLineCounter {
+    /// A counter whose sorted runs go to `dir` (an existing folder the caller removes).
+    pub fn new(dir: &std::path::Path) -> SpillingLineCounter {
+        SpillingLineCounter::with_run_records(dir, RUN_RECORDS)
+    }
+
+    fn with_run_records(dir: &std::path::Path, run_records: usize) -> SpillingLineCounter {
+        SpillingLineCounter {
+            base: LineCounter::new(),
+            dir: dir.to_path_buf(),
+            buf: Vec::new(),
+            run_records: run_records.max(1),
+            runs: Vec::new(),
+        }
+    }
+
+    /// Count one article's distinct line hashes under its source.
+    pub fn add(&mut self, source: Option<&str>, lines: &[u64]) -> Result<(), crate::error::Error> {
+        let s = self.base.count_article(source);
+        self.buf.extend(lines.iter().map(|&line| (line, s)));
+        if self.buf.len() >= self.run_records {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> Result<(), crate::error::Error> {
+        use std::io::Write;
+        self.buf.sort_unstable();
+        let path = self.dir.join(format!("lines-{:06}.run", self.runs.len()));
+        let io = |e| crate::error::Error::io(&path, e);
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).map_err(io)?);
+        for &(line, source) in &self.buf {
+            w.write_all(&line.to_le_bytes()).map_err(io)?;
+            w.write_all(&source.to_le_bytes()).map_err(io)?;
+        }
+        w.flush().map_err(io)?;
+        self.buf.clear();
+        self.runs.push(path);
+        Ok(())
+    }
+
+    /// Decide which lines are furniture (as [`LineCounter::finish`]); removes the runs.
+    pub fn finish(mut self, min_repeats: usize, min_sources: usize) -> Result<RepeatedLines, crate::error::Error> {
+        use std::cmp::Reverse;
+        self.buf.sort_unstable();
+        let global_n = threshold(self.base.articles, min_repeats);
+        let min_sources = u32::try_from(min_sources).unwrap_or(u32::MAX);
+        let source_n: Vec<u32> = self.base.source_articles.iter().map(|&n| threshold(n, min_repeats)).collect();
+        let mut readers = Vec::with_capacity(self.runs.len());
+        for path in &self.runs {
+            let f = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
+            readers.push(RunReader { r: std::io::BufReader::with_capacity(256 << 10, f), path: path.clone() });
+        }
+        // k-way merge: the in-memory buffer is source `readers.len()`.
+        let mut mem = self.buf.iter().copied();
+        let mem_at = readers.len();
+        let mut heap = std::collections::BinaryHeap::with_capacity(readers.len() + 1);
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some(rec) = r.next()? {
+                heap.push(Reverse((rec, i)));
+            }
+        }
+        if let Some(rec) = mem.next() {
+            heap.push(Reverse((rec, mem_at)));
+        }
+        let mut global: HashSet<u64, FxBuild> = HashSet::default();
+        let mut pairs: HashSet<u64, FxBuild> = HashSet::default();
+        let mut distinct_lines = 0u64;
+        // The line being counted: its articles and distinct sources, and the run of
+        // records of its current source (records come sorted by line, then source).
+        let mut cur: Option<(u64, u32, u32)> = None;
+        let mut src: Option<(u32, u32)> = None;
+        let close_source = |line: u64, src: Option<(u32, u32)>, sources: &mut u32, pairs: &mut HashSet<u64, FxBuild>| {
+            if let Some((s, n)) = src.filter(|&(s, _)| s != NONE) {
+                *sources = sources.saturating_add(1);
+                if source_n.get(s as usize).is_some_and(|&t| n >= t) {
+                    pairs.insert(pair(s, line));
+                }
+            }
+        };
+        while let Some(Reverse(((line, s), i))) = heap.pop() {
+            let next = if i == mem_at { mem.next() } else { readers[i].next()? };
+            if let Some(rec) = next {
+                heap.push(Reverse((rec, i)));
+            }
+            match cur.as_mut() {
+                Some((l, articles, sources)) if *l == line => {
+                    *articles = articles.saturating_add(1);
+                    match src.as_mut() {
+                        Some((cs, n)) if *cs == s => *n = n.saturating_add(1),
+                        _ => {
+                            close_source(line, src, sources, &mut pairs);
+                            src = Some((s, 1));
+                        }
+                    }
+                }
+                _ => {
+                    if let Some((l, articles, mut sources)) = cur {
+                        close_source(l, src, &mut sources, &mut pairs);
+                        if articles >= global_n && sources >= min_sources {
+                            global.insert(l);
+                        }
+                    }
+                    distinct_lines += 1;
+                    cur = Some((line, 1, 0));
+                    src = Some((s, 1));
+                }
+            }
+        }
+        if let Some((l, articles, mut sources)) = cur {
+            close_source(l, src, &mut sources, &mut pairs);
+            if articles >= global_n && sources >= min_sources {
+                global.insert(l);
+            }
+        }
+        drop(readers);
+        for path in &self.runs {
+            std::fs::remove_file(path).map_err(|e| crate::error::Error::io(path, e))?;
+        }
+        Ok(RepeatedLines { sources: self.base.sources, global, pairs, distinct_lines })
     }
 }
 
@@ -582,6 +757,39 @@ impl RepeatedLines {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spilling_counter_decides_as_the_in_memory_one() {
+        // Lines shared by few and many articles, within one source and across sources,
+        // some articles without a source; runs of 7 records force many spills.
+        let dir = tempfile::tempdir().unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let sources = [Some("a"), Some("b"), Some("c"), Some("d"), None];
+        let mut mem = LineCounter::new();
+        let mut spill = SpillingLineCounter::with_run_records(dir.path(), 7);
+        for _ in 0..400 {
+            let source = sources[next(5) as usize];
+            let mut lines: Vec<u64> = (0..next(6)).map(|_| if next(3) == 0 { next(12) } else { 1000 + next(5000) }).collect();
+            lines.sort_unstable();
+            lines.dedup();
+            mem.add(source, &lines);
+            spill.add(source, &lines).unwrap();
+        }
+        assert!(spill.runs.len() > 10);
+        let (a, b) = (mem.finish(3, 3), spill.finish(3, 3).unwrap());
+        assert_eq!(a.distinct_lines, b.distinct_lines);
+        assert!(!a.global.is_empty() && !a.pairs.is_empty());
+        assert_eq!(a.global, b.global);
+        assert_eq!(a.pairs, b.pairs);
+        assert_eq!(a.to_bytes(), b.to_bytes());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "runs removed");
+    }
 
     #[test]
     fn prompts_captions_and_markers_are_furniture() {

@@ -22,7 +22,7 @@ use crate::tables::schema::{
     RawAttributionRow, RawAttributionRows, RawEventRow, RawEventRows, RawMentionRow, RawMentionRows, RejectRow, RejectRows, Table,
 };
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::time::Instant;
 
@@ -391,16 +391,18 @@ pub fn entity_row<'a>(
     }
 }
 
-/// Run-wide statistics of one entity.
+/// Run-wide counters of one entity. Its names, aliases and countries live in the fold's
+/// shared maps keyed by the entity's slot, so an entity costs no allocation of its own
+/// (three maps and a set per entity made the fold ~1 KB per entity, the run's memory
+/// growth on large dumps).
 struct EntityStats {
-    first_seen: u64,
+    id: u128,
     entity_type: EntityType,
-    names: HashMap<String, u32>,
-    aliases: BTreeSet<String>,
-    countries: HashMap<&'static str, u32>,
     mention_count: i64,
     article_count: i64,
     last_article: u64,
+    /// Distinct aliases kept so far (at most [`MAX_ALIASES`]).
+    aliases: u8,
     /// Knowledge-base id; the same for every mention (the id hashes the KB key).
     kb_id: Option<&'static str>,
 }
@@ -425,70 +427,138 @@ impl std::hash::Hasher for EntityIdHasher {
     }
 }
 
-/// The run-wide entity statistics, folded in article order.
+type FxMap<K, V> = HashMap<K, V, crate::hashing::FxBuild>;
+
+/// The run-wide entity statistics, folded in article order. Entities sit in slots in
+/// order of first mention (the entities table's order); names and surfaces are interned
+/// once for the run (the same names recur across entities and articles).
 #[derive(Default)]
 pub struct EntityFold {
-    stats: HashMap<u128, EntityStats, std::hash::BuildHasherDefault<EntityIdHasher>>,
-    seen: u64,
+    slots: HashMap<u128, u32, std::hash::BuildHasherDefault<EntityIdHasher>>,
+    stats: Vec<EntityStats>,
+    strings: FxMap<Box<str>, u32>,
+    /// (slot, name string) -> mentions with that canonical name.
+    names: FxMap<(u32, u32), u32>,
+    /// (slot, surface string): the entity's first [`MAX_ALIASES`] distinct surfaces.
+    aliases: std::collections::HashSet<(u32, u32), crate::hashing::FxBuild>,
+    /// (slot, country code) -> mentions resolved to that country.
+    countries: FxMap<(u32, &'static str), u32>,
 }
 
 impl EntityFold {
+    fn intern(&mut self, s: String) -> u32 {
+        if let Some(&i) = self.strings.get(s.as_str()) {
+            return i;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.insert(s.into_boxed_str(), i);
+        i
+    }
+
     /// Count one mention of the article numbered `article_seq` (1, 2, ... in run order).
     pub fn add(&mut self, article_seq: u64, obs: EntityObservation) {
-        self.seen += 1;
-        let seen = self.seen;
-        let s = self.stats.entry(obs.entity_id).or_insert_with(|| EntityStats {
-            first_seen: seen,
-            entity_type: obs.entity_type,
-            names: HashMap::new(),
-            aliases: BTreeSet::new(),
-            countries: HashMap::new(),
-            mention_count: 0,
-            article_count: 0,
-            last_article: u64::MAX,
-            kb_id: obs.kb_id,
-        });
+        let slot = match self.slots.get(&obs.entity_id) {
+            Some(&k) => k,
+            None => {
+                let k = self.stats.len() as u32;
+                self.slots.insert(obs.entity_id, k);
+                self.stats.push(EntityStats {
+                    id: obs.entity_id,
+                    entity_type: obs.entity_type,
+                    mention_count: 0,
+                    article_count: 0,
+                    last_article: u64::MAX,
+                    aliases: 0,
+                    kb_id: obs.kb_id,
+                });
+                k
+            }
+        };
+        // The surface is most often the canonical name itself: one lookup for both.
+        let same = obs.surface == obs.canonical_name;
+        let name = self.intern(obs.canonical_name);
+        *self.names.entry((slot, name)).or_default() += 1;
+        let room = usize::from(self.stats[slot as usize].aliases) < MAX_ALIASES;
+        if room {
+            let surface = if same { name } else { self.intern(obs.surface) };
+            if self.aliases.insert((slot, surface)) {
+                self.stats[slot as usize].aliases += 1;
+            }
+        }
+        if let Some(c) = obs.country {
+            *self.countries.entry((slot, c)).or_default() += 1;
+        }
+        let s = &mut self.stats[slot as usize];
         s.kb_id = s.kb_id.or(obs.kb_id);
         s.mention_count += 1;
         if s.last_article != article_seq {
             s.article_count += 1;
             s.last_article = article_seq;
         }
-        // Most names and surfaces were seen before: look up before allocating a key.
-        match s.names.get_mut(obs.canonical_name.as_str()) {
-            Some(n) => *n += 1,
-            None => {
-                s.names.insert(obs.canonical_name, 1);
-            }
-        }
-        if s.aliases.len() < MAX_ALIASES && !s.aliases.contains(obs.surface.as_str()) {
-            s.aliases.insert(obs.surface);
-        }
-        if let Some(c) = obs.country {
-            *s.countries.entry(c).or_default() += 1;
-        }
     }
 
     /// The entity rows, in order of first mention.
     pub fn rows(self, geocode: bool, g: &Gazetteer) -> Vec<EntityRow> {
-        let mut entries: Vec<(u128, EntityStats)> = self.stats.into_iter().collect();
-        entries.sort_by_key(|(_, s)| s.first_seen);
-        entries
-            .into_iter()
-            .map(|(id, s)| {
-                entity_row(
-                    id,
-                    s.entity_type,
-                    s.names.iter().map(|(n, c)| (n.as_str(), *c)),
-                    s.aliases.iter().map(String::as_str),
-                    s.countries.iter().map(|(c, n)| (*c, *n)),
-                    (s.mention_count, s.article_count),
-                    s.kb_id,
-                    geocode,
-                    g,
-                )
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.stats.len());
+        self.rows_in_batches(geocode, g, usize::MAX, |batch| {
+            out.append(batch);
+            Ok(())
+        })
+        .map(|()| out)
+        .unwrap_or_default()
+    }
+
+    /// The entity rows in order of first mention, handed to `sink` `batch` rows at a time
+    /// (so a run with millions of entities never holds all their rows at once).
+    pub fn rows_in_batches(
+        self,
+        geocode: bool,
+        g: &Gazetteer,
+        batch: usize,
+        mut sink: impl FnMut(&mut Vec<EntityRow>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut text: Vec<&str> = vec![""; self.strings.len()];
+        for (s, &i) in &self.strings {
+            text[i as usize] = s;
+        }
+        // Each side table sorted by slot, then walked alongside the slots. Aliases come in
+        // string order (as the set of strings they were), names and countries in any order
+        // (`entity_row` breaks every tie by the string).
+        let mut names: Vec<(u32, u32, u32)> = self.names.iter().map(|(&(k, n), &c)| (k, n, c)).collect();
+        names.sort_unstable_by_key(|&(k, n, _)| (k, n));
+        let mut aliases: Vec<(u32, u32)> = self.aliases.iter().copied().collect();
+        aliases.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| text[a.1 as usize].cmp(text[b.1 as usize])));
+        let mut countries: Vec<(u32, &'static str, u32)> = self.countries.iter().map(|(&(k, c), &n)| (k, c, n)).collect();
+        countries.sort_unstable();
+        let (mut ni, mut ai, mut ci) = (0, 0, 0);
+        let batch = batch.max(1);
+        let mut rows = Vec::with_capacity(batch.min(self.stats.len()));
+        for (k, s) in self.stats.iter().enumerate() {
+            let k = k as u32;
+            let n_end = ni + names[ni..].partition_point(|e| e.0 == k);
+            let a_end = ai + aliases[ai..].partition_point(|e| e.0 == k);
+            let c_end = ci + countries[ci..].partition_point(|e| e.0 == k);
+            rows.push(entity_row(
+                s.id,
+                s.entity_type,
+                names[ni..n_end].iter().map(|&(_, n, c)| (text[n as usize], c)),
+                aliases[ai..a_end].iter().map(|&(_, a)| text[a as usize]),
+                countries[ci..c_end].iter().map(|&(_, c, n)| (c, n)),
+                (s.mention_count, s.article_count),
+                s.kb_id,
+                geocode,
+                g,
+            ));
+            (ni, ai, ci) = (n_end, a_end, c_end);
+            if rows.len() == batch {
+                sink(&mut rows)?;
+                rows.clear();
+            }
+        }
+        if !rows.is_empty() {
+            sink(&mut rows)?;
+        }
+        Ok(())
     }
 }
 
@@ -553,16 +623,17 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
             Ok(())
         },
     )?;
-    let rows = fold.rows(config.geocode, gazetteer);
-    let mut entities = EntityRows::new_builder(ENTITY_PART_ROWS.min(rows.len()));
-    let mut part = 0u64;
-    for batch in rows.chunks(ENTITY_PART_ROWS) {
+    let mut entities = EntityRows::new_builder(ENTITY_PART_ROWS);
+    let (mut part, mut entity_rows) = (0u64, 0u64);
+    fold.rows_in_batches(config.geocode, gazetteer, ENTITY_PART_ROWS, |batch| {
         batch.iter().for_each(|r| entities.push(r));
+        entity_rows += batch.len() as u64;
         writer.write(part, &mut entities)?;
         part += 1;
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
-    manifest.rows.insert("entities".into(), rows.len() as u64);
+    manifest.rows.insert("entities".into(), entity_rows);
     manifest.counters.insert("entity_parts".into(), part);
     // Knowledge-base coverage: PER/ORG mentions, and those linked to a KB entry.
     manifest.counters.insert("per_org_mentions".into(), per_org);
@@ -603,6 +674,54 @@ mod tests {
         assert_eq!(dc.canonical_name, "Washington, D.C.");
         // No written form the gazetteer holds: no coordinates, not a guess.
         assert_eq!(row(&[]).latitude, None);
+    }
+
+    #[test]
+    fn entity_fold_counts_names_aliases_and_articles_in_first_mention_order() {
+        let obs = |id: u128, name: &str, surface: &str, country: Option<&'static str>| EntityObservation {
+            entity_id: id,
+            entity_type: EntityType::Per,
+            canonical_name: name.into(),
+            surface: surface.into(),
+            country,
+            kb_id: None,
+        };
+        let mut fold = EntityFold::default();
+        fold.add(1, obs(7, "Joe Biden", "Biden", Some("USA")));
+        fold.add(1, obs(3, "Kamala Harris", "Harris", None));
+        fold.add(1, obs(7, "Joe Biden", "Joe Biden", None));
+        fold.add(2, obs(7, "Biden", "biden", Some("USA")));
+        fold.add(2, obs(7, "Biden", "Biden", Some("GBR")));
+        // Past MAX_ALIASES distinct surfaces, later ones are not kept.
+        for i in 0..60 {
+            fold.add(3, obs(3, "Kamala Harris", &format!("Harris {i:02}"), None));
+        }
+        let g = Gazetteer::builtin();
+        let rows = fold.rows(false, g);
+        assert_eq!(rows.len(), 2);
+        let (b, h) = (&rows[0], &rows[1]);
+        assert_eq!(b.entity_id, ids::hex(7), "first mentioned first");
+        // "Biden" and "Joe Biden" both twice: the longer name wins the tie.
+        assert_eq!(b.canonical_name, "Joe Biden");
+        assert_eq!(b.aliases, "Biden; biden", "sorted, the canonical name left out");
+        assert_eq!((b.mention_count, b.article_count), (4, 2));
+        assert_eq!(b.country_code.as_deref(), Some("USA"));
+        assert_eq!((h.mention_count, h.article_count), (61, 2));
+        let kept: Vec<&str> = h.aliases.split("; ").collect();
+        assert_eq!(kept.len(), 50, "the first 50 distinct surfaces: 'Harris', then 'Harris 00'..'Harris 48'");
+        assert!(kept.contains(&"Harris") && kept.contains(&"Harris 48") && !kept.contains(&"Harris 49"));
+        // Streaming in batches gives the same rows.
+        let mut again = EntityFold::default();
+        again.add(1, obs(7, "Joe Biden", "Biden", Some("USA")));
+        again.add(1, obs(3, "Kamala Harris", "Harris", None));
+        let mut batches = Vec::new();
+        again
+            .rows_in_batches(false, g, 1, |b| {
+                batches.push(b.len());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(batches, vec![1, 1]);
     }
 
     #[test]
