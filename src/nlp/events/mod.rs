@@ -74,6 +74,12 @@ const NEGATORS: &[&str] = &["not", "n't", "never", "no", "without", "denied", "d
 /// "who was arrested by"); the other rules' drops are right nearly always.
 const RESCUED_DROPS: &[&str] = &["noun_use", "event_told_elsewhere", "passive_background"];
 
+/// Drops saying a trigger names no act at all (a noun, a label, a modifier): the
+/// triggers its complement window absorbed are then read on their own. Drops for
+/// modality ("will condemn the attack") leave them absorbed: the complement is no more
+/// real than its governor.
+const NO_ACT_DROPS: &[&str] = &["noun_use", "event_told_elsewhere", "adjective", "noun modifier", "adjectival participle", "corporate"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Category {
     Event(PloverType),
@@ -129,6 +135,10 @@ struct Found {
     negated: bool,
     /// Negated by "refused to" / "declined to": a rejection of the act.
     refused: bool,
+    /// Inside the complement window of the earlier trigger at this index of the list:
+    /// built only when that one turns out to name no act ("criticism of his deal,
+    /// accusing the Times" keeps "accusing").
+    absorbed_by: Option<usize>,
 }
 
 /// How the verb of a trigger is governed: an act that happened, or one announced,
@@ -551,10 +561,16 @@ impl EventExtractor {
             // Outcome words ("killing six") only when no violent act of the sentence
             // was reported itself.
             let mut violent = false;
+            // Per listed trigger: built, or dropped as naming no act (its absorbed
+            // triggers are then read on their own).
+            let mut no_act = vec![false; found.len()];
             for casualties in [false, true] {
-                for f in &found {
+                for (fi, f) in found.iter().enumerate() {
                     let e = &self.lexicon.entries[f.m.entry];
                     if e.is_casualty() != casualties || (casualties && violent) {
+                        continue;
+                    }
+                    if f.absorbed_by.is_some_and(|a| !no_act.get(a).copied().unwrap_or(false)) {
                         continue;
                     }
                     let Some(event_type) = self.resolve(e.category, military) else {
@@ -569,6 +585,7 @@ impl EventExtractor {
                         }
                         Err(why) => {
                             learned::trace(|| format!("{:?} {}: dropped by `{why}`", doc.token_text(f.m.start), event_type.as_str()));
+                            no_act[fi] = NO_ACT_DROPS.contains(&why);
                             // A candidate the rules drop is left to the learned pass,
                             // with the rule's name as a feature and its parties from
                             // the parse.
@@ -602,11 +619,20 @@ impl EventExtractor {
                     // The same event told twice ("met with X and held talks"); two acts
                     // of one actor on different targets stay apart ("condemned the
                     // seizure and accused Washington").
+                    // "accused Rwanda ... by alleging": the means of an act of its type
+                    // is that act.
+                    let means = f.m.start > range.start
+                        && word_eq(doc.token_text(f.m.start - 1), "by")
+                        && doc.token_text(f.m.start).ends_with("ing");
                     let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
                         o.event_type == ev.event_type
                             && o.negated == ev.negated
-                            && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
+                            && (means
+                                || o.actor.is_none()
+                                || ev.actor.is_none()
+                                || same_text(doc, o.actor, ev.actor))
                             && (purpose
+                                || means
                                 || o.trigger == ev.trigger
                                 || o.recipient.is_none()
                                 || ev.recipient.is_none()
@@ -708,6 +734,7 @@ impl EventExtractor {
         let mut refused = vec![false; n];
         let mut object_from: Vec<usize> = matches.iter().map(|m| m.end).collect();
         let mut subject_from: Vec<usize> = matches.iter().map(|m| m.start).collect();
+        let mut absorbed_by: Vec<Option<usize>> = vec![None; n];
         for a in 0..n {
             if !keep[a] {
                 continue;
@@ -730,6 +757,9 @@ impl EventExtractor {
                         && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"))
                         && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
                     if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) && !second_statement {
+                        if keep[b] && e.category != Category::None {
+                            absorbed_by[b] = Some(a);
+                        }
                         keep[b] = false;
                         object_from[a] = object_from[a].max(mb.end);
                     }
@@ -754,16 +784,27 @@ impl EventExtractor {
                 keep[a] = false;
             }
         }
+        // An absorbed trigger stays listed (after its absorber) while the absorber is.
+        let listed: Vec<bool> = (0..n).map(|k| keep[k] || absorbed_by[k].is_some_and(|a| keep[a])).collect();
+        let mut index = vec![usize::MAX; n];
+        let mut next = 0;
+        for k in 0..n {
+            if listed[k] {
+                index[k] = next;
+                next += 1;
+            }
+        }
         matches
             .into_iter()
             .enumerate()
-            .filter(|&(k, _)| keep[k])
+            .filter(|&(k, _)| listed[k])
             .map(|(k, m)| Found {
                 m,
                 object_from: object_from[k],
                 subject_from: subject_from[k],
                 negated: negated[k] || negated_before(doc, range, m.start),
                 refused: refused[k],
+                absorbed_by: if keep[k] { None } else { absorbed_by[k].map(|a| index[a]) },
             })
             .collect()
     }
@@ -800,14 +841,21 @@ impl EventExtractor {
         let verb = f.subject_from;
         let head = doc.token_text(m.start);
         let past = self.inflector.is_past(head);
-        let nominal = if past { None } else { nominal_start(doc, range, m.start) };
-        if e.verb_head
+        let mut nominal = if past { None } else { nominal_start(doc, range, m.start) };
+        let noun_like = e.verb_head
             && !past
             && !head.ends_with("ing")
             && (nominal.is_some()
                 || noun_modifier_before(doc, range, m.start)
-                || bare_noun(doc, range, m.start, m.head_end.max(m.start + 1)))
-        {
+                || bare_noun(doc, range, m.start, m.head_end.max(m.start + 1)));
+        // The parse overrules the word order where it reads the head as a clause's verb:
+        // an -ing form after a noun phrase ("a statement urging lawmakers", "of accusing
+        // the Times"), a bare form read as a noun by its neighbours only ("Democrats
+        // demand"). A bare head after a determiner stays a noun ("a deadly attack").
+        let ask_parse = (nominal.is_some() && head.ends_with("ing")) || (noun_like && nominal.is_none());
+        if ask_parse && sp.get().is_some_and(|p| syntax::clausal_verb(&p, m.start)) {
+            nominal = None;
+        } else if noun_like {
             // A verb pattern whose head reads as a noun: "the telephone company",
             // "product demand".
             return Err("noun_use");
@@ -817,6 +865,7 @@ impl EventExtractor {
         // object after it.
         let reduced = past
             && transitive_only
+            && !is_passive(doc, range, m.start)
             && m.end == m.start + 1
             && (after >= range.end || {
                 let t = doc.token_text(after);
@@ -1006,6 +1055,10 @@ impl EventExtractor {
             filters::Verdict::Disapprove => {
                 event_type = PloverType::Disapprove;
                 mode = "";
+            }
+            filters::Verdict::Coerce => {
+                event_type = PloverType::Coerce;
+                mode = "dismiss";
             }
         }
         if let Some(p) = sp.get().as_ref() {
@@ -1400,7 +1453,12 @@ fn by_agent(doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], at
     while k < range.end && k < at + 4 && (is_adverb(doc.token_text(k)) || dates.iter().any(|d| d.contains(doc.tokens[k].span))) {
         k += 1;
     }
-    (k < range.end && word_eq(doc.token_text(k), "by")).then(|| np_after(doc, ms, range, k + 1, 6))?
+    // "by alleging ...": a means, no agent.
+    let means = k + 1 < range.end && {
+        let t = doc.token_text(k + 1);
+        t.ends_with("ing") && t.starts_with(|c: char| c.is_lowercase())
+    };
+    (k < range.end && word_eq(doc.token_text(k), "by") && !means).then(|| np_after(doc, ms, range, k + 1, 6))?
 }
 
 /// Where the noun phrase holding a nominal trigger starts ("the seizure", "a deadly

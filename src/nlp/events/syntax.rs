@@ -254,6 +254,28 @@ fn party_span(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentencePars
     Some(super::phrase::tok_span(doc, a, b))
 }
 
+/// Token `k` is tagged a verb heading a clause (the root, a conjunct, a complement or
+/// an adverbial or adnominal clause) with an object or clausal complement of its own
+/// ("urging lawmakers", "accusing the Times of"), not a noun or a modifier ("the museum
+/// shooting last week").
+pub(crate) fn clausal_verb(p: &SentenceParse, k: usize) -> bool {
+    p.upos(k) == Some(Upos::Verb)
+        && p.children(k).any(|c| matches!(p.deprel(c), Some(Deprel::Obj | Deprel::Iobj | Deprel::Ccomp | Deprel::Xcomp)))
+        && matches!(
+            p.deprel(k),
+            Some(
+                Deprel::Root
+                    | Deprel::Conj
+                    | Deprel::Advcl
+                    | Deprel::Xcomp
+                    | Deprel::Ccomp
+                    | Deprel::Acl
+                    | Deprel::AclRelcl
+                    | Deprel::Parataxis
+            )
+        )
+}
+
 /// True when span `s` is, or lies in, an entity mention.
 pub(crate) fn is_name(ms: &[&Mention], s: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(s))
