@@ -443,6 +443,11 @@ const CORPORATE: &[&str] = &[
     "company",
     "companies",
 ];
+/// Modifiers of a nominal trigger naming an act not yet done.
+const PROSPECTIVE: &[&str] = &[
+    "upcoming", "planned", "proposed", "possible", "potential", "future", "prospective", "expected", "next", "scheduled", "impending",
+    "hypothetical", "eventual",
+];
 /// Words that make a noun phrase refer back to an event told elsewhere.
 const ANAPHORIC: &[&str] =
     &["the", "this", "that", "these", "those", "such", "its", "their", "his", "her", "our", "last", "latest", "recent", "previous"];
@@ -464,6 +469,7 @@ const K_ANAPHORIC: u32 = 1 << 12;
 const K_ANNOUNCE_INTENT: u32 = 1 << 13;
 const K_CORPORATE: u32 = 1 << 14;
 const K_ASPECT_MOTION: u32 = 1 << 15;
+const K_PROSPECTIVE: u32 = 1 << 16;
 
 /// Is `tok` in the word list(s) of `class` (compared as `word_eq`)? One hash lookup:
 /// the lists are compiled once into one table.
@@ -489,6 +495,7 @@ fn in_words(class: u32, tok: &str) -> bool {
                 (ANNOUNCE_INTENT, K_ANNOUNCE_INTENT),
                 (CORPORATE, K_CORPORATE),
                 (ASPECT_MOTION, K_ASPECT_MOTION),
+                (PROSPECTIVE, K_PROSPECTIVE),
             ])
         })
         .get(tok)
@@ -878,6 +885,11 @@ impl EventExtractor {
         let mut confidence = e.weight;
         let mut purpose = false;
         let (mut actor, recipient) = if let Some(np_start) = nominal {
+            if (np_start..m.start).any(|k| in_words(K_PROSPECTIVE, doc.token_text(k))) {
+                // "the upcoming talks with North Korea", "a possible meeting": an act
+                // not yet done.
+                return Err("prospective");
+            }
             // "the seizure of X by Y", "Israel's attack on Z", "Israeli tank shelling",
             // "rebels engaged troops in a firefight".
             // "the Paris meeting": a place, not a party.
