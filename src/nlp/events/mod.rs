@@ -553,7 +553,8 @@ impl EventExtractor {
                 continue;
             }
             let found = self.triggers(doc, &range, &ids);
-            if found.is_empty() {
+            let critic = self.parser.is_some() && syntax::may_criticise(doc, &range);
+            if found.is_empty() && !critic {
                 continue;
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
@@ -654,6 +655,25 @@ impl EventExtractor {
                         }
                         None => out.push(ev),
                     }
+                }
+            }
+            // Speech criticising a named target, where no other DISAPPROVE was found.
+            if critic && !out[first_out..].iter().any(|e| e.event_type == PloverType::Disapprove) {
+                if let Some((v, speaker, target)) = sp.get().and_then(|p| syntax::criticism(doc, &ms, &range, &p)) {
+                    let trigger = doc.tokens[v].span;
+                    learned::trace(|| format!("{:?} DISAPPROVE: speech with blame of a named target", doc.token_text(v)));
+                    out.push(Event {
+                        sentence: si,
+                        event_type: PloverType::Disapprove,
+                        mode: "disapprove".to_string(),
+                        trigger,
+                        actor: Some(speaker),
+                        recipient: Some(target),
+                        location: None,
+                        date: nearest_date(&dates, trigger),
+                        negated: false,
+                        confidence: 0.5,
+                    });
                 }
             }
             // The learned pass over what the rules kept and what they dropped
