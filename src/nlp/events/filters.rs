@@ -218,8 +218,28 @@ pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
 
 /// Words naming a post: "fired his chief of staff".
 const POSTS: &[&str] = &[
-    "employee", "employees", "staff", "staffer", "staffers", "aide", "aides", "coach", "manager", "workers", "director", "chief",
-    "secretary", "adviser", "advisor", "official", "officials", "prosecutor", "attorney", "inspector", "general", "head",
+    "employee",
+    "employees",
+    "staff",
+    "staffer",
+    "staffers",
+    "aide",
+    "aides",
+    "coach",
+    "manager",
+    "workers",
+    "director",
+    "chief",
+    "secretary",
+    "adviser",
+    "advisor",
+    "official",
+    "officials",
+    "prosecutor",
+    "attorney",
+    "inspector",
+    "general",
+    "head",
 ];
 
 /// "Trump fired Comey", "was fired from his job": firing a person is COERCE; "fired" a
@@ -233,12 +253,20 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
     if !(head.starts_with("fire") || head.starts_with("firing")) {
         return Verdict::Keep;
     }
-    let person = c.recipient.is_some_and(|r| {
-        let text = doc.span_text(r);
-        c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
-            || ["him", "her", "them"].iter().any(|w| word_eq(text, w))
-            || text.split(|ch: char| !ch.is_alphanumeric()).any(|w| POSTS.iter().any(|p| word_eq(w, p)))
-    });
+    // The person right after the verb ("fired Comey on Tuesday", where the pattern's
+    // "on" took the object slot), or the recipient.
+    let next_person = c.head_end < c.range.end && {
+        let k = c.head_end;
+        c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.tokens.start == k)
+            || ["him", "her", "them"].iter().any(|w| word_eq(doc.token_text(k), w))
+    };
+    let person = next_person
+        || c.recipient.is_some_and(|r| {
+            let text = doc.span_text(r);
+            c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
+                || ["him", "her", "them"].iter().any(|w| word_eq(text, w))
+                || text.split(|ch: char| !ch.is_alphanumeric()).any(|w| POSTS.iter().any(|p| word_eq(w, p)))
+        });
     if c.event_type == PloverType::Coerce {
         return if person { Verdict::Keep } else { Verdict::Drop("no one fired") };
     }

@@ -445,8 +445,19 @@ const CORPORATE: &[&str] = &[
 ];
 /// Modifiers of a nominal trigger naming an act not yet done.
 const PROSPECTIVE: &[&str] = &[
-    "upcoming", "planned", "proposed", "possible", "potential", "future", "prospective", "expected", "next", "scheduled", "impending",
-    "hypothetical", "eventual",
+    "upcoming",
+    "planned",
+    "proposed",
+    "possible",
+    "potential",
+    "future",
+    "prospective",
+    "expected",
+    "next",
+    "scheduled",
+    "impending",
+    "hypothetical",
+    "eventual",
 ];
 /// Words that make a noun phrase refer back to an event told elsewhere.
 const ANAPHORIC: &[&str] =
@@ -635,10 +646,7 @@ impl EventExtractor {
                     let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
                         o.event_type == ev.event_type
                             && o.negated == ev.negated
-                            && (means
-                                || o.actor.is_none()
-                                || ev.actor.is_none()
-                                || same_text(doc, o.actor, ev.actor))
+                            && (means || o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
                             && (purpose
                                 || means
                                 || o.trigger == ev.trigger

@@ -278,17 +278,81 @@ pub(crate) fn clausal_verb(p: &SentenceParse, k: usize) -> bool {
 
 /// Verbs of saying or writing whose content may criticise a named target.
 const SPEECH_VERBS: &[&str] = &[
-    "said", "says", "told", "tells", "wrote", "writes", "argued", "argues", "tweeted", "tweets", "added", "claimed", "claims",
-    "charged", "insisted", "insists", "noted", "explained", "declared", "stated",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "wrote",
+    "writes",
+    "argued",
+    "argues",
+    "tweeted",
+    "tweets",
+    "added",
+    "claimed",
+    "claims",
+    "charged",
+    "insisted",
+    "insists",
+    "noted",
+    "explained",
+    "declared",
+    "stated",
 ];
 
 /// Words of blame in what is said: with a named target, the saying is a DISAPPROVE.
 const BLAME_WORDS: &[&str] = &[
-    "failed", "lied", "lies", "lying", "liar", "liars", "corrupt", "corruption", "disgrace", "disgraceful", "shameful", "racist",
-    "incompetent", "incompetence", "reckless", "irresponsible", "dishonest", "hypocrite", "hypocrisy", "hypocritical", "crooked",
-    "disastrous", "pathetic", "ridiculous", "outrageous", "unacceptable", "misled", "misleading", "mischaracterized", "betrayed",
-    "cowardly", "bigoted", "extremist", "radical", "unfit", "fraudulent", "lawless", "sham", "hoax", "phony", "nasty", "cruel",
-    "inhumane", "unconstitutional", "ignored", "obstructed", "undermined", "undermining", "distorted", "abused", "illegally",
+    "failed",
+    "lied",
+    "lies",
+    "lying",
+    "liar",
+    "liars",
+    "corrupt",
+    "corruption",
+    "disgrace",
+    "disgraceful",
+    "shameful",
+    "racist",
+    "incompetent",
+    "incompetence",
+    "reckless",
+    "irresponsible",
+    "dishonest",
+    "hypocrite",
+    "hypocrisy",
+    "hypocritical",
+    "crooked",
+    "disastrous",
+    "pathetic",
+    "ridiculous",
+    "outrageous",
+    "unacceptable",
+    "misled",
+    "misleading",
+    "mischaracterized",
+    "betrayed",
+    "cowardly",
+    "bigoted",
+    "extremist",
+    "radical",
+    "unfit",
+    "fraudulent",
+    "lawless",
+    "sham",
+    "hoax",
+    "phony",
+    "nasty",
+    "cruel",
+    "inhumane",
+    "unconstitutional",
+    "ignored",
+    "obstructed",
+    "undermined",
+    "undermining",
+    "distorted",
+    "abused",
+    "illegally",
 ];
 
 /// Is one of the words a sentence needs for `criticism` there? A cheap test before the
@@ -444,6 +508,30 @@ mod tests {
         assert!(negation("He never met the president.", "met"));
         assert!(negation("She stopped short of apologizing to the senator.", "apologizing"));
         assert!(!negation("Kenya attacked the camp.", "attacked"));
+    }
+
+    #[test]
+    fn speech_blaming_a_named_target() {
+        let doc = Doc::new("Biden, for his part, said Harris mischaracterized his record on race.");
+        let range = doc.sentences[0].tokens.clone();
+        let words: Vec<&str> = range.clone().map(|k| doc.token_text(k)).collect();
+        let mut parsed = Parsed::default();
+        ParseModel::builtin().expect("model").parse(&words, &mut parsed);
+        let p = SentenceParse { parsed: &parsed, base: range.start };
+        let mention = |name: &str| {
+            let start = doc.text.find(name).expect("name");
+            let span = Span::new(start, start + name.len());
+            let a = range.clone().find(|&k| doc.tokens[k].span.start == span.start).expect("token");
+            Mention { span, tokens: a..a + 1, sentence: 0, entity_type: EntityType::Per, confidence: 0.9 }
+        };
+        let ms = [mention("Biden"), mention("Harris")];
+        let refs: Vec<&Mention> = ms.iter().collect();
+        assert!(may_criticise(&doc, &range));
+        let (v, a, t) = criticism(&doc, &refs, &range, &p).expect("criticism");
+        assert_eq!((doc.token_text(v), doc.span_text(a), doc.span_text(t)), ("said", "Biden", "Harris"));
+        // Praise holds no word of blame.
+        let doc = Doc::new("Biden said Harris defended his record on race.");
+        assert!(!may_criticise(&doc, &doc.sentences[0].tokens.clone()));
     }
 
     #[test]
