@@ -186,8 +186,9 @@ fn modal_governed(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
         if modal {
             return Verdict::Drop("modal");
         }
+        // A conjunct shares its first verb's modal ("could be arrested or assassinated").
         match (p.deprel(k), p.head(k)) {
-            (Some(Deprel::Xcomp), Some(g)) => k = g,
+            (Some(Deprel::Xcomp | Deprel::Conj), Some(g)) => k = g,
             _ => break,
         }
     }
@@ -484,6 +485,7 @@ mod tests {
     fn modal_drops_and_reaches_through_open_complements() {
         assert_eq!(verdict("Russia could attack Ukraine.", "attack", false), Verdict::Drop("modal"));
         assert_eq!(verdict("He should refuse to attend the summit.", "attend", false), Verdict::Drop("modal"));
+        assert_eq!(verdict("They could be arrested or assassinated.", "assassinated", false), Verdict::Drop("modal"));
         assert_eq!(verdict("Russia attacked Ukraine.", "attacked", false), Verdict::Keep);
         // Read as modal by the word-order rules already: not this pass's call.
         let doc = Doc::new("Russia could attack Ukraine.");
