@@ -22,14 +22,15 @@ fn realnews_dev_floors() {
     println!("{r}");
     // Measured 2026-11-29 (issue #14 rules): events P 0.406 R 0.167, actor 0.538,
     // recipient 0.308; speech P 0.845 R 0.772; source 0.908. Before: events P 0.298
-    // R 0.179; speech P 0.798 R 0.780; source 0.909.
+    // R 0.179; speech P 0.798 R 0.780; source 0.909. Issue #14 parts 2/5 (absorbed
+    // triggers, firing as COERCE, lexicon rows): events P 0.514 R 0.244.
     assert_eq!(r.sentences, 300);
     // Four marked "sentences" are wholly publisher furniture that clean removes (three
     // Monitor newsletter prompts and one of The Hill's inline link tooltips); every other
     // one is found, those crossing a removed line by their longest remaining part.
     assert!(r.not_located <= 4, "{} gold sentences not found in the cleaned text", r.not_located);
-    assert!(r.event_precision() >= 0.35, "events P {:.3}", r.event_precision());
-    assert!(r.event_recall() >= 0.14, "events R {:.3}", r.event_recall());
+    assert!(r.event_precision() >= 0.46, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.21, "events R {:.3}", r.event_recall());
     // Speech measured 2026-11-29 (issue #14 part 3: stance cues, nested beliefs dropped,
     // mixed quote marks): P 0.884 R 0.780, source 0.909 (--syntax 0.901 / 0.787 / 0.910).
     assert!(r.speech_precision() >= 0.85, "speech P {:.3}", r.speech_precision());
@@ -44,10 +45,11 @@ fn realnews_train_floors() {
     println!("{r}");
     // Measured 2026-11-29: events P 0.529 R 0.339 (0.520 / 0.312 before the lexicon rows
     // of the learned-filter commit); speech P 0.757 R 0.687; source 0.889.
-    // With the parse (issue #14 part 2): events P 0.540 R 0.300.
+    // With the parse (issue #14 part 2): events P 0.540 R 0.300. Parts 2/5 rules:
+    // events P 0.566 R 0.391.
     assert_eq!(r.sentences, 900);
-    assert!(r.event_precision() >= 0.50, "events P {:.3}", r.event_precision());
-    assert!(r.event_recall() >= 0.28, "events R {:.3}", r.event_recall());
+    assert!(r.event_precision() >= 0.53, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.36, "events R {:.3}", r.event_recall());
     // Speech measured 2026-11-29 (issue #14 part 3): P 0.764 R 0.689, source 0.886.
     assert!(r.speech_precision() >= 0.74, "speech P {:.3}", r.speech_precision());
     assert!(r.speech_recall() >= 0.67, "speech R {:.3}", r.speech_recall());
@@ -59,9 +61,15 @@ fn realnews_train_with_syntax_floors() {
     let Some(d) = dir("realnews-train") else { return };
     let r = eval_realnews(&d, true, false).expect("realnews-train scores with the parse");
     println!("{r}");
-    // Measured 2026-11-29: events P 0.542 R 0.337 with the parse, 0.529 / 0.339 without.
-    assert!(r.event_precision() >= 0.53, "events P {:.3}", r.event_precision());
-    assert!(r.event_recall() >= 0.28, "events R {:.3}", r.event_recall());
+    // Measured 2026-11-29: events P 0.542 R 0.337 with the parse, 0.529 / 0.339 without;
+    // after issue #14 parts 2/5: 0.567 / 0.396.
+    assert!(r.event_precision() >= 0.54, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.36, "events R {:.3}", r.event_recall());
+    let Some(d) = dir("realnews-dev") else { return };
+    let r = eval_realnews(&d, true, false).expect("realnews-dev scores with the parse");
+    // Measured 2026-11-29 (parts 2/5): events P 0.488 R 0.256 (0.433 / 0.167 before).
+    assert!(r.event_precision() >= 0.44, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.22, "events R {:.3}", r.event_recall());
 }
 
 #[test]
@@ -69,13 +77,14 @@ fn realnews_with_event_filter_floors() {
     let Some(d) = dir("realnews-train") else { return };
     let r = eval_realnews(&d, true, true).expect("realnews-train scores with the learned filter");
     println!("{r}");
-    // Measured 2026-11-29: events P 0.746 R 0.432 in-sample (the filter learned from
-    // these sentences; 0.609 / 0.378 under 5-fold cross-validation).
-    assert!(r.event_precision() >= 0.70, "events P {:.3}", r.event_precision());
-    assert!(r.event_recall() >= 0.40, "events R {:.3}", r.event_recall());
+    // Measured 2026-11-29: events P 0.916 R 0.455 in-sample (the filter learned from
+    // these sentences; 0.704 / 0.339 under 5-fold article-grouped cross-validation over
+    // realnews-train and -dev, 0.609 / 0.378 for the previous model).
+    assert!(r.event_precision() >= 0.85, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.42, "events R {:.3}", r.event_recall());
     let Some(d) = dir("realnews-dev") else { return };
     let r = eval_realnews(&d, true, true).expect("realnews-dev scores with the learned filter");
-    // Measured 2026-11-29: events P 0.412 R 0.179.
-    assert!(r.event_precision() >= 0.35, "events P {:.3}", r.event_precision());
-    assert!(r.event_recall() >= 0.15, "events R {:.3}", r.event_recall());
+    // Measured 2026-11-29: events P 0.552 R 0.205 (0.412 / 0.179 for the previous model).
+    assert!(r.event_precision() >= 0.48, "events P {:.3}", r.event_precision());
+    assert!(r.event_recall() >= 0.18, "events R {:.3}", r.event_recall());
 }

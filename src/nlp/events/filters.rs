@@ -22,6 +22,8 @@ pub(crate) enum Verdict {
     Drop(&'static str),
     /// A verbal attack: DISAPPROVE.
     Disapprove,
+    /// An official fired: COERCE.
+    Coerce,
 }
 
 /// What the passes read of a candidate.
@@ -205,13 +207,74 @@ fn tokens_of(doc: &Doc, range: &Range<usize>, s: Span) -> Vec<usize> {
 
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
-    for pass in [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked] {
+    for pass in [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked, dismissal] {
         let v = pass(doc, c);
         if v != Verdict::Keep {
             return v;
         }
     }
     verbal_attack(doc, c)
+}
+
+/// Words naming a post: "fired his chief of staff".
+const POSTS: &[&str] = &[
+    "employee",
+    "employees",
+    "staff",
+    "staffer",
+    "staffers",
+    "aide",
+    "aides",
+    "coach",
+    "manager",
+    "workers",
+    "director",
+    "chief",
+    "secretary",
+    "adviser",
+    "advisor",
+    "official",
+    "officials",
+    "prosecutor",
+    "attorney",
+    "inspector",
+    "general",
+    "head",
+];
+
+/// "Trump fired Comey", "was fired from his job": firing a person is COERCE; "fired" a
+/// weapon at a person with a weapon or casualty in the sentence stays violent, and a
+/// COERCE "fired" with no person fired ("fired up the crowd") is none.
+fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
+    if !matches!(c.event_type, PloverType::Coerce | PloverType::Assault | PloverType::Fight) {
+        return Verdict::Keep;
+    }
+    let head = doc.token_text(c.start).to_ascii_lowercase();
+    if !(head.starts_with("fire") || head.starts_with("firing")) {
+        return Verdict::Keep;
+    }
+    // The person right after the verb ("fired Comey on Tuesday", where the pattern's
+    // "on" took the object slot), or the recipient.
+    let next_person = c.head_end < c.range.end && {
+        let k = c.head_end;
+        c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.tokens.start == k)
+            || ["him", "her", "them"].iter().any(|w| word_eq(doc.token_text(k), w))
+    };
+    let person = next_person
+        || c.recipient.is_some_and(|r| {
+            let text = doc.span_text(r);
+            c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
+                || ["him", "her", "them"].iter().any(|w| word_eq(text, w))
+                || text.split(|ch: char| !ch.is_alphanumeric()).any(|w| POSTS.iter().any(|p| word_eq(w, p)))
+        });
+    if c.event_type == PloverType::Coerce {
+        return if person { Verdict::Keep } else { Verdict::Drop("no one fired") };
+    }
+    let violent = c.range.clone().any(|k| VIOLENCE_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)));
+    if person && !violent {
+        return Verdict::Coerce;
+    }
+    Verdict::Keep
 }
 
 /// "Donate $3 or more", "Give money to your favorite politician", "Let border officials

@@ -74,6 +74,12 @@ const NEGATORS: &[&str] = &["not", "n't", "never", "no", "without", "denied", "d
 /// "who was arrested by"); the other rules' drops are right nearly always.
 const RESCUED_DROPS: &[&str] = &["noun_use", "event_told_elsewhere", "passive_background"];
 
+/// Drops saying a trigger names no act at all (a noun, a label, a modifier): the
+/// triggers its complement window absorbed are then read on their own. Drops for
+/// modality ("will condemn the attack") leave them absorbed: the complement is no more
+/// real than its governor.
+const NO_ACT_DROPS: &[&str] = &["noun_use", "event_told_elsewhere", "adjective", "noun modifier", "adjectival participle", "corporate"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Category {
     Event(PloverType),
@@ -129,6 +135,10 @@ struct Found {
     negated: bool,
     /// Negated by "refused to" / "declined to": a rejection of the act.
     refused: bool,
+    /// Inside the complement window of the earlier trigger at this index of the list:
+    /// built only when that one turns out to name no act ("criticism of his deal,
+    /// accusing the Times" keeps "accusing").
+    absorbed_by: Option<usize>,
 }
 
 /// How the verb of a trigger is governed: an act that happened, or one announced,
@@ -433,6 +443,22 @@ const CORPORATE: &[&str] = &[
     "company",
     "companies",
 ];
+/// Modifiers of a nominal trigger naming an act not yet done.
+const PROSPECTIVE: &[&str] = &[
+    "upcoming",
+    "planned",
+    "proposed",
+    "possible",
+    "potential",
+    "future",
+    "prospective",
+    "expected",
+    "next",
+    "scheduled",
+    "impending",
+    "hypothetical",
+    "eventual",
+];
 /// Words that make a noun phrase refer back to an event told elsewhere.
 const ANAPHORIC: &[&str] =
     &["the", "this", "that", "these", "those", "such", "its", "their", "his", "her", "our", "last", "latest", "recent", "previous"];
@@ -454,6 +480,7 @@ const K_ANAPHORIC: u32 = 1 << 12;
 const K_ANNOUNCE_INTENT: u32 = 1 << 13;
 const K_CORPORATE: u32 = 1 << 14;
 const K_ASPECT_MOTION: u32 = 1 << 15;
+const K_PROSPECTIVE: u32 = 1 << 16;
 
 /// Is `tok` in the word list(s) of `class` (compared as `word_eq`)? One hash lookup:
 /// the lists are compiled once into one table.
@@ -479,6 +506,7 @@ fn in_words(class: u32, tok: &str) -> bool {
                 (ANNOUNCE_INTENT, K_ANNOUNCE_INTENT),
                 (CORPORATE, K_CORPORATE),
                 (ASPECT_MOTION, K_ASPECT_MOTION),
+                (PROSPECTIVE, K_PROSPECTIVE),
             ])
         })
         .get(tok)
@@ -536,7 +564,8 @@ impl EventExtractor {
                 continue;
             }
             let found = self.triggers(doc, &range, &ids);
-            if found.is_empty() {
+            let critic = self.parser.is_some() && syntax::may_criticise(doc, &range);
+            if found.is_empty() && !critic {
                 continue;
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
@@ -551,10 +580,16 @@ impl EventExtractor {
             // Outcome words ("killing six") only when no violent act of the sentence
             // was reported itself.
             let mut violent = false;
+            // Per listed trigger: built, or dropped as naming no act (its absorbed
+            // triggers are then read on their own).
+            let mut no_act = vec![false; found.len()];
             for casualties in [false, true] {
-                for f in &found {
+                for (fi, f) in found.iter().enumerate() {
                     let e = &self.lexicon.entries[f.m.entry];
                     if e.is_casualty() != casualties || (casualties && violent) {
+                        continue;
+                    }
+                    if f.absorbed_by.is_some_and(|a| !no_act.get(a).copied().unwrap_or(false)) {
                         continue;
                     }
                     let Some(event_type) = self.resolve(e.category, military) else {
@@ -569,6 +604,7 @@ impl EventExtractor {
                         }
                         Err(why) => {
                             learned::trace(|| format!("{:?} {}: dropped by `{why}`", doc.token_text(f.m.start), event_type.as_str()));
+                            no_act[fi] = NO_ACT_DROPS.contains(&why);
                             // A candidate the rules drop is left to the learned pass,
                             // with the rule's name as a feature and its parties from
                             // the parse.
@@ -602,11 +638,17 @@ impl EventExtractor {
                     // The same event told twice ("met with X and held talks"); two acts
                     // of one actor on different targets stay apart ("condemned the
                     // seizure and accused Washington").
+                    // "accused Rwanda ... by alleging": the means of an act of its type
+                    // is that act.
+                    let means = f.m.start > range.start
+                        && word_eq(doc.token_text(f.m.start - 1), "by")
+                        && doc.token_text(f.m.start).ends_with("ing");
                     let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
                         o.event_type == ev.event_type
                             && o.negated == ev.negated
-                            && (o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
+                            && (means || o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
                             && (purpose
+                                || means
                                 || o.trigger == ev.trigger
                                 || o.recipient.is_none()
                                 || ev.recipient.is_none()
@@ -621,6 +663,25 @@ impl EventExtractor {
                         }
                         None => out.push(ev),
                     }
+                }
+            }
+            // Speech criticising a named target, where no other DISAPPROVE was found.
+            if critic && !out[first_out..].iter().any(|e| e.event_type == PloverType::Disapprove) {
+                if let Some((v, speaker, target)) = sp.get().and_then(|p| syntax::criticism(doc, &ms, &range, &p)) {
+                    let trigger = doc.tokens[v].span;
+                    learned::trace(|| format!("{:?} DISAPPROVE: speech with blame of a named target", doc.token_text(v)));
+                    out.push(Event {
+                        sentence: si,
+                        event_type: PloverType::Disapprove,
+                        mode: "disapprove".to_string(),
+                        trigger,
+                        actor: Some(speaker),
+                        recipient: Some(target),
+                        location: None,
+                        date: nearest_date(&dates, trigger),
+                        negated: false,
+                        confidence: 0.5,
+                    });
                 }
             }
             // The learned pass over what the rules kept and what they dropped
@@ -708,6 +769,7 @@ impl EventExtractor {
         let mut refused = vec![false; n];
         let mut object_from: Vec<usize> = matches.iter().map(|m| m.end).collect();
         let mut subject_from: Vec<usize> = matches.iter().map(|m| m.start).collect();
+        let mut absorbed_by: Vec<Option<usize>> = vec![None; n];
         for a in 0..n {
             if !keep[a] {
                 continue;
@@ -730,6 +792,9 @@ impl EventExtractor {
                         && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"))
                         && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
                     if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) && !second_statement {
+                        if keep[b] && e.category != Category::None {
+                            absorbed_by[b] = Some(a);
+                        }
                         keep[b] = false;
                         object_from[a] = object_from[a].max(mb.end);
                     }
@@ -754,16 +819,27 @@ impl EventExtractor {
                 keep[a] = false;
             }
         }
+        // An absorbed trigger stays listed (after its absorber) while the absorber is.
+        let listed: Vec<bool> = (0..n).map(|k| keep[k] || absorbed_by[k].is_some_and(|a| keep[a])).collect();
+        let mut index = vec![usize::MAX; n];
+        let mut next = 0;
+        for k in 0..n {
+            if listed[k] {
+                index[k] = next;
+                next += 1;
+            }
+        }
         matches
             .into_iter()
             .enumerate()
-            .filter(|&(k, _)| keep[k])
+            .filter(|&(k, _)| listed[k])
             .map(|(k, m)| Found {
                 m,
                 object_from: object_from[k],
                 subject_from: subject_from[k],
                 negated: negated[k] || negated_before(doc, range, m.start),
                 refused: refused[k],
+                absorbed_by: if keep[k] { None } else { absorbed_by[k].map(|a| index[a]) },
             })
             .collect()
     }
@@ -800,14 +876,21 @@ impl EventExtractor {
         let verb = f.subject_from;
         let head = doc.token_text(m.start);
         let past = self.inflector.is_past(head);
-        let nominal = if past { None } else { nominal_start(doc, range, m.start) };
-        if e.verb_head
+        let mut nominal = if past { None } else { nominal_start(doc, range, m.start) };
+        let noun_like = e.verb_head
             && !past
             && !head.ends_with("ing")
             && (nominal.is_some()
                 || noun_modifier_before(doc, range, m.start)
-                || bare_noun(doc, range, m.start, m.head_end.max(m.start + 1)))
-        {
+                || bare_noun(doc, range, m.start, m.head_end.max(m.start + 1)));
+        // The parse overrules the word order where it reads the head as a clause's verb:
+        // an -ing form after a noun phrase ("a statement urging lawmakers", "of accusing
+        // the Times"), a bare form read as a noun by its neighbours only ("Democrats
+        // demand"). A bare head after a determiner stays a noun ("a deadly attack").
+        let ask_parse = (nominal.is_some() && head.ends_with("ing")) || (noun_like && nominal.is_none());
+        if ask_parse && sp.get().is_some_and(|p| syntax::clausal_verb(&p, m.start)) {
+            nominal = None;
+        } else if noun_like {
             // A verb pattern whose head reads as a noun: "the telephone company",
             // "product demand".
             return Err("noun_use");
@@ -817,6 +900,7 @@ impl EventExtractor {
         // object after it.
         let reduced = past
             && transitive_only
+            && !is_passive(doc, range, m.start)
             && m.end == m.start + 1
             && (after >= range.end || {
                 let t = doc.token_text(after);
@@ -829,6 +913,11 @@ impl EventExtractor {
         let mut confidence = e.weight;
         let mut purpose = false;
         let (mut actor, recipient) = if let Some(np_start) = nominal {
+            if (np_start..m.start).any(|k| in_words(K_PROSPECTIVE, doc.token_text(k))) {
+                // "the upcoming talks with North Korea", "a possible meeting": an act
+                // not yet done.
+                return Err("prospective");
+            }
             // "the seizure of X by Y", "Israel's attack on Z", "Israeli tank shelling",
             // "rebels engaged troops in a firefight".
             // "the Paris meeting": a place, not a party.
@@ -1006,6 +1095,10 @@ impl EventExtractor {
             filters::Verdict::Disapprove => {
                 event_type = PloverType::Disapprove;
                 mode = "";
+            }
+            filters::Verdict::Coerce => {
+                event_type = PloverType::Coerce;
+                mode = "dismiss";
             }
         }
         if let Some(p) = sp.get().as_ref() {
@@ -1400,7 +1493,12 @@ fn by_agent(doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], at
     while k < range.end && k < at + 4 && (is_adverb(doc.token_text(k)) || dates.iter().any(|d| d.contains(doc.tokens[k].span))) {
         k += 1;
     }
-    (k < range.end && word_eq(doc.token_text(k), "by")).then(|| np_after(doc, ms, range, k + 1, 6))?
+    // "by alleging ...": a means, no agent.
+    let means = k + 1 < range.end && {
+        let t = doc.token_text(k + 1);
+        t.ends_with("ing") && t.starts_with(|c: char| c.is_lowercase())
+    };
+    (k < range.end && word_eq(doc.token_text(k), "by") && !means).then(|| np_after(doc, ms, range, k + 1, 6))?
 }
 
 /// Where the noun phrase holding a nominal trigger starts ("the seizure", "a deadly

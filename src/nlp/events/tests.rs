@@ -481,3 +481,46 @@ fn a_question_asked_is_no_demand() {
     assert!(types("\"Is this fair?\" Grassley asked.", &per).is_empty());
     assert_eq!(types("Grassley asked Congress to reject the bill.", &both), vec!["DEMAND"]);
 }
+
+#[test]
+fn firing_a_person_is_coerce_and_shots_at_people_assault() {
+    let r = run(
+        "Several hours later, Goldstein was fired from his job at the State Department.",
+        &[("Goldstein", Per), ("State Department", Org)],
+    );
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!((r[0].0.as_str(), r[0].3.as_str()), ("COERCE", "Goldstein"));
+    assert_eq!(types("Trump fired Comey on Tuesday.", &[("Trump", Per), ("Comey", Per)]), vec!["COERCE"]);
+    // No one fired: no COERCE.
+    assert!(types("The speech fired up the crowd.", &[]).is_empty());
+    // Shots at officers by a gunman, no armed force: ASSAULT.
+    assert_eq!(types("Polanco came out firing at the officers, police said.", &[("Polanco", Per)]), vec!["ASSAULT"]);
+    assert_eq!(types("The couple opened fire at the center.", &[]), vec!["ASSAULT"]);
+}
+
+#[test]
+fn a_passive_act_with_be_is_no_background() {
+    let r = run("Before Polanco was arrested, police offered a reward.", &[("Polanco", Per)]);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!((r[0].0.as_str(), r[0].3.as_str()), ("COERCE", "Polanco"));
+    // A reduced participle stays background.
+    assert!(types("Soldiers arrested in March remain in jail.", &[]).is_empty());
+}
+
+#[test]
+fn prospective_acts_and_campaign_rallies_are_none() {
+    assert!(types("He wanted his team in place before the upcoming talks with North Korea.", &[("North Korea", Loc)]).is_empty());
+    assert!(types("Trump spoke at a campaign rally in Omaha.", &[("Trump", Per), ("Omaha", Loc)]).is_empty());
+    assert_eq!(types("Thousands held a rally in Omaha against the war.", &[("Omaha", Loc)]), vec!["PROTEST"]);
+}
+
+#[test]
+fn an_absorbed_trigger_counts_when_its_absorber_is_no_act() {
+    // "criticism" opens a complement window holding "accusing"; as a label of an
+    // earlier act it is dropped, and "accusing" is then read on its own.
+    let r = run(
+        "Trump returned to the offensive over criticism of his deal, accusing the New York Times of sick journalism.",
+        &[("Trump", Per), ("New York Times", Org)],
+    );
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "accusing"), "{r:?}");
+}
