@@ -42,15 +42,10 @@ const TOKEN_CACHE_BITS: u32 = 12;
 /// Summed scores of tokens' `token_features`, keyed by `token_key`: frequent words pay
 /// for their affixes, hashes and row lookups once per thread, not once per mention.
 /// Sums of quantised rows are exact integers in f32, so cached and fresh sums agree.
+#[derive(Default)]
 struct TokenCache {
     owner: u64,
     slots: Vec<(u64, [f32; NTAGS])>,
-}
-
-impl Default for TokenCache {
-    fn default() -> TokenCache {
-        TokenCache { owner: 0, slots: Vec::new() }
-    }
 }
 
 impl TokenCache {

@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
-const FEATURE_VERSION: u64 = 8;
+const FEATURE_VERSION: u64 = 9;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -719,10 +719,18 @@ pub(crate) fn context_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
     }
     out.push(f1(t::CLM2, clusters::prefix(p2.cl, 6)));
     out.push(f1(t::CLP2, clusters::prefix(n2.cl, 6)));
-    // The word's other mentions in the document.
+    // The word's other mentions in the document, one feature per kind of evidence: the
+    // conjunction of all four was rarer, learnt CoNLL's quirks and typed US news worse
+    // ("Trump" as ORG after "Trump Tower"; testa PER/ORG/LOC 92.27 vs 92.03, but 3.5% vs
+    // 2.8% of the mentions of frequent names off their majority type on allsides-dev).
     let dpos = (c.flags & (FL_FIRST | FL_CAPSENT | FL_INITCAP)) as u64;
-    out.push(f2(t::DOC, c.doc as u64, dpos));
-    out.push(f2(t::DOC_SS, c.doc as u64, c.sshape));
+    let mut d = c.doc;
+    while d != 0 {
+        let b = d.trailing_zeros() as u64;
+        d &= d - 1;
+        out.push(f2(t::DOC, b, dpos));
+        out.push(f2(t::DOC_SS, b, c.sshape));
+    }
     let mut g = c.gaz;
     while g != 0 {
         let b = g.trailing_zeros() as u64;

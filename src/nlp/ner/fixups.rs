@@ -6,7 +6,8 @@
 //!   kind of committee, not one) is no entity;
 //! - a MISC mention that is one hyphenated word with a lowercase tail ("U.S.-sanctioned",
 //!   "Iranian-backed") is a compound modifier, not a thing a user counts; CoNLL marks
-//!   them MISC, so the tagger learned them;
+//!   them MISC, so the tagger learned them; such a word opening a longer mention is cut
+//!   off it ("U.S.-sanctioned Venezuelan" is "Venezuelan");
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
@@ -25,6 +26,12 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 const MAX_WIDEN_WORDS: usize = 3;
 
 pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
+    for m in mentions.iter_mut() {
+        if m.tokens.len() >= 2 && is_compound_word(doc.token_text(m.tokens.start)) {
+            m.tokens.start += 1;
+            m.span.start = doc.tokens[m.tokens.start].span.start;
+        }
+    }
     mentions.retain(|m| !is_title_only(doc, m) && !is_common_noun(doc, m) && !is_compound_modifier(doc, m));
     let kb = Kb::builtin();
     let mut key = String::new();
@@ -76,8 +83,12 @@ fn is_compound_modifier(doc: &Doc, m: &Mention) -> bool {
         return false;
     }
     let Some(text) = doc.text.get(m.span.range()) else { return false };
-    !text.contains(char::is_whitespace)
-        && text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
+    !text.contains(char::is_whitespace) && is_compound_word(text)
+}
+
+/// A hyphenated word with a lowercase tail ("U.S.-sanctioned", "Iranian-backed").
+fn is_compound_word(text: &str) -> bool {
+    text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
 }
 
 fn is_title_only(doc: &Doc, m: &Mention) -> bool {
@@ -144,6 +155,16 @@ mod tests {
         let mut ms = vec![mention(&doc, us, us + 1, EntityType::Misc), mention(&doc, ic, ic + 1, EntityType::Misc)];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Iran-Contra".to_string(), EntityType::Misc)]);
+    }
+
+    #[test]
+    fn leading_hyphenated_modifier_is_cut_off() {
+        let doc = Doc::new("The U.S.-sanctioned Venezuelan official left.");
+        let us = doc.tokens.iter().position(|t| doc.span_text(t.span) == "U.S.-sanctioned").unwrap();
+        let mut ms = vec![mention(&doc, us, us + 2, EntityType::Misc)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Venezuelan".to_string(), EntityType::Misc)]);
+        assert_eq!(ms[0].tokens, us + 1..us + 2);
     }
 
     #[test]
