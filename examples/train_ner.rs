@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example train_ner -- lexicon            # data/models/wordcase.tsv.zst
 //! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]
+//! cargo run --release --example train_ner -- final EPOCHS TEMPERATURE [OUT]  # train + dev
 //! cargo run --release --example train_ner -- eval CONLL [MODEL] [PREDICTIONS]
 //! cargo run --release --example train_ner -- show TEXTFILE [MODEL]  # .jsonl: "body" fields
 //! ```
@@ -70,6 +71,26 @@ fn main() {
             .expect("train");
             println!("trained in {:.1}s; best epoch {}; {} bytes", t.elapsed().as_secs_f64(), r.best_epoch, r.model_bytes);
         }
+        Some("final") => {
+            // The builtin model: eng.train plus eng.testa, with the epoch count and the
+            // temperature that `train` chose on eng.testa alone.
+            let opts = TrainOptions {
+                epochs: args.get(1).expect("EPOCHS").parse().expect("epochs"),
+                temperature: Some(args.get(2).expect("TEMPERATURE").parse().expect("temperature")),
+                also_train: vec![shared("data/conll2003/eng.testa")],
+                ..TrainOptions::default()
+            };
+            let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
+            let r = ner::train(
+                &shared("data/conll2003/eng.train"),
+                Some(&shared("data/conll2003/eng.testa")),
+                &out,
+                &opts,
+                &mut std::io::stderr(),
+            )
+            .expect("train");
+            println!("trained on train+testa; kept epoch {}; {} bytes", r.best_epoch, r.model_bytes);
+        }
         Some("eval") => {
             let conll = PathBuf::from(args.get(1).expect("CONLL file"));
             let model = model_arg(args.get(2));
@@ -129,6 +150,6 @@ fn main() {
                 println!("{n}\t{ty}\t{t}");
             }
         }
-        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
+        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | final EPOCHS TEMPERATURE [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
     }
 }

@@ -52,8 +52,14 @@ impl Clusters {
         Clusters { map, fingerprint: xxh3_64(raw) }
     }
 
-    /// Path of a word given `key` of its lowercase form (0 when it has none).
-    #[inline]
+    /// Every (key, path) pair, in no particular order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, Path)> + '_ {
+        self.map.iter().map(|(&k, &p)| (k, p))
+    }
+
+    /// Path of a word given `key` of its lowercase form (0 when it has none). The tagger
+    /// reads paths through its merged lexicon (`entries`).
+    #[cfg(test)]
     pub(crate) fn path(&self, key: u64) -> Path {
         self.map.get(&key).copied().unwrap_or(0)
     }

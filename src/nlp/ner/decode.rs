@@ -6,8 +6,8 @@
 use std::ops::Range;
 
 use super::features::{
-    allowed_mask, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, tag_kind, Analyzer, IdMap, Resources,
-    TokInfo, KIND_L, KIND_U, NDYN, NTAGS, TAG_BOS, TAG_O,
+    allowed_mask, context_features, doc_profile, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, tag_kind,
+    token_features, token_key, Analyzer, IdMap, Resources, TokInfo, KIND_L, KIND_U, NDYN, NTAGS, TAG_BOS, TAG_O,
 };
 
 /// A weight table: rows of `NTAGS` scores, one row per hash bucket.
@@ -28,6 +28,35 @@ pub(crate) trait Weights {
     /// Score units per one unit of `add` (quantised tables).
     fn unit(&self) -> f32 {
         1.0
+    }
+    /// A number unique to this (read-only) table, under which the decoder may cache
+    /// score sums across documents; 0 for tables that change (no caching).
+    fn cache_id(&self) -> u64 {
+        0
+    }
+}
+
+/// Slots of the per-thread cache of token-feature scores (direct-mapped by key).
+const TOKEN_CACHE_BITS: u32 = 12;
+
+/// Summed scores of tokens' `token_features`, keyed by `token_key`: frequent words pay
+/// for their affixes, hashes and row lookups once per thread, not once per mention.
+/// Sums of quantised rows are exact integers in f32, so cached and fresh sums agree.
+#[derive(Default)]
+struct TokenCache {
+    owner: u64,
+    slots: Vec<(u64, [f32; NTAGS])>,
+}
+
+impl TokenCache {
+    /// Make the cache serve the table `id` (emptied when the table changed).
+    fn bind(&mut self, id: u64) {
+        if self.owner != id || self.slots.is_empty() {
+            self.owner = id;
+            self.slots.clear();
+            // Key 0 never matches: token keys are fmix outputs, 0 only for input 0.
+            self.slots.resize(1 << TOKEN_CACHE_BITS, (0, [0.0; NTAGS]));
+        }
     }
 }
 
@@ -53,10 +82,15 @@ pub(crate) struct Decoder {
     buckets: Vec<u32>,
     offsets: Vec<usize>,
     hist: IdMap<u8>,
+    /// Per word of the document: its `doc_profile` bits.
+    profile: IdMap<u8>,
+    /// Token ranges of the sentences in `infos` (the document's analysed tokens).
+    ranges: Vec<Range<usize>>,
     order: Vec<usize>,
     caps: Vec<usize>,
     sacc: Vec<[f32; NTAGS]>,
     all: Vec<u32>,
+    tcache: TokenCache,
     /// Beam decisions: tag, log-probability, index of the previous decision.
     entries: Vec<(u8, f32, u32)>,
 }
@@ -128,13 +162,17 @@ fn best_allowed(acc: &[f32; NTAGS], mask: u32, scale: f32) -> (u8, f32, f32) {
 /// scoring (plain tokens after a closed entity) never pay for their features.
 struct StaticScores<'a> {
     analyzer: &'a Analyzer,
-    infos: &'a mut Vec<TokInfo>,
+    /// The sentence's tokens, the first at `base` in the document's analysis.
+    infos: &'a mut [TokInfo],
+    base: usize,
     hist: &'a IdMap<u8>,
     hashes: &'a mut Vec<u64>,
     buckets: &'a mut Vec<u32>,
     bits: u32,
     /// Per token: the scores, and whether they are computed (NaN in slot 0 when not).
     cache: &'a mut Vec<[f32; NTAGS]>,
+    /// Token-feature sums across documents (None: not cacheable).
+    tcache: Option<&'a mut TokenCache>,
 }
 
 impl StaticScores<'_> {
@@ -160,18 +198,37 @@ impl StaticScores<'_> {
         if !self.cache[i][0].is_nan() {
             return self.cache[i];
         }
-        // Affixes of the token itself; neighbours only contribute other fields.
-        let mut info = self.infos[i];
-        self.analyzer.fill_affixes(i, &mut info);
-        self.infos[i] = info;
-        self.hashes.clear();
-        static_features(self.infos, i, self.hashes);
-        let hist = self.hist.get(&self.infos[i].l).copied().unwrap_or(0);
-        hist_features(&self.infos[i], hist, self.hashes);
-        self.buckets.clear();
         let bits = self.bits;
+        let info = self.infos[i];
+        let key = token_key(&info);
+        let cached = self.tcache.as_deref().and_then(|c| {
+            let slot = &c.slots[(key >> (64 - TOKEN_CACHE_BITS)) as usize];
+            (slot.0 == key).then_some(slot.1)
+        });
+        let mut acc = match cached {
+            Some(acc) => acc,
+            None => {
+                // Affixes of the token itself; neighbours only contribute other fields.
+                let mut info = info;
+                self.analyzer.fill_affixes(self.base + i, &mut info);
+                self.hashes.clear();
+                token_features(&info, self.hashes);
+                self.buckets.clear();
+                self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
+                let mut acc = [0f32; NTAGS];
+                w.add_all(self.buckets, &mut acc);
+                if let Some(c) = self.tcache.as_deref_mut() {
+                    c.slots[(key >> (64 - TOKEN_CACHE_BITS)) as usize] = (key, acc);
+                }
+                acc
+            }
+        };
+        self.hashes.clear();
+        context_features(self.infos, i, self.hashes);
+        let hist = self.hist.get(&info.l).copied().unwrap_or(0);
+        hist_features(&info, hist, self.hashes);
+        self.buckets.clear();
         self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
-        let mut acc = [0f32; NTAGS];
         w.add_all(self.buckets, &mut acc);
         self.cache[i] = acc;
         acc
@@ -237,16 +294,34 @@ impl Decoder {
         self.order.extend_from_slice(&self.caps);
         let bits = w.bits();
         let scale = w.unit() / temperature.max(1e-6);
-        let mut infos = std::mem::take(&mut self.infos);
+        let cache_id = w.cache_id();
+        if cache_id != 0 {
+            self.tcache.bind(cache_id);
+        }
+        let mut all_infos = std::mem::take(&mut self.infos);
         let mut sacc = std::mem::take(&mut self.sacc);
+        // Analyse the whole document first: features look at the words' other mentions.
+        self.analyzer.begin_doc(&mut all_infos);
+        self.ranges.clear();
+        for s in sents {
+            let a = all_infos.len();
+            if let Some(ts) = toks.get(s.clone()) {
+                self.analyzer.sentence(res, ts, &mut all_infos, gold.is_none());
+            }
+            self.ranges.push(a..all_infos.len());
+        }
+        doc_profile(&mut all_infos, &self.ranges, &mut self.profile);
         for oi in 0..self.order.len() {
-            let s = sents[self.order[oi]].clone();
-            if s.is_empty() {
+            let si = self.order[oi];
+            let s = sents[si].clone();
+            let r = self.ranges[si].clone();
+            if s.is_empty() || r.len() != s.len() {
                 continue;
             }
+            let base = r.start;
+            let infos = &mut all_infos[r];
             let dst = &mut out[s.clone()];
             if let Some(g) = gold {
-                self.analyzer.sentence(res, &toks[s.clone()], &mut infos, false);
                 let n = infos.len();
                 // Static features, with the document history as it stood before the sentence.
                 self.buckets.clear();
@@ -254,23 +329,24 @@ impl Decoder {
                 for i in 0..n {
                     self.offsets.push(self.buckets.len());
                     self.hashes.clear();
-                    static_features(&infos, i, &mut self.hashes);
+                    static_features(infos, i, &mut self.hashes);
                     let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
                     hist_features(&infos[i], hist, &mut self.hashes);
                     self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
                 }
                 self.offsets.push(self.buckets.len());
-                self.greedy_train(w, &infos, &g[s.clone()], scale, dst);
+                self.greedy_train(w, infos, &g[s.clone()], scale, dst);
             } else {
-                self.analyzer.sentence(res, &toks[s.clone()], &mut infos, true);
                 let mut stat = StaticScores {
                     analyzer: &self.analyzer,
-                    infos: &mut infos,
+                    infos: &mut *infos,
+                    base,
                     hist: &self.hist,
                     hashes: &mut self.hashes,
                     buckets: &mut self.buckets,
                     bits,
                     cache: &mut sacc,
+                    tcache: (cache_id != 0).then_some(&mut self.tcache),
                 };
                 stat.reset();
                 if beam <= 1 {
@@ -286,7 +362,7 @@ impl Decoder {
                 }
             }
         }
-        self.infos = infos;
+        self.infos = all_infos;
         self.sacc = sacc;
     }
 

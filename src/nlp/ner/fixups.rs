@@ -6,7 +6,11 @@
 //!   kind of committee, not one) is no entity;
 //! - a MISC mention that is one hyphenated word with a lowercase tail ("U.S.-sanctioned",
 //!   "Iranian-backed") is a compound modifier, not a thing a user counts; CoNLL marks
-//!   them MISC, so the tagger learned them;
+//!   them MISC, so the tagger learned them; such a word opening a longer mention is cut
+//!   off it ("U.S.-sanctioned Venezuelan" is "Venezuelan");
+//! - a party-and-state tag ("D-Calif", "R-Texas") and a time zone after a clock time
+//!   ("8 p.m. ET") are no entities: the document features of the tagger took them for
+//!   MISC/ORG and LOC in US news;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
@@ -25,7 +29,15 @@ const TITLE_ABBREVIATIONS: &[&str] = &[
 const MAX_WIDEN_WORDS: usize = 3;
 
 pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
-    mentions.retain(|m| !is_title_only(doc, m) && !is_common_noun(doc, m) && !is_compound_modifier(doc, m));
+    for m in mentions.iter_mut() {
+        if m.tokens.len() >= 2 && is_compound_word(doc.token_text(m.tokens.start)) {
+            m.tokens.start += 1;
+            m.span.start = doc.tokens[m.tokens.start].span.start;
+        }
+    }
+    mentions.retain(|m| {
+        !is_title_only(doc, m) && !is_common_noun(doc, m) && !is_compound_modifier(doc, m) && !is_party_tag(doc, m) && !is_time_zone(doc, m)
+    });
     let kb = Kb::builtin();
     let mut key = String::new();
     for i in 0..mentions.len() {
@@ -76,8 +88,39 @@ fn is_compound_modifier(doc: &Doc, m: &Mention) -> bool {
         return false;
     }
     let Some(text) = doc.text.get(m.span.range()) else { return false };
-    !text.contains(char::is_whitespace)
-        && text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
+    !text.contains(char::is_whitespace) && is_compound_word(text)
+}
+
+/// "D-Calif", "R-Texas", "I-Vt.", "D-N.Y.": a party initial, a hyphen, a state.
+fn is_party_tag(doc: &Doc, m: &Mention) -> bool {
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    let Some((party, state)) = text.split_once('-') else { return false };
+    matches!(party, "D" | "R" | "I")
+        && state.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && state.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
+}
+
+/// Time zones written after clock times.
+const TIME_ZONES: &[&str] = &["ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT", "GMT", "UTC"];
+
+/// A time-zone abbreviation right after a clock time ("8 p.m. ET", "10:30 EST").
+fn is_time_zone(doc: &Doc, m: &Mention) -> bool {
+    if m.tokens.len() != 1 || m.tokens.start == 0 || !TIME_ZONES.contains(&doc.token_text(m.tokens.start)) {
+        return false;
+    }
+    let mut k = m.tokens.start - 1;
+    // "p.m." may be split as "p.m" and ".".
+    if doc.token_text(k) == "." && k > 0 {
+        k -= 1;
+    }
+    let prev = doc.token_text(k).to_ascii_lowercase();
+    matches!(prev.as_str(), "a.m." | "p.m." | "a.m" | "p.m" | "am" | "pm" | "noon" | "midnight")
+        || prev.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A hyphenated word with a lowercase tail ("U.S.-sanctioned", "Iranian-backed").
+fn is_compound_word(text: &str) -> bool {
+    text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
 }
 
 fn is_title_only(doc: &Doc, m: &Mention) -> bool {
@@ -144,6 +187,33 @@ mod tests {
         let mut ms = vec![mention(&doc, us, us + 1, EntityType::Misc), mention(&doc, ic, ic + 1, EntityType::Misc)];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Iran-Contra".to_string(), EntityType::Misc)]);
+    }
+
+    #[test]
+    fn leading_hyphenated_modifier_is_cut_off() {
+        let doc = Doc::new("The U.S.-sanctioned Venezuelan official left.");
+        let us = doc.tokens.iter().position(|t| doc.span_text(t.span) == "U.S.-sanctioned").unwrap();
+        let mut ms = vec![mention(&doc, us, us + 2, EntityType::Misc)];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Venezuelan".to_string(), EntityType::Misc)]);
+        assert_eq!(ms[0].tokens, us + 1..us + 2);
+    }
+
+    #[test]
+    fn party_tags_and_time_zones_are_no_entities() {
+        let doc = Doc::new("Sen. Dianne Feinstein (D-Calif.) spoke at 8 p.m. ET on Fox. ET is a film.");
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span).trim_end_matches('.') == w).unwrap();
+        let (dc, et, fox) = (pos("D-Calif"), pos("ET"), pos("Fox"));
+        let film = doc.tokens.iter().rposition(|t| doc.span_text(t.span) == "ET").unwrap();
+        assert_ne!(film, et);
+        let mut ms = vec![
+            mention(&doc, dc, dc + 1, EntityType::Misc),
+            mention(&doc, et, et + 1, EntityType::Loc),
+            mention(&doc, fox, fox + 1, EntityType::Org),
+            mention(&doc, film, film + 1, EntityType::Misc),
+        ];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Fox".to_string(), EntityType::Org), ("ET".to_string(), EntityType::Misc)]);
     }
 
     #[test]

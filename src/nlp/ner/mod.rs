@@ -8,8 +8,11 @@
 //! shapes of the neighbours (±2), the previous two tags, gazetteer matches (countries,
 //! regions, cities, demonyms, first names, organisation words, titles), a word-case
 //! profile learnt from unlabelled news (how often a word is capitalised mid-sentence;
-//! all-caps headlines are truecased with it), and the labels the same word got earlier in
-//! the article (all-caps sentences are decoded last, so headlines see the body's labels).
+//! all-caps headlines are truecased with it), word-cluster path prefixes, how the same word
+//! is written in the article's other sentences (capitalised, lowercase, inside a run of
+//! capitalised words), and the labels the same word got earlier in the article (all-caps
+//! sentences are decoded last, so headlines see the body's labels). The summed scores of
+//! the features that look at the token alone are cached per thread.
 //! Typographic quotes and dashes are mapped to their CoNLL forms and accents folded.
 //! Features are hashed (xxh3 + a 64-bit mixer) into 2^20 buckets of 17 weights; the
 //! model keeps only the non-zero rows, quantised to i16, behind a rank bitmap, and is

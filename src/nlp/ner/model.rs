@@ -106,6 +106,8 @@ impl FloatTable {
 /// Quantised weights the tagger runs on: only the non-zero rows, found through a bitmap
 /// with rank counts (small enough to stay in cache; absent rows cost no row access).
 pub(crate) struct QTable {
+    /// Unique per table built in this process (`Weights::cache_id`).
+    id: u64,
     bits: u32,
     unit: f32,
     /// Per 64 buckets: presence bits, and the number of present rows before them.
@@ -130,7 +132,9 @@ impl QTable {
             ranks.push(rank);
             rank += word.count_ones();
         }
-        QTable { bits, unit, present: words, ranks, rows }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        QTable { id, bits, unit, present: words, ranks, rows }
     }
 
     /// Index of the row of `bucket`, if it has one.
@@ -192,6 +196,9 @@ impl Weights for QTable {
     fn unit(&self) -> f32 {
         self.unit
     }
+    fn cache_id(&self) -> u64 {
+        self.id
+    }
 }
 
 /// A shared, read-only view of a `QTable` usable where `&mut Weights` is expected.
@@ -211,6 +218,9 @@ impl Weights for QRef<'_> {
     }
     fn unit(&self) -> f32 {
         self.0.unit
+    }
+    fn cache_id(&self) -> u64 {
+        self.0.id
     }
 }
 

@@ -123,3 +123,80 @@ fn builtin_model_scores_on_conll_dev() {
     println!("{report}");
     assert!(report.f1_plo() > 0.89, "{report}");
 }
+
+/// The builtin table seen through a view that forbids the token-feature cache.
+struct Uncached<'a>(model::QRef<'a>);
+
+impl decode::Weights for Uncached<'_> {
+    fn bits(&self) -> u32 {
+        self.0.bits()
+    }
+    fn add(&self, bucket: u32, acc: &mut [f32; features::NTAGS]) {
+        self.0.add(bucket, acc)
+    }
+    fn add_all(&self, buckets: &[u32], acc: &mut [f32; features::NTAGS]) {
+        self.0.add_all(buckets, acc)
+    }
+    fn unit(&self) -> f32 {
+        self.0.unit()
+    }
+}
+
+#[test]
+fn token_cache_changes_no_decision() {
+    let model = NerModel::builtin().unwrap();
+    let texts = [
+        "Police said Gore met Smith in Paris. SMITH WINS IN PARIS. Smith told police the Gore campaign was over.",
+        "Twitter said on Monday that Twitter users in Benghazi saw the posts. Capitol Hill reacted.",
+    ];
+    let mut cached = Decoder::default();
+    let mut fresh = Decoder::default();
+    for round in 0..2 {
+        for text in texts {
+            let doc = Doc::new(text);
+            let toks: Vec<&str> = (0..doc.tokens.len()).map(|i| doc.token_text(i)).collect();
+            let sents: Vec<Range<usize>> = doc.sentences.iter().map(|s| s.tokens.clone()).collect();
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let t = model.inner.temperature;
+            cached.decode_doc(&mut QRef(&model.inner.table), Resources::get(), &toks, &sents, None, t, 3, &mut a);
+            fresh.decode_doc(&mut Uncached(QRef(&model.inner.table)), Resources::get(), &toks, &sents, None, t, 3, &mut b);
+            assert_eq!(a, b, "round {round}: {text}");
+        }
+    }
+}
+
+#[test]
+fn doc_profile_marks_other_mentions() {
+    let mut toks = Vec::new();
+    let text = "Police came . Then police left with Gore . Then Al Gore spoke .";
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut an = features::Analyzer::default();
+    an.begin_doc(&mut toks);
+    let ranges = [0..3, 3..9, 9..14];
+    for r in &ranges {
+        an.sentence(Resources::get(), &words[r.clone()], &mut toks, true);
+    }
+    let mut map = Default::default();
+    features::doc_profile(&mut toks, &ranges, &mut map);
+    // "Police" opens a sentence but is written lowercase elsewhere.
+    assert_eq!(toks[0].doc, features::DOC_LOWER);
+    // "Gore" is capitalised mid-sentence, alone and as the later word of "Al Gore".
+    assert_eq!(toks[7].doc, features::DOC_CAP | features::DOC_RUN_LATER);
+    assert_eq!(toks[11].doc, toks[7].doc);
+    assert_eq!(toks[10].doc, features::DOC_CAP | features::DOC_RUN_FIRST);
+    // "Then" only opens sentences: no evidence.
+    assert_eq!(toks[3].doc, 0);
+}
+
+#[test]
+fn also_train_keeps_the_last_epoch() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("tiny.conll");
+    std::fs::write(&data, TINY).unwrap();
+    let out = dir.path().join("tiny.bin.zst");
+    let opts = TrainOptions { epochs: 3, bits: 16, also_train: vec![data.clone()], temperature: Some(7.0), ..TrainOptions::default() };
+    let report = train(&data, Some(&data), &out, &opts, &mut Vec::new()).unwrap();
+    assert_eq!(report.best_epoch, 3);
+    assert_eq!(report.temperature, 7.0);
+    assert_eq!(report.train_tokens, 2 * 25);
+}

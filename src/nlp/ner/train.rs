@@ -27,11 +27,18 @@ pub struct TrainOptions {
     pub bits: u32,
     /// Averaged weights smaller than this are dropped from the model file.
     pub prune: f32,
+    /// More CoNLL files to train on (the final builtin model adds the dev file once its
+    /// epoch count was chosen on it). With any, the last epoch is kept and the dev
+    /// scores are no longer held out.
+    pub also_train: Vec<PathBuf>,
+    /// Softmax temperature to use instead of fitting one on the dev file (for a model
+    /// whose training data holds the dev file: take the one fitted when it did not).
+    pub temperature: Option<f32>,
 }
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { epochs: 12, seed: 2003, bits: 20, prune: 0.05 }
+        TrainOptions { epochs: 12, seed: 2003, bits: 20, prune: 0.05, also_train: Vec::new(), temperature: None }
     }
 }
 
@@ -154,7 +161,11 @@ fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerE
 pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, log: &mut dyn Write) -> Result<TrainReport, NerError> {
     let started = Instant::now();
     let res = Resources::get();
-    let docs = read_conll(train)?;
+    let mut docs = read_conll(train)?;
+    for p in &opts.also_train {
+        docs.extend(read_conll(p)?);
+    }
+    let keep_last = !opts.also_train.is_empty();
     let dev_docs = match dev {
         Some(d) => Some(read_conll(d)?),
         None => None,
@@ -205,14 +216,14 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
                     100.0 * r.per_type[3].f1(),
                 ));
                 let f = r.overall().f1() + r.f1_plo();
-                if best.as_ref().is_none_or(|b| f > b.0) {
+                if !keep_last && best.as_ref().is_none_or(|b| f > b.0) {
                     best = Some((f, epoch, avg));
                 }
-                true
+                keep_last && epoch == epochs
             }
             None => epoch == epochs,
         };
-        if keep && dev_docs.is_none() {
+        if keep && (dev_docs.is_none() || keep_last) {
             best = Some((0.0, epoch, table.averaged()));
         }
         msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
@@ -225,9 +236,10 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     let q = avg.quantize(opts.prune);
     drop(avg);
     let mut qr = super::model::QRef(&q);
-    let temperature = match &dev_docs {
-        Some(dd) => fit_temperature(&mut qr, dd)?,
-        None => DEFAULT_TEMPERATURE,
+    let temperature = match (opts.temperature, &dev_docs) {
+        (Some(t), _) if t.is_finite() && t > 0.0 => t,
+        (_, Some(dd)) => fit_temperature(&mut qr, dd)?,
+        _ => DEFAULT_TEMPERATURE,
     };
     let raw = q.to_bytes(res.fingerprint, temperature);
     let packed = zstd::encode_all(&raw[..], 19).map_err(|e| io_err(out, e))?;
