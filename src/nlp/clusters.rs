@@ -1,7 +1,7 @@
 //! Word clusters learnt without labels (`data/models/clusters.tsv.zst`, made by
 //! `scripts/clusters/generate.py`): for ~50-70k frequent lowercase word forms, a path in
-//! a binary hierarchy of words used in similar contexts. The entity tagger uses path
-//! prefixes as features, so words rare or absent in its labelled training data share
+//! a binary hierarchy of words used in similar contexts. The entity tagger, the UPOS
+//! tagger and the dependency parser use path prefixes as features, so words rare or absent in its labelled training data share
 //! weights with frequent words of the same cluster.
 //!
 //! The table is compiled into the binary and decoded once, on first use.
@@ -57,9 +57,10 @@ impl Clusters {
         self.map.iter().map(|(&k, &p)| (k, p))
     }
 
-    /// Path of a word given `key` of its lowercase form (0 when it has none). The tagger
-    /// reads paths through its merged lexicon (`entries`).
-    #[cfg(test)]
+    /// Path of a word given `key` of its lowercase form (0 when it has none). The parser
+    /// looks paths up here; the entity tagger reads them through its merged lexicon
+    /// (`entries`).
+    #[inline]
     pub(crate) fn path(&self, key: u64) -> Path {
         self.map.get(&key).copied().unwrap_or(0)
     }
