@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end throughput and peak memory of `newsgrid run` on dumps of several sizes.
-# Usage: [CORPUS=reuters|allsides] [SYNTAX=1] [THREADS=n] scripts/bench.sh [SIZES...]
+# Usage: [CORPUS=reuters|allsides] [SYNTAX=1|0] [THREADS=n] scripts/bench.sh [SIZES...]
 #        (default sizes: 10000 100000)
 # Sizes past the source's are its records repeated with variation (make_bench_dump.py);
 # configs/bench.toml turns duplicate marking off, so every copy is cleaned, extracted and
@@ -8,7 +8,8 @@
 # memory; with dedupe on, the near-duplicate index would hold only the originals).
 # CORPUS=allsides builds the dumps from ../shared/data/allsides-dev (modern articles of
 # ~970 words; read with the zstandard module or the zstd tool); the default is Reuters-21578 (~145 words).
-# SYNTAX=1 runs with `[extract] syntax = true` (events read the dependency parse).
+# SYNTAX=1 (the default, as in the pipeline's config) runs with `[extract] syntax = true`
+# (events and attributions read the dependency parse); SYNTAX=0 with word order only.
 # Needs a release build (cargo build --release), or BIN=path (a copy, so a rebuild during a
 # long bench does not swap the binary between sizes). Dumps are cached in $BENCH_DIR
 # (default /tmp/newsgrid-bench). Prints per size: articles/s, words/s, MB/s, peak RSS,
@@ -21,14 +22,12 @@ BIN=${BIN:-target/release/newsgrid}
 DIR=${BENCH_DIR:-/tmp/newsgrid-bench}
 THREADS=${THREADS:-0}
 CORPUS=${CORPUS:-reuters}
-SYNTAX=${SYNTAX:-0}
+SYNTAX=${SYNTAX:-1}
 mkdir -p "$DIR"
 [ -x "$BIN" ] || cargo build --release
-CONFIG=configs/bench.toml
-if [ "$SYNTAX" = 1 ]; then
-  CONFIG="$DIR/bench-syntax.toml"
-  sed 's/^skip_duplicates = false$/skip_duplicates = false\nsyntax = true/' configs/bench.toml >"$CONFIG"
-fi
+CONFIG="$DIR/bench-syntax-$SYNTAX.toml"
+if [ "$SYNTAX" = 1 ]; then syntax=true; else syntax=false; fi
+sed "s/^skip_duplicates = false\$/skip_duplicates = false\nsyntax = $syntax/" configs/bench.toml >"$CONFIG"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
 printf '%-9s %8s %8s %7s %10s %6s %8s  %-28s %-28s %s\n' articles seconds cpu_s art/s words/s MB/s peakMiB \

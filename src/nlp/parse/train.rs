@@ -56,8 +56,8 @@ impl Default for TrainOptions {
             label_bits: 20,
             explore: 0.9,
             prune: 0.25,
-            tagger_max_loss: 0.002,
-            move_max_loss: 0.003,
+            tagger_max_loss: 0.003,
+            move_max_loss: 0.005,
             label_max_loss: 0.003,
         }
     }
