@@ -508,7 +508,12 @@ fn nouns_of_the_campaign_trail() {
 #[test]
 fn inverted_cue_after_a_comma_takes_the_name_after_it() {
     for (text, names, source, content) in [
-        ("Enforcement of the law works, says Bob Dane, communications director for FAIR.", &["Bob Dane"][..], "Bob Dane", "Enforcement of the law works"),
+        (
+            "Enforcement of the law works, says Bob Dane, communications director for FAIR.",
+            &["Bob Dane"][..],
+            "Bob Dane",
+            "Enforcement of the law works",
+        ),
         ("Enforcement of the law works, says Bob Dane.", &["Bob Dane"][..], "Bob Dane", "Enforcement of the law works"),
         ("He lied about the deal, says Sen. John Doe of Ohio.", &["John Doe"][..], "Sen. John Doe", "He lied about the deal"),
     ] {

@@ -8,6 +8,9 @@
 //!   "Iranian-backed") is a compound modifier, not a thing a user counts; CoNLL marks
 //!   them MISC, so the tagger learned them; such a word opening a longer mention is cut
 //!   off it ("U.S.-sanctioned Venezuelan" is "Venezuelan");
+//! - a one-word mention that is a pronoun, auxiliary, determiner or interjection ("He",
+//!   "Do", "Hey" opening a sentence or a quote) is no entity: the tagger reads a capital
+//!   as a name; "May" and "Will" stay (surnames and first names);
 //! - a party-and-state tag ("D-Calif", "R-Texas") and a time zone after a clock time
 //!   ("8 p.m. ET") are no entities: the document features of the tagger took them for
 //!   MISC/ORG and LOC in US news;
@@ -36,7 +39,12 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
         }
     }
     mentions.retain(|m| {
-        !is_title_only(doc, m) && !is_common_noun(doc, m) && !is_compound_modifier(doc, m) && !is_party_tag(doc, m) && !is_time_zone(doc, m)
+        !is_title_only(doc, m)
+            && !is_common_noun(doc, m)
+            && !is_compound_modifier(doc, m)
+            && !is_party_tag(doc, m)
+            && !is_time_zone(doc, m)
+            && !is_function_word(doc, m)
     });
     let kb = Kb::builtin();
     let mut key = String::new();
@@ -71,6 +79,23 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// Closed-class words that stand alone at a sentence or quote start, never a name
+/// (compared folded). Not "may", "will", "can", "hope": names too.
+const FUNCTION_WORDS: &[&str] = &[
+    "i", "he", "she", "it", "we", "they", "you", "me", "him", "her", "us", "them", "his", "its", "our", "their", "my", "your", "do",
+    "does", "did", "don't", "is", "are", "was", "were", "be", "has", "have", "had", "would", "could", "should", "must", "not", "the",
+    "this", "that", "these", "those", "a", "an", "and", "but", "or", "if", "why", "what", "when", "where", "who", "how", "hey", "yes",
+    "oh", "wow", "okay", "ok", "please", "thanks", "there", "here",
+];
+
+fn is_function_word(doc: &Doc, m: &Mention) -> bool {
+    if m.tokens.len() != 1 {
+        return false;
+    }
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    text.len() <= 8 && FUNCTION_WORDS.contains(&lookup_key(text).as_str())
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
@@ -214,6 +239,22 @@ mod tests {
         ];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Fox".to_string(), EntityType::Org), ("ET".to_string(), EntityType::Misc)]);
+    }
+
+    #[test]
+    fn function_words_alone_are_no_entities() {
+        let doc = Doc::new("Do you agree? He said no. Hey, May met Will Hurd.");
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let (d, he, hey, may, will) = (pos("Do"), pos("He"), pos("Hey"), pos("May"), pos("Will"));
+        let mut ms = vec![
+            mention(&doc, d, d + 1, EntityType::Per),
+            mention(&doc, he, he + 1, EntityType::Per),
+            mention(&doc, hey, hey + 1, EntityType::Per),
+            mention(&doc, may, may + 1, EntityType::Per),
+            mention(&doc, will, will + 2, EntityType::Per),
+        ];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("May".to_string(), EntityType::Per), ("Will Hurd".to_string(), EntityType::Per)]);
     }
 
     #[test]
