@@ -1,7 +1,7 @@
 //! `newsgrid explain "<sentence>"` (issue #14, part 4): the tokens, tags and parse of a
 //! text, its entity mentions, each candidate trigger with the pass that kept or dropped
-//! it, and the events that come out. For a user disputing a row, or a developer adding
-//! a rule.
+//! it, the events that come out, and the attributions (cue, source, content). For a user
+//! disputing a row, or a developer adding a rule.
 
 use super::EventExtractor;
 use crate::nlp::ner::NerModel;
@@ -60,6 +60,21 @@ pub fn explain(text: &str, syntax: bool, event_filter: bool) -> Result<String, S
             if e.negated { " NEGATED" } else { "" }
         );
     }
+    let attributions = crate::nlp::attrib::AttributionExtractor::builtin()
+        .with_parser(if syntax { ParseModel::builtin().ok() } else { None })
+        .extract(&doc, &mentions);
+    let _ = writeln!(out, "attributions:");
+    for a in &attributions {
+        let _ = writeln!(
+            out,
+            "  {} cue {:?} source {} content {:?} confidence {:.2}",
+            a.kind.as_str(),
+            doc.span_text(a.cue),
+            part(a.source),
+            doc.span_text(a.content),
+            a.confidence
+        );
+    }
     Ok(out)
 }
 
@@ -72,5 +87,13 @@ mod tests {
         assert!(r.contains("built by the rules"), "{r}");
         assert!(r.contains("dropped by `hypothetical`"), "{r}");
         assert!(r.contains("nsubj"), "{r}");
+    }
+
+    #[test]
+    fn explains_the_attributions() {
+        let r = super::explain("Prices will keep rising this year, said Janet Yellen, the Treasury secretary.", true, false)
+            .expect("builtin models");
+        let line = r.lines().skip_while(|l| *l != "attributions:").nth(1).unwrap_or_default();
+        assert!(line.contains("cue \"said\"") && line.contains("source \"Janet Yellen\""), "{r}");
     }
 }
