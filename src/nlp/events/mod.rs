@@ -736,6 +736,13 @@ impl EventExtractor {
                     }
                 }
             }
+            // One party read as both sides ("Philip … had been stabbed": the passive's
+            // subject taken for the agent as well) is the recipient only.
+            for e in &mut out[first_out..] {
+                if e.actor.is_some_and(|a| e.recipient.is_some_and(|r| a.overlaps(r))) {
+                    e.actor = None;
+                }
+            }
             out[first_out..].sort_by_key(|e| (e.trigger.start, e.trigger.end));
             stats.parsed += u64::from(sp.done());
         }

@@ -251,6 +251,10 @@ fn np_left(doc: &Doc, sent: &Range<usize>, end: usize) -> Option<usize> {
         if past_form(doc.token_text(i - 1)) && !(i - 1 > sent.start && is_determiner(doc.token_text(i - 2))) {
             break;
         }
+        // A reporting verb ends the phrase: "Police said Smith stabbed …" has Smith act.
+        if matches!(doc.token_text(i - 1), "said" | "says" | "told" | "tells" | "wrote" | "writes") {
+            break;
+        }
         i -= 1;
     }
     if i == end {

@@ -524,3 +524,17 @@ fn an_absorbed_trigger_counts_when_its_absorber_is_no_act() {
     );
     assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "accusing"), "{r:?}");
 }
+
+#[test]
+fn reporter_boilerplate_snubs_and_one_party_on_both_sides() {
+    // "request for comment" is the reporter's, no DEMAND.
+    let r = run("Flynn did not respond to a Fox News request for comment.", &[("Flynn", EntityType::Per), ("Fox News", EntityType::Org)]);
+    assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
+    // Turning one's back on someone is a snub, not support.
+    let r = run("Police officers were turning their backs on Mayor de Blasio.", &[("de Blasio", EntityType::Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE") && r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
+    // A reporting verb ends the actor phrase.
+    let r = run("Police said Smith stabbed Jones on Friday.", &[]);
+    let stab = r.iter().find(|e| e.1 == "stabbed").expect("stabbed");
+    assert_eq!((stab.2.as_str(), stab.3.as_str()), ("Smith", "Jones"));
+}

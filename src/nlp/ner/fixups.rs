@@ -95,7 +95,10 @@ fn is_function_word(doc: &Doc, m: &Mention) -> bool {
         return false;
     }
     let Some(text) = doc.text.get(m.span.range()) else { return false };
-    text.len() <= 8 && FUNCTION_WORDS.contains(&lookup_key(text).as_str())
+    // Written as a sentence opener ("He", "Don't"), not as an abbreviation ("US", "U.S.").
+    let mut chars = text.chars();
+    let opener = chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_lowercase() || c == '\'' || c == '’');
+    opener && text.len() <= 8 && FUNCTION_WORDS.contains(&text.to_ascii_lowercase().replace('’', "'").as_str())
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
@@ -243,10 +246,13 @@ mod tests {
 
     #[test]
     fn function_words_alone_are_no_entities() {
-        let doc = Doc::new("Do you agree? He said no. Hey, May met Will Hurd.");
+        let doc = Doc::new("Do you agree? He said no. Hey, May met Will Hurd in the US and the U.S.");
         let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
         let (d, he, hey, may, will) = (pos("Do"), pos("He"), pos("Hey"), pos("May"), pos("Will"));
+        let (us, usa) = (pos("US"), pos("U.S."));
         let mut ms = vec![
+            mention(&doc, us, us + 1, EntityType::Loc),
+            mention(&doc, usa, usa + 1, EntityType::Loc),
             mention(&doc, d, d + 1, EntityType::Per),
             mention(&doc, he, he + 1, EntityType::Per),
             mention(&doc, hey, hey + 1, EntityType::Per),
@@ -254,7 +260,15 @@ mod tests {
             mention(&doc, will, will + 2, EntityType::Per),
         ];
         fix_mentions(&doc, &mut ms);
-        assert_eq!(texts(&doc, &ms), vec![("May".to_string(), EntityType::Per), ("Will Hurd".to_string(), EntityType::Per)]);
+        assert_eq!(
+            texts(&doc, &ms),
+            vec![
+                ("US".to_string(), EntityType::Loc),
+                ("U.S.".to_string(), EntityType::Loc),
+                ("May".to_string(), EntityType::Per),
+                ("Will Hurd".to_string(), EntityType::Per)
+            ]
+        );
     }
 
     #[test]
