@@ -412,6 +412,7 @@ impl AttributionExtractor {
                 found.catch_up(&out);
                 let prev = found.last_of_sentence.get(&s.index).map(|&k| &out[k]);
                 let a = match c.kind {
+                    CueKind::Say | CueKind::Tell if planned(doc, s, c.m.start) => None,
                     CueKind::According => according_to(doc, s, c),
                     CueKind::Say | CueKind::Tell => match reported(doc, s, c, prev) {
                         Some(a) => syntax_check(doc, s, c, a, parses),
@@ -1380,10 +1381,45 @@ fn is_plain_said(doc: &Doc, c: &Cue, a: &Attribution, ms: &[&Mention]) -> bool {
         && a.source.is_some_and(|x| ms.iter().any(|m| m.span.contains(x) || x.contains(m.span)))
 }
 
+/// A statement planned, not made: "he plans to say", "is set to announce".
+fn planned(doc: &Doc, s: &Sent, k: usize) -> bool {
+    const PLANNED: &[&str] = &[
+        "plan",
+        "plans",
+        "planned",
+        "planning",
+        "intend",
+        "intends",
+        "intended",
+        "intending",
+        "going",
+        "set",
+        "scheduled",
+        "due",
+        "prepared",
+        "preparing",
+        "wants",
+        "want",
+        "wanted",
+        "hopes",
+        "hoped",
+        "hoping",
+        "aims",
+        "aimed",
+        "aiming",
+        "poised",
+        "likely",
+    ];
+    k >= s.range.start + 2 && word_eq(doc.token_text(k - 1), "to") && PLANNED.iter().any(|w| word_eq(doc.token_text(k - 2), w))
+}
+
 /// A modal or future auxiliary or a negation in the verb group before the cue at `k`
 /// ("will announce", "would not confirm or deny", "did not disclose", "can't say"):
 /// the statement is planned, possible or denied, not made.
 fn modal_or_negated(doc: &Doc, s: &Sent, k: usize) -> bool {
+    if planned(doc, s, k) {
+        return true;
+    }
     let mut j = k;
     // Back over the verb group: auxiliaries, negations and short adverbs, and the
     // first verb of a coordination ("confirm or deny").

@@ -525,3 +525,12 @@ fn inverted_cue_after_a_comma_takes_the_name_after_it() {
     let got = run("Trump, a Republican, said the economy is strong.", &["Trump"]);
     assert_eq!((got[0].1.as_str(), got[0].3.as_str()), ("Trump", "the economy is strong"));
 }
+
+#[test]
+fn a_planned_statement_is_none() {
+    let doc = Doc::new("At the hearing he plans to say that the court must stay neutral in every case.");
+    let ms = mentions(&doc, &[]);
+    let parser = crate::nlp::parse::ParseModel::builtin().ok();
+    let got = AttributionExtractor::builtin().with_parser(parser).extract(&doc, &ms);
+    assert!(got.iter().all(|a| doc.span_text(a.cue) != "say"), "{got:?}");
+}
