@@ -538,3 +538,11 @@ fn reporter_boilerplate_snubs_and_one_party_on_both_sides() {
     let stab = r.iter().find(|e| e.1 == "stabbed").expect("stabbed");
     assert_eq!((stab.2.as_str(), stab.3.as_str()), ("Smith", "Jones"));
 }
+
+#[test]
+fn a_passive_alleged_to_is_a_hedge_not_an_accusation() {
+    let r = run("Safronov is alleged to have turned over defense secrets.", &[("Safronov", EntityType::Per)]);
+    assert!(r.iter().all(|e| e.1 != "alleged"), "{r:?}");
+    let r = run("Prosecutors alleged that Safronov sold secrets.", &[("Safronov", EntityType::Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "alleged"), "{r:?}");
+}
