@@ -61,14 +61,7 @@ fn main() {
             }
             let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
             let t = std::time::Instant::now();
-            let r = ner::train(
-                &shared("data/conll2003/eng.train"),
-                Some(&shared("data/conll2003/eng.testa")),
-                &out,
-                &opts,
-                &mut std::io::stderr(),
-            )
-            .expect("train");
+            let r = train_on_conll(&opts, &out);
             println!("trained in {:.1}s; best epoch {}; {} bytes", t.elapsed().as_secs_f64(), r.best_epoch, r.model_bytes);
         }
         Some("final") => {
@@ -81,14 +74,7 @@ fn main() {
                 ..TrainOptions::default()
             };
             let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
-            let r = ner::train(
-                &shared("data/conll2003/eng.train"),
-                Some(&shared("data/conll2003/eng.testa")),
-                &out,
-                &opts,
-                &mut std::io::stderr(),
-            )
-            .expect("train");
+            let r = train_on_conll(&opts, &out);
             println!("trained on train+testa; kept epoch {}; {} bytes", r.best_epoch, r.model_bytes);
         }
         Some("eval") => {
@@ -152,4 +138,10 @@ fn main() {
         }
         _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | final EPOCHS TEMPERATURE [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
     }
+}
+
+/// Train on eng.train (plus `opts.also_train`), choosing the epoch on eng.testa.
+fn train_on_conll(opts: &TrainOptions, out: &Path) -> ner::TrainReport {
+    ner::train(&shared("data/conll2003/eng.train"), Some(&shared("data/conll2003/eng.testa")), out, opts, &mut std::io::stderr())
+        .expect("train")
 }

@@ -109,20 +109,16 @@ pub struct ExtractSwitches {
     no_event_filter: bool,
 }
 
+/// A `--x`/`--no-x` pair over the config's default.
+fn switch(on: bool, off: bool, default: bool) -> bool {
+    on || (!off && default)
+}
+
 impl ExtractSwitches {
     /// (syntax, event_filter) as the command reads text.
     fn resolve(&self) -> (bool, bool) {
         let d = crate::config::ExtractConfig::default();
-        let pick = |on: bool, off: bool, default: bool| {
-            if on {
-                true
-            } else if off {
-                false
-            } else {
-                default
-            }
-        };
-        (pick(self.syntax, self.no_syntax, d.syntax), pick(self.event_filter, self.no_event_filter, d.event_filter))
+        (switch(self.syntax, self.no_syntax, d.syntax), switch(self.event_filter, self.no_event_filter, d.event_filter))
     }
 }
 
@@ -139,13 +135,7 @@ pub struct SyntaxSwitch {
 
 impl SyntaxSwitch {
     fn resolve(&self) -> bool {
-        if self.syntax {
-            true
-        } else if self.no_syntax {
-            false
-        } else {
-            crate::config::ExtractConfig::default().syntax
-        }
+        switch(self.syntax, self.no_syntax, crate::config::ExtractConfig::default().syntax)
     }
 }
 

@@ -75,6 +75,10 @@ impl Hasher for IdHasher {
     fn write_u64(&mut self, x: u64) {
         self.0 = x;
     }
+    /// 128-bit ids (entity ids): both halves folded.
+    fn write_u128(&mut self, x: u128) {
+        self.0 = x as u64 ^ (x >> 64) as u64;
+    }
 }
 
 /// A map keyed by values that are already hashes.

@@ -409,24 +409,6 @@ struct EntityStats {
 
 const MAX_ALIASES: usize = 50;
 
-/// Entity ids are already hashes: the fold's map uses their low bits as they are.
-#[derive(Default)]
-struct EntityIdHasher(u64);
-
-impl std::hash::Hasher for EntityIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u128(&mut self, x: u128) {
-        self.0 = x as u64 ^ (x >> 64) as u64;
-    }
-}
-
 type FxMap<K, V> = HashMap<K, V, crate::hashing::FxBuild>;
 
 /// The run-wide entity statistics, folded in article order. Entities sit in slots in
@@ -434,7 +416,8 @@ type FxMap<K, V> = HashMap<K, V, crate::hashing::FxBuild>;
 /// once for the run (the same names recur across entities and articles).
 #[derive(Default)]
 pub struct EntityFold {
-    slots: HashMap<u128, u32, std::hash::BuildHasherDefault<EntityIdHasher>>,
+    /// Entity ids are already hashes: the map uses them as they are.
+    slots: HashMap<u128, u32, std::hash::BuildHasherDefault<crate::hashing::IdHasher>>,
     stats: Vec<EntityStats>,
     strings: FxMap<Box<str>, u32>,
     /// (slot, name string) -> mentions with that canonical name.

@@ -1267,10 +1267,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     // `CLAUSE, says Bob Dane, a spokesman.`: a comma before the cue and a name after it
     // to the end. Read before the word-order subject, which would take the clause
     // ("Enforcement works") as the speaker and the name as what was said.
-    let comma_before_cue = m.start > s.range.start && doc.token_text(m.start - 1) == ",";
-    let inverted_source = (comma_before_cue && !follow_on && rest_is_setting_or_np(doc, s, m.end, last_token))
-        .then(|| np_after(doc, &s.ms, &s.range, m.end, 8))
-        .flatten();
+    let inverted =
+        !follow_on && m.start > s.range.start && doc.token_text(m.start - 1) == "," && rest_is_setting_or_np(doc, s, m.end, last_token);
+    let inverted_source = if inverted { np_after(doc, &s.ms, &s.range, m.end, 8) } else { None };
     let (source, content, mut weight) = if let Some(src) = inverted_source {
         (Some(src), clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
     } else if follow_on {
@@ -1297,10 +1296,9 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
             let to = clause_end(doc, s, from, last_token);
             (Some(src), clause(doc, &s.range, from, to)?, c.weight)
         }
-    } else if m.start > s.range.start && doc.token_text(m.start - 1) == "," && rest_is_setting_or_np(doc, s, m.end, last_token) {
-        // Inverted: `CLAUSE, said X.`
-        let src = np_after(doc, &s.ms, &s.range, m.end, 8);
-        (src, clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
+    } else if inverted {
+        // Inverted with no noun phrase after the cue (a name there was read above).
+        (None, clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
     } else if let Some((_, SubjectKind::Coordinated)) = subject {
         // "… and said …": the source of the sentence's previous attribution; without
         // one, the sentence's subject ("He claimed vast wealth and said …").
@@ -1417,9 +1415,6 @@ fn planned(doc: &Doc, s: &Sent, k: usize) -> bool {
 /// ("will announce", "would not confirm or deny", "did not disclose", "can't say"):
 /// the statement is planned, possible or denied, not made.
 fn modal_or_negated(doc: &Doc, s: &Sent, k: usize) -> bool {
-    if planned(doc, s, k) {
-        return true;
-    }
     let mut j = k;
     // Back over the verb group: auxiliaries, negations and short adverbs, and the
     // first verb of a coordination ("confirm or deny").

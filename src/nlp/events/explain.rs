@@ -34,7 +34,7 @@ pub fn explain(text: &str, syntax: bool, event_filter: bool) -> Result<String, S
     for m in &mentions {
         let _ = writeln!(out, "  {} {:?}", m.entity_type.as_str(), doc.span_text(m.span));
     }
-    let x = EventExtractor::builtin().with_parser(syntax.then_some(parser)).with_filter(event_filter);
+    let x = EventExtractor::builtin().with_parser(syntax.then(|| parser.clone())).with_filter(event_filter);
     super::trace_passes(true);
     let events = x.extract(&doc, &mentions);
     let notes = super::take_trace();
@@ -60,9 +60,7 @@ pub fn explain(text: &str, syntax: bool, event_filter: bool) -> Result<String, S
             if e.negated { " NEGATED" } else { "" }
         );
     }
-    let attributions = crate::nlp::attrib::AttributionExtractor::builtin()
-        .with_parser(if syntax { ParseModel::builtin().ok() } else { None })
-        .extract(&doc, &mentions);
+    let attributions = crate::nlp::attrib::AttributionExtractor::builtin().with_parser(syntax.then_some(parser)).extract(&doc, &mentions);
     let _ = writeln!(out, "attributions:");
     for a in &attributions {
         let _ = writeln!(

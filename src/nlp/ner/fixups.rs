@@ -19,6 +19,7 @@
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
 //!   since a title before a name is a role that normalize splits off.
 
+use crate::nlp::events::lexicon::word_eq;
 use crate::nlp::gazetteer::lookup_key;
 use crate::nlp::kb::Kb;
 use crate::nlp::{Doc, Mention, Span};
@@ -98,7 +99,7 @@ fn is_function_word(doc: &Doc, m: &Mention) -> bool {
     // Written as a sentence opener ("He", "Don't"), not as an abbreviation ("US", "U.S.").
     let mut chars = text.chars();
     let opener = chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_lowercase() || c == '\'' || c == '’');
-    opener && text.len() <= 8 && FUNCTION_WORDS.contains(&text.to_ascii_lowercase().replace('’', "'").as_str())
+    opener && text.len() <= 8 && FUNCTION_WORDS.iter().any(|w| word_eq(text, w))
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
