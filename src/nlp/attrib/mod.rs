@@ -24,6 +24,7 @@ use super::events::phrase::{
 use super::parse::ParseModel;
 use super::parse_cache::ParseCache;
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
+use crate::nlp::events::classes::WordClass;
 use quotes::{find_quotes, Quote};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -34,91 +35,6 @@ const CUES_TSV: &str = include_str!("../../../data/lexicon/cues.tsv");
 /// Reporting verb forms learned from PolNeAR train (`newsgrid train cues`): cues only
 /// where the parse gives them a clausal complement.
 const LEARNED_TSV: &str = include_str!("../../../data/lexicon/cues-learned.tsv");
-
-/// Reporting participles that start a second attribution of the same source
-/// ("…, adding that …").
-const FOLLOW_ON: &[&str] = &["adding", "saying", "noting", "arguing", "warning", "claiming", "insisting", "explaining", "stressing"];
-
-/// Words of a phrase after a cue that say where or how, not what ("in a statement").
-const SETTING_NOUNS: &[&str] = &[
-    "statement",
-    "interview",
-    "tweet",
-    "twitter",
-    "facebook",
-    "post",
-    "letter",
-    "speech",
-    "briefing",
-    "conference",
-    "release",
-    "email",
-    "television",
-    "radio",
-    "report",
-    "op-ed",
-    "video",
-    "rally",
-    "podcast",
-    "broadcast",
-];
-
-/// Cue forms that are also common nouns ("swing states", "tough questions about",
-/// "Republican claims as", "the CRS reports describe"): see [`noun_use`].
-const NOUN_FORMS: &[&str] = &[
-    "state",
-    "states",
-    "show",
-    "shows",
-    "question",
-    "questions",
-    "claim",
-    "claims",
-    "report",
-    "reports",
-    "call",
-    "calls",
-    "tweet",
-    "tweets",
-    "remark",
-    "remarks",
-    "attack",
-    "attacks",
-    "answer",
-    "answers",
-    "note",
-    "notes",
-    "demand",
-    "demands",
-    "promise",
-    "promises",
-    "estimate",
-    "estimates",
-    "pledge",
-    "pledges",
-    "vow",
-    "vows",
-    "counter",
-    "blast",
-    "blasts",
-    "slam",
-    "slams",
-    "praise",
-    "proposal",
-    "reply",
-    "replies",
-    "boast",
-    "boasts",
-    "joke",
-    "jokes",
-    "hint",
-    "hints",
-    "lament",
-    "laments",
-    "quip",
-    "quips",
-    "recall",
-];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CueKind {
@@ -783,7 +699,7 @@ impl AttributionExtractor {
 }
 
 /// True when a cue word is no reporting verb here: "is expected to" (a passive
-/// expectation), or a cue that can be a noun ([`NOUN_FORMS`]) used as one: after a number,
+/// expectation), or a cue that can be a noun ((class `noun_forms` of `data/lexicon/wordclasses.tsv`)) used as one: after a number,
 /// or followed by what cannot start a reported clause or an object (a preposition,
 /// an auxiliary, a conjunction, punctuation, the end of the sentence) or by another
 /// cue verb ("the CRS reports describe …"). "state(s)" reports only before "that" or a
@@ -821,7 +737,7 @@ fn noun_use(doc: &Doc, range: &Range<usize>, c: &Cue, all: &[Cue]) -> bool {
     {
         return true;
     }
-    if !NOUN_FORMS.contains(&word.as_str()) {
+    if !WordClass::NounForms.has(&word) {
         return false;
     }
     let next = (m.end < range.end).then(|| doc.token_text(m.end));
@@ -1057,9 +973,6 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
     Some(Attribution { sentence: s.index, kind: AttributionKind::AccordingTo, source: Some(src), cue, content, confidence: c.weight })
 }
 
-/// Be-forms that make "expected" a passive expectation ("is expected to vote").
-const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "'s", "’s", "'re", "’re"];
-
 /// "X is expected to …", "are widely expected to …": an expectation whose holders go
 /// unnamed. PolNeAR marks it (cue "is expected", no source; 55 of 65 uses in
 /// polnear-train); the content is the infinitive clause.
@@ -1074,11 +987,11 @@ fn expected_to(doc: &Doc, s: &Sent, used: &mut HashSet<usize>, out: &mut Vec<Att
         while j > s.range.start && k - j < 3 {
             j -= 1;
             let t = doc.token_text(j);
-            if BE_FORMS.iter().any(|w| word_eq(t, w)) {
+            if WordClass::BeForms.has(t) {
                 be = Some(j);
                 break;
             }
-            if !super::events::phrase::is_adverb(t) && !syntax::NEGATIONS.iter().any(|w| word_eq(t, w)) {
+            if !super::events::phrase::is_adverb(t) && !WordClass::Negations.has(t) {
                 break;
             }
         }
@@ -1101,106 +1014,8 @@ fn expected_to(doc: &Doc, s: &Sent, used: &mut HashSet<usize>, out: &mut Vec<Att
     }
 }
 
-/// First words of the cues that stay reported speech inside another statement's
-/// content ("Palmieri noted that experts say …"). Others there — beliefs, wishes,
-/// stances ("said the demonstrators wanted to …", "told her she believed …") — are the
-/// reported statement's own words: PolNeAR leaves them unmarked (polnear-train: 343 of
-/// 889 nested rows matched a gold cue, most of them these verbs).
-const NESTED_CUES: &[&str] = &[
-    "said",
-    "say",
-    "says",
-    "saying",
-    "add",
-    "adds",
-    "added",
-    "adding",
-    "report",
-    "reports",
-    "reported",
-    "reporting",
-    "write",
-    "writes",
-    "wrote",
-    "writing",
-    "written",
-    "note",
-    "notes",
-    "noted",
-    "noting",
-    "claim",
-    "claims",
-    "claimed",
-    "claiming",
-    "suggest",
-    "suggests",
-    "suggested",
-    "suggesting",
-    "announce",
-    "announces",
-    "announced",
-    "announcing",
-    "argue",
-    "argues",
-    "argued",
-    "arguing",
-    "insist",
-    "insists",
-    "insisted",
-    "insisting",
-    "acknowledge",
-    "acknowledges",
-    "acknowledged",
-    "explain",
-    "explains",
-    "explained",
-    "explaining",
-    "warn",
-    "warns",
-    "warned",
-    "warning",
-    "state",
-    "states",
-    "stated",
-    "declare",
-    "declares",
-    "declared",
-    "deny",
-    "denies",
-    "denied",
-    "tweet",
-    "tweets",
-    "tweeted",
-    "testified",
-    "testify",
-    "testifies",
-    "admitted",
-    "admits",
-    "admit",
-    // Realnews marks these nested ("… told them that the sanctions Haley had mentioned …").
-    "told",
-    "tell",
-    "tells",
-    "telling",
-    "mentioned",
-    "mentions",
-    "pointed",
-    "cited",
-    "citing",
-    // A condemnation is a statement wherever it is reported ("According to …, the
-    // government condemned the seizure …").
-    "condemn",
-    "condemns",
-    "condemned",
-    "condemning",
-    "denounce",
-    "denounces",
-    "denounced",
-    "denouncing",
-];
-
 /// Reported speech whose cue lies inside another row's content of the same sentence is
-/// dropped unless its cue is one of [`NESTED_CUES`].
+/// dropped unless its cue is one of class `nested_cues` (`data/lexicon/wordclasses.tsv`).
 fn drop_nested(doc: &Doc, out: &mut Vec<Attribution>) {
     let mut by_sentence: HashMap<usize, Vec<usize>> = HashMap::new();
     for (k, a) in out.iter().enumerate() {
@@ -1217,7 +1032,7 @@ fn drop_nested(doc: &Doc, out: &mut Vec<Attribution>) {
                 continue;
             }
             let first = doc.span_text(a.cue).split_whitespace().next().unwrap_or("");
-            if NESTED_CUES.iter().any(|w| word_eq(first, w)) {
+            if WordClass::NestedCues.has(first) {
                 continue;
             }
             if rows.iter().any(|&j| j != i && out[j].cue != a.cue && out[j].content.contains(a.cue)) {
@@ -1259,8 +1074,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     // An act verb's content after it must be a clause ("rejected the idea" is no speech).
     let forward_ok = |from: usize| !c.needs_clause || opens_clause(doc, s, m.end, from);
     let subject = subject_before(doc, &s.ms, &s.range, m.start, &s.dates);
-    let follow_on =
-        FOLLOW_ON.iter().any(|w| word_eq(doc.token_text(m.start), w)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
+    let follow_on = WordClass::FollowOn.has(doc.token_text(m.start)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
     let last_token = trim_end_punct(doc, &s.range);
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
     let rest_is_setting = setting_only(doc, s, m.end, last_token);
@@ -1424,7 +1238,7 @@ fn modal_or_negated(doc: &Doc, s: &Sent, k: usize) -> bool {
         }
         j -= 1;
         let t = doc.token_text(j);
-        if syntax::HYPOTHETICAL_AUX.iter().any(|w| word_eq(t, w)) || syntax::NEGATIONS.iter().any(|w| word_eq(t, w)) {
+        if WordClass::SpeechModal.has(t) || WordClass::Negations.has(t) {
             return true;
         }
         let in_cue = |x: usize| s.cues.iter().any(|c| c.m.start <= x && x < c.m.end);
@@ -1527,7 +1341,7 @@ fn setting_only(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
             k += 1;
             continue;
         }
-        if SETTING_NOUNS.iter().any(|w| word_eq(t, w)) || is_capitalized(t) || super::events::phrase::is_adverb(t) {
+        if WordClass::SettingNouns.has(t) || is_capitalized(t) || super::events::phrase::is_adverb(t) {
             k += 1;
             continue;
         }
@@ -1695,12 +1509,12 @@ fn skip_intro(doc: &Doc, s: &Sent, from: usize, kind: CueKind) -> usize {
             let mut j = k + 1;
             while j < end
                 && j - k <= 4
-                && (is_determiner(doc.token_text(j)) || !SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)))
+                && (is_determiner(doc.token_text(j)) || !WordClass::SettingNouns.has(doc.token_text(j)))
                 && is_np_word_or_det(doc.token_text(j))
             {
                 j += 1;
             }
-            if j < end && SETTING_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)) {
+            if j < end && WordClass::SettingNouns.has(doc.token_text(j)) {
                 k = j + 1;
                 // "... with CNN"
                 if k < end && word_eq(doc.token_text(k), "with") {
@@ -1726,7 +1540,7 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
         if c.m.start > from
             && c.m.start < last
             && doc.token_text(c.m.start - 1) == ","
-            && FOLLOW_ON.iter().any(|w| word_eq(doc.token_text(c.m.start), w))
+            && WordClass::FollowOn.has(doc.token_text(c.m.start))
         {
             return c.m.start - 1;
         }

@@ -23,6 +23,7 @@ use super::super::events::lexicon::word_eq;
 use super::super::parse::{Deprel, Upos};
 use super::super::parse_cache::SentView;
 use super::super::{Doc, Mention, Span};
+use crate::nlp::events::classes::WordClass;
 use crate::nlp::events::phrase::tok_span;
 use std::ops::Range;
 
@@ -33,13 +34,6 @@ pub(crate) enum Verdict {
     /// Not reported speech, for the named reason.
     Drop(&'static str),
 }
-
-/// Auxiliaries that make a statement planned, possible or wished for rather than made.
-pub(crate) const HYPOTHETICAL_AUX: &[&str] =
-    &["will", "wo", "'ll", "’ll", "would", "'d", "’d", "could", "might", "may", "should", "must", "can", "ca", "shall"];
-
-/// Adverbs that negate the verb they modify.
-pub(crate) const NEGATIONS: &[&str] = &["not", "n't", "n’t", "never"];
 
 /// The passes, in order; the first drop wins.
 pub(crate) fn judge(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
@@ -80,8 +74,8 @@ fn hypothetical(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
         for ch in p.children(k) {
             let t = doc.token_text(ch);
             match p.deprel(ch) {
-                Some(Deprel::Aux) if HYPOTHETICAL_AUX.iter().any(|w| word_eq(t, w)) => return Verdict::Drop("modal"),
-                Some(Deprel::Advmod) if NEGATIONS.iter().any(|w| word_eq(t, w)) => return Verdict::Drop("negated"),
+                Some(Deprel::Aux) if WordClass::SpeechModal.has(t) => return Verdict::Drop("modal"),
+                Some(Deprel::Advmod) if WordClass::Negations.has(t) => return Verdict::Drop("negated"),
                 _ => {}
             }
         }

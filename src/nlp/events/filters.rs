@@ -9,6 +9,7 @@
 //! Each check is a named pass returning a `Verdict`; they stand in for the parse the
 //! extractors will read later.
 
+use super::classes::WordClass;
 use super::lexicon::word_eq;
 use super::phrase::{is_date_word, is_determiner, is_preposition, is_subject_pronoun};
 use crate::nlp::{Doc, EntityType, Mention, PloverType, Span};
@@ -43,159 +44,6 @@ pub(crate) struct Candidate<'a> {
     pub recipient: Option<Span>,
 }
 
-/// Words that may open a sentence before an imperative ("Please donate", "Just ask").
-const IMPERATIVE_OPENERS: &[&str] = &["please", "just", "now", "so", "and", "then", "simply"];
-
-/// Words that make an "attack" physical: with none of them in the sentence, an attack on
-/// a person is a verbal one.
-const VIOLENCE_WORDS: &[&str] = &[
-    "killed",
-    "kill",
-    "killing",
-    "wounded",
-    "wounding",
-    "injured",
-    "injuring",
-    "injuries",
-    "dead",
-    "died",
-    "bomb",
-    "bombs",
-    "bomber",
-    "bombing",
-    "explosion",
-    "explosive",
-    "gun",
-    "guns",
-    "gunman",
-    "gunmen",
-    "gunfire",
-    "shot",
-    "shooting",
-    "shootings",
-    "stabbed",
-    "stabbing",
-    "knife",
-    "terror",
-    "terrorist",
-    "terrorists",
-    "terrorism",
-    "police",
-    "officers",
-    "troops",
-    "soldiers",
-    "militants",
-    "rebels",
-    "missile",
-    "missiles",
-    "rocket",
-    "rockets",
-    "airstrike",
-    "airstrikes",
-    "drone",
-    "drones",
-    "physically",
-    "punched",
-    "beaten",
-    "beat",
-    "assaulted",
-    "hospital",
-    "hospitalized",
-    "victims",
-    "victim",
-    "weapon",
-    "weapons",
-    "armed",
-    "mob",
-    "rioters",
-    "violence",
-    "violent",
-    "synagogue",
-    "church",
-    "mosque",
-    "embassy",
-    "compound",
-    "base",
-    "convoy",
-    "checkpoint",
-];
-
-/// Lowercase words that open no party ("forcing", "knows", "let", "said").
-const NOT_A_PARTY_START: &[&str] = &[
-    "let",
-    "said",
-    "says",
-    "say",
-    "saying",
-    "knows",
-    "know",
-    "learn",
-    "help",
-    "make",
-    "makes",
-    "change",
-    "halt",
-    "closed",
-    "including",
-    "up",
-    "down",
-    "out",
-    "off",
-    "how",
-    "what",
-    "why",
-    "when",
-    "where",
-    "whether",
-    "having",
-    "being",
-    "doing",
-    "getting",
-    "there",
-    "here",
-    "more",
-    "much",
-    "less",
-    "most",
-    "such",
-    "only",
-    "also",
-    "even",
-    "still",
-    "just",
-    "then",
-    "than",
-    "so",
-    "very",
-    "too",
-];
-
-/// Holidays and seasons a tagger may take for a name.
-const TIME_NAMES: &[&str] = &[
-    "christmas",
-    "thanksgiving",
-    "easter",
-    "halloween",
-    "hanukkah",
-    "ramadan",
-    "passover",
-    "independence",
-    "memorial",
-    "labor",
-    "spring",
-    "summer",
-    "fall",
-    "autumn",
-    "winter",
-    "tonight",
-    "today",
-    "yesterday",
-    "tomorrow",
-    "weekend",
-    "morning",
-    "evening",
-];
-
 fn lower_start(t: &str) -> bool {
     t.chars().next().is_some_and(char::is_lowercase)
 }
@@ -215,32 +63,6 @@ pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
     }
     verbal_attack(doc, c)
 }
-
-/// Words naming a post: "fired his chief of staff".
-const POSTS: &[&str] = &[
-    "employee",
-    "employees",
-    "staff",
-    "staffer",
-    "staffers",
-    "aide",
-    "aides",
-    "coach",
-    "manager",
-    "workers",
-    "director",
-    "chief",
-    "secretary",
-    "adviser",
-    "advisor",
-    "official",
-    "officials",
-    "prosecutor",
-    "attorney",
-    "inspector",
-    "general",
-    "head",
-];
 
 /// "Trump fired Comey", "was fired from his job": firing a person is COERCE; "fired" a
 /// weapon at a person with a weapon or casualty in the sentence stays violent, and a
@@ -265,12 +87,12 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
             let text = doc.span_text(r);
             c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
                 || ["him", "her", "them"].iter().any(|w| word_eq(text, w))
-                || text.split(|ch: char| !ch.is_alphanumeric()).any(|w| POSTS.iter().any(|p| word_eq(w, p)))
+                || text.split(|ch: char| !ch.is_alphanumeric()).any(|w| WordClass::Posts.has(w))
         });
     if c.event_type == PloverType::Coerce {
         return if person { Verdict::Keep } else { Verdict::Drop("no one fired") };
     }
-    let violent = c.range.clone().any(|k| VIOLENCE_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)));
+    let violent = c.range.clone().any(|k| WordClass::ViolenceWords.has(doc.token_text(k)));
     if person && !violent {
         return Verdict::Coerce;
     }
@@ -283,8 +105,7 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
 fn imperative(doc: &Doc, c: &Candidate) -> Verdict {
     let mut k = c.range.start;
     while k < c.start
-        && (matches!(doc.token_text(k), "\"" | "“" | "'" | "‘" | "(" | "—" | "-")
-            || IMPERATIVE_OPENERS.iter().any(|w| word_eq(doc.token_text(k), w)))
+        && (matches!(doc.token_text(k), "\"" | "“" | "'" | "‘" | "(" | "—" | "-") || WordClass::ImperativeOpeners.has(doc.token_text(k)))
     {
         k += 1;
     }
@@ -300,10 +121,6 @@ fn imperative(doc: &Doc, c: &Candidate) -> Verdict {
     }
     Verdict::Keep
 }
-
-/// Words that open a question after "ask": "asked if", "asked him whether", "asked
-/// about", "asked reporters why".
-const QUESTION_WORDS: &[&str] = &["if", "whether", "about", "why", "how", "what", "when", "who", "whom", "where", "which"];
 
 /// "asked if the matter had been referred", "was asked by a reporter whether", "“…?” she
 /// asked": a question, not a demand (PLOVER DEMAND asks for an act: "asked Congress to
@@ -322,7 +139,7 @@ fn question_asked(doc: &Doc, c: &Candidate) -> Verdict {
     }
     for k in c.start + 1..(c.start + 6).min(c.range.end) {
         let t = doc.token_text(k);
-        if QUESTION_WORDS.iter().any(|w| word_eq(t, w)) {
+        if WordClass::QuestionWords.has(t) {
             return Verdict::Drop("question");
         }
         if matches!(t, "," | ";" | ":" | "." | "to" | "for" | "that") {
@@ -439,7 +256,7 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
     if !person {
         return Verdict::Keep;
     }
-    let violent = c.range.clone().any(|k| VIOLENCE_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)));
+    let violent = c.range.clone().any(|k| WordClass::ViolenceWords.has(doc.token_text(k)));
     if violent {
         return Verdict::Keep;
     }
@@ -457,12 +274,12 @@ pub(crate) fn no_party(doc: &Doc, range: &Range<usize>, s: Span) -> bool {
     let t = doc.token_text(first);
     if toks.iter().all(|&k| {
         let w = doc.token_text(k);
-        is_date_word(w) || TIME_NAMES.iter().any(|x| word_eq(w, x)) || w.chars().all(|ch| ch.is_ascii_digit())
+        is_date_word(w) || WordClass::TimeNames.has(w) || w.chars().all(|ch| ch.is_ascii_digit())
     }) {
         return true;
     }
     if lower_start(t) {
-        if NOT_A_PARTY_START.iter().any(|w| word_eq(t, w)) {
+        if WordClass::NotAPartyStart.has(t) {
             return true;
         }
         // A lone -ing or -ed word ("forcing", "closed") is a verb.

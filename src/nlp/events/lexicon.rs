@@ -4,9 +4,9 @@
 //! Shared by the event and attribution extractors.
 //!
 //! Words are compared as `word_eq` does (ASCII case folded, `’` read as `'`). Hot paths
-//! fold a token once on the stack (`fold_word`) and look it up in a hash table: closed
-//! word classes (`WordClasses`) and the lexicon vocabulary (word ids, `PhraseSet::token_ids`)
-//! are O(1) per token with no allocation.
+//! fold a token once on the stack (`fold_word`) and look it up in a hash table: the lexicon
+//! vocabulary (word ids, `PhraseSet::token_ids`) and the word classes (`classes`) are O(1)
+//! per token with no allocation.
 
 use crate::hashing::FxBuild;
 use crate::nlp::Doc;
@@ -23,7 +23,7 @@ pub(crate) const GAP_MAX: usize = 6;
 type Alt = Vec<Box<str>>;
 
 /// Longest folded word looked up in a table (longer tokens are in no table).
-const FOLD_MAX: usize = 64;
+pub(crate) const FOLD_MAX: usize = 64;
 
 /// Word id of a token that is no lexicon word.
 pub(crate) const NO_WORD: u32 = u32::MAX;
@@ -49,44 +49,6 @@ pub(crate) fn fold_word<'b>(tok: &str, buf: &'b mut [u8; FOLD_MAX]) -> Option<&'
         n += 1;
     }
     Some(&buf[..n])
-}
-
-/// Closed word lists compiled into one table: each word maps to the bits of the lists
-/// holding it. `get` is one stack fold and one hash lookup, whatever the list sizes.
-pub(crate) struct WordClasses {
-    map: HashMap<Box<[u8]>, u32, FxBuild>,
-    /// Longest token (bytes) that can fold to a word of the table.
-    max_tok: usize,
-}
-
-impl WordClasses {
-    /// `lists`: (words, bit). Words are lowercase ASCII, as `word_eq` expects.
-    pub fn new(lists: &[(&[&str], u32)]) -> WordClasses {
-        let mut map: HashMap<Box<[u8]>, u32, FxBuild> = HashMap::default();
-        let mut max_len = 0;
-        for (words, bit) in lists {
-            for w in *words {
-                assert!(w.len() <= FOLD_MAX && !w.bytes().any(|b| b.is_ascii_uppercase()), "word list entry {w:?}");
-                max_len = max_len.max(w.len());
-                *map.entry(w.as_bytes().into()).or_default() |= bit;
-            }
-        }
-        // A `'` may be written `’` (3 bytes).
-        WordClasses { map, max_tok: 3 * max_len }
-    }
-
-    /// The bits of the lists holding `tok` (compared as `word_eq`), 0 for none.
-    #[inline]
-    pub fn get(&self, tok: &str) -> u32 {
-        if tok.is_empty() || tok.len() > self.max_tok {
-            return 0;
-        }
-        let mut buf = [0u8; FOLD_MAX];
-        match fold_word(tok, &mut buf) {
-            Some(w) => self.map.get(w).copied().unwrap_or(0),
-            None => 0,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

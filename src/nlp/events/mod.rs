@@ -10,6 +10,7 @@
 //! the verb group (or the `by`-agent of a passive), recipient = the phrase after the
 //! trigger, location = a place after in/near/off, date = the nearest date expression.
 
+pub(crate) mod classes;
 pub mod explain;
 mod filters;
 mod learned;
@@ -20,54 +21,16 @@ mod syntax;
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
 use crate::nlp::parse::ParseModel;
 use crate::nlp::parse_cache::ParseCache;
+use classes::WordClass;
 pub use learned::{record_features, take_recorded, take_trace, trace_passes, Recorded};
-use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, WordClasses};
+use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
 use phrase::{
     is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
     subject_before, tok_span, DateFinder, SubjectKind,
 };
 use std::ops::Range;
-use std::sync::OnceLock;
 
 const EVENTS_TSV: &str = include_str!("../../../data/lexicon/events.tsv");
-
-/// Words that make "attack" a military (FIGHT) rather than an unconventional (ASSAULT)
-/// act when the sentence holds one of them.
-const MILITARY_WORDS: &[&str] = &[
-    "troops",
-    "soldiers",
-    "army",
-    "military",
-    "forces",
-    "rebels",
-    "insurgents",
-    "militants",
-    "warplanes",
-    "jets",
-    "artillery",
-    "tanks",
-    "navy",
-    "militia",
-    "militias",
-    "fighters",
-    "airstrike",
-    "airstrikes",
-    "missiles",
-    "rockets",
-    "drones",
-    "warships",
-    "battalion",
-    "brigade",
-    "offensive",
-    "guerrillas",
-    "air",
-];
-
-/// Prepositions that introduce a place.
-const PLACE_PREPOSITIONS: &[&str] = &["in", "near", "off", "at", "outside", "inside", "across", "around", "throughout", "along", "into"];
-
-/// Words after which a following trigger is "negated".
-const NEGATORS: &[&str] = &["not", "n't", "never", "no", "without", "denied", "denies", "deny", "denying"];
 
 /// The rule drops that the learned pass may overturn: on realnews-train a third to
 /// two-fifths of these candidates are real events ("the attack on X", "protests",
@@ -191,329 +154,6 @@ fn stance(t: PloverType) -> Stance {
     }
 }
 
-/// Governors of an infinitive whose act happened: aspect and motion verbs.
-const ASPECT_MOTION: &[&str] = &[
-    "continue",
-    "continued",
-    "continues",
-    "continuing",
-    "began",
-    "begun",
-    "begin",
-    "begins",
-    "started",
-    "start",
-    "starts",
-    "resumed",
-    "resume",
-    "proceeded",
-    "back",
-    "on",
-    "flew",
-    "fly",
-    "flies",
-    "traveled",
-    "travelled",
-    "travels",
-    "went",
-    "go",
-    "goes",
-    "came",
-    "come",
-    "comes",
-    "arrived",
-    "arrives",
-    "headed",
-    "heads",
-    "returned",
-    "returns",
-    "moved",
-    "moves",
-    "rushed",
-    "hurried",
-    "visited",
-    "gathered",
-    "assembled",
-    "met",
-    "stopped",
-    "sat",
-    "convened",
-    "called",
-    "used",
-];
-
-/// Modal auxiliaries of a future act.
-const FUTURE_MODALS: &[&str] = &["will", "'ll", "shall", "wo"];
-/// Modal auxiliaries of a possible, hypothetical or obligatory act.
-const HYPOTHETICAL_MODALS: &[&str] = &["could", "may", "might", "should", "can", "ca", "must", "cannot", "ought"];
-/// Conjunctions opening a condition.
-const CONDITIONALS: &[&str] = &["if", "unless", "whether", "lest"];
-/// Forms of be / have skipped inside a verb group ("will be released", "had been arrested").
-const BE_HAVE: &[&str] = &["be", "been", "being", "have", "has", "had", "is", "are", "was", "were", "get", "got", "'s", "'ve", "'d"];
-/// Governors of an infinitive naming the subject's own intent.
-const INTENT_WORDS: &[&str] = &[
-    "want",
-    "wants",
-    "wanted",
-    "wanting",
-    "plan",
-    "plans",
-    "planned",
-    "planning",
-    "intend",
-    "intends",
-    "intended",
-    "intending",
-    "seek",
-    "seeks",
-    "sought",
-    "seeking",
-    "hope",
-    "hopes",
-    "hoped",
-    "hoping",
-    "aim",
-    "aims",
-    "aimed",
-    "aiming",
-    "try",
-    "tries",
-    "tried",
-    "trying",
-    "attempt",
-    "attempts",
-    "attempted",
-    "attempting",
-    "vow",
-    "vows",
-    "vowed",
-    "vowing",
-    "pledge",
-    "pledges",
-    "pledged",
-    "pledging",
-    "promise",
-    "promises",
-    "promised",
-    "promising",
-    "decide",
-    "decides",
-    "decided",
-    "deciding",
-    "ready",
-    "willing",
-    "determined",
-    "eager",
-    "keen",
-    "resolved",
-    "offer",
-    "offers",
-    "offered",
-    "offering",
-    "propose",
-    "proposes",
-    "proposed",
-    "proposing",
-];
-/// Governors of an infinitive naming a prediction or a schedule.
-const PREDICTED_WORDS: &[&str] = &[
-    "expected",
-    "likely",
-    "unlikely",
-    "set",
-    "poised",
-    "due",
-    "scheduled",
-    "slated",
-    "going",
-    "about",
-    "prepared",
-    "prepare",
-    "prepares",
-    "preparing",
-    "supposed",
-    "certain",
-    "bound",
-    "able",
-    "unable",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-];
-/// Verbs of wanting whose object is asked to act ("wants Putin to attack").
-const APPEAL_WORDS: &[&str] =
-    &["want", "wants", "wanted", "wanting", "expect", "expects", "expected", "expecting", "like", "prefer", "prefers"];
-/// Verbs reporting a statement or claim; a hostile act in their complement is an
-/// accusation by the speaker.
-const REPORT_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "say",
-    "saying",
-    "claimed",
-    "claims",
-    "claim",
-    "claiming",
-    "alleged",
-    "alleges",
-    "allege",
-    "alleging",
-    "told",
-    "tells",
-    "added",
-    "stated",
-    "states",
-    "insisted",
-    "insists",
-    "asserted",
-    "asserts",
-    "announced",
-    "announces",
-    "charged",
-    "charges",
-    "maintained",
-    "maintains",
-    "reported",
-    "reports",
-    "argued",
-    "argues",
-    "contended",
-    "contends",
-];
-/// Speakers who report events rather than claim them (their reports are coded as the act).
-const NEUTRAL_SPEAKERS: &[&str] = &[
-    "analysts",
-    "analyst",
-    "economists",
-    "economist",
-    "dealers",
-    "traders",
-    "experts",
-    "media",
-    "news",
-    "report",
-    "reports",
-    "television",
-    "tv",
-    "radio",
-    "agency",
-    "newspaper",
-    "newspapers",
-    "witnesses",
-    "witness",
-    "residents",
-    "sources",
-    "correspondent",
-    "reporter",
-    "reporters",
-    "medics",
-    "doctors",
-    "hospital",
-    "reuters",
-    "afp",
-    "ap",
-    "xinhua",
-    "police",
-    "officials",
-    "official",
-    "spokesman",
-    "spokeswoman",
-    "statement",
-    "observers",
-];
-/// Words naming a company's bodies and routine: a meeting of them is corporate business,
-/// no CONSULT ("the annual meeting", "a meeting of its board", "directors met").
-const CORPORATE: &[&str] = &[
-    "board",
-    "boards",
-    "directors",
-    "shareholders",
-    "shareholder",
-    "stockholders",
-    "stockholder",
-    "unitholders",
-    "bondholders",
-    "annual",
-    "quarterly",
-    "management",
-    "employees",
-    "analysts",
-    "company",
-    "companies",
-];
-/// Modifiers of a nominal trigger naming an act not yet done.
-const PROSPECTIVE: &[&str] = &[
-    "upcoming",
-    "planned",
-    "proposed",
-    "possible",
-    "potential",
-    "future",
-    "prospective",
-    "expected",
-    "next",
-    "scheduled",
-    "impending",
-    "hypothetical",
-    "eventual",
-];
-/// Words that make a noun phrase refer back to an event told elsewhere.
-const ANAPHORIC: &[&str] =
-    &["the", "this", "that", "these", "those", "such", "its", "their", "his", "her", "our", "last", "latest", "recent", "previous"];
-
-// Bits of the word lists of this module in `in_words`.
-const K_MILITARY_WORDS: u32 = 1 << 0;
-const K_PLACE_PREPOSITIONS: u32 = 1 << 1;
-const K_NEGATORS: u32 = 1 << 2;
-const K_FUTURE_MODALS: u32 = 1 << 3;
-const K_HYPOTHETICAL_MODALS: u32 = 1 << 4;
-const K_CONDITIONALS: u32 = 1 << 5;
-const K_BE_HAVE: u32 = 1 << 6;
-const K_INTENT_WORDS: u32 = 1 << 7;
-const K_PREDICTED_WORDS: u32 = 1 << 8;
-const K_APPEAL_WORDS: u32 = 1 << 9;
-const K_REPORT_VERBS: u32 = 1 << 10;
-const K_NEUTRAL_SPEAKERS: u32 = 1 << 11;
-const K_ANAPHORIC: u32 = 1 << 12;
-const K_ANNOUNCE_INTENT: u32 = 1 << 13;
-const K_CORPORATE: u32 = 1 << 14;
-const K_ASPECT_MOTION: u32 = 1 << 15;
-const K_PROSPECTIVE: u32 = 1 << 16;
-
-/// Is `tok` in the word list(s) of `class` (compared as `word_eq`)? One hash lookup:
-/// the lists are compiled once into one table.
-#[inline]
-fn in_words(class: u32, tok: &str) -> bool {
-    static TABLE: OnceLock<WordClasses> = OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            WordClasses::new(&[
-                (MILITARY_WORDS, K_MILITARY_WORDS),
-                (PLACE_PREPOSITIONS, K_PLACE_PREPOSITIONS),
-                (NEGATORS, K_NEGATORS),
-                (FUTURE_MODALS, K_FUTURE_MODALS),
-                (HYPOTHETICAL_MODALS, K_HYPOTHETICAL_MODALS),
-                (CONDITIONALS, K_CONDITIONALS),
-                (BE_HAVE, K_BE_HAVE),
-                (INTENT_WORDS, K_INTENT_WORDS),
-                (PREDICTED_WORDS, K_PREDICTED_WORDS),
-                (APPEAL_WORDS, K_APPEAL_WORDS),
-                (REPORT_VERBS, K_REPORT_VERBS),
-                (NEUTRAL_SPEAKERS, K_NEUTRAL_SPEAKERS),
-                (ANAPHORIC, K_ANAPHORIC),
-                (ANNOUNCE_INTENT, K_ANNOUNCE_INTENT),
-                (CORPORATE, K_CORPORATE),
-                (ASPECT_MOTION, K_ASPECT_MOTION),
-                (PROSPECTIVE, K_PROSPECTIVE),
-            ])
-        })
-        .get(tok)
-        & class
-        != 0
-}
-
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
         let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
@@ -572,7 +212,7 @@ impl EventExtractor {
             let mut sp = syntax::LazyParse::new(parses, doc, si, range.clone());
             let ms = participant_mentions(doc, mentions, s.span);
             let dates = self.dates.find(doc.text, s.span);
-            let military = range.clone().any(|i| in_words(K_MILITARY_WORDS, doc.token_text(i)));
+            let military = range.clone().any(|i| WordClass::MilitaryWords.has(doc.token_text(i)));
             let first_out = out.len();
             // Candidates the rules dropped, with the rule, for the learned pass.
             let learn = self.parser.is_some() && (self.filter.is_some() || learned::recording());
@@ -920,7 +560,7 @@ impl EventExtractor {
         let mut confidence = e.weight;
         let mut purpose = false;
         let (mut actor, recipient) = if let Some(np_start) = nominal {
-            if (np_start..m.start).any(|k| in_words(K_PROSPECTIVE, doc.token_text(k))) {
+            if (np_start..m.start).any(|k| WordClass::Prospective.has(doc.token_text(k))) {
                 // "the upcoming talks with North Korea", "a possible meeting": an act
                 // not yet done.
                 return Err("prospective");
@@ -972,7 +612,7 @@ impl EventExtractor {
                     if !(gov.saturating_sub(3).max(range.start)..=gov)
                         .rev()
                         .take_while(|&k| !matches!(doc.token_text(k), "," | ";" | ":" | "—"))
-                        .any(|k| in_words(K_ASPECT_MOTION, doc.token_text(k))) =>
+                        .any(|k| WordClass::AspectMotion.has(doc.token_text(k))) =>
                 {
                     return Err("purpose_ungoverned")
                 }
@@ -1166,7 +806,7 @@ impl EventExtractor {
         let mut k = start;
         while k > range.start {
             let t = doc.token_text(k - 1);
-            if (is_adverb(t) && !is_capitalized(t)) || in_words(K_BE_HAVE, t) {
+            if (is_adverb(t) && !is_capitalized(t)) || WordClass::BeHave.has(t) {
                 k -= 1;
             } else {
                 break;
@@ -1177,15 +817,18 @@ impl EventExtractor {
         }
         // A condition: "unless the regime is disarmed", "if troops attack".
         let lo = k.saturating_sub(10).max(range.start);
-        if (lo..k).rev().take_while(|&j| !matches!(doc.token_text(j), "," | ";" | ":")).any(|j| in_words(K_CONDITIONALS, doc.token_text(j)))
+        if (lo..k)
+            .rev()
+            .take_while(|&j| !matches!(doc.token_text(j), "," | ";" | ":"))
+            .any(|j| WordClass::Conditionals.has(doc.token_text(j)))
         {
             return Modality::Hypothetical;
         }
         let t = doc.token_text(k - 1);
-        if in_words(K_FUTURE_MODALS, t) {
+        if WordClass::FutureModals.has(t) {
             return Modality::Future;
         }
-        if in_words(K_HYPOTHETICAL_MODALS, t) {
+        if WordClass::HypotheticalModals.has(t) {
             return Modality::Hypothetical;
         }
         if word_eq(t, "would") || word_eq(t, "'d") {
@@ -1194,7 +837,7 @@ impl EventExtractor {
             let mut j = k - 1;
             while j > lo {
                 let p = doc.token_text(j - 1);
-                if in_words(K_REPORT_VERBS, p) || in_words(K_ANNOUNCE_INTENT, p) {
+                if WordClass::ReportVerbs.has(p) || WordClass::AnnounceIntent.has(p) {
                     if j < k - 1 {
                         return Modality::Intent { gov: j - 1 };
                     }
@@ -1217,10 +860,10 @@ impl EventExtractor {
                 return Modality::Actual;
             }
             let g = doc.token_text(j - 1);
-            if in_words(K_INTENT_WORDS, g) {
+            if WordClass::IntentWords.has(g) {
                 return Modality::Intent { gov: j - 1 };
             }
-            if in_words(K_PREDICTED_WORDS, g) {
+            if WordClass::PredictedWords.has(g) {
                 return Modality::Predicted { gov: j - 1 };
             }
             // "wants Putin to attack": a wanting verb before the object phrase.
@@ -1228,12 +871,12 @@ impl EventExtractor {
             let mut a = j - 1;
             while a > lo && (is_np_word(doc.token_text(a)) || phrase::is_object_pronoun(doc.token_text(a))) {
                 a -= 1;
-                if in_words(K_APPEAL_WORDS, doc.token_text(a)) {
+                if WordClass::AppealWords.has(doc.token_text(a)) {
                     return Modality::Appeal;
                 }
                 if is_determiner(doc.token_text(a)) && a > lo {
                     a -= 1;
-                    if in_words(K_APPEAL_WORDS, doc.token_text(a)) {
+                    if WordClass::AppealWords.has(doc.token_text(a)) {
                         return Modality::Appeal;
                     }
                 }
@@ -1252,7 +895,7 @@ impl EventExtractor {
     fn reporter(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], lhs: usize) -> Option<(usize, Span)> {
         let lo = lhs.saturating_sub(25).max(range.start);
         let v = (lo..lhs).rev().take_while(|&k| !matches!(doc.token_text(k), ";" | ":" | "“" | "\"")).find(|&k| {
-            in_words(K_REPORT_VERBS, doc.token_text(k)) && {
+            WordClass::ReportVerbs.has(doc.token_text(k)) && {
                 // Not a trailing attribution (", officials said on Monday, ...").
                 let mut n = k + 1;
                 while n < range.end && dates.iter().any(|d| d.contains(doc.tokens[n].span)) {
@@ -1274,7 +917,7 @@ impl EventExtractor {
             return None;
         }
         let text = doc.span_text(speaker);
-        if text.split(|c: char| !c.is_alphanumeric()).any(|w| in_words(K_NEUTRAL_SPEAKERS, w)) {
+        if text.split(|c: char| !c.is_alphanumeric()).any(|w| WordClass::NeutralSpeakers.has(w)) {
             return None;
         }
         Some((v, speaker))
@@ -1286,7 +929,8 @@ impl EventExtractor {
         let lo = np_start.saturating_sub(6).max(range.start);
         let v = (lo..np_start).rev().find(|&k| {
             let t = doc.token_text(k);
-            LIGHT_VERBS.iter().any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l))) && self.inflector.is_past(t)
+            WordClass::LightVerbs.words().iter().any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l)))
+                && self.inflector.is_past(t)
         })?;
         match subject_before(doc, ms, range, v, dates)? {
             (s, SubjectKind::Direct | SubjectKind::Pronoun) => Some(s),
@@ -1294,10 +938,6 @@ impl EventExtractor {
         }
     }
 }
-
-/// Support verbs whose object names the event (matched on the stem of a past form).
-const LIGHT_VERBS: &[&str] =
-    &["engag", "carri", "launch", "stag", "held", "conduct", "wag", "made", "mount", "led", "join", "order", "took", "claim"];
 
 /// Compile the event lexicon; bad lines are skipped and returned.
 fn compile_lexicon(text: &str) -> (PhraseSet<TriggerEntry>, Vec<LexiconError>) {
@@ -1335,10 +975,6 @@ fn parse_entry<'a>(f: &[&'a str]) -> Result<(TriggerEntry, &'a str), String> {
     Ok((TriggerEntry { category, mode: mode.into(), weight: weight.clamp(0.0, 1.0), scope, verb_head }, f[4]))
 }
 
-/// Verbs announcing the speaker's own intent before "would" ("promised it would").
-const ANNOUNCE_INTENT: &[&str] =
-    &["promised", "pledged", "vowed", "agreed", "decided", "confirmed", "indicated", "signalled", "signaled", "declared", "announced"];
-
 /// A lowercase singular noun or adjective right before token `i` ("product demand",
 /// "domestic demand"): the word at `i` is a noun, not a verb.
 fn noun_modifier_before(doc: &Doc, range: &Range<usize>, i: usize) -> bool {
@@ -1350,8 +986,8 @@ fn noun_modifier_before(doc: &Doc, range: &Range<usize>, i: usize) -> bool {
         && is_np_word(p)
         && (!p.ends_with('s') || p.ends_with("ous") || p.ends_with("ss"))
         && !is_adverb(p)
-        && !in_words(K_INTENT_WORDS, p)
-        && !in_words(K_PREDICTED_WORDS, p)
+        && !WordClass::IntentWords.has(p)
+        && !WordClass::PredictedWords.has(p)
 }
 
 /// A bare verb head (at token `i`, ending before `end`) that reads as a noun: opening the
@@ -1392,7 +1028,10 @@ fn bare_noun(doc: &Doc, range: &Range<usize>, i: usize, end: usize) -> bool {
     }
     // "demand abated.", not "meet exiled dissidents".
     let past_alone = past_form(n) && (k + 1 >= range.end || !is_np_word(doc.token_text(k + 1)));
-    is_auxiliary(n) || in_words(K_FUTURE_MODALS | K_HYPOTHETICAL_MODALS, n) || word_eq(n, "would") || past_alone
+    is_auxiliary(n)
+        || classes::classes_of(n) & (WordClass::FutureModals.bit() | WordClass::HypotheticalModals.bit()) != 0
+        || word_eq(n, "would")
+        || past_alone
 }
 
 /// A leading place name modifying a nominal trigger without a possessive ("the Paris
@@ -1417,9 +1056,9 @@ fn corporate(doc: &Doc, range: &Range<usize>, from: usize, after: usize, parts: 
     let hi = (after + 6).min(range.end);
     let in_phrase = (lo..hi)
         .take_while(|&k| k < after || !matches!(doc.token_text(k), "," | ";" | ":" | "." | "\"" | "“" | "”"))
-        .any(|k| in_words(K_CORPORATE, doc.token_text(k)));
+        .any(|k| WordClass::Corporate.has(doc.token_text(k)));
     in_phrase
-        || parts.into_iter().flatten().any(|s| doc.span_text(s).split(|c: char| !c.is_alphanumeric()).any(|w| in_words(K_CORPORATE, w)))
+        || parts.into_iter().flatten().any(|s| doc.span_text(s).split(|c: char| !c.is_alphanumeric()).any(|w| WordClass::Corporate.has(w)))
 }
 
 /// No clause break between the end of `a` and token `b`.
@@ -1434,12 +1073,12 @@ fn same_clause(doc: &Doc, a: Span, b: usize) -> bool {
 fn anaphoric(doc: &Doc, range: &Range<usize>, np_start: usize) -> bool {
     let mut k = np_start;
     while k > range.start && is_determiner(doc.token_text(k - 1)) {
-        if in_words(K_ANAPHORIC, doc.token_text(k - 1)) {
+        if WordClass::Anaphoric.has(doc.token_text(k - 1)) {
             return true;
         }
         k -= 1;
     }
-    (np_start..np_start + 1).any(|i| i < range.end && in_words(K_ANAPHORIC, doc.token_text(i)))
+    (np_start..np_start + 1).any(|i| i < range.end && WordClass::Anaphoric.has(doc.token_text(i)))
         || (k > range.start && is_preposition(doc.token_text(k - 1)))
 }
 
@@ -1472,7 +1111,8 @@ fn clause_break(doc: &Doc, a: usize, b: usize) -> bool {
 /// attacking", "no talks").
 fn negated_before(doc: &Doc, range: &Range<usize>, start: usize) -> bool {
     let lo = start.saturating_sub(3).max(range.start);
-    (lo..start).rev().any(|k| in_words(K_NEGATORS, doc.token_text(k))) && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
+    (lo..start).rev().any(|k| WordClass::Negators.has(doc.token_text(k)))
+        && !(lo..start).any(|k| matches!(doc.token_text(k), "," | ";" | ":"))
 }
 
 /// A be-auxiliary right before the verb (over adverbs): "was seized", "were not killed".
@@ -1585,7 +1225,7 @@ fn object_after(doc: &Doc, ms: &[&Mention], range: &Range<usize>, at: usize, dat
         return None;
     }
     let t = doc.token_text(p);
-    if in_words(K_PLACE_PREPOSITIONS, t) {
+    if WordClass::PlacePrepositions.has(t) {
         return None;
     }
     if ["with", "to", "on", "against", "of", "for", "toward", "towards", "upon", "from", "over"].iter().any(|w| word_eq(t, w)) {
@@ -1626,7 +1266,7 @@ fn place_of(
         if k > range.start && word_eq(doc.token_text(k - 1), "the") {
             k -= 1;
         }
-        if k <= range.start || !in_words(K_PLACE_PREPOSITIONS, doc.token_text(k - 1)) {
+        if k <= range.start || !WordClass::PlacePrepositions.has(doc.token_text(k - 1)) {
             continue;
         }
         let dist = if m.tokens.start >= trigger { m.tokens.start - trigger } else { 2 * trigger.saturating_sub(m.tokens.end) + 1 };

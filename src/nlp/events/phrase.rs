@@ -1,178 +1,41 @@
 //! Shallow phrase helpers over tokens, shared by the event and attribution extractors:
-//! word classes, the subject noun phrase before a verb, the noun phrase after one, date
-//! expressions. No parser: closed word lists and the entity mentions.
+//! closed-class tests (the words are in `data/lexicon/wordclasses.tsv`), the subject noun
+//! phrase before a verb, the noun phrase after one, date expressions. No parser: closed
+//! word classes and the entity mentions.
 
-use super::lexicon::{word_eq, WordClasses};
+use super::classes::{classes_of, WordClass};
+use super::lexicon::word_eq;
 use crate::nlp::{Doc, Mention, Span};
 use regex::Regex;
 use std::ops::Range;
-use std::sync::OnceLock;
 
-const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "his", "her", "their", "our", "my", "your", "some", "any", "each", "every",
-    "no", "another", "such", "both", "all", "several", "many", "most", "few",
-];
-
-const PREPOSITIONS: &[&str] = &[
-    "of", "in", "at", "on", "from", "to", "with", "for", "against", "into", "near", "off", "over", "under", "about", "by", "between",
-    "among", "across", "through", "during", "within", "without", "toward", "towards", "upon", "onto", "outside", "inside", "via", "amid",
-    "despite", "like", "than", "per", "around", "behind", "beyond",
-];
-
-const CONJUNCTIONS: &[&str] = &[
-    "and", "or", "but", "nor", "so", "yet", "as", "because", "since", "while", "when", "where", "if", "though", "although", "after",
-    "before", "until", "unless", "whether", "then",
-];
-
-const AUXILIARIES: &[&str] = &[
-    "has", "have", "had", "is", "was", "were", "are", "am", "be", "been", "being", "will", "would", "could", "can", "may", "might",
-    "should", "must", "shall", "did", "does", "do", "'s", "'ve", "'d", "'ll", "'re", "wo", "ca", "got", "get", "gets",
-];
-
-const ADVERBS: &[&str] = &[
-    "not",
-    "n't",
-    "never",
-    "also",
-    "already",
-    "still",
-    "just",
-    "now",
-    "then",
-    "again",
-    "reportedly",
-    "allegedly",
-    "apparently",
-    "once",
-    "soon",
-    "later",
-    "earlier",
-    "recently",
-    "previously",
-    "publicly",
-    "formally",
-    "even",
-    "repeatedly",
-    "jointly",
-    "swiftly",
-    "quickly",
-    "finally",
-    "further",
-    "long",
-    "often",
-    "ever",
-    "overnight",
-    "yesterday",
-    "today",
-    "tonight",
-    "first",
-    "officially",
-    "reportedly",
-    "separately",
-    "immediately",
-];
-
-const SUBJECT_PRONOUNS: &[&str] = &["he", "she", "they", "it", "we", "i", "you", "who", "which"];
-
-const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "it", "us", "me", "you"];
-
-const RELATIVES: &[&str] = &["who", "which", "that"];
-
-const DATE_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "sept.",
-    "oct.",
-    "nov.",
-    "dec.",
-    "today",
-    "yesterday",
-    "tonight",
-    "tomorrow",
-];
-
-// Bits of the word classes in `classes`.
-const DET: u32 = 1 << 0;
-const PREP: u32 = 1 << 1;
-const CONJ: u32 = 1 << 2;
-const AUX: u32 = 1 << 3;
-const ADV: u32 = 1 << 4;
-const SUBJ: u32 = 1 << 5;
-const OBJ: u32 = 1 << 6;
-const REL: u32 = 1 << 7;
-const DATE: u32 = 1 << 8;
-
-/// The closed classes of `tok` (compared as `word_eq`): one hash lookup, the lists
-/// compiled once.
-#[inline]
-fn classes(tok: &str) -> u32 {
-    static TABLE: OnceLock<WordClasses> = OnceLock::new();
-    TABLE
-        .get_or_init(|| {
-            WordClasses::new(&[
-                (DETERMINERS, DET),
-                (PREPOSITIONS, PREP),
-                (CONJUNCTIONS, CONJ),
-                (AUXILIARIES, AUX),
-                (ADVERBS, ADV),
-                (SUBJECT_PRONOUNS, SUBJ),
-                (OBJECT_PRONOUNS, OBJ),
-                (RELATIVES, REL),
-                (DATE_WORDS, DATE),
-            ])
-        })
-        .get(tok)
-}
-
-/// Is `tok` one of `list` (compared as `word_eq`)? The linear definition the class
-/// table must agree with (tests).
-#[cfg(test)]
-fn in_list(list: &[&str], tok: &str) -> bool {
-    list.iter().any(|w| word_eq(tok, w))
-}
+const DET: u64 = WordClass::Determiners.bit();
+const PREP: u64 = WordClass::Prepositions.bit();
+const CONJ: u64 = WordClass::Conjunctions.bit();
+const AUX: u64 = WordClass::Auxiliaries.bit();
+const ADV: u64 = WordClass::Adverbs.bit();
+const SUBJ: u64 = WordClass::SubjectPronouns.bit();
+const OBJ: u64 = WordClass::ObjectPronouns.bit();
+const REL: u64 = WordClass::Relatives.bit();
+const DATE: u64 = WordClass::DateWords.bit();
 
 pub(crate) fn is_determiner(tok: &str) -> bool {
-    classes(tok) & DET != 0
+    classes_of(tok) & DET != 0
 }
 pub(crate) fn is_preposition(tok: &str) -> bool {
-    classes(tok) & PREP != 0
+    classes_of(tok) & PREP != 0
 }
 pub(crate) fn is_conjunction(tok: &str) -> bool {
-    classes(tok) & CONJ != 0
+    classes_of(tok) & CONJ != 0
 }
 pub(crate) fn is_auxiliary(tok: &str) -> bool {
-    classes(tok) & AUX != 0
+    classes_of(tok) & AUX != 0
 }
 pub(crate) fn is_subject_pronoun(tok: &str) -> bool {
-    classes(tok) & SUBJ != 0 && !all_caps(tok)
+    classes_of(tok) & SUBJ != 0 && !all_caps(tok)
 }
 pub(crate) fn is_object_pronoun(tok: &str) -> bool {
-    classes(tok) & OBJ != 0 && !all_caps(tok)
+    classes_of(tok) & OBJ != 0 && !all_caps(tok)
 }
 
 /// "US", "IT": an abbreviation, not a pronoun.
@@ -180,12 +43,12 @@ fn all_caps(tok: &str) -> bool {
     tok.len() > 1 && tok.chars().all(|c| c.is_uppercase() || c == '.')
 }
 pub(crate) fn is_relative(tok: &str) -> bool {
-    classes(tok) & REL != 0
+    classes_of(tok) & REL != 0
 }
 
 /// Adverbs and negation that sit inside a verb group ("has also not").
 pub(crate) fn is_adverb(tok: &str) -> bool {
-    classes(tok) & ADV != 0 || ly_adverb(tok)
+    classes_of(tok) & ADV != 0 || ly_adverb(tok)
 }
 
 /// "-ly" adverbs, lowercase only ("Italy" is a name).
@@ -194,7 +57,7 @@ fn ly_adverb(tok: &str) -> bool {
 }
 
 pub(crate) fn is_date_word(tok: &str) -> bool {
-    classes(tok) & DATE != 0
+    classes_of(tok) & DATE != 0
 }
 
 /// A word that can sit inside a noun phrase: alphanumeric, not a function word.
@@ -209,7 +72,7 @@ pub(crate) fn is_np_word(tok: &str) -> bool {
         return false;
     }
     // One lookup for all the classes.
-    let k = classes(tok);
+    let k = classes_of(tok);
     k & (DET | PREP | CONJ | AUX | REL) == 0
         && (c.is_uppercase() || (k & ADV == 0 && !ly_adverb(tok)))
         && (k & (SUBJ | OBJ) == 0 || all_caps(tok))
@@ -538,10 +401,11 @@ mod tests {
     /// The class table answers as the linear scans with `word_eq` it replaced.
     #[test]
     fn word_classes_agree_with_lists() {
-        let lists: [&[&str]; 9] =
-            [DETERMINERS, PREPOSITIONS, CONJUNCTIONS, AUXILIARIES, ADVERBS, SUBJECT_PRONOUNS, OBJECT_PRONOUNS, RELATIVES, DATE_WORDS];
+        use WordClass::*;
+        let lists = [Determiners, Prepositions, Conjunctions, Auxiliaries, Adverbs, SubjectPronouns, ObjectPronouns, Relatives, DateWords];
+        let in_list = |c: WordClass, t: &str| c.words().iter().any(|w| word_eq(t, w));
         let mut toks: Vec<String> = Vec::new();
-        for w in lists.iter().flat_map(|l| l.iter()) {
+        for w in lists.iter().flat_map(|l| l.words().iter()) {
             toks.push(w.to_string());
             toks.push(w.to_uppercase());
             let mut c = w.chars();
@@ -560,29 +424,29 @@ mod tests {
         toks.push("’".repeat(30));
         for t in &toks {
             let t = t.as_str();
-            assert_eq!(is_determiner(t), in_list(DETERMINERS, t), "{t:?}");
-            assert_eq!(is_preposition(t), in_list(PREPOSITIONS, t), "{t:?}");
-            assert_eq!(is_conjunction(t), in_list(CONJUNCTIONS, t), "{t:?}");
-            assert_eq!(is_auxiliary(t), in_list(AUXILIARIES, t), "{t:?}");
-            assert_eq!(is_relative(t), in_list(RELATIVES, t), "{t:?}");
-            assert_eq!(is_date_word(t), in_list(DATE_WORDS, t), "{t:?}");
-            assert_eq!(is_subject_pronoun(t), !all_caps(t) && in_list(SUBJECT_PRONOUNS, t), "{t:?}");
-            assert_eq!(is_object_pronoun(t), !all_caps(t) && in_list(OBJECT_PRONOUNS, t), "{t:?}");
-            assert_eq!(is_adverb(t), in_list(ADVERBS, t) || ly_adverb(t), "{t:?}");
+            assert_eq!(is_determiner(t), in_list(Determiners, t), "{t:?}");
+            assert_eq!(is_preposition(t), in_list(Prepositions, t), "{t:?}");
+            assert_eq!(is_conjunction(t), in_list(Conjunctions, t), "{t:?}");
+            assert_eq!(is_auxiliary(t), in_list(Auxiliaries, t), "{t:?}");
+            assert_eq!(is_relative(t), in_list(Relatives, t), "{t:?}");
+            assert_eq!(is_date_word(t), in_list(DateWords, t), "{t:?}");
+            assert_eq!(is_subject_pronoun(t), !all_caps(t) && in_list(SubjectPronouns, t), "{t:?}");
+            assert_eq!(is_object_pronoun(t), !all_caps(t) && in_list(ObjectPronouns, t), "{t:?}");
+            assert_eq!(is_adverb(t), in_list(Adverbs, t) || ly_adverb(t), "{t:?}");
             let c = t.chars().next();
             let linear = c.is_some_and(|c| {
                 t == "'s"
                     || t == "’s"
                     || t == "&"
                     || (c.is_alphanumeric()
-                        && !in_list(DETERMINERS, t)
-                        && !in_list(PREPOSITIONS, t)
-                        && !in_list(CONJUNCTIONS, t)
-                        && !in_list(AUXILIARIES, t)
-                        && (c.is_uppercase() || !(in_list(ADVERBS, t) || ly_adverb(t)))
-                        && (all_caps(t) || !in_list(SUBJECT_PRONOUNS, t))
-                        && (all_caps(t) || !in_list(OBJECT_PRONOUNS, t))
-                        && !in_list(RELATIVES, t))
+                        && !in_list(Determiners, t)
+                        && !in_list(Prepositions, t)
+                        && !in_list(Conjunctions, t)
+                        && !in_list(Auxiliaries, t)
+                        && (c.is_uppercase() || !(in_list(Adverbs, t) || ly_adverb(t)))
+                        && (all_caps(t) || !in_list(SubjectPronouns, t))
+                        && (all_caps(t) || !in_list(ObjectPronouns, t))
+                        && !in_list(Relatives, t))
             });
             assert_eq!(is_np_word(t), linear, "{t:?}");
         }

@@ -8,6 +8,7 @@
 //! the word-order rules stay as the fallback where the parse says nothing. Tuned on
 //! `realnews-train`, checked on `realnews-dev` and the PETR2 file.
 
+use super::classes::WordClass;
 use super::filters::Verdict;
 use super::lexicon::word_eq;
 use crate::nlp::parse::{Deprel, Parsed, Upos};
@@ -87,66 +88,6 @@ pub(crate) struct Candidate {
     pub actual: bool,
 }
 
-/// Modals that make an act a possibility, a wish or a duty rather than a fact.
-const HYPOTHETICAL_AUX: &[&str] = &["could", "may", "might", "should", "would", "must", "can", "ca", "'d", "ought"];
-
-/// Governors of an infinitive or clause that ask, urge or wish for the act rather than
-/// report it ("asked Congress to reject", "urged them to meet", "hopes to sign").
-const REQUEST_GOVERNORS: &[&str] = &[
-    "ask",
-    "asks",
-    "asked",
-    "asking",
-    "urge",
-    "urges",
-    "urged",
-    "urging",
-    "want",
-    "wants",
-    "wanted",
-    "wanting",
-    "hope",
-    "hopes",
-    "hoped",
-    "hoping",
-    "wish",
-    "wishes",
-    "wished",
-    "expect",
-    "expects",
-    "expected",
-    "expecting",
-    "willing",
-    "ready",
-    "eager",
-    "encourage",
-    "encourages",
-    "encouraged",
-    "encouraging",
-    "call",
-    "calls",
-    "called",
-    "calling",
-    "need",
-    "needs",
-    "needed",
-    "try",
-    "tries",
-    "tried",
-    "trying",
-    "seek",
-    "seeks",
-    "sought",
-    "seeking",
-    "like",
-    "prefer",
-    "prefers",
-];
-
-/// Governors that negate the act they govern ("stopped short of apologizing",
-/// "failed to condemn").
-const NEGATING_GOVERNORS: &[&str] = &["short", "failed", "fails", "fail", "refused", "refuses", "refuse", "declined", "declines"];
-
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
     for pass in [not_a_predicate, modal_governed, requested] {
@@ -181,8 +122,7 @@ fn modal_governed(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
     let mut k = c.head;
     // Up the chain of open complements ("should be able to uphold"), a few steps at most.
     for _ in 0..4 {
-        let modal =
-            p.children(k).any(|ch| p.deprel(ch) == Some(Deprel::Aux) && HYPOTHETICAL_AUX.iter().any(|w| word_eq(doc.token_text(ch), w)));
+        let modal = p.children(k).any(|ch| p.deprel(ch) == Some(Deprel::Aux) && WordClass::EventModalAux.has(doc.token_text(ch)));
         if modal {
             return Verdict::Drop("modal");
         }
@@ -204,7 +144,7 @@ fn requested(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
     let Some(g) = p.head(c.head) else {
         return Verdict::Keep;
     };
-    if REQUEST_GOVERNORS.iter().any(|w| word_eq(doc.token_text(g), w)) {
+    if WordClass::RequestGovernors.has(doc.token_text(g)) {
         return Verdict::Drop("requested");
     }
     Verdict::Keep
@@ -224,7 +164,7 @@ pub(crate) fn negated(doc: &Doc, p: &SentenceParse, head: usize) -> bool {
     }
     if matches!(p.deprel(head), Some(Deprel::Xcomp | Deprel::Advcl | Deprel::Acl)) {
         if let Some(g) = p.head(head) {
-            return NEGATING_GOVERNORS.iter().any(|w| word_eq(doc.token_text(g), w));
+            return WordClass::NegatingGovernors.has(doc.token_text(g));
         }
     }
     false
@@ -277,90 +217,11 @@ pub(crate) fn clausal_verb(p: &SentenceParse, k: usize) -> bool {
         )
 }
 
-/// Verbs of saying or writing whose content may criticise a named target.
-const SPEECH_VERBS: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "tells",
-    "wrote",
-    "writes",
-    "argued",
-    "argues",
-    "tweeted",
-    "tweets",
-    "added",
-    "claimed",
-    "claims",
-    "charged",
-    "insisted",
-    "insists",
-    "noted",
-    "explained",
-    "declared",
-    "stated",
-];
-
-/// Words of blame in what is said: with a named target, the saying is a DISAPPROVE.
-const BLAME_WORDS: &[&str] = &[
-    "failed",
-    "lied",
-    "lies",
-    "lying",
-    "liar",
-    "liars",
-    "corrupt",
-    "corruption",
-    "disgrace",
-    "disgraceful",
-    "shameful",
-    "racist",
-    "incompetent",
-    "incompetence",
-    "reckless",
-    "irresponsible",
-    "dishonest",
-    "hypocrite",
-    "hypocrisy",
-    "hypocritical",
-    "crooked",
-    "disastrous",
-    "pathetic",
-    "ridiculous",
-    "outrageous",
-    "unacceptable",
-    "misled",
-    "misleading",
-    "mischaracterized",
-    "betrayed",
-    "cowardly",
-    "bigoted",
-    "extremist",
-    "radical",
-    "unfit",
-    "fraudulent",
-    "lawless",
-    "sham",
-    "hoax",
-    "phony",
-    "nasty",
-    "cruel",
-    "inhumane",
-    "unconstitutional",
-    "ignored",
-    "obstructed",
-    "undermined",
-    "undermining",
-    "distorted",
-    "abused",
-    "illegally",
-];
-
 /// Is one of the words a sentence needs for `criticism` there? A cheap test before the
 /// sentence is parsed for it.
 pub(crate) fn may_criticise(doc: &Doc, range: &Range<usize>) -> bool {
-    let has = |list: &[&str]| range.clone().any(|k| list.iter().any(|w| word_eq(doc.token_text(k), w)));
-    has(SPEECH_VERBS) && has(BLAME_WORDS)
+    let has = |class: WordClass| range.clone().any(|k| class.has(doc.token_text(k)));
+    has(WordClass::SpeechVerbs) && has(WordClass::BlameWords)
 }
 
 /// Is token `t` inside the subtree of token `root`? (Walks up the heads, a bounded
@@ -384,7 +245,7 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
 /// of blame and names a person or organisation other than the speaker.
 pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
     for v in range.clone() {
-        if !SPEECH_VERBS.iter().any(|w| word_eq(doc.token_text(v), w)) || p.upos(v) != Some(Upos::Verb) {
+        if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
         }
         let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
@@ -403,7 +264,7 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
         let Some(root) = down.or(up) else { continue };
         // Above the verb, what is said is the governing clause minus the verb's own words.
         let inside = |k: usize| under(p, k, root) && (down.is_some() || !under(p, k, v));
-        let blame = range.clone().any(|k| inside(k) && BLAME_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)));
+        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)));
         if !blame {
             continue;
         }
