@@ -236,6 +236,15 @@ pub enum TrainCommand {
         epochs: Option<usize>,
         #[arg(long)]
         seed: Option<u64>,
+        /// Dev UPOS (fraction) pruning the tagger table may cost (default 0.003).
+        #[arg(long, value_name = "FRACTION")]
+        tagger_max_loss: Option<f64>,
+        /// Dev UAS and LAS (fraction) pruning the move table may cost (default 0.005).
+        #[arg(long, value_name = "FRACTION")]
+        move_max_loss: Option<f64>,
+        /// Dev LAS (fraction) pruning the label table may cost (default 0.003).
+        #[arg(long, value_name = "FRACTION")]
+        label_max_loss: Option<f64>,
     },
 }
 
@@ -438,13 +447,25 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             println!("wrote {}", out.display());
             Ok(0)
         }
-        Command::Train { what: TrainCommand::Parse { train, dev, out, epochs, seed } } => {
+        Command::Train { what: TrainCommand::Parse { train, dev, out, epochs, seed, tagger_max_loss, move_max_loss, label_max_loss } } => {
             let mut opts = crate::nlp::parse::TrainOptions::default();
             if let Some(e) = epochs {
                 opts.epochs = e;
             }
             if let Some(s) = seed {
                 opts.seed = s;
+            }
+            for (given, field) in [
+                (tagger_max_loss, &mut opts.tagger_max_loss),
+                (move_max_loss, &mut opts.move_max_loss),
+                (label_max_loss, &mut opts.label_max_loss),
+            ] {
+                if let Some(v) = given {
+                    if !(0.0..=1.0).contains(&v) {
+                        return Err(Error::Usage(format!("a pruning loss is a fraction in 0..=1, not {v}")));
+                    }
+                    *field = v;
+                }
             }
             crate::nlp::parse::train(&train, dev.as_deref(), &out, &opts, &mut std::io::stderr())?;
             outln!("model written to {}", out.display());

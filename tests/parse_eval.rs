@@ -41,3 +41,18 @@ fn eval_parse_on_ewt_dev() {
         }
     }
 }
+
+/// `train parse` takes the pruning losses as fractions and refuses others before reading
+/// any data (no model written).
+#[test]
+fn train_parse_rejects_a_pruning_loss_out_of_range() {
+    let sb = Sandbox::new();
+    let train = sb.write("t.conllu", "1\tYes\tyes\tINTJ\tUH\t_\t0\troot\t_\t_\n\n");
+    let model = sb.path("m.bin.zst");
+    for flag in ["--tagger-max-loss", "--move-max-loss", "--label-max-loss"] {
+        let out = sb.run(&["train", "parse", "--train", train.to_str().unwrap(), "--out", model.to_str().unwrap(), flag, "1.5"]);
+        assert!(!out.status.success(), "{flag} 1.5 accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("fraction"), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(!model.exists());
+    }
+}

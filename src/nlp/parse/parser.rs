@@ -10,7 +10,7 @@
 //! the stack holds one word.
 
 use super::features::{bucket, f1, f2, f3, NONE_HASH, ROOT_HASH};
-use super::table::{Scorer, TrainTable};
+use super::table::{QTable, Scorer, TrainTable};
 use super::tagger::{argmax, TaggerState, NTAGS};
 use super::{Deprel, Parsed, Upos};
 
@@ -43,6 +43,37 @@ impl SplitMix {
     }
 }
 
+/// What `role_features` look at: one stack word, or the first three buffer words.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    S0,
+    S1,
+    S2,
+    Buffer,
+}
+
+/// Per sentence, the move-table row sums of `role_features` for each (role, word), filled
+/// on first use: a word is s0 or s1 several times (each arc it takes uncovers it again)
+/// and the buffer front stays while arcs are made, so about half of these look-ups are
+/// saved. Index `n + 1` stands for NIL (no such stack word). Integer sums: the scores are
+/// exactly the uncached ones.
+#[derive(Default)]
+struct RoleSums {
+    sums: [Vec<[i32; NMOVES]>; 4],
+    known: [Vec<bool>; 4],
+}
+
+impl RoleSums {
+    fn reset(&mut self, n: usize) {
+        for (s, k) in self.sums.iter_mut().zip(&mut self.known) {
+            s.clear();
+            s.resize(n + 2, [0; NMOVES]);
+            k.clear();
+            k.resize(n + 2, false);
+        }
+    }
+}
+
 /// Parser configuration and scratch buffers for one sentence, reused across sentences.
 #[derive(Default)]
 pub(crate) struct ParserState {
@@ -71,6 +102,9 @@ pub(crate) struct ParserState {
     buckets: Vec<u32>,
     /// Gold heads (internal indices, root = n) while training.
     gold: Vec<u32>,
+    /// Cached role sums (quantised move tables only).
+    roles: RoleSums,
+    rfeats: Vec<u64>,
 }
 
 #[inline]
@@ -115,6 +149,7 @@ impl ParserState {
         self.tag.clear();
         self.tag.extend((0..n).map(|i| tags.get(i).copied().unwrap_or(0) as u64));
         self.tag.push(ROOT_TAG);
+        self.roles.reset(n);
     }
 
     fn terminal(&self) -> bool {
@@ -170,14 +205,84 @@ impl ParserState {
         }
     }
 
-    /// Feature hashes of the current configuration.
+    /// Feature hashes of the current configuration: those of each role alone
+    /// (`role_features`), then `config_features`.
     fn features(&mut self) {
+        let mut f = std::mem::take(&mut self.feats);
+        f.clear();
+        let depth = self.stack.len();
+        let st = |k: usize| if depth > k { self.stack[depth - 1 - k] } else { NIL };
+        for (role, x) in [(Role::S0, st(0)), (Role::S1, st(1)), (Role::S2, st(2)), (Role::Buffer, self.b as u32)] {
+            self.role_features(role, x, &mut f);
+        }
+        self.feats = f;
+        self.config_features();
+    }
+
+    /// Features that look at one stack word alone (`x`: s0, s1 or s2; NIL when the stack
+    /// is shallower) or at the buffer's first three words alone (`x` = the buffer front):
+    /// they depend on `x` and the role only, not on the arcs built, so a decoder may
+    /// cache their row sums per sentence.
+    fn role_features(&self, role: Role, x: u32, f: &mut Vec<u64>) {
+        let n = self.n;
+        let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
+        let p = |x: u32| if x == NIL { NONE_TAG } else { self.tag[x as usize] };
+        let wp = |x: u32| w(x) ^ p(x).wrapping_mul(0x100_0000_01b3);
+        let suf = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.suf[x as usize] };
+        let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
+        match role {
+            Role::S0 => {
+                f.push(f1(1, w(x)));
+                f.push(f1(2, p(x)));
+                f.push(f1(3, wp(x)));
+                f.push(f2(91, p(x), suf(x)));
+                f.push(f1(96, c12(x)));
+            }
+            Role::S1 => {
+                f.push(f1(4, w(x)));
+                f.push(f1(5, p(x)));
+                f.push(f1(6, wp(x)));
+                f.push(f2(93, p(x), suf(x)));
+                f.push(f1(98, c12(x)));
+            }
+            Role::S2 => {
+                f.push(f1(16, p(x)));
+                f.push(f1(17, w(x)));
+            }
+            Role::Buffer => {
+                let buf = |k: u32| if x != NIL && x as usize + k as usize <= n { x + k } else { NIL };
+                let (b0, b1, b2) = (buf(0), buf(1), buf(2));
+                let (b0w, b0p, b1w, b1p, b2w, b2p) = (w(b0), p(b0), w(b1), p(b1), w(b2), p(b2));
+                f.push(f1(7, b0w));
+                f.push(f1(8, b0p));
+                f.push(f1(9, wp(b0)));
+                f.push(f1(10, b1w));
+                f.push(f1(11, b1p));
+                f.push(f2(12, b1w, b1p));
+                f.push(f1(13, b2w));
+                f.push(f1(14, b2p));
+                f.push(f2(25, b0p, b1p));
+                f.push(f2(31, b0w, b1w));
+                f.push(f3(32, b0p, b1p, b2p));
+                f.push(f2(92, b0p, suf(b0)));
+                f.push(f1(97, c12(b0)));
+                f.push(f1(99, c12(b1)));
+                f.push(f3(105, b0w, b1w, b2w));
+                f.push(f2(106, b0w, b1p));
+                f.push(f2(107, b0p, b1w));
+            }
+        }
+    }
+
+    /// Features of the configuration that combine words or read the arcs built
+    /// (appended to `feats`).
+    fn config_features(&mut self) {
         let depth = self.stack.len();
         let st = |k: usize| if depth > k { self.stack[depth - 1 - k] } else { NIL };
         let (s0, s1, s2) = (st(0), st(1), st(2));
         let n = self.n;
         let buf = |k: usize| if self.b + k <= n { (self.b + k) as u32 } else { NIL };
-        let (b0, b1, b2) = (buf(0), buf(1), buf(2));
+        let (b0, b1) = (buf(0), buf(1));
         let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
         let p = |x: u32| if x == NIL { NONE_TAG } else { self.tag[x as usize] };
         let l = |x: u32| if x == NIL { NONE_LABEL } else { self.label[x as usize] as u64 };
@@ -188,7 +293,7 @@ impl ParserState {
         let cnt = |v: &Vec<u8>, x: u32| if x == NIL { 255 } else { v[x as usize] as u64 };
         let set = |v: &Vec<u64>, x: u32| if x == NIL { 1 << 63 } else { v[x as usize] };
         let (s0w, s0p, s1w, s1p, b0w, b0p) = (w(s0), p(s0), w(s1), p(s1), w(b0), p(b0));
-        let (b1w, b1p, b2w, b2p, s2w, s2p) = (w(b1), p(b1), w(b2), p(b2), w(s2), p(s2));
+        let (b1p, s2p) = (p(b1), p(s2));
         let s0wp = s0w ^ s0p.wrapping_mul(0x100_0000_01b3);
         let s1wp = s1w ^ s1p.wrapping_mul(0x100_0000_01b3);
         let b0wp = b0w ^ b0p.wrapping_mul(0x100_0000_01b3);
@@ -196,25 +301,7 @@ impl ParserState {
         let d2 = dist_bucket(s1, s0);
         let (s0vl, s0vr, b0vl) = (cnt(&self.nl, s0), cnt(&self.nr, s0), cnt(&self.nl, b0));
         let f = &mut self.feats;
-        f.clear();
-        // Words and tags of the stack and buffer.
-        f.push(f1(1, s0w));
-        f.push(f1(2, s0p));
-        f.push(f1(3, s0wp));
-        f.push(f1(4, s1w));
-        f.push(f1(5, s1p));
-        f.push(f1(6, s1wp));
-        f.push(f1(7, b0w));
-        f.push(f1(8, b0p));
-        f.push(f1(9, b0wp));
-        f.push(f1(10, b1w));
-        f.push(f1(11, b1p));
-        f.push(f2(12, b1w, b1p));
-        f.push(f1(13, b2w));
-        f.push(f1(14, b2p));
-        f.push(f1(16, s2p));
-        f.push(f1(17, s2w));
-        // Pairs.
+        // Pairs (the words and tags of s0, s1, s2 and the buffer alone: `role_features`).
         f.push(f2(18, s0wp, b0wp));
         f.push(f2(19, s0wp, b0w));
         f.push(f2(20, s0w, b0wp));
@@ -222,15 +309,12 @@ impl ParserState {
         f.push(f2(22, s0p, b0wp));
         f.push(f2(23, s0w, b0w));
         f.push(f2(24, s0p, b0p));
-        f.push(f2(25, b0p, b1p));
         f.push(f2(26, s1wp, s0wp));
         f.push(f2(27, s1w, s0w));
         f.push(f2(28, s1p, s0p));
         f.push(f2(29, s1w, s0p));
         f.push(f2(30, s1p, s0w));
-        f.push(f2(31, b0w, b1w));
         // Triples of tags.
-        f.push(f3(32, b0p, b1p, b2p));
         f.push(f3(33, s0p, b0p, b1p));
         f.push(f3(34, s1p, s0p, b0p));
         f.push(f3(35, s2p, s1p, s0p));
@@ -295,9 +379,6 @@ impl ParserState {
         f.push(f2(90, s1p, set(&self.rset, s1)));
         // Suffixes stand in for the fine tags (VBN/VBD/VBG, ...); words around commas.
         let suf = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.suf[x as usize] };
-        f.push(f2(91, s0p, suf(s0)));
-        f.push(f2(92, b0p, suf(b0)));
-        f.push(f2(93, s1p, suf(s1)));
         f.push(f3(94, s1p, s0p, b0w));
         f.push(f3(95, s0wp, b0w, b1p));
         // Word clusters.
@@ -305,10 +386,6 @@ impl ParserState {
             let c6 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl6[x as usize] };
             let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
             let (s0c, b0c) = (c12(s0), c12(b0));
-            f.push(f1(96, s0c));
-            f.push(f1(97, b0c));
-            f.push(f1(98, c12(s1)));
-            f.push(f1(99, c12(b1)));
             f.push(f2(100, s0c, b0p));
             f.push(f2(101, s0p, b0c));
             f.push(f2(102, c6(s0), c6(b0)));
@@ -317,9 +394,6 @@ impl ParserState {
         }
         // Third-order and lookahead combinations (Zhang & Nivre 2011 style).
         {
-            f.push(f3(105, b0w, b1w, b2w));
-            f.push(f2(106, b0w, b1p));
-            f.push(f2(107, b0p, b1w));
             f.push(f3(108, s1w, s0w, b0w));
             f.push(f3(109, s1p, l(s1r), s0p));
             f.push(f3(110, s0w, l(s0l), l(s0r)));
@@ -331,11 +405,52 @@ impl ParserState {
     }
 
     fn move_scores<S: Scorer>(&mut self, w: &S, acc: &mut [f32; NMOVES]) {
+        if let Some(q) = w.quantized() {
+            return self.move_scores_cached(q, acc);
+        }
+        self.features();
         self.buckets.clear();
         let bits = w.bits();
         self.buckets.extend(self.feats.iter().map(|&h| bucket(h, bits)));
         acc.fill(0.0);
         w.scores(&self.buckets, acc);
+    }
+
+    /// `move_scores` for a quantised table: role sums from the sentence's cache (filled
+    /// on first use), then the configuration features.
+    fn move_scores_cached(&mut self, q: &QTable, acc: &mut [f32; NMOVES]) {
+        let bits = q.bits();
+        let depth = self.stack.len();
+        let st = |k: usize| if depth > k { self.stack[depth - 1 - k] } else { NIL };
+        let mut sum = [0i32; NMOVES];
+        for (r, role, x) in [(0, Role::S0, st(0)), (1, Role::S1, st(1)), (2, Role::S2, st(2)), (3, Role::Buffer, self.b as u32)] {
+            let i = if x == NIL { self.n + 1 } else { (x as usize).min(self.n + 1) };
+            if !self.roles.known[r][i] {
+                let mut f = std::mem::take(&mut self.rfeats);
+                f.clear();
+                self.role_features(role, x, &mut f);
+                self.buckets.clear();
+                self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
+                self.rfeats = f;
+                let mut s = [0i32; NMOVES];
+                q.sum_fixed(&self.buckets, &mut s);
+                self.roles.sums[r][i] = s;
+                self.roles.known[r][i] = true;
+            }
+            for (a, &b) in sum.iter_mut().zip(&self.roles.sums[r][i]) {
+                *a += b;
+            }
+        }
+        self.feats.clear();
+        self.config_features();
+        self.buckets.clear();
+        self.buckets.extend(self.feats.iter().map(|&h| bucket(h, bits)));
+        q.sum_fixed(&self.buckets, &mut sum);
+        let unit = q.unit();
+        acc.fill(0.0);
+        for (a, &s) in acc.iter_mut().zip(&sum) {
+            *a += s as f32 * unit;
+        }
     }
 
     /// Feature hashes for labelling the arc `h -> d` (direction `dir`: 0 left, 1 right).
@@ -443,7 +558,6 @@ impl ParserState {
             let m = match self.only_valid() {
                 Some(m) => m,
                 None => {
-                    self.features();
                     self.move_scores(moves, &mut acc);
                     self.best_valid(&acc)
                 }
@@ -558,7 +672,6 @@ impl ParserState {
                     m
                 }
                 None => {
-                    self.features();
                     self.move_scores(moves, &mut acc);
                     self.costs(&mut cost);
                     let pred = self.best_valid(&acc);

@@ -38,6 +38,12 @@ pub(crate) trait Scorer {
     fn bits(&self) -> u32;
     /// Add the rows of `buckets` to `acc` (`acc.len()` = the table width).
     fn scores(&self, buckets: &[u32], acc: &mut [f32]);
+    /// The quantised table behind this scorer, if it is one: its integer row sums can be
+    /// cached and added in any order with the same result (decoders use that to reuse
+    /// the sums of features that do not change between decisions).
+    fn quantized(&self) -> Option<&QTable> {
+        None
+    }
 }
 
 /// Averaged perceptron weights during training (`w` current, `u` time-weighted updates;
@@ -140,6 +146,8 @@ impl FloatTable {
 
 /// Quantised weights: only the non-zero rows, found through a bitmap with rank counts.
 pub(crate) struct QTable {
+    /// Unique per table built in this process: what caches of row sums are keyed by.
+    id: u64,
     bits: u32,
     width: usize,
     unit: f32,
@@ -163,7 +171,45 @@ impl QTable {
             index.push((word, rank));
             rank += word.count_ones();
         }
-        QTable { bits, width, unit, index, rows }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        QTable { id, bits, width, unit, index, rows }
+    }
+
+    /// A number unique to this table (never 0), under which row sums may be cached.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub(crate) fn unit(&self) -> f32 {
+        self.unit
+    }
+
+    /// Add the integer rows of `buckets` to `sum` (a table `W` wide; a wrong `W` adds
+    /// nothing). `acc[k] = sum[k] as f32 * unit()` gives what `scores` gives.
+    #[inline(always)]
+    pub(crate) fn sum_fixed<const W: usize>(&self, buckets: &[u32], sum: &mut [i32; W]) {
+        if W != self.width {
+            return;
+        }
+        for chunk in buckets.chunks(128) {
+            let mut ids = [0u32; 128];
+            let mut n = 0;
+            for &b in chunk {
+                if let Some(r) = self.row_index(b) {
+                    ids[n] = r as u32;
+                    n += 1;
+                }
+            }
+            for &r in &ids[..n] {
+                let start = r as usize * W;
+                if let Some(row) = self.rows.get(start..start + W) {
+                    for k in 0..W {
+                        sum[k] += row[k] as i32;
+                    }
+                }
+            }
+        }
     }
 
     pub(crate) fn nonzero_rows(&self) -> usize {
@@ -187,24 +233,7 @@ impl QTable {
     #[inline(always)]
     fn scores_fixed<const W: usize>(&self, buckets: &[u32], acc: &mut [f32]) {
         let mut sum = [0i32; W];
-        for chunk in buckets.chunks(128) {
-            let mut ids = [0u32; 128];
-            let mut n = 0;
-            for &b in chunk {
-                if let Some(r) = self.row_index(b) {
-                    ids[n] = r as u32;
-                    n += 1;
-                }
-            }
-            for &r in &ids[..n] {
-                let start = r as usize * W;
-                if let Some(row) = self.rows.get(start..start + W) {
-                    for k in 0..W {
-                        sum[k] += row[k] as i32;
-                    }
-                }
-            }
-        }
+        self.sum_fixed::<W>(buckets, &mut sum);
         for (a, &s) in acc.iter_mut().zip(&sum) {
             *a += s as f32 * self.unit;
         }
@@ -271,6 +300,9 @@ impl QTable {
 impl Scorer for QTable {
     fn bits(&self) -> u32 {
         self.bits
+    }
+    fn quantized(&self) -> Option<&QTable> {
+        Some(self)
     }
     #[inline]
     fn scores(&self, buckets: &[u32], acc: &mut [f32]) {

@@ -2,8 +2,8 @@
 //! word (form, lowercase, prefixes and suffixes 1-4, shapes), its neighbours (±2) and
 //! the two previous predicted tags, and word-cluster prefixes (`nlp::clusters`).
 
-use super::features::{bucket, f1, f2, f3, word_feats, WordFeats, NONE_HASH};
-use super::table::{Scorer, TrainTable};
+use super::features::{bucket, f1, f2, f3, fmix, word_feats, WordFeats, NONE_HASH};
+use super::table::{QTable, Scorer, TrainTable};
 use super::Upos;
 
 pub(crate) const NTAGS: usize = Upos::COUNT;
@@ -19,6 +19,8 @@ pub(crate) struct TaggerState {
     buckets: Vec<u32>,
     norm: String,
     lower: String,
+    /// Row sums of the word features, across sentences (quantised tables only).
+    cache: WordCache,
 }
 
 impl TaggerState {
@@ -35,25 +37,24 @@ impl TaggerState {
         &self.tags
     }
 
-    /// Feature hashes of word `i` given the two previous tags.
+    /// Feature hashes of word `i` given the two previous tags: those of the word alone,
+    /// then those of its context.
     fn features(&mut self, i: usize, t1: u64, t2: u64) {
+        let mut f = std::mem::take(&mut self.feats);
+        f.clear();
+        word_features(&self.words[i], &mut f);
+        self.context_features(i, t1, t2, &mut f);
+        self.feats = f;
+    }
+
+    /// Features of word `i` that look at its neighbours or the previous tags.
+    fn context_features(&self, i: usize, t1: u64, t2: u64, f: &mut Vec<u64>) {
         let ws = &self.words;
         let n = ws.len();
         let w = &ws[i];
         let at = |k: isize| -> Option<&WordFeats> { usize::try_from(i as isize + k).ok().filter(|&j| j < n).map(|j| &ws[j]) };
         let low = |k: isize| at(k).map_or(NONE_HASH ^ k as u64, |x| x.lower);
         let (lm1, lm2, lp1, lp2) = (low(-1), low(-2), low(1), low(2));
-        let f = &mut self.feats;
-        f.clear();
-        f.push(f1(0, 0));
-        f.push(f1(1, w.form));
-        f.push(f1(2, w.lower));
-        for k in 0..4 {
-            f.push(f1(3 + k as u64, w.suffix[k]));
-            f.push(f1(7 + k as u64, w.prefix[k]));
-        }
-        f.push(f1(11, w.shape));
-        f.push(f1(12, w.short_shape));
         f.push(f1(13, t1));
         f.push(f1(14, t2));
         f.push(f2(15, t1, t2));
@@ -72,10 +73,6 @@ impl TaggerState {
         f.push(f1(28, at(-1).map_or(NONE_HASH, |x| x.short_shape)));
         f.push(f3(29, t1, w.lower, lp1));
         f.push(f1(30, at(1).map_or(NONE_HASH, |x| x.suffix[0])));
-        // Word clusters learnt from unlabeled news.
-        for k in 0..4 {
-            f.push(f1(31 + k as u64, w.cluster[k]));
-        }
         f.push(f1(35, at(-1).map_or(NONE_HASH, |x| x.cluster[1])));
         f.push(f1(36, at(1).map_or(NONE_HASH, |x| x.cluster[1])));
         f.push(f2(37, t1, w.cluster[2]));
@@ -95,6 +92,9 @@ impl TaggerState {
 
     /// Tag the prepared sentence greedily.
     pub(crate) fn tag<S: Scorer>(&mut self, w: &S) {
+        if let Some(q) = w.quantized() {
+            return self.tag_quantized(q);
+        }
         self.tags.clear();
         let mut acc = [0f32; NTAGS];
         for i in 0..self.words.len() {
@@ -106,6 +106,48 @@ impl TaggerState {
             w.scores(&self.buckets, &mut acc);
             self.tags.push(argmax(&acc) as u8);
         }
+    }
+
+    /// `tag` for a quantised table: the word's own features come from the per-thread
+    /// cache, only the context features are looked up.
+    fn tag_quantized(&mut self, q: &QTable) {
+        self.tags.clear();
+        self.cache.bind(q.id());
+        let bits = q.bits();
+        let unit = q.unit();
+        let mut f = std::mem::take(&mut self.feats);
+        for i in 0..self.words.len() {
+            let key = word_key(&self.words[i]);
+            let slot = (key >> (64 - WORD_CACHE_BITS)) as usize;
+            let mut sum = match self.cache.slots.get(slot) {
+                Some(&(k, s)) if k == key => s,
+                _ => {
+                    f.clear();
+                    word_features(&self.words[i], &mut f);
+                    self.buckets.clear();
+                    self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
+                    let mut s = [0i32; NTAGS];
+                    q.sum_fixed(&self.buckets, &mut s);
+                    if let Some(e) = self.cache.slots.get_mut(slot) {
+                        *e = (key, s);
+                    }
+                    s
+                }
+            };
+            let t1 = if i >= 1 { self.tags[i - 1] as u64 } else { TAG_BOS };
+            let t2 = if i >= 2 { self.tags[i - 2] as u64 } else { TAG_BOS };
+            f.clear();
+            self.context_features(i, t1, t2, &mut f);
+            self.buckets.clear();
+            self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
+            q.sum_fixed(&self.buckets, &mut sum);
+            let mut acc = [0f32; NTAGS];
+            for (a, &s) in acc.iter_mut().zip(&sum) {
+                *a += s as f32 * unit;
+            }
+            self.tags.push(argmax(&acc) as u8);
+        }
+        self.feats = f;
     }
 
     /// One training pass over the prepared sentence (previous tags are the predicted
@@ -132,6 +174,56 @@ impl TaggerState {
             self.tags.push(guess as u8);
         }
         correct
+    }
+}
+
+/// Features of a word alone (the bias, form, lowercase, affixes, shapes, word clusters):
+/// the same wherever the word stands, so their row sums are cached per thread.
+fn word_features(w: &WordFeats, f: &mut Vec<u64>) {
+    f.push(f1(0, 0));
+    f.push(f1(1, w.form));
+    f.push(f1(2, w.lower));
+    for k in 0..4 {
+        f.push(f1(3 + k as u64, w.suffix[k]));
+        f.push(f1(7 + k as u64, w.prefix[k]));
+    }
+    f.push(f1(11, w.shape));
+    f.push(f1(12, w.short_shape));
+    // Word clusters learnt from unlabeled news.
+    for k in 0..4 {
+        f.push(f1(31 + k as u64, w.cluster[k]));
+    }
+}
+
+/// What `word_features` reads, as one key (the form decides the lowercase, affixes and
+/// clusters; the shapes come from the unnormalised word).
+#[inline]
+fn word_key(w: &WordFeats) -> u64 {
+    // `| 1`: key 0 marks an empty slot.
+    fmix(w.form ^ w.shape.rotate_left(21) ^ w.short_shape.rotate_left(42)) | 1
+}
+
+/// Slots of the per-thread cache of word-feature sums (direct-mapped by key).
+const WORD_CACHE_BITS: u32 = 12;
+
+/// Integer row sums of `word_features`, keyed by `word_key`, for one quantised table:
+/// frequent words pay for their 17 row look-ups once per thread, not once per
+/// occurrence. Integer sums do not depend on the order of the rows, so the tags are
+/// those of the uncached sums.
+#[derive(Default)]
+struct WordCache {
+    owner: u64,
+    slots: Vec<(u64, [i32; NTAGS])>,
+}
+
+impl WordCache {
+    /// Make the cache serve the table `id` (emptied when the table changed).
+    fn bind(&mut self, id: u64) {
+        if self.owner != id || self.slots.is_empty() {
+            self.owner = id;
+            self.slots.clear();
+            self.slots.resize(1 << WORD_CACHE_BITS, (0, [0; NTAGS]));
+        }
     }
 }
 

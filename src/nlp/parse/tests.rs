@@ -180,3 +180,44 @@ fn training_overfits_a_tiny_corpus_deterministically() {
     let cut = zstd::encode_all(&raw[..raw.len() - 3], 1).unwrap();
     assert!(ParseModel::from_compressed(&cut, "cut").is_err());
 }
+
+/// A scorer that hides its quantised table: decoders take their uncached paths.
+struct Uncached<'a>(&'a table::QTable);
+
+impl table::Scorer for Uncached<'_> {
+    fn bits(&self) -> u32 {
+        self.0.bits()
+    }
+    fn scores(&self, buckets: &[u32], acc: &mut [f32]) {
+        self.0.scores(buckets, acc)
+    }
+}
+
+/// The cached row sums (the tagger's word features, the parser's role features) decide
+/// exactly what the full feature sets decide.
+#[test]
+fn cached_and_uncached_decoding_agree() {
+    let model = ParseModel::builtin().expect("builtin parse model");
+    let m = &model.inner;
+    let text = "The bill was signed by the president on Tuesday , officials said . \
+                He said he would not comment on the report , which was released late Monday . \
+                The the the , , said said said \" \" ( ) 2016 U.S.-sanctioned COVID-19 . \
+                Smith , who heads the committee , told reporters that the vote was delayed .";
+    let sents: Vec<Vec<&str>> = text.split(" . ").map(|s| s.split(' ').collect()).collect();
+    let (mut a, mut b) = (Workspace::default(), Workspace::default());
+    let (mut pa, mut pb) = (Parsed::default(), Parsed::default());
+    // Twice: the second pass reads the tagger's per-thread cache.
+    for _ in 0..2 {
+        for s in &sents {
+            a.tagger.prepare(s);
+            a.tagger.tag(&m.tagger);
+            b.tagger.prepare(s);
+            b.tagger.tag(&Uncached(&m.tagger));
+            assert_eq!(a.tagger.tags(), b.tagger.tags());
+            a.parser.parse(&a.tagger, &m.moves, &m.labels, &mut pa);
+            b.parser.parse(&b.tagger, &Uncached(&m.moves), &Uncached(&m.labels), &mut pb);
+            assert_eq!(pa, pb);
+            assert_eq!(pa.len(), s.len());
+        }
+    }
+}
