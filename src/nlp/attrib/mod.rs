@@ -1883,7 +1883,9 @@ fn parsed_statement(doc: &Doc, s: &Sent, c: &Cue, parses: &mut ParseCache) -> Op
 /// closing mark.
 fn trim_end_punct(doc: &Doc, range: &Range<usize>) -> usize {
     let mut e = range.end;
-    while e > range.start && matches!(doc.token_text(e - 1), "." | "!" | "?" | "”" | "\"" | "’" | "'" | ")" | "»") {
+    // "''" and "``": typewriter doubles, one token (the NYT's quote marks); the
+    // splitter leaves an opening "''" at the end of the sentence before it.
+    while e > range.start && matches!(doc.token_text(e - 1), "." | "!" | "?" | "”" | "\"" | "’" | "'" | "''" | "``" | ")" | "»") {
         e -= 1;
     }
     e
@@ -2111,7 +2113,7 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// trimmed; None when empty.
 fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Span> {
     let (mut a, mut b) = (from.max(range.start), to.min(range.end));
-    let trim = |t: &str| matches!(t, "," | ":" | ";" | "“" | "”" | "\"" | "'" | "‘" | "’" | "." | "—" | "–" | "-" | "(" | ")");
+    let trim = |t: &str| matches!(t, "," | ":" | ";" | "“" | "”" | "\"" | "'" | "''" | "``" | "‘" | "’" | "." | "—" | "–" | "-" | "(" | ")");
     while a < b && trim(doc.token_text(a)) {
         a += 1;
     }
