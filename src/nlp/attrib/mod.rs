@@ -435,6 +435,7 @@ impl AttributionExtractor {
             }
             if self.parser.is_some() {
                 findings(doc, s, &used, parses, &mut out);
+                noun_statements(doc, s, parses, &mut out);
             }
         }
         split_coordinated(doc, &mut out);
@@ -1314,8 +1315,17 @@ const FINDING_VERBS: &[&str] = &["show", "shows", "showed", "shown", "find", "fi
 /// content is what follows the verb (its complements), or the clause before a final
 /// "…, records show.". Runs after the lexicon cues, on verbs no row took.
 fn findings(doc: &Doc, s: &Sent, used: &HashSet<usize>, parses: &mut ParseCache, out: &mut Vec<Attribution>) {
-    let cands: Vec<usize> =
-        s.range.clone().filter(|&k| !used.contains(&k) && FINDING_VERBS.iter().any(|w| word_eq(doc.token_text(k), w))).collect();
+    // Only a verb with a document noun in the six words before it: the sentence is
+    // parsed for no other ("found" is common).
+    let cands: Vec<usize> = s
+        .range
+        .clone()
+        .filter(|&k| {
+            !used.contains(&k)
+                && FINDING_VERBS.iter().any(|w| word_eq(doc.token_text(k), w))
+                && (k.saturating_sub(6).max(s.range.start)..k).any(|j| DOCUMENT_NOUNS.iter().any(|w| word_eq(doc.token_text(j), w)))
+        })
+        .collect();
     if cands.is_empty() {
         return;
     }
@@ -1378,6 +1388,107 @@ fn findings(doc: &Doc, s: &Sent, used: &HashSet<usize>, parses: &mut ParseCache,
         }
         let source = if parse_subj.is_some() { syntax::parse_source(doc, &s.ms, &p, k) } else { word_source };
         out.push(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source, cue, content, confidence: 0.55 });
+    }
+}
+
+/// Statement nouns that take a "that" clause as what was stated.
+const STATEMENT_NOUNS: &[&str] = &[
+    "claim",
+    "claims",
+    "assertion",
+    "assertions",
+    "suggestion",
+    "suggestions",
+    "warning",
+    "warnings",
+    "statement",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "insistence",
+    "argument",
+    "announcement",
+    "admission",
+    "pledge",
+    "promise",
+];
+
+/// "the claim that President Obama lied", "Trump's assertion that the election was
+/// rigged", "a warning from the agency that …": a statement noun with a "that" clause
+/// as its complement (the parse's `acl`, not a relative clause: "the statement that he
+/// released" is none). The content is the clause; the source the possessor or the
+/// "by/from" phrase on the noun, else none. Realnews marks such nouns as speech cues
+/// ("claim", "statements", "warnings"), PolNeAR about two in three "claim/statement/
+/// warning that" (polnear-train).
+fn noun_statements(doc: &Doc, s: &Sent, parses: &mut ParseCache, out: &mut Vec<Attribution>) {
+    let cands: Vec<usize> = s
+        .range
+        .clone()
+        .filter(|&k| {
+            k + 2 < s.range.end && word_eq(doc.token_text(k + 1), "that") && STATEMENT_NOUNS.iter().any(|w| word_eq(doc.token_text(k), w))
+        })
+        .collect();
+    if cands.is_empty() {
+        return;
+    }
+    let Some(p) = parses.get(doc, s.index, &s.range) else {
+        return;
+    };
+    use super::parse::{Deprel, Upos};
+    for k in cands {
+        let cue = doc.tokens[k].span;
+        if out.iter().rev().take_while(|a| a.sentence == s.index).any(|a| a.cue.overlaps(cue)) {
+            continue;
+        }
+        if !matches!(p.upos(k), Some(Upos::Noun)) {
+            continue;
+        }
+        // The clause: an `acl` (or `ccomp`) child opened by "that" as its marker.
+        let Some(comp) = p.children(k).find(|&c| {
+            c > k + 1
+                && matches!(p.deprel(c), Some(Deprel::Acl | Deprel::Ccomp))
+                && p.children(c).any(|m| m == k + 1 && matches!(p.deprel(m), Some(Deprel::Mark)))
+        }) else {
+            continue;
+        };
+        // "the statement that he released": a relative clause the parser read as a
+        // complement; its verb makes or hands on the statement and has no object.
+        const MADE: &[&str] =
+            &["released", "made", "issued", "gave", "put", "sent", "posted", "wrote", "delivered", "read", "signed", "published"];
+        if MADE.iter().any(|w| word_eq(doc.token_text(comp), w)) && p.child_where(comp, |d| d == Deprel::Obj).is_none() {
+            continue;
+        }
+        let (_, b) = syntax::subtree(&p, comp);
+        let Some(content) = clause(doc, &s.range, k + 2, b) else {
+            continue;
+        };
+        if doc.span_text(content).split_whitespace().count() < 3 {
+            continue;
+        }
+        let source = p
+            .children(k)
+            .find(|&c| {
+                matches!(p.deprel(c), Some(Deprel::NmodPoss))
+                    || (matches!(p.deprel(c), Some(Deprel::Nmod))
+                        && c > k
+                        && p.children(c).any(|x| ["by", "from"].iter().any(|w| word_eq(doc.token_text(x), w))))
+            })
+            .map(|h| {
+                let (a, b) = syntax::subtree(&p, h);
+                let mut a = a;
+                while a < b && ["by", "from"].iter().any(|w| word_eq(doc.token_text(a), w)) {
+                    a += 1;
+                }
+                let mut b = b;
+                while b > a && matches!(doc.token_text(b - 1), "'s" | "’s") {
+                    b -= 1;
+                }
+                (a, b)
+            })
+            .filter(|&(a, b)| b > a)
+            .map(|(a, b)| tok_span(doc, a, b));
+        out.push(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source, cue, content, confidence: 0.5 });
     }
 }
 
@@ -2113,7 +2224,8 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// trimmed; None when empty.
 fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Span> {
     let (mut a, mut b) = (from.max(range.start), to.min(range.end));
-    let trim = |t: &str| matches!(t, "," | ":" | ";" | "“" | "”" | "\"" | "'" | "''" | "``" | "‘" | "’" | "." | "—" | "–" | "-" | "(" | ")");
+    let trim =
+        |t: &str| matches!(t, "," | ":" | ";" | "“" | "”" | "\"" | "'" | "''" | "``" | "‘" | "’" | "." | "—" | "–" | "-" | "(" | ")");
     while a < b && trim(doc.token_text(a)) {
         a += 1;
     }

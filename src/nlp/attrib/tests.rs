@@ -680,3 +680,15 @@ fn interview_labels_are_no_sources() {
     assert!(!interview_label("ZB said", Span::new(0, 2)));
     assert!(!interview_label("Obama: We", Span::new(0, 5)));
 }
+
+#[test]
+fn a_statement_noun_with_its_clause() {
+    let got = run_parsed("Officials rejected the claim that the vote had been rigged by the governor.", &[]);
+    assert!(got.iter().any(|r| r.2 == "claim" && r.3 == "the vote had been rigged by the governor"), "{got:?}");
+    // A relative clause is no content.
+    let got = run_parsed("That is the view in the statement that he released on Tuesday.", &[]);
+    assert!(got.iter().all(|r| r.2 != "statement"), "{got:?}");
+    // Nouns outside the list stay out.
+    let got = run_parsed("It is a sign that the economy is slowing down again.", &[]);
+    assert!(got.is_empty(), "{got:?}");
+}
