@@ -1083,19 +1083,18 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
 }
 
 /// Word-order vetoes on a reported-speech cue: an order received ("were told to sit
-/// on a bench": a be-form before "told", "to" after it) and a proposal made ("the
+/// on a bench": "to" right after "told") and a proposal made ("the
 /// project proposed by the mayor", "was proposed by"): no statement is reported.
 fn not_a_statement(doc: &Doc, s: &Sent, c: &Cue) -> bool {
     let k = c.m.start;
     let next = c.m.head_end;
     let t = doc.token_text(k);
     let next_is = |w: &str| next < s.range.end && word_eq(doc.token_text(next), w);
-    let told = ["told", "tell", "tells", "telling"].iter().any(|w| word_eq(t, w));
-    if told && next_is("to") && k > s.range.start {
-        let prev = doc.token_text(k - 1);
-        if BE_FORMS.iter().any(|w| word_eq(prev, w)) || ["get", "got", "gets", "getting"].iter().any(|w| word_eq(prev, w)) {
-            return true;
-        }
+    // "told" right before "to", with no addressee between: a passive or participle
+    // ("were told to sit", "given monitors and told to report") or "the lies he told to
+    // sell": an order received, no statement. "told reporters to …" stays.
+    if ["told", "tell", "tells", "telling"].iter().any(|w| word_eq(t, w)) && next_is("to") {
+        return true;
     }
     if t.len() > 6 && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("propos")) && next_is("by") {
         return true;

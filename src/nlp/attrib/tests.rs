@@ -581,6 +581,8 @@ fn an_order_received_is_no_statement() {
         "She and her daughter were told to sit on a bench outside the tent.",
         "The man was told to leave the building by noon.",
         "Staff got told to stay home on Friday.",
+        "The parents were given ankle monitors and told to report to an asylum hearing.",
+        "In the many lies he told to sell unpopular policies, Ryan proved a practitioner.",
     ] {
         assert!(!cues_of(&run(text, &[])).contains(&"told"), "{text}");
         assert!(!cues_of(&run_parsed(text, &[])).contains(&"told"), "{text}");
