@@ -24,7 +24,7 @@ use super::super::parse::{Deprel, Upos};
 use super::super::parse_cache::SentView;
 use super::super::{Doc, Mention, Span};
 use crate::nlp::events::classes::WordClass;
-use crate::nlp::events::phrase::tok_span;
+use crate::nlp::events::phrase::{is_preposition, tok_span};
 use std::ops::Range;
 
 /// Why a pass kept or dropped a cue.
@@ -37,7 +37,7 @@ pub(crate) enum Verdict {
 
 /// The passes, in order; the first drop wins.
 pub(crate) fn judge(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
-    let passes: [fn(&Doc, &SentView, usize) -> Verdict; 2] = [not_a_verb, hypothetical];
+    let passes: [fn(&Doc, &SentView, usize) -> Verdict; 3] = [not_a_verb, hypothetical, naming_or_phoning];
     for pass in passes {
         let v = pass(doc, p, cue);
         if v != Verdict::Keep {
@@ -85,6 +85,75 @@ fn hypothetical(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
         }
     }
     Verdict::Keep
+}
+
+/// "called the police", "a program called ORCA", "It was called Project ORCA": "call"
+/// names or phones, it reports no statement. It stays a cue with a predicate on its
+/// object ("called Trump “unhinged”", "called him a loser"), a clause, a passive's
+/// agent ("called … by the citizens") or as "call for / call on".
+fn naming_or_phoning(doc: &Doc, p: &SentView, cue: usize) -> Verdict {
+    if !WordClass::CallForms.has(doc.token_text(cue)) {
+        return Verdict::Keep;
+    }
+    let next = cue + 1;
+    if p.range().contains(&next) && ["for", "on", "upon"].iter().any(|w| word_eq(doc.token_text(next), w)) {
+        return Verdict::Keep;
+    }
+    if p.child_where(cue, |d| d == Deprel::OblAgent).is_some() {
+        return Verdict::Keep;
+    }
+    if matches!(p.deprel(cue), Some(Deprel::Acl)) {
+        return Verdict::Drop("naming");
+    }
+    if p.children(cue).any(|c| matches!(p.deprel(c), Some(Deprel::NsubjPass | Deprel::AuxPass))) {
+        return Verdict::Drop("naming");
+    }
+    if p.child_where(cue, |d| matches!(d, Deprel::Xcomp | Deprel::Ccomp)).is_some() {
+        return Verdict::Keep;
+    }
+    let range = p.range();
+    let Some(obj) = p.child_where(cue, |d| d == Deprel::Obj) else {
+        return Verdict::Drop("naming or phoning");
+    };
+    // "called the police", "called a meeting", "called 911".
+    if WordClass::Phoned.has(doc.token_text(obj)) {
+        return Verdict::Drop("phoning or convening");
+    }
+    // The parser often misattaches the predicate ("called the show “the conservative
+    // news show …”", "calls North Carolina her home state"): a quote soon after the
+    // cue, or words after the object that are no preposition, punctuation or
+    // conjunction, keep it.
+    let quoted = (cue + 1..range.end.min(cue + 12)).any(|k| matches!(doc.token_text(k), "“" | "\"" | "‘" | "'"));
+    let after = subtree(p, obj).1.max(cue + 1);
+    let predicate_follows = after < range.end && {
+        let t = doc.token_text(after);
+        t.chars().next().is_some_and(char::is_alphanumeric)
+            && !is_preposition(t)
+            && !["and", "or", "but", "to", "after", "before", "when", "while", "because", "as", "that", "who", "which"]
+                .iter()
+                .any(|w| word_eq(t, w))
+    };
+    if quoted || predicate_follows {
+        Verdict::Keep
+    } else {
+        Verdict::Drop("naming or phoning")
+    }
+}
+
+/// For "called X Y" (a form of "call" with an object and a predicate on it): the token
+/// range from the object to the end of the predicate, the content.
+pub(crate) fn naming_complement(doc: &Doc, p: &SentView, cue: usize) -> Option<(usize, usize)> {
+    if !WordClass::CallForms.has(doc.token_text(cue)) {
+        return None;
+    }
+    let obj = p.child_where(cue, |d| d == Deprel::Obj)?;
+    let pred = p.child_where(cue, |d| d == Deprel::Xcomp)?;
+    if obj < cue || pred < obj {
+        return None;
+    }
+    let (a, _) = subtree(p, obj);
+    let (_, b) = subtree(p, pred);
+    (a > cue).then_some((a, b))
 }
 
 /// The source of a reported statement at `cue`, given the word-order one (`current`):

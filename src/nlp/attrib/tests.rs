@@ -534,3 +534,163 @@ fn a_planned_statement_is_none() {
     let got = AttributionExtractor::builtin().with_parser(parser).extract(&doc, &ms);
     assert!(got.iter().all(|a| doc.span_text(a.cue) != "say"), "{got:?}");
 }
+
+/// (kind, source, cue, content) of each attribution, read with the builtin parser.
+fn run_parsed(text: &str, names: &[&str]) -> Vec<(&'static str, String, String, String)> {
+    let doc = Doc::new(text);
+    let ms = mentions(&doc, names);
+    let parser = crate::nlp::parse::ParseModel::builtin().ok();
+    assert!(parser.is_some(), "builtin parse model");
+    let got = AttributionExtractor::builtin().with_parser(parser).extract(&doc, &ms);
+    got.iter()
+        .map(|a| {
+            (
+                a.kind.as_str(),
+                a.source.map(|s| doc.span_text(s).to_string()).unwrap_or_default(),
+                doc.span_text(a.cue).to_string(),
+                doc.span_text(a.content).to_string(),
+            )
+        })
+        .collect()
+}
+
+fn cues_of<'a>(rows: &'a [(&'static str, String, String, String)]) -> Vec<&'a str> {
+    rows.iter().map(|r| r.2.as_str()).collect()
+}
+
+#[test]
+fn a_wish_is_no_statement() {
+    for text in ["He wants the Senate to pass the bill.", "She wanted the deal to go through quickly."] {
+        assert!(run(text, &[]).is_empty(), "{text}");
+        assert!(run_parsed(text, &[]).is_empty(), "{text}");
+    }
+    // The "according to" a wish used to swallow stays.
+    let got = run("Voters wanted change, according to early results of the exit poll.", &[]);
+    assert_eq!(got, vec![row("according_to", "early results of the exit poll", "according to", "Voters wanted change")]);
+}
+
+#[test]
+fn according_to_a_modified_source() {
+    let got = run("According to early results of the exit poll, voters wanted change in Washington.", &[]);
+    assert_eq!(got, vec![row("according_to", "early results of the exit poll", "According to", "voters wanted change in Washington")]);
+}
+
+#[test]
+fn an_order_received_is_no_statement() {
+    for text in [
+        "She and her daughter were told to sit on a bench outside the tent.",
+        "The man was told to leave the building by noon.",
+        "Staff got told to stay home on Friday.",
+        "The parents were given ankle monitors and told to report to an asylum hearing.",
+        "In the many lies he told to sell unpopular policies, Ryan proved a practitioner.",
+    ] {
+        assert!(!cues_of(&run(text, &[])).contains(&"told"), "{text}");
+        assert!(!cues_of(&run_parsed(text, &[])).contains(&"told"), "{text}");
+    }
+    // Told with a clause stays.
+    assert_eq!(cues_of(&run("He told reporters that the plan would fail.", &[])), vec!["told"]);
+}
+
+#[test]
+fn a_proposal_made_is_no_statement() {
+    for text in [
+        "The waterfront project was originally proposed by the previous Democratic administration in City Hall.",
+        "This differs from a binding arbitration process that had been proposed by the House speaker.",
+    ] {
+        assert!(run(text, &[]).is_empty(), "{text}");
+        assert!(run_parsed(text, &[]).is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn calling_the_police_or_a_name_is_no_statement() {
+    for text in [
+        "He called the police after the attack.",
+        "A similar exercise called the National Register of Citizens was carried out in Assam.",
+        "It was called Project ORCA, and it was meant to win the election.",
+        "The governor called a meeting to discuss the budget.",
+    ] {
+        assert!(!cues_of(&run_parsed(text, &[])).contains(&"called"), "{text}: {:?}", run_parsed(text, &[]));
+    }
+    // Calling someone something is a statement, with a quoted or plain predicate.
+    let got = run_parsed("Jeb Bush called Trump \"unhinged.\"", &["Jeb Bush", "Trump"]);
+    assert_eq!(cues_of(&got), vec!["called"], "{got:?}");
+    assert_eq!(got[0].1, "Jeb Bush");
+    assert!(got[0].3.starts_with("Trump"), "{got:?}");
+    let got = run_parsed("Clinton called the agreement “an historic step forward” for the planet.", &["Clinton"]);
+    assert_eq!(cues_of(&got), vec!["called"], "{got:?}");
+}
+
+#[test]
+fn a_fronted_question_has_no_source() {
+    let got = run("Asked if he would run again, Smith said he had not decided yet.", &["Smith"]);
+    assert_eq!(
+        got,
+        vec![row("indirect", "", "Asked", "if he would run again"), row("indirect", "Smith", "said", "he had not decided yet")]
+    );
+    let got = run("When asked about the plan, the senator declined to comment.", &[]);
+    assert!(got.contains(&row("indirect", "", "asked", "about the plan")), "{got:?}");
+    // Not fronted, or no question: no such row.
+    assert!(!cues_of(&run("Asked, he smiled.", &[])).contains(&"Asked"));
+    assert!(!cues_of(&run("Asked questions pile up on the desk of the mayor.", &[])).contains(&"Asked"));
+}
+
+#[test]
+fn a_poll_reports_its_finding() {
+    let got = run("In an NBC News poll released Monday, 50 percent of voters backed Trump.", &[]);
+    assert_eq!(got, vec![row("according_to", "an NBC News poll released Monday", "In", "50 percent of voters backed Trump")]);
+    // "In" without a poll is a setting.
+    assert!(run("In a speech in Ohio, the crowd cheered loudly for Trump.", &[]).is_empty());
+}
+
+#[test]
+fn polls_and_records_show_and_find() {
+    let got = run_parsed("For the first time, a poll shows upstart Sen. Bernie Sanders leading Hillary Clinton.", &[]);
+    assert_eq!(cues_of(&got), vec!["shows"], "{got:?}");
+    assert!(got[0].1.contains("poll") && got[0].3.starts_with("upstart Sen. Bernie Sanders"), "{got:?}");
+    let got = run_parsed("The April survey found Clinton leading Sanders by seven points.", &[]);
+    assert_eq!(got, vec![row("indirect", "The April survey", "found", "Clinton leading Sanders by seven points")]);
+    // A person who finds something, a show that is no finding: no row.
+    assert!(run_parsed("The police found the car in a parking lot.", &[]).is_empty());
+    assert!(run_parsed("The polls will show nothing new this week.", &[]).is_empty());
+}
+
+#[test]
+fn as_described_in_a_source() {
+    let got = run("The app was meant to be the plan to win the election, as described in a campaign memo.", &[]);
+    assert_eq!(got, vec![row("indirect", "campaign memo", "described", "The app was meant to be the plan to win the election")]);
+    let got = run("As noted in The Times, the F.D.A. was the first agency to suspect the drug.", &[]);
+    assert_eq!(got, vec![row("indirect", "Times", "noted", "the F.D.A. was the first agency to suspect the drug")]);
+}
+
+#[test]
+fn captions_are_no_statements() {
+    let text = "Image caption Mr Trump said the wall would be built soon\n\nThe senator said the bill would pass next week.";
+    assert_eq!(cues_of(&run(text, &[])), vec!["said"]);
+    assert_eq!(run(text, &[])[0].1, "senator");
+    let text = "Trump said the economy is booming at a rally in Ohio. (AP Photo/Evan Vucci)\n\nHe said the tariffs would stay in place.";
+    assert_eq!(cues_of(&run(text, &[])), vec!["said"]);
+    assert!(in_caption("Photo: Smith said hello to all of them", Span::new(13, 17)));
+    assert!(!in_caption("Smith said hello to all of them (and more).", Span::new(6, 10)));
+}
+
+#[test]
+fn interview_labels_are_no_sources() {
+    let got = run("KL: Cuba has done the research and said the vaccine works well.", &[]);
+    assert!(got.iter().all(|r| r.1 != "KL"), "{got:?}");
+    assert!(interview_label("ZB: We", Span::new(0, 2)));
+    assert!(!interview_label("ZB said", Span::new(0, 2)));
+    assert!(!interview_label("Obama: We", Span::new(0, 5)));
+}
+
+#[test]
+fn a_statement_noun_with_its_clause() {
+    let got = run_parsed("Officials rejected the claim that the vote had been rigged by the governor.", &[]);
+    assert!(got.iter().any(|r| r.2 == "claim" && r.3 == "the vote had been rigged by the governor"), "{got:?}");
+    // A relative clause is no content.
+    let got = run_parsed("That is the view in the statement that he released on Tuesday.", &[]);
+    assert!(got.iter().all(|r| r.2 != "statement"), "{got:?}");
+    // Nouns outside the list stay out.
+    let got = run_parsed("It is a sign that the economy is slowing down again.", &[]);
+    assert!(got.is_empty(), "{got:?}");
+}

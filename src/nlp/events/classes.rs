@@ -81,6 +81,13 @@ word_classes! {
     NestedCues = "nested_cues",
     SpeechModal = "speech_modal",
     Negations = "negations",
+    AskOpeners = "ask_openers",
+    PollNouns = "poll_nouns",
+    DocumentNouns = "document_nouns",
+    FindingVerbs = "finding_verbs",
+    StatementNouns = "statement_nouns",
+    CallForms = "call_forms",
+    Phoned = "phoned",
 }
 
 // Bits live in a u64.
