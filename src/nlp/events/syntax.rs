@@ -277,6 +277,17 @@ pub(crate) fn clausal_verb(p: &SentenceParse, k: usize) -> bool {
         )
 }
 
+/// Token `k` is tagged a verb or auxiliary.
+pub(crate) fn verb_at(p: &SentenceParse, k: usize) -> bool {
+    matches!(p.upos(k), Some(Upos::Verb | Upos::Aux))
+}
+
+/// Token `k` is tagged a verb with a subject of its own ("employees call for", "that
+/// calls on"): a finite clause, not a noun.
+pub(crate) fn verb_with_subject(p: &SentenceParse, k: usize) -> bool {
+    p.upos(k) == Some(Upos::Verb) && p.children(k).any(|c| matches!(p.deprel(c), Some(Deprel::Nsubj)))
+}
+
 /// Verbs of saying or writing whose content may criticise a named target.
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -416,6 +427,64 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
         });
         if let Some(t) = target {
             return Some((v, speaker, t.span));
+        }
+    }
+    None
+}
+
+/// Modals of duty: a named party told it "should" or "must" act is asked to.
+const DUTY_WORDS: &[&str] = &["should", "must", "ought", "shouldn't", "mustn't", "needs", "need"];
+
+/// Is one of the words a sentence needs for `demand_speech` there? A cheap test before
+/// the sentence is parsed for it.
+pub(crate) fn may_demand(doc: &Doc, range: &Range<usize>) -> bool {
+    let has = |list: &[&str]| range.clone().any(|k| list.iter().any(|w| word_eq(doc.token_text(k), w)));
+    has(SPEECH_VERBS) && has(DUTY_WORDS)
+}
+
+/// Speech telling a named party what it should or must do (realnews guidelines:
+/// "“President Trump should release his own tax returns,” Durbin said"; "He said
+/// Republicans shouldn't hold the measure hostage"): the speech verb, its speaker and
+/// the party told, when what is said has a clause whose subject names an entity other
+/// than the speaker and whose verb carries "should", "must", "ought" or is "need(s)"
+/// with an infinitive, and no condition ("if they should").
+pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    for v in range.clone() {
+        if !SPEECH_VERBS.iter().any(|w| word_eq(doc.token_text(v), w)) || p.upos(v) != Some(Upos::Verb) {
+            continue;
+        }
+        let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
+            continue;
+        };
+        if !(is_name(ms, speaker) || super::phrase::is_subject_pronoun(doc.span_text(speaker))) {
+            continue;
+        }
+        let down = p.children(v).find(|&c| matches!(p.deprel(c), Some(Deprel::Ccomp | Deprel::Parataxis)));
+        let up = matches!(p.deprel(v), Some(Deprel::Parataxis | Deprel::Ccomp)).then(|| p.head(v)).flatten();
+        // The clause said: the complement, or the clause the verb is a parenthetical of.
+        let Some(said) = down.or(up) else { continue };
+        // Its own verb, or one conjoined with it.
+        let verbs = std::iter::once(said).chain(p.children(said).filter(|&c| p.deprel(c) == Some(Deprel::Conj)));
+        for w in verbs {
+            if w == v {
+                continue;
+            }
+            let duty = p.children(w).any(|c| {
+                p.deprel(c) == Some(Deprel::Aux) && DUTY_WORDS[..5].iter().any(|d| word_eq(doc.token_text(c), d))
+            }) || (["need", "needs"].iter().any(|d| word_eq(doc.token_text(w), d))
+                && p.children(w).any(|c| p.deprel(c) == Some(Deprel::Xcomp)));
+            let conditional =
+                p.children(w).any(|c| p.deprel(c) == Some(Deprel::Mark) && ["if", "unless", "whether"].iter().any(|x| word_eq(doc.token_text(c), x)));
+            if !duty || conditional {
+                continue;
+            }
+            let Some(subj) = p.word(w).and_then(|x| p.parsed.subject(x)).map(|x| x + p.base) else {
+                continue;
+            };
+            let Some(told) = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)) else {
+                continue;
+            };
+            return Some((v, speaker, told.span));
         }
     }
     None
