@@ -639,3 +639,20 @@ fn speech_saying_a_named_party_should_act_is_a_demand() {
     let r = run_parsed("\"We should fix the law,\" Durbin said.", &[("Durbin", Per)]);
     assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
 }
+
+#[test]
+fn questions_report_no_acts() {
+    assert!(types("Who is trying to ban abortion in the US?", &[("US", Loc)]).is_empty());
+    assert!(types("So, I ask you: then Trudeau starts blasting him at a news conference?\"", &[("Trudeau", Per)]).is_empty());
+    assert_eq!(types("Trudeau blasted him at a news conference.", &[("Trudeau", Per)]), vec!["DISAPPROVE"]);
+}
+
+#[test]
+fn rallies_in_places_threats_without_threateners_and_labels_are_none() {
+    assert!(types("Trump spoke during a speech at a rally in Omaha.", &[("Trump", Per), ("Omaha", Loc)]).is_empty());
+    assert_eq!(types("Thousands joined a rally against the war.", &[]), vec!["PROTEST"]);
+    assert!(types("ISIL represents a direct threat to the safety of the United States.", &[("ISIL", Org), ("United States", Loc)]).is_empty());
+    assert!(types("Revenue has shot up dramatically since 2015.", &[]).is_empty());
+    assert!(types("He did not mean the broader investigation into Russia.", &[("Russia", Loc)]).is_empty());
+    assert_eq!(types("The House opened an investigation into the deal.", &[("House", Org)]), vec!["INVESTIGATE"]);
+}
