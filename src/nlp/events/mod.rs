@@ -981,10 +981,16 @@ impl EventExtractor {
             // half.
             // Not the agent of a passive ("was met by protests"): a reaction, told in
             // passing.
-            let protest_noun =
-                event_type == PloverType::Protest && !e.verb_head && !(np_start > range.start && word_eq(doc.token_text(np_start - 1), "by"));
-            let investigator = agent.is_some() || actor.is_some_and(|a| ms.iter().any(|m| m.entity_type == EntityType::Org && m.span.overlaps(a)));
-            if event_type == PloverType::Investigate && !e.verb_head && !investigator && (m.end == m.start + 1 || anaphoric(doc, range, np_start)) {
+            let protest_noun = event_type == PloverType::Protest
+                && !e.verb_head
+                && !(np_start > range.start && word_eq(doc.token_text(np_start - 1), "by"));
+            let investigator =
+                agent.is_some() || actor.is_some_and(|a| ms.iter().any(|m| m.entity_type == EntityType::Org && m.span.overlaps(a)));
+            if event_type == PloverType::Investigate
+                && !e.verb_head
+                && !investigator
+                && (m.end == m.start + 1 || anaphoric(doc, range, np_start))
+            {
                 // "an investigation" with neither topic nor an organisation or agent
                 // investigating, or "the investigation into X" with none: a label
                 // ("the email investigation", "the Mueller probe", "the broader

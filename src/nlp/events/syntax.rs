@@ -365,13 +365,99 @@ const BLAME_WORDS: &[&str] = &[
     "distorted",
     "abused",
     "illegally",
+    "disappointing",
+    "dangerous",
+    "failure",
+    "hostage",
+    "terrible",
+    "horrible",
+    "awful",
+    "stupid",
+    "weak",
+];
+
+/// Verbs naming someone as something: "called Gillum a thief".
+const NAMING_VERBS: &[&str] = &["called", "calls", "calling", "call", "labeled", "labelled", "branded", "dubbed"];
+
+/// Names of scorn: someone called one of them is disapproved of.
+const SCORN_WORDS: &[&str] = &[
+    "thief",
+    "liar",
+    "deserter",
+    "traitor",
+    "traitors",
+    "fraud",
+    "criminal",
+    "criminals",
+    "crook",
+    "loser",
+    "losers",
+    "clown",
+    "idiot",
+    "moron",
+    "fake",
+    "puppet",
+    "enemy",
+    "enemies",
+    "dictator",
+    "tyrant",
+    "bully",
+    "coward",
+    "demon",
+    "threat",
+    "joke",
+    "embarrassment",
+    "invasion",
 ];
 
 /// Is one of the words a sentence needs for `criticism` there? A cheap test before the
 /// sentence is parsed for it.
 pub(crate) fn may_criticise(doc: &Doc, range: &Range<usize>) -> bool {
     let has = |list: &[&str]| range.clone().any(|k| list.iter().any(|w| word_eq(doc.token_text(k), w)));
-    has(SPEECH_VERBS) && has(BLAME_WORDS)
+    (has(SPEECH_VERBS) && has(BLAME_WORDS)) || (has(NAMING_VERBS) && (has(SCORN_WORDS) || has(BLAME_WORDS)))
+}
+
+/// "Trump called Gillum a “thief”", "soldiers called him a deserter": naming a named
+/// party (or a pronoun) something scornful; the verb, the namer and the named.
+fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    for v in range.clone() {
+        if !NAMING_VERBS.iter().any(|w| word_eq(doc.token_text(v), w)) || p.upos(v) != Some(Upos::Verb) {
+            continue;
+        }
+        let Some(named) = p.word(v).and_then(|w| p.parsed.object(w)).map(|o| o + p.base) else {
+            continue;
+        };
+        let Some(target) = party_span(doc, ms, range, p, named) else {
+            continue;
+        };
+        let pronoun = super::phrase::is_object_pronoun(doc.span_text(target));
+        if !(is_name(ms, target) || pronoun) {
+            continue;
+        }
+        // What it is called: the verb's open complement (or a second object), over its
+        // subtree.
+        let Some(what) = p.children(v).find(|&c| c != named && matches!(p.deprel(c), Some(Deprel::Xcomp | Deprel::Obj))) else {
+            continue;
+        };
+        let scorn = range.clone().any(|k| {
+            under(p, k, what)
+                && (SCORN_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)) || BLAME_WORDS.iter().any(|w| word_eq(doc.token_text(k), w)))
+        });
+        if !scorn {
+            continue;
+        }
+        // The subject, or the noun a quantifier subject is of ("some of his soldiers").
+        let subject = p.word(v).and_then(|w| p.parsed.subject(w)).map(|s| s + p.base);
+        let namer = subject.and_then(|s| {
+            party_span(doc, ms, range, p, s)
+                .or_else(|| p.children(s).find(|&c| p.deprel(c) == Some(Deprel::Nmod)).and_then(|c| party_span(doc, ms, range, p, c)))
+        });
+        let Some(namer) = namer else {
+            continue;
+        };
+        return Some((v, namer, target));
+    }
+    None
 }
 
 /// Is token `t` inside the subtree of token `root`? (Walks up the heads, a bounded
@@ -394,6 +480,9 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
 /// said"): the speech verb, its speaker and the target, when what is said holds a word
 /// of blame and names a person or organisation other than the speaker.
 pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    if let Some(found) = scornful_naming(doc, ms, range, p) {
+        return Some(found);
+    }
     for v in range.clone() {
         if !SPEECH_VERBS.iter().any(|w| word_eq(doc.token_text(v), w)) || p.upos(v) != Some(Upos::Verb) {
             continue;
@@ -401,7 +490,11 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
         let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
             continue;
         };
-        let speaker_ok = is_name(ms, speaker) || super::phrase::is_subject_pronoun(doc.span_text(speaker));
+        // A name, a pronoun, or a common noun naming people ("his prosecutors said
+        // Manafort had lied").
+        let speaker_ok = is_name(ms, speaker)
+            || super::phrase::is_subject_pronoun(doc.span_text(speaker))
+            || p.word(v).and_then(|w| p.parsed.subject(w)).is_some_and(|sw| p.upos(sw + p.base) == Some(Upos::Noun));
         if !speaker_ok {
             continue;
         }
@@ -469,12 +562,13 @@ pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p:
             if w == v {
                 continue;
             }
-            let duty = p.children(w).any(|c| {
-                p.deprel(c) == Some(Deprel::Aux) && DUTY_WORDS[..5].iter().any(|d| word_eq(doc.token_text(c), d))
-            }) || (["need", "needs"].iter().any(|d| word_eq(doc.token_text(w), d))
-                && p.children(w).any(|c| p.deprel(c) == Some(Deprel::Xcomp)));
-            let conditional =
-                p.children(w).any(|c| p.deprel(c) == Some(Deprel::Mark) && ["if", "unless", "whether"].iter().any(|x| word_eq(doc.token_text(c), x)));
+            let duty =
+                p.children(w).any(|c| p.deprel(c) == Some(Deprel::Aux) && DUTY_WORDS[..5].iter().any(|d| word_eq(doc.token_text(c), d)))
+                    || (["need", "needs"].iter().any(|d| word_eq(doc.token_text(w), d))
+                        && p.children(w).any(|c| p.deprel(c) == Some(Deprel::Xcomp)));
+            let conditional = p
+                .children(w)
+                .any(|c| p.deprel(c) == Some(Deprel::Mark) && ["if", "unless", "whether"].iter().any(|x| word_eq(doc.token_text(c), x)));
             if !duty || conditional {
                 continue;
             }
@@ -504,7 +598,11 @@ pub(crate) fn parties(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
     let parsed = p.parsed;
     let span = |i: usize| party_span(doc, ms, range, p, i + p.base);
     if parsed.is_passive(w) {
-        let actor = parsed.agent(w).and_then(span);
+        // The agent of a conjoined participle is the agent of both ("was shot and killed
+        // by a police officer").
+        let agent =
+            parsed.agent(w).or_else(|| parsed.children(w).filter(|&c| parsed.deprel[c] == Deprel::Conj).find_map(|c| parsed.agent(c)));
+        let actor = agent.and_then(span);
         let recipient = parsed.subject(w).and_then(span);
         return (actor, recipient);
     }

@@ -562,15 +562,20 @@ fn run_parsed(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, 
 #[test]
 fn going_to_meet_is_planned_and_will_meet_stays_wire_style() {
     let names = [("Trump", Per), ("Kim Jong Un", Per)];
-    for r in [run("Trump is going to meet with Kim Jong Un next month.", &names), run_parsed("Trump is going to meet with Kim Jong Un next month.", &names)]
-    {
+    for r in [
+        run("Trump is going to meet with Kim Jong Un next month.", &names),
+        run_parsed("Trump is going to meet with Kim Jong Un next month.", &names),
+    ] {
         assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
     }
     // "going to" is the future for hostile acts too: a threat.
     let r = run("Trump is going to attack Iran.", &[("Trump", Per), ("Iran", Loc)]);
     assert_eq!(r.first().map(|e| e.0.as_str()), Some("THREATEN"), "{r:?}");
     // The PETR2 gold codes "will meet" as CONSULT.
-    assert_eq!(types("Barack Obama and Vladimir Putin will meet in Zurich.", &[("Barack Obama", Per), ("Vladimir Putin", Per), ("Zurich", Loc)]), vec!["CONSULT"]);
+    assert_eq!(
+        types("Barack Obama and Vladimir Putin will meet in Zurich.", &[("Barack Obama", Per), ("Vladimir Putin", Per), ("Zurich", Loc)]),
+        vec!["CONSULT"]
+    );
 }
 
 #[test]
@@ -626,10 +631,7 @@ fn the_parse_reads_verbs_after_noun_phrases_and_drops_verb_parties() {
 
 #[test]
 fn speech_saying_a_named_party_should_act_is_a_demand() {
-    let r = run_parsed(
-        "\"President Trump should release his own tax returns,\" Durbin said.",
-        &[("Trump", Per), ("Durbin", Per)],
-    );
+    let r = run_parsed("\"President Trump should release his own tax returns,\" Durbin said.", &[("Trump", Per), ("Durbin", Per)]);
     assert!(r.iter().any(|e| e.0 == "DEMAND" && e.1 == "said" && e.2 == "Durbin" && e.3 == "Trump"), "{r:?}");
     let r = run_parsed("He said Republicans shouldn't hold the measure hostage.", &[("Republicans", Misc)]);
     assert!(r.iter().any(|e| e.0 == "DEMAND" && e.3 == "Republicans"), "{r:?}");
@@ -651,8 +653,29 @@ fn questions_report_no_acts() {
 fn rallies_in_places_threats_without_threateners_and_labels_are_none() {
     assert!(types("Trump spoke during a speech at a rally in Omaha.", &[("Trump", Per), ("Omaha", Loc)]).is_empty());
     assert_eq!(types("Thousands joined a rally against the war.", &[]), vec!["PROTEST"]);
-    assert!(types("ISIL represents a direct threat to the safety of the United States.", &[("ISIL", Org), ("United States", Loc)]).is_empty());
+    assert!(
+        types("ISIL represents a direct threat to the safety of the United States.", &[("ISIL", Org), ("United States", Loc)]).is_empty()
+    );
     assert!(types("Revenue has shot up dramatically since 2015.", &[]).is_empty());
     assert!(types("He did not mean the broader investigation into Russia.", &[("Russia", Loc)]).is_empty());
     assert_eq!(types("The House opened an investigation into the deal.", &[("House", Org)]), vec!["INVESTIGATE"]);
+}
+
+#[test]
+fn scornful_naming_and_blame_told_by_people_are_disapprove() {
+    let r = run_parsed("Some of his fellow soldiers called him a deserter.", &[]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "called"), "{r:?}");
+    // Naming without scorn is none.
+    let r = run_parsed("Trump called Gillum a candidate.", &[("Trump", Per), ("Gillum", Per)]);
+    assert!(r.iter().all(|e| e.0 != "DISAPPROVE"), "{r:?}");
+    // A common-noun speaker ("his prosecutors") blaming a named party.
+    let r = run_parsed("His prosecutors said that Manafort had lied to them.", &[("Manafort", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.3 == "Manafort"), "{r:?}");
+}
+
+#[test]
+fn the_agent_of_a_conjoined_participle_is_the_actor() {
+    let r = run_parsed("Philando Castile was shot and killed by a police officer during a traffic stop.", &[("Philando Castile", Per)]);
+    let s = r.iter().find(|e| e.1 == "shot").expect("shot");
+    assert!(s.2.contains("officer"), "{r:?}");
 }
