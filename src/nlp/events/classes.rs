@@ -88,6 +88,11 @@ word_classes! {
     StatementNouns = "statement_nouns",
     CallForms = "call_forms",
     Phoned = "phoned",
+    NamingVerbs = "naming_verbs",
+    ScornWords = "scorn_words",
+    DutyModals = "duty_modals",
+    DutyNeeds = "duty_needs",
+    IncidentHeads = "incident_heads",
 }
 
 // Bits live in a u64.

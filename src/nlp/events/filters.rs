@@ -264,13 +264,20 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
 }
 
 /// A party span that names no one: a lowercase verb or function word opening it
-/// ("forcing", "knows how", "up"), or only dates and holidays ("Tuesday",
-/// "Christmas").
+/// ("forcing", "knows how", "up"), only dates and holidays ("Tuesday",
+/// "Christmas"), or a lowercase phrase headed by an incident noun ("the school
+/// shooting").
 pub(crate) fn no_party(doc: &Doc, range: &Range<usize>, s: Span) -> bool {
     let toks = tokens_of(doc, range, s);
     let Some(&first) = toks.first() else {
         return false;
     };
+    if let Some(&last) = toks.last() {
+        let w = doc.token_text(last);
+        if lower_start(w) && WordClass::IncidentHeads.has(w) {
+            return true;
+        }
+    }
     let t = doc.token_text(first);
     if toks.iter().all(|&k| {
         let w = doc.token_text(k);

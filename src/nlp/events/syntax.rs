@@ -8,7 +8,7 @@
 //! the word-order rules stay as the fallback where the parse says nothing. Tuned on
 //! `realnews-train`, checked on `realnews-dev` and the PETR2 file.
 
-use super::classes::WordClass;
+use super::classes::{classes_of, WordClass};
 use super::filters::Verdict;
 use super::lexicon::word_eq;
 use crate::nlp::parse::{Deprel, Parsed, Upos};
@@ -217,11 +217,67 @@ pub(crate) fn clausal_verb(p: &SentenceParse, k: usize) -> bool {
         )
 }
 
+/// Token `k` is tagged a verb or auxiliary.
+pub(crate) fn verb_at(p: &SentenceParse, k: usize) -> bool {
+    matches!(p.upos(k), Some(Upos::Verb | Upos::Aux))
+}
+
+/// Token `k` is tagged a verb with a subject of its own ("employees call for", "that
+/// calls on"): a finite clause, not a noun.
+pub(crate) fn verb_with_subject(p: &SentenceParse, k: usize) -> bool {
+    p.upos(k) == Some(Upos::Verb) && p.children(k).any(|c| matches!(p.deprel(c), Some(Deprel::Nsubj)))
+}
+
 /// Is one of the words a sentence needs for `criticism` there? A cheap test before the
 /// sentence is parsed for it.
 pub(crate) fn may_criticise(doc: &Doc, range: &Range<usize>) -> bool {
-    let has = |class: WordClass| range.clone().any(|k| class.has(doc.token_text(k)));
-    has(WordClass::SpeechVerbs) && has(WordClass::BlameWords)
+    // One table lookup per token: the union of the classes of the sentence's words.
+    let k = range.clone().fold(0, |k, t| k | classes_of(doc.token_text(t)));
+    let has = |c: WordClass| k & c.bit() != 0;
+    (has(WordClass::SpeechVerbs) && has(WordClass::BlameWords))
+        || (has(WordClass::NamingVerbs) && (has(WordClass::ScornWords) || has(WordClass::BlameWords)))
+}
+
+/// "Trump called Gillum a “thief”", "soldiers called him a deserter": naming a named
+/// party (or a pronoun) something scornful; the verb, the namer and the named.
+fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    for v in range.clone() {
+        if !WordClass::NamingVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
+            continue;
+        }
+        let Some(named) = p.word(v).and_then(|w| p.parsed.object(w)).map(|o| o + p.base) else {
+            continue;
+        };
+        let Some(target) = party_span(doc, ms, range, p, named) else {
+            continue;
+        };
+        let pronoun = super::phrase::is_object_pronoun(doc.span_text(target));
+        if !(is_name(ms, target) || pronoun) {
+            continue;
+        }
+        // What it is called: the verb's open complement (or a second object), over its
+        // subtree.
+        let Some(what) = p.children(v).find(|&c| c != named && matches!(p.deprel(c), Some(Deprel::Xcomp | Deprel::Obj))) else {
+            continue;
+        };
+        let scorn = range
+            .clone()
+            .any(|k| under(p, k, what) && (WordClass::ScornWords.has(doc.token_text(k)) || WordClass::BlameWords.has(doc.token_text(k))));
+        if !scorn {
+            continue;
+        }
+        // The subject, or the noun a quantifier subject is of ("some of his soldiers").
+        let subject = p.word(v).and_then(|w| p.parsed.subject(w)).map(|s| s + p.base);
+        let namer = subject.and_then(|s| {
+            party_span(doc, ms, range, p, s)
+                .or_else(|| p.children(s).find(|&c| p.deprel(c) == Some(Deprel::Nmod)).and_then(|c| party_span(doc, ms, range, p, c)))
+        });
+        let Some(namer) = namer else {
+            continue;
+        };
+        return Some((v, namer, target));
+    }
+    None
 }
 
 /// Is token `t` inside the subtree of token `root`? (Walks up the heads, a bounded
@@ -244,6 +300,9 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
 /// said"): the speech verb, its speaker and the target, when what is said holds a word
 /// of blame and names a person or organisation other than the speaker.
 pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    if let Some(found) = scornful_naming(doc, ms, range, p) {
+        return Some(found);
+    }
     for v in range.clone() {
         if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
@@ -251,7 +310,11 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
         let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
             continue;
         };
-        let speaker_ok = is_name(ms, speaker) || super::phrase::is_subject_pronoun(doc.span_text(speaker));
+        // A name, a pronoun, or a common noun naming people ("his prosecutors said
+        // Manafort had lied").
+        let speaker_ok = is_name(ms, speaker)
+            || super::phrase::is_subject_pronoun(doc.span_text(speaker))
+            || p.word(v).and_then(|w| p.parsed.subject(w)).is_some_and(|sw| p.upos(sw + p.base) == Some(Upos::Noun));
         if !speaker_ok {
             continue;
         }
@@ -282,6 +345,61 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
     None
 }
 
+/// Is one of the words a sentence needs for `demand_speech` there? A cheap test before
+/// the sentence is parsed for it.
+pub(crate) fn may_demand(doc: &Doc, range: &Range<usize>) -> bool {
+    let k = range.clone().fold(0, |k, t| k | classes_of(doc.token_text(t)));
+    let has = |c: WordClass| k & c.bit() != 0;
+    has(WordClass::SpeechVerbs) && (has(WordClass::DutyModals) || has(WordClass::DutyNeeds))
+}
+
+/// Speech telling a named party what it should or must do (realnews guidelines:
+/// "“President Trump should release his own tax returns,” Durbin said"; "He said
+/// Republicans shouldn't hold the measure hostage"): the speech verb, its speaker and
+/// the party told, when what is said has a clause whose subject names an entity other
+/// than the speaker and whose verb carries "should", "must", "ought" or is "need(s)"
+/// with an infinitive, and no condition ("if they should").
+pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+    for v in range.clone() {
+        if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
+            continue;
+        }
+        let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
+            continue;
+        };
+        if !(is_name(ms, speaker) || super::phrase::is_subject_pronoun(doc.span_text(speaker))) {
+            continue;
+        }
+        let down = p.children(v).find(|&c| matches!(p.deprel(c), Some(Deprel::Ccomp | Deprel::Parataxis)));
+        let up = matches!(p.deprel(v), Some(Deprel::Parataxis | Deprel::Ccomp)).then(|| p.head(v)).flatten();
+        // The clause said: the complement, or the clause the verb is a parenthetical of.
+        let Some(said) = down.or(up) else { continue };
+        // Its own verb, or one conjoined with it.
+        let verbs = std::iter::once(said).chain(p.children(said).filter(|&c| p.deprel(c) == Some(Deprel::Conj)));
+        for w in verbs {
+            if w == v {
+                continue;
+            }
+            let duty = p.children(w).any(|c| p.deprel(c) == Some(Deprel::Aux) && WordClass::DutyModals.has(doc.token_text(c)))
+                || (WordClass::DutyNeeds.has(doc.token_text(w)) && p.children(w).any(|c| p.deprel(c) == Some(Deprel::Xcomp)));
+            let conditional = p
+                .children(w)
+                .any(|c| p.deprel(c) == Some(Deprel::Mark) && ["if", "unless", "whether"].iter().any(|x| word_eq(doc.token_text(c), x)));
+            if !duty || conditional {
+                continue;
+            }
+            let Some(subj) = p.word(w).and_then(|x| p.parsed.subject(x)).map(|x| x + p.base) else {
+                continue;
+            };
+            let Some(told) = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)) else {
+                continue;
+            };
+            return Some((v, speaker, told.span));
+        }
+    }
+    None
+}
+
 /// True when span `s` is, or lies in, an entity mention.
 pub(crate) fn is_name(ms: &[&Mention], s: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(s))
@@ -296,7 +414,11 @@ pub(crate) fn parties(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
     let parsed = p.parsed;
     let span = |i: usize| party_span(doc, ms, range, p, i + p.base);
     if parsed.is_passive(w) {
-        let actor = parsed.agent(w).and_then(span);
+        // The agent of a conjoined participle is the agent of both ("was shot and killed
+        // by a police officer").
+        let agent =
+            parsed.agent(w).or_else(|| parsed.children(w).filter(|&c| parsed.deprel[c] == Deprel::Conj).find_map(|c| parsed.agent(c)));
+        let actor = agent.and_then(span);
         let recipient = parsed.subject(w).and_then(span);
         return (actor, recipient);
     }

@@ -546,3 +546,136 @@ fn a_passive_alleged_to_is_a_hedge_not_an_accusation() {
     let r = run("Prosecutors alleged that Safronov sold secrets.", &[("Safronov", EntityType::Per)]);
     assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "alleged"), "{r:?}");
 }
+
+/// `run` with the builtin parse model (the default extract reading).
+fn run_parsed(text: &str, names: &[(&str, EntityType)]) -> Vec<(String, String, String, String, bool)> {
+    let doc = Doc::new(text);
+    let ms = mentions(&doc, names);
+    let ex = EventExtractor::builtin().with_parser(Some(crate::nlp::parse::ParseModel::builtin().expect("builtin parse model")));
+    let t = |s: Option<Span>| s.map(|s| doc.span_text(s).to_string()).unwrap_or_default();
+    ex.extract(&doc, &ms)
+        .iter()
+        .map(|e| (e.event_type.as_str().to_string(), doc.span_text(e.trigger).to_string(), t(e.actor), t(e.recipient), e.negated))
+        .collect()
+}
+
+#[test]
+fn going_to_meet_is_planned_and_will_meet_stays_wire_style() {
+    let names = [("Trump", Per), ("Kim Jong Un", Per)];
+    for r in [
+        run("Trump is going to meet with Kim Jong Un next month.", &names),
+        run_parsed("Trump is going to meet with Kim Jong Un next month.", &names),
+    ] {
+        assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
+    }
+    // "going to" is the future for hostile acts too: a threat.
+    let r = run("Trump is going to attack Iran.", &[("Trump", Per), ("Iran", Loc)]);
+    assert_eq!(r.first().map(|e| e.0.as_str()), Some("THREATEN"), "{r:?}");
+    // The PETR2 gold codes "will meet" as CONSULT.
+    assert_eq!(
+        types("Barack Obama and Vladimir Putin will meet in Zurich.", &[("Barack Obama", Per), ("Vladimir Putin", Per), ("Zurich", Loc)]),
+        vec!["CONSULT"]
+    );
+}
+
+#[test]
+fn contentions_and_indefinite_things_make_no_threat() {
+    let r = run_parsed("Repealing net-neutrality rules will destroy the Internet, Democrats said.", &[("Democrats", Misc)]);
+    assert!(r.iter().all(|e| e.0 != "THREATEN"), "{r:?}");
+    let r = run("Russia will destroy the bridge.", &[("Russia", Loc)]);
+    assert_eq!(r.first().map(|e| e.0.as_str()), Some("THREATEN"), "{r:?}");
+    assert!(types("A Tyrannical Purgatory is threatening regional peace.", &[]).is_empty());
+    assert_eq!(types("Iran is threatening Israel.", &[("Iran", Loc), ("Israel", Loc)]), vec!["THREATEN"]);
+}
+
+#[test]
+fn an_incident_is_no_party() {
+    let r = run("The school shooting killed 17 people in Parkland.", &[("Parkland", Loc)]);
+    let k = r.iter().find(|e| e.1 == "killed").expect("killed");
+    assert_eq!(k.2, "", "{r:?}");
+}
+
+#[test]
+fn protests_referred_back_to_are_events() {
+    let r = run("Leftist activists converted the protests into riots.", &[]);
+    assert!(r.iter().any(|e| e.0 == "PROTEST" && e.1 == "protests"), "{r:?}");
+}
+
+#[test]
+fn an_investigation_needs_an_investigator_or_a_topic() {
+    assert_eq!(types("An FBI investigation found no crime.", &[("FBI", Org)]), vec!["INVESTIGATE"]);
+    assert_eq!(types("The investigation by the coast guard found no crime.", &[]), vec!["INVESTIGATE"]);
+    assert!(types("The email investigation hurt her campaign.", &[]).is_empty());
+    assert!(types("The Mueller probe hurt his campaign.", &[("Mueller", Per)]).is_empty());
+    assert_eq!(types("Police opened an investigation into the fire.", &[]), vec!["INVESTIGATE"]);
+}
+
+#[test]
+fn rejecting_a_notion_and_releasing_statements_are_no_acts() {
+    assert!(types("\"We both reject the notion that libertarians are isolationists,\" Johnson said.", &[("Johnson", Per)]).is_empty());
+    assert_eq!(types("Klobuchar rejected the idea.", &[("Klobuchar", Per)]), vec!["REJECT"]);
+    assert!(types("In due course, they will all release carefully worded condemnations of Weinstein.", &[("Weinstein", Per)]).is_empty());
+}
+
+#[test]
+fn the_parse_reads_verbs_after_noun_phrases_and_drops_verb_parties() {
+    let r = run_parsed(
+        "More than 2,000 former Justice Department employees call for Attorney General Barr's resignation.",
+        &[("Justice Department", Org), ("Barr", Per)],
+    );
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.1.starts_with("call")), "{r:?}");
+    let r = run_parsed("A separate appeal asks the justices to decide the case.", &[]);
+    let d = r.iter().find(|e| e.0 == "DEMAND").expect("DEMAND");
+    assert_ne!(d.3, "decide", "{r:?}");
+}
+
+#[test]
+fn speech_saying_a_named_party_should_act_is_a_demand() {
+    let r = run_parsed("\"President Trump should release his own tax returns,\" Durbin said.", &[("Trump", Per), ("Durbin", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.1 == "said" && e.2 == "Durbin" && e.3 == "Trump"), "{r:?}");
+    let r = run_parsed("He said Republicans shouldn't hold the measure hostage.", &[("Republicans", Misc)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.3 == "Republicans"), "{r:?}");
+    // A condition, or the speaker's own duty, is no demand.
+    let r = run_parsed("\"If Trump should win, we will cope,\" Durbin said.", &[("Trump", Per), ("Durbin", Per)]);
+    assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
+    let r = run_parsed("\"We should fix the law,\" Durbin said.", &[("Durbin", Per)]);
+    assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
+}
+
+#[test]
+fn questions_report_no_acts() {
+    assert!(types("Who is trying to ban abortion in the US?", &[("US", Loc)]).is_empty());
+    assert!(types("So, I ask you: then Trudeau starts blasting him at a news conference?\"", &[("Trudeau", Per)]).is_empty());
+    assert_eq!(types("Trudeau blasted him at a news conference.", &[("Trudeau", Per)]), vec!["DISAPPROVE"]);
+}
+
+#[test]
+fn rallies_in_places_threats_without_threateners_and_labels_are_none() {
+    assert!(types("Trump spoke during a speech at a rally in Omaha.", &[("Trump", Per), ("Omaha", Loc)]).is_empty());
+    assert_eq!(types("Thousands joined a rally against the war.", &[]), vec!["PROTEST"]);
+    assert!(
+        types("ISIL represents a direct threat to the safety of the United States.", &[("ISIL", Org), ("United States", Loc)]).is_empty()
+    );
+    assert!(types("Revenue has shot up dramatically since 2015.", &[]).is_empty());
+    assert!(types("He did not mean the broader investigation into Russia.", &[("Russia", Loc)]).is_empty());
+    assert_eq!(types("The House opened an investigation into the deal.", &[("House", Org)]), vec!["INVESTIGATE"]);
+}
+
+#[test]
+fn scornful_naming_and_blame_told_by_people_are_disapprove() {
+    let r = run_parsed("Some of his fellow soldiers called him a deserter.", &[]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "called"), "{r:?}");
+    // Naming without scorn is none.
+    let r = run_parsed("Trump called Gillum a candidate.", &[("Trump", Per), ("Gillum", Per)]);
+    assert!(r.iter().all(|e| e.0 != "DISAPPROVE"), "{r:?}");
+    // A common-noun speaker ("his prosecutors") blaming a named party.
+    let r = run_parsed("His prosecutors said that Manafort had lied to them.", &[("Manafort", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.3 == "Manafort"), "{r:?}");
+}
+
+#[test]
+fn the_agent_of_a_conjoined_participle_is_the_actor() {
+    let r = run_parsed("Philando Castile was shot and killed by a police officer during a traffic stop.", &[("Philando Castile", Per)]);
+    let s = r.iter().find(|e| e.1 == "shot").expect("shot");
+    assert!(s.2.contains("officer"), "{r:?}");
+}
