@@ -472,7 +472,8 @@ impl AttributionExtractor {
                     && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
             })
             .collect();
-        if cands.is_empty() {
+        // Only a verb is kept: the tags alone rule out the others, unparsed.
+        if !cands.iter().any(|&k| parses.upos(doc, s.index, &s.range, k) == Some(super::parse::Upos::Verb)) {
             return;
         }
         let Some(p) = parses.get(doc, s.index, &s.range) else {
@@ -1452,6 +1453,9 @@ fn quote_speakers(doc: &Doc, sents: &[Sent], parses: &mut ParseCache, out: &mut 
         if !s.range.contains(&k) {
             continue;
         }
+        if parses.upos(doc, s.index, &s.range, k) != Some(super::parse::Upos::Verb) {
+            continue;
+        }
         if let Some(p) = parses.get(doc, s.index, &s.range) {
             if p.upos(k) == Some(super::parse::Upos::Verb) {
                 a.source = syntax::parse_source(doc, &s.ms, &p, k);
@@ -1474,6 +1478,10 @@ fn parsed_statement(doc: &Doc, s: &Sent, c: &Cue, parses: &mut ParseCache) -> Op
         if is_determiner(prev) || prev == "'s" || prev == "’s" {
             return None;
         }
+    }
+    // Only a verb is kept: the tags alone rule out the others, unparsed.
+    if parses.upos(doc, s.index, &s.range, k)? != super::parse::Upos::Verb {
+        return None;
     }
     let p = parses.get(doc, s.index, &s.range)?;
     if p.upos(k) != Some(super::parse::Upos::Verb) || syntax::judge(doc, &p, k) != syntax::Verdict::Keep {

@@ -123,6 +123,8 @@ pub struct EventExtractor {
 pub struct ParseStats {
     pub sentences: u64,
     pub parsed: u64,
+    /// Sentences only tagged: the tags ruled out every candidate that asked.
+    pub tagged: u64,
 }
 
 /// One trigger kept for output, with its arguments being built.
@@ -895,7 +897,11 @@ impl EventExtractor {
         // the Times"), a bare form read as a noun by its neighbours only ("Democrats
         // demand"). A bare head after a determiner stays a noun ("a deadly attack").
         let ask_parse = (nominal.is_some() && head.ends_with("ing")) || (noun_like && nominal.is_none());
-        if ask_parse && sp.get().is_some_and(|p| syntax::clausal_verb(&p, m.start)) {
+        // A clausal verb is tagged VERB: the tags alone rule out the others, unparsed.
+        if ask_parse
+            && sp.upos(m.start) == Some(crate::nlp::parse::Upos::Verb)
+            && sp.get().is_some_and(|p| syntax::clausal_verb(&p, m.start))
+        {
             nominal = None;
         } else if noun_like {
             // A verb pattern whose head reads as a noun: "the telephone company",
@@ -993,9 +999,11 @@ impl EventExtractor {
         let mut recipient = recipient;
         let mut event_type = event_type;
         let mut negated = f.negated;
-        if let Some(p) = sp.get().as_ref() {
-            if !negated && !f.refused && event_type != PloverType::Reject && syntax::negated(doc, p, m.start) {
-                negated = true;
+        // Parsed here only when the parse could negate the act: a candidate the rules
+        // below drop by word order is then never parsed.
+        if !negated && !f.refused && event_type != PloverType::Reject && syntax::may_negate(doc, range) {
+            if let Some(p) = sp.get().as_ref() {
+                negated = syntax::negated(doc, p, m.start);
             }
         }
         let mut mode: &str = if e.is_casualty() { "" } else { &e.mode };

@@ -69,6 +69,12 @@ impl<'c, 'm, 'b> LazyParse<'c, 'm, 'b> {
         Some(SentenceParse { parsed: view.parsed, base: view.base })
     }
 
+    /// The tag of token `k` without a parse if the sentence has none yet (see
+    /// `ParseCache::upos`): a pass that needs a verb asks this first.
+    pub fn upos(&mut self, k: usize) -> Option<Upos> {
+        self.cache.upos(self.doc, self.index, &self.range, k)
+    }
+
     /// Whether the events passes asked for the sentence's parse.
     pub fn done(&self) -> bool {
         self.done
@@ -212,6 +218,16 @@ fn requested(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
 
 /// The trigger is negated by its own dependents ("did not attack", "never met") or by
 /// its governor ("stopped short of apologizing", "failed to condemn").
+/// Whether `negated` could hold for some parse of sentence `range`: only with a
+/// negation or a negating governor among its words. Without one the sentence need not be
+/// parsed for it.
+pub(crate) fn may_negate(doc: &Doc, range: &Range<usize>) -> bool {
+    range.clone().any(|k| {
+        let t = doc.token_text(k);
+        ["not", "n't", "n’t", "never"].iter().chain(NEGATING_GOVERNORS).any(|w| word_eq(t, w))
+    })
+}
+
 pub(crate) fn negated(doc: &Doc, p: &SentenceParse, head: usize) -> bool {
     let own = p.children(head).any(|k| {
         p.deprel(k) == Some(Deprel::Advmod) && {
