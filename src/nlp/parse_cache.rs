@@ -174,6 +174,27 @@ mod tests {
     }
 
     #[test]
+    fn tags_without_a_parse_agree_with_the_parse() {
+        let doc = Doc::new("It rained. The senator said the bill would pass. Talks resumed on Monday.");
+        let model = ParseModel::builtin().expect("builtin parse model");
+        let mut cache = ParseCache::new(Some(&model));
+        let range = doc.sentences[1].tokens.clone();
+        let tags: Vec<Option<Upos>> = range.clone().map(|k| cache.upos(&doc, 1, &range, k)).collect();
+        assert_eq!((cache.parsed, cache.tagged_only), (0, 1), "tagged once, not parsed");
+        assert!(cache.upos(&doc, 1, &range, range.end).is_none(), "a token outside the sentence");
+        assert!(ParseCache::new(None).upos(&doc, 1, &range, range.start).is_none());
+        let view = cache.get(&doc, 1, &range).expect("parse");
+        let parsed: Vec<Option<Upos>> = range.clone().map(|k| view.upos(k)).collect();
+        assert_eq!(tags, parsed);
+        assert_eq!((cache.parsed, cache.tagged_only), (1, 0), "a parse after the tags is no longer tagged only");
+        // A parsed sentence answers from its parse, another is tagged on its own.
+        assert_eq!(cache.upos(&doc, 1, &range, range.start), parsed[0]);
+        let third = doc.sentences[2].tokens.clone();
+        assert!(cache.upos(&doc, 2, &third, third.start).is_some());
+        assert_eq!((cache.parsed, cache.tagged_only), (1, 1));
+    }
+
+    #[test]
     fn many_sentences_each_parsed_once_and_bad_indices_refused() {
         let text = "He said no. ".repeat(3000);
         let doc = Doc::new(&text);

@@ -488,6 +488,26 @@ mod tests {
         negated(&doc, &SentenceParse { parsed: &parsed, base: range.start }, head)
     }
 
+    /// `may_negate` is false only where `negated` is false for every head, whatever
+    /// the parse: no negation or negating governor among the words.
+    #[test]
+    fn may_negate_holds_wherever_a_negation_could() {
+        let may = |text: &str| {
+            let doc = Doc::new(text);
+            may_negate(&doc, &doc.sentences[0].tokens)
+        };
+        assert!(!may("Troops attacked the town on Monday."));
+        assert!(may("Troops did not attack the town."));
+        assert!(may("Troops didn’t attack the town."));
+        assert!(may("Troops never attacked the town."));
+        assert!(may("The talks failed to produce a deal."));
+        assert!(may("He REFUSED to meet them."));
+        for (text, word) in [("Troops did not attack the town.", "attack"), ("The envoy refused to meet the rebels.", "meet")] {
+            assert!(negation(text, word) && may(text), "{text}");
+        }
+        assert!(!negation("Troops attacked the town on Monday.", "attacked"));
+    }
+
     #[test]
     fn adjectival_participle_and_noun_modifier_drop() {
         assert_eq!(verdict("The committee released the alleged audit on Friday.", "alleged", false), Verdict::Drop("adjective"));
