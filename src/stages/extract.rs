@@ -237,6 +237,7 @@ fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfi
     let attributions = if config.attributions { x.attributions.extract_cached(&doc, &mentions, &mut parses) } else { Vec::new() };
     // Every sentence parsed, by either extractor (each once).
     parse.parsed = parses.parsed;
+    parse.tagged = parses.tagged_only;
     timings.attributions = lap(&mut t);
     let mut found = Found { mentions, events, attributions, sentences: doc.sentences.len(), limited: Limited::default(), parse, timings };
     found.limited = bound(&mut found, text, limits);
@@ -318,6 +319,7 @@ fn find_segmented(text: &str, x: &Extractors, config: &ExtractConfig, limits: &L
         all.limited.add(f.limited);
         all.parse.sentences += f.parse.sentences;
         all.parse.parsed += f.parse.parsed;
+        all.parse.tagged += f.parse.tagged;
         all.timings.add(f.timings);
         all.mentions.extend(f.mentions.into_iter().map(|mut m| {
             m.span = shift(m.span, by);
@@ -520,6 +522,7 @@ pub fn run(ctx: &StageContext, fingerprint: &str, upstream: &StageManifest) -> S
                         rows.limited.count(&mut manifest.counters);
                         *manifest.counters.entry("sentences".into()).or_default() += rows.parse.sentences;
                         *manifest.counters.entry("sentences_parsed".into()).or_default() += rows.parse.parsed;
+                        *manifest.counters.entry("sentences_tagged_only".into()).or_default() += rows.parse.tagged;
                         rows.timings.record(&mut manifest.timings);
                         rows.mentions.iter().for_each(|r| mentions.push(r));
                         rows.events.iter().for_each(|r| events.push(r));

@@ -86,6 +86,8 @@ pub struct EventExtractor {
 pub struct ParseStats {
     pub sentences: u64,
     pub parsed: u64,
+    /// Sentences only tagged: the tags ruled out every candidate that asked.
+    pub tagged: u64,
 }
 
 /// One trigger kept for output, with its arguments being built.
@@ -562,9 +564,11 @@ impl EventExtractor {
         // demand"). A bare head after a determiner stays a noun ("a deadly attack").
         // A head after a word the word order reads as a noun phrase's ("more than
         // 2,000 employees call for", "a resolution that calls on", "saw voters reject
-        // the treaty") is a verb where the parse gives it a subject of its own.
+        // the treaty") is a verb where the parse gives it a subject of its own. Both
+        // readings need the head tagged VERB: the tags alone rule out the others, unparsed.
         let ask_parse = nominal.is_some() || (noun_like && nominal.is_none());
         if ask_parse
+            && sp.upos(m.start) == Some(crate::nlp::parse::Upos::Verb)
             && sp.get().is_some_and(|p| {
                 syntax::clausal_verb(&p, m.start) || (e.verb_head && !head.ends_with("ing") && syntax::verb_with_subject(&p, m.start))
             })
@@ -706,9 +710,11 @@ impl EventExtractor {
         let mut recipient = recipient;
         let mut event_type = event_type;
         let mut negated = f.negated;
-        if let Some(p) = sp.get().as_ref() {
-            if !negated && !f.refused && event_type != PloverType::Reject && syntax::negated(doc, p, m.start) {
-                negated = true;
+        // Parsed here only when the parse could negate the act: a candidate the rules
+        // below drop by word order is then never parsed.
+        if !negated && !f.refused && event_type != PloverType::Reject && syntax::may_negate(doc, range) {
+            if let Some(p) = sp.get().as_ref() {
+                negated = syntax::negated(doc, p, m.start);
             }
         }
         let mut mode: &str = if e.is_casualty() { "" } else { &e.mode };

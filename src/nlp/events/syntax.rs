@@ -70,6 +70,12 @@ impl<'c, 'm, 'b> LazyParse<'c, 'm, 'b> {
         Some(SentenceParse { parsed: view.parsed, base: view.base })
     }
 
+    /// The tag of token `k` without a parse if the sentence has none yet (see
+    /// `ParseCache::upos`): a pass that needs a verb asks this first.
+    pub fn upos(&mut self, k: usize) -> Option<Upos> {
+        self.cache.upos(self.doc, self.index, &self.range, k)
+    }
+
     /// Whether the events passes asked for the sentence's parse.
     pub fn done(&self) -> bool {
         self.done
@@ -152,6 +158,16 @@ fn requested(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
 
 /// The trigger is negated by its own dependents ("did not attack", "never met") or by
 /// its governor ("stopped short of apologizing", "failed to condemn").
+/// Whether `negated` could hold for some parse of sentence `range`: only with a
+/// negation or a negating governor among its words. Without one the sentence need not be
+/// parsed for it.
+pub(crate) fn may_negate(doc: &Doc, range: &Range<usize>) -> bool {
+    range.clone().any(|k| {
+        let t = doc.token_text(k);
+        WordClass::Negations.has(t) || WordClass::NegatingGovernors.has(t)
+    })
+}
+
 pub(crate) fn negated(doc: &Doc, p: &SentenceParse, head: usize) -> bool {
     let own = p.children(head).any(|k| {
         p.deprel(k) == Some(Deprel::Advmod) && {
@@ -453,6 +469,26 @@ mod tests {
         ParseModel::builtin().expect("builtin parse model").parse(&words, &mut parsed);
         let head = range.clone().find(|&k| doc.token_text(k) == word).expect("trigger word in text");
         negated(&doc, &SentenceParse { parsed: &parsed, base: range.start }, head)
+    }
+
+    /// `may_negate` is false only where `negated` is false for every head, whatever
+    /// the parse: no negation or negating governor among the words.
+    #[test]
+    fn may_negate_holds_wherever_a_negation_could() {
+        let may = |text: &str| {
+            let doc = Doc::new(text);
+            may_negate(&doc, &doc.sentences[0].tokens)
+        };
+        assert!(!may("Troops attacked the town on Monday."));
+        assert!(may("Troops did not attack the town."));
+        assert!(may("Troops didn’t attack the town."));
+        assert!(may("Troops never attacked the town."));
+        assert!(may("The talks failed to produce a deal."));
+        assert!(may("He REFUSED to meet them."));
+        for (text, word) in [("Troops did not attack the town.", "attack"), ("The envoy refused to meet the rebels.", "meet")] {
+            assert!(negation(text, word) && may(text), "{text}");
+        }
+        assert!(!negation("Troops attacked the town on Monday.", "attacked"));
     }
 
     #[test]
