@@ -795,14 +795,41 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         });
     }
 
+    let mut overrides: Vec<Option<SurnameOverride>> = Vec::new();
+    // 7. "the Hill" typed PER is no person ("Ms. Hill" is): "on the Hill" is Capitol
+    // Hill, another "the Hill" the outlet; likewise any one-word person whose word is a
+    // knowledge-base entry "The <word>" and that is written after "the".
+    for (i, m) in mentions.iter().enumerate() {
+        let a = group_of[i];
+        if groups[a].ty != EntityType::Per || keys[a].contains(' ') || target[a] != a {
+            continue;
+        }
+        let Some(entry) = kb.strong(keys[a]).filter(|e| e.entity_type != EntityType::Per && e.name.starts_with("The ")) else {
+            continue;
+        };
+        let start = m.span.start as usize;
+        let before = text.get(start.saturating_sub(16)..start).or_else(|| text.get(..start)).unwrap_or("");
+        let mut words = before.split_whitespace().rev();
+        let (Some(the), prev) = (words.next(), words.next()) else { continue };
+        if !the.eq_ignore_ascii_case("the") || !before.ends_with(' ') {
+            continue;
+        }
+        let place = keys[a] == "hill"
+            && prev.is_some_and(|p| matches!(p.to_lowercase().as_str(), "on" | "to" | "from" | "off" | "across" | "around" | "up"));
+        let e = if place { kb.strong("capitol hill").unwrap_or(entry) } else { entry };
+        if overrides.is_empty() {
+            overrides.resize_with(mentions.len(), || None);
+        }
+        overrides[i] = Some(SurnameOverride::Kb(e));
+    }
+
     let resolved_of = |r: usize, w: &Work| resolved_mention(r, w, &groups, &resolved, &names, &keys, &link, &country, kb);
 
-    // 7. A surname standing alone ("Clinton") with a courtesy title or an office before
+    // 8. A surname standing alone ("Clinton") with a courtesy title or an office before
     // it ("Mrs. Clinton", "former President Clinton"): the one person of that surname
     // who fits, among those the article names in full, else among the knowledge base's
     // people of that surname (`data/kb/person_facts.tsv`); when several or none fit, the
     // surname alone, unlinked, and never a resolution the evidence contradicts.
-    let mut overrides: Vec<Option<SurnameOverride>> = Vec::new();
     for (a, g) in groups.iter().enumerate() {
         if g.ty != EntityType::Per || keys[a].contains(' ') || kb.facts_of_surname(keys[a]).next().is_none() {
             continue;
@@ -863,7 +890,7 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
                         entity_type: e.entity_type,
                         canonical_name: e.name.to_string(),
                         key: e.key.clone(),
-                        role: w.role.clone(),
+                        role: if e.entity_type == EntityType::Per { w.role.clone() } else { None },
                         country_code: e.country,
                         kb_id: e.kb_id,
                         kb_linked: true,
@@ -2544,6 +2571,14 @@ mod tests {
         assert_eq!(r[0].1.canonical_name, "Clinton", "{r:?}");
         let r = resolve("Trump spoke. Trump Tower rose.", &[("Trump", Per), ("Trump Tower", Per)]);
         assert_eq!(r[0].1.kb_id, Some("Q22686"), "{r:?}");
+    }
+
+    #[test]
+    fn the_hill_is_no_person() {
+        let text = "Ms. Hill testified. Hope is stirring on the Hill, reported the Hill. Hill said so.";
+        let r = resolve(text, &[("Hill", Per), ("Hill", Per), ("Hill", Per), ("Hill", Per)]);
+        let got: Vec<(&str, EntityType)> = r.iter().map(|(_, m)| (m.canonical_name.as_str(), m.entity_type)).collect();
+        assert_eq!(got, [("Hill", Per), ("Capitol Hill", Loc), ("The Hill", Org), ("Hill", Per)], "{r:?}");
     }
 
     #[test]
