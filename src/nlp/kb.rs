@@ -235,6 +235,8 @@ mod tests {
         let h = kb.facts("hillary clinton").unwrap();
         assert_eq!((h.gender, h.offices.contains(&"secretary"), h.offices.contains(&"president")), ('F', true, false));
         assert!(kb.facts("bill clinton").unwrap().offices.contains(&"president"));
+        // A former member's QID checked against the historical Congress data.
+        assert_eq!(kb.strong(&lookup_key("Beto O'Rourke")).unwrap().kb_id, Some("Q4014532"));
         let bushes: Vec<&str> = kb.facts_of_surname("bush").map(|f| f.name).collect();
         assert!(bushes.contains(&"Jeb Bush") && bushes.contains(&"George W. Bush"), "{bushes:?}");
         // Every facts row of a knowledge-base person names the entry exactly.
