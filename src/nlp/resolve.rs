@@ -550,6 +550,17 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         }
     }
 
+    // A "person" whose last word heads an organisation, place or law ("Donald Sterling
+    // Foundation", "Harris County", "Dodd-Frank Act": tagger spans on allsides-dev) is
+    // none, so no person's short name resolves into it.
+    for (t, c) in types.iter_mut().zip(&cleaned) {
+        if *t == EntityType::Per {
+            if let Some(ty) = head_word_type(c) {
+                *t = ty;
+            }
+        }
+    }
+
     // 3. Titles and roles.
     let mut work: Vec<Work> = Vec::with_capacity(mentions.len());
     for (i, (m, cleaned)) in mentions.iter().zip(cleaned).enumerate() {
@@ -1349,6 +1360,56 @@ fn other_kb_entry(a: Option<&KbEntry>, b: Option<&KbEntry>) -> bool {
         (Some(a), Some(b)) => !std::ptr::eq(a, b),
         (Some(_), None) => true,
         _ => false,
+    }
+}
+
+/// Last words that make a name an organisation, a place or a law, never a person.
+const ORG_HEADS: &[&str] = &[
+    "Foundation",
+    "Center",
+    "Centre",
+    "Institute",
+    "University",
+    "College",
+    "School",
+    "Academy",
+    "Committee",
+    "Council",
+    "Association",
+    "Society",
+    "Fund",
+    "Project",
+    "Network",
+    "Agency",
+    "Department",
+    "Corporation",
+    "Corp",
+    "Inc",
+    "Company",
+    "Club",
+    "League",
+    "Alliance",
+    "Coalition",
+    "Party",
+    "Group",
+    "Times",
+    "News",
+    "Hospital",
+];
+const PLACE_HEADS: &[&str] = &["County", "Street", "Avenue", "Boulevard"];
+
+fn head_word_type(name: &str) -> Option<EntityType> {
+    let mut words = name.split_whitespace();
+    let last = words.next_back()?.trim_end_matches('.');
+    words.next_back()?;
+    if ORG_HEADS.contains(&last) {
+        Some(EntityType::Org)
+    } else if PLACE_HEADS.contains(&last) {
+        Some(EntityType::Loc)
+    } else if last == "Act" {
+        Some(EntityType::Misc)
+    } else {
+        None
     }
 }
 
@@ -2571,6 +2632,18 @@ mod tests {
         assert_eq!(r[0].1.canonical_name, "Clinton", "{r:?}");
         let r = resolve("Trump spoke. Trump Tower rose.", &[("Trump", Per), ("Trump Tower", Per)]);
         assert_eq!(r[0].1.kb_id, Some("Q22686"), "{r:?}");
+    }
+
+    #[test]
+    fn organisation_place_and_law_heads_are_no_persons() {
+        let text = "Sterling left. Donald Sterling spoke. The Donald Sterling Foundation paid. Harris County voted.";
+        let r = resolve(text, &[("Sterling", Per), ("Donald Sterling", Per), ("Donald Sterling Foundation", Per), ("Harris County", Per)]);
+        let got: Vec<(&str, EntityType)> = r.iter().map(|(_, m)| (m.canonical_name.as_str(), m.entity_type)).collect();
+        assert_eq!(
+            got,
+            [("Donald Sterling", Per), ("Donald Sterling", Per), ("Donald Sterling Foundation", Org), ("Harris County", Loc)],
+            "{r:?}"
+        );
     }
 
     #[test]
