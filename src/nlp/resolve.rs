@@ -1434,7 +1434,9 @@ struct SurnameEvidence {
 
 fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>) -> SurnameEvidence {
     let surface = text.get(span.clone()).unwrap_or("");
-    let before = text.get(span.start.saturating_sub(6)..span.start).unwrap_or("");
+    // The last six characters before the span (a char boundary, whatever precedes).
+    let prefix = text.get(..span.start).unwrap_or("");
+    let before = prefix.char_indices().rev().nth(5).and_then(|(i, _)| prefix.get(i..)).unwrap_or(prefix);
     let courtesy = |t: &str| {
         let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
         if t.starts_with("Mrs.") || t.starts_with("Mrs ") || t.starts_with("Ms.") || t.starts_with("Ms ") {
@@ -1446,7 +1448,7 @@ fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>
         }
     };
     // The title written right before the span ("Mrs. " just before "Clinton").
-    let before_title = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').map_or(before, |i| &before[i..]);
+    let before_title = before.rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').and_then(|i| before.get(i..)).unwrap_or(before);
     let gender = courtesy(surface).or_else(|| before.ends_with(' ').then(|| courtesy(before_title.trim_start())).flatten());
     let office = role.and_then(|r| {
         let words: Vec<String> = r
