@@ -13,7 +13,10 @@
 //! tagger typed PER, or for a full name with that surname and a compatible first name
 //! ("Dick Durbin" for "Richard Durbin"). A *shared* surname ("Bush", "Clinton": marked
 //! `?` in the data) names several people of the knowledge base: standing alone it is a
-//! person, but which one only the article can tell.
+//! person, but which one only the article can tell. `data/kb/person_facts.tsv` (curated)
+//! gives the gender and offices of people who share a surname, so that a courtesy title or
+//! an office before the surname ("Mrs. Clinton", "former President Clinton") can tell them
+//! apart ([`Kb::facts`], [`Kb::facts_of_surname`]).
 
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
@@ -23,6 +26,20 @@ use super::EntityType;
 
 static KB_TSV: &str = include_str!("../../data/kb/kb.tsv");
 static COUNTRY_QIDS_TSV: &str = include_str!("../../data/kb/country_qids.tsv");
+static PERSON_FACTS_TSV: &str = include_str!("../../data/kb/person_facts.tsv");
+
+/// Gender and offices of a person who shares a surname with others.
+#[derive(Debug, PartialEq)]
+pub struct PersonFacts {
+    /// Folded surname ("clinton").
+    pub surname: String,
+    /// Full name as written in the data ("Hillary Clinton").
+    pub name: &'static str,
+    /// `'F'` or `'M'`.
+    pub gender: char,
+    /// Offices ever held ("president", "secretary", ...).
+    pub offices: Vec<&'static str>,
+}
 
 /// One knowledge-base entity.
 #[derive(Debug, PartialEq)]
@@ -46,13 +63,20 @@ pub struct Kb {
     weak: Map<Box<str>, u32>,
     shared_surnames: Map<Box<str>, ()>,
     country_qids: Map<&'static str, &'static str>,
+    facts: Vec<PersonFacts>,
+    /// Folded full name -> index into `facts`.
+    facts_by_name: Map<Box<str>, u32>,
 }
 
 impl Kb {
     /// The embedded knowledge base, parsed on first use.
     pub fn builtin() -> &'static Kb {
         static K: OnceLock<Kb> = OnceLock::new();
-        K.get_or_init(|| Kb::parse(KB_TSV, COUNTRY_QIDS_TSV))
+        K.get_or_init(|| {
+            let mut kb = Kb::parse(KB_TSV, COUNTRY_QIDS_TSV);
+            kb.add_person_facts(PERSON_FACTS_TSV);
+            kb
+        })
     }
 
     /// Parse the formats of `data/kb/`; malformed rows are skipped.
@@ -63,6 +87,8 @@ impl Kb {
             weak: Map::with_capacity_and_hasher(512, BuildHasherDefault::default()),
             shared_surnames: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
             country_qids: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
+            facts: Vec::new(),
+            facts_by_name: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
         };
         for line in kb_tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
             let f: Vec<&'static str> = line.trim_end_matches('\r').split('\t').collect();
@@ -105,6 +131,34 @@ impl Kb {
             }
         }
         kb
+    }
+
+    /// Add rows of the `person_facts.tsv` format; malformed rows are skipped.
+    pub fn add_person_facts(&mut self, tsv: &'static str) {
+        for line in tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let f: Vec<&'static str> = line.trim_end_matches('\r').split('\t').collect();
+            let (Some(&surname), Some(&name), Some(gender), Some(&offices)) =
+                (f.first(), f.get(1), f.get(2).and_then(|g| g.chars().next()), f.get(3))
+            else {
+                continue;
+            };
+            if !matches!(gender, 'F' | 'M') || name.is_empty() {
+                continue;
+            }
+            let offices = offices.split('|').filter(|o| !o.is_empty() && *o != "-").collect();
+            self.facts_by_name.insert(lookup_key(name).into_boxed_str(), self.facts.len() as u32);
+            self.facts.push(PersonFacts { surname: lookup_key(surname), name, gender, offices });
+        }
+    }
+
+    /// The facts of a person by full name (a [`lookup_key`]).
+    pub fn facts(&self, key: &str) -> Option<&PersonFacts> {
+        self.facts_by_name.get(key).and_then(|&i| self.facts.get(i as usize))
+    }
+
+    /// Every person with facts whose surname is this key.
+    pub fn facts_of_surname<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a PersonFacts> + 'a {
+        self.facts.iter().filter(move |f| f.surname == key)
     }
 
     fn get(&self, map: &Map<Box<str>, u32>, key: &str) -> Option<&KbEntry> {
@@ -173,5 +227,21 @@ mod tests {
         assert!(kb.is_shared_surname("bush") && kb.is_shared_surname("clinton"));
         assert!(!kb.is_shared_surname("schumer"));
         assert_eq!(kb.country_qid("USA"), Some("Q30"));
+    }
+
+    #[test]
+    fn person_facts_tell_people_of_one_surname_apart() {
+        let kb = Kb::builtin();
+        let h = kb.facts("hillary clinton").unwrap();
+        assert_eq!((h.gender, h.offices.contains(&"secretary"), h.offices.contains(&"president")), ('F', true, false));
+        assert!(kb.facts("bill clinton").unwrap().offices.contains(&"president"));
+        // A former member's QID checked against the historical Congress data.
+        assert_eq!(kb.strong(&lookup_key("Beto O'Rourke")).unwrap().kb_id, Some("Q4014532"));
+        let bushes: Vec<&str> = kb.facts_of_surname("bush").map(|f| f.name).collect();
+        assert!(bushes.contains(&"Jeb Bush") && bushes.contains(&"George W. Bush"), "{bushes:?}");
+        // Every facts row of a knowledge-base person names the entry exactly.
+        for f in kb.facts_of_surname("clinton") {
+            assert!(kb.strong(&lookup_key(f.name)).is_some(), "{}", f.name);
+        }
     }
 }

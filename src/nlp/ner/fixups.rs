@@ -14,13 +14,22 @@
 //! - a party-and-state tag ("D-Calif", "R-Texas") and a time zone after a clock time
 //!   ("8 p.m. ET") are no entities: the document features of the tagger took them for
 //!   MISC/ORG and LOC in US news;
+//! - a person mention is cut to its name (issue 13, allsides-dev): a leading sentence
+//!   adverb or conjunction ("And Obama", "Though Obama", "Given Trump") or sentence-opening
+//!   gerund before a knowledge-base person ("Denouncing Obama") goes, and so does
+//!   everything from a lowercase word, quote, possessive or dash on ("Trump may have",
+//!   "Obama’s longest-serving", "Kim” had “affirmed") and a trailing weekday ("Donald
+//!   Trump Saturday"); name particles ("bin", "de", "van") and "Bill and Hillary Clinton"
+//!   stay; a photo credit ("Mark Wilson/Getty") is no person;
+//! - a hyphenated pair of places or nationalities ("U.S.-Mexico", "Israeli-Palestinian")
+//!   is a modifier of two places, not a thing of its own: no entity;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
 //!   since a title before a name is a role that normalize splits off.
 
 use crate::nlp::events::lexicon::word_eq;
-use crate::nlp::gazetteer::lookup_key;
+use crate::nlp::gazetteer::{lookup_key, Gazetteer};
 use crate::nlp::kb::Kb;
 use crate::nlp::{Doc, Mention, Span};
 
@@ -39,8 +48,11 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             m.span.start = doc.tokens[m.tokens.start].span.start;
         }
     }
+    let g = Gazetteer::builtin();
+    mentions.retain_mut(|m| trim_person(doc, m));
     mentions.retain(|m| {
-        !is_title_only(doc, m)
+        !is_place_pair(doc, m, g)
+            && !is_title_only(doc, m)
             && !is_common_noun(doc, m)
             && !is_compound_modifier(doc, m)
             && !is_party_tag(doc, m)
@@ -80,6 +92,183 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// Words that open a sentence or clause before a name and are never part of it
+/// (compared folded).
+const OPENERS: &[&str] = &[
+    "and",
+    "but",
+    "or",
+    "so",
+    "then",
+    "though",
+    "although",
+    "given",
+    "because",
+    "since",
+    "after",
+    "before",
+    "while",
+    "as",
+    "if",
+    "when",
+    "also",
+    "even",
+    "yet",
+    "still",
+    "now",
+    "meanwhile",
+    "instead",
+    "like",
+    "unlike",
+    "with",
+    "without",
+    "for",
+    "from",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "of",
+    "about",
+    "against",
+    "under",
+    "over",
+    "during",
+    "until",
+    "despite",
+    "through",
+    "says",
+    "said",
+    "asked",
+    "unless",
+    "whether",
+    "once",
+    "both",
+    "either",
+    "neither",
+    "all",
+    "only",
+    "just",
+    "not",
+    "no",
+    "than",
+    "into",
+    "amid",
+    "among",
+    "between",
+    "whereas",
+    "why",
+    "what",
+    "where",
+    "who",
+    "how",
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "a",
+    "an",
+    "is",
+    "was",
+    "has",
+    "had",
+];
+
+/// Lowercase words inside personal names ("Osama bin Laden", "Charles de Gaulle").
+const PARTICLES: &[&str] = &[
+    "bin", "binti", "ibn", "al", "el", "abu", "de", "del", "della", "der", "den", "di", "da", "das", "do", "dos", "du", "la", "le", "van",
+    "von", "ter", "y", "e", "zu", "st.",
+];
+
+const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Cuts a person mention to its name (see the module doc); false when nothing of a
+/// person is left (a photo credit).
+fn trim_person(doc: &Doc, m: &mut Mention) -> bool {
+    if m.entity_type != crate::nlp::EntityType::Per || m.tokens.len() < 2 {
+        return true;
+    }
+    if doc.text.get(m.span.range()).is_some_and(|t| t.contains('/')) {
+        return false;
+    }
+    let (mut a, mut b) = (m.tokens.start, m.tokens.end);
+    let sentence_start = doc.sentences.get(m.sentence).map_or(usize::MAX, |s| s.tokens.start);
+    let kb = Kb::builtin();
+    while b - a >= 2 {
+        let w = doc.token_text(a);
+        let opener = capitalised(w) && OPENERS.iter().any(|o| word_eq(w, o));
+        // "Denouncing Obama": a gerund opening the sentence before a known person.
+        let gerund = a == sentence_start && w.len() >= 6 && w.ends_with("ing") && {
+            let rest = doc.text.get(doc.tokens[a + 1].span.start as usize..doc.tokens[b - 1].span.end as usize).unwrap_or("");
+            let k = lookup_key(rest);
+            kb.strong(&k).or_else(|| kb.weak(&k)).is_some_and(|e| e.entity_type == crate::nlp::EntityType::Per)
+        };
+        if !(opener || gerund) {
+            break;
+        }
+        a += 1;
+    }
+    for k in a + 1..b {
+        let w = doc.token_text(k);
+        let first = w.chars().next().unwrap_or(' ');
+        let lower_word = first.is_lowercase() && !w.chars().any(char::is_uppercase);
+        let cut = if lower_word {
+            if PARTICLES.iter().any(|p| word_eq(w, p)) {
+                false
+            } else if w == "and" {
+                // "Bill and Hillary Clinton": capitalised words to the end.
+                !(k + 1 < b && (k + 1..b).all(|j| capitalised(doc.token_text(j))))
+            } else {
+                true
+            }
+        } else {
+            matches!(first, '\'' | '’' | '‘' | '"' | '“' | '”' | '—' | '–' | '(' | ')' | ':' | ';')
+                || (first == '-' && w.chars().count() == 1)
+                || WEEKDAYS.iter().any(|d| word_eq(w, d))
+        };
+        if cut {
+            b = k;
+            break;
+        }
+    }
+    // No trailing punctuation or connective left behind ("Trump and").
+    while b - a >= 2 && {
+        let w = doc.token_text(b - 1);
+        w == "and" || !w.chars().any(char::is_alphanumeric)
+    } {
+        b -= 1;
+    }
+    if (a, b) != (m.tokens.start, m.tokens.end) {
+        m.tokens = a..b;
+        m.span = Span { start: doc.tokens[a].span.start, end: doc.tokens[b - 1].span.end };
+    }
+    true
+}
+
+/// "U.S.-Mexico", "Texas-Mexico", "Israeli-Palestinian": every hyphen-separated part a
+/// country, state, region or nationality (cities aside: their names are common words),
+/// while the whole is no place ("Guinea-Bissau").
+fn is_place_pair(doc: &Doc, m: &Mention, g: &Gazetteer) -> bool {
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    if !text.contains('-') || text.contains(char::is_whitespace) && !text.starts_with("United States-") || g.lookup(text).is_some() {
+        return false;
+    }
+    let mut parts = 0;
+    for p in text.split('-') {
+        if p.is_empty() || (g.country_code_no_city(p).is_none() && g.nationality(p).is_none()) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
 }
 
 /// Closed-class words that stand alone at a sentence or quote start, never a name
@@ -284,6 +473,58 @@ mod tests {
         ];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("Club for Growth PAC".to_string(), EntityType::Org)]);
+    }
+
+    #[test]
+    fn person_mentions_are_cut_to_the_name() {
+        let doc = Doc::new(
+            "And Obama spoke. Trump may have won. Denouncing Obama, he left. Kim” had “affirmed it. Donald Trump Saturday said so. \
+             Osama bin Laden died. Bill and Hillary Clinton came. Photo: Mark Wilson/Getty Images.",
+        );
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let until = |a: usize, w: &str| (a..doc.tokens.len()).find(|&i| doc.span_text(doc.tokens[i].span) == w).unwrap();
+        let mut ms = Vec::new();
+        for (from, to) in [
+            ("And", "Obama"),
+            ("Trump", "have"),
+            ("Denouncing", "Obama"),
+            ("Kim", "affirmed"),
+            ("Donald", "Saturday"),
+            ("Osama", "Laden"),
+            ("Bill", "Clinton"),
+            ("Mark", "Images"),
+        ] {
+            let a = pos(from);
+            ms.push(mention(&doc, a, until(a, to) + 1, EntityType::Per));
+        }
+        fix_mentions(&doc, &mut ms);
+        let got: Vec<String> = texts(&doc, &ms).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(got, ["Obama", "Trump", "Obama", "Kim", "Donald Trump", "Osama bin Laden", "Bill and Hillary Clinton"]);
+        for m in &ms {
+            assert_eq!(
+                doc.span_text(m.span),
+                doc.text.get(doc.tokens[m.tokens.start].span.start as usize..doc.tokens[m.tokens.end - 1].span.end as usize).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn hyphenated_place_pairs_are_no_entities() {
+        let doc = Doc::new("The U.S.-Mexico border, Israeli-Palestinian talks, Guinea-Bissau and Iran-Contra.");
+        let pos = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let mut ms = Vec::new();
+        for (w, ty) in [
+            ("U.S.-Mexico", EntityType::Misc),
+            ("Israeli-Palestinian", EntityType::Misc),
+            ("Guinea-Bissau", EntityType::Loc),
+            ("Iran-Contra", EntityType::Misc),
+        ] {
+            let a = pos(w);
+            ms.push(mention(&doc, a, a + 1, ty));
+        }
+        fix_mentions(&doc, &mut ms);
+        let got: Vec<String> = texts(&doc, &ms).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(got, ["Guinea-Bissau", "Iran-Contra"]);
     }
 
     #[test]
