@@ -88,6 +88,8 @@ word_classes! {
     StatementNouns = "statement_nouns",
     CallForms = "call_forms",
     Phoned = "phoned",
+    GivenObjects = "given_objects",
+    ConnectiveAdverbs = "connective_adverbs",
     NamingVerbs = "naming_verbs",
     ScornWords = "scorn_words",
     DutyModals = "duty_modals",

@@ -55,7 +55,9 @@ fn tokens_of(doc: &Doc, range: &Range<usize>, s: Span) -> Vec<usize> {
 
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
-    for pass in [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked, dismissal] {
+    for pass in
+        [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked, dismissal, prepositional_given]
+    {
         let v = pass(doc, c);
         if v != Verdict::Keep {
             return v;
@@ -97,6 +99,33 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
         return Verdict::Coerce;
     }
     Verdict::Keep
+}
+
+/// "conclusions from tonight's race given all the outside money", "Given the chance, …":
+/// "given" after no auxiliary and before a determiner or pronoun is a preposition
+/// ("considering"), no act of giving. "has given Kyiv …", "was given the award" and "aid
+/// given to Ukraine" stay.
+fn prepositional_given(doc: &Doc, c: &Candidate) -> Verdict {
+    if c.head_end != c.start + 1 || !word_eq(doc.token_text(c.start), "given") {
+        return Verdict::Keep;
+    }
+    let Some(next) = (c.start + 1 < c.range.end).then(|| doc.token_text(c.start + 1)) else {
+        return Verdict::Keep;
+    };
+    let opens_np = is_determiner(next) || WordClass::GivenObjects.has(next);
+    if !opens_np {
+        return Verdict::Keep;
+    }
+    let after_aux = (c.range.start..c.start)
+        .rev()
+        .take(3)
+        .map(|k| doc.token_text(k))
+        .find(|t| !super::phrase::is_adverb(t))
+        .is_some_and(|t| super::phrase::is_auxiliary(t) || WordClass::BeHave.has(t));
+    if after_aux {
+        return Verdict::Keep;
+    }
+    Verdict::Drop("prepositional given")
 }
 
 /// "Donate $3 or more", "Give money to your favorite politician", "Let border officials
@@ -264,7 +293,8 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
 }
 
 /// A party span that names no one: a lowercase verb or function word opening it
-/// ("forcing", "knows how", "up"), only dates and holidays ("Tuesday",
+/// ("forcing", "knows how", "up"), a possessive ending or a lone sentence connective
+/// ("’s race", "Furthermore"), only dates and holidays ("Tuesday",
 /// "Christmas"), or a lowercase phrase headed by an incident noun ("the school
 /// shooting").
 pub(crate) fn no_party(doc: &Doc, range: &Range<usize>, s: Span) -> bool {
@@ -279,6 +309,11 @@ pub(crate) fn no_party(doc: &Doc, range: &Range<usize>, s: Span) -> bool {
         }
     }
     let t = doc.token_text(first);
+    // "’s race": a possessive ending cut from its owner; "Furthermore": a sentence
+    // connective read as a subject.
+    if matches!(t, "'s" | "’s" | "'" | "’") || (toks.len() == 1 && WordClass::ConnectiveAdverbs.has(t)) {
+        return true;
+    }
     if toks.iter().all(|&k| {
         let w = doc.token_text(k);
         is_date_word(w) || WordClass::TimeNames.has(w) || w.chars().all(|ch| ch.is_ascii_digit())

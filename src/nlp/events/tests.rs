@@ -679,3 +679,23 @@ fn the_agent_of_a_conjoined_participle_is_the_actor() {
     let s = r.iter().find(|e| e.1 == "shot").expect("shot");
     assert!(s.2.contains("officer"), "{r:?}");
 }
+
+#[test]
+fn prepositional_given_is_no_aid() {
+    let said = "Carter cautioned that pundits shouldn't draw conclusions from the race given all the outside money.";
+    assert!(!types(said, &[("Carter", Per)]).contains(&"AID"), "{:?}", types(said, &[("Carter", Per)]));
+    assert!(!types("Given the chance, Iran would help Syria.", &[("Iran", Loc), ("Syria", Loc)]).contains(&"AID"));
+    assert!(types("Congress has given Ukraine $400 million in military aid.", &[("Congress", Org), ("Ukraine", Loc)]).contains(&"AID"));
+}
+
+#[test]
+fn a_possessive_ending_or_a_connective_is_no_party() {
+    let doc = Doc::new("Furthermore, tonight’s race matters.");
+    let range = 0..doc.tokens.len();
+    let span = |a: usize, b: usize| Span::new(doc.tokens[a].span.start as usize, doc.tokens[b].span.end as usize);
+    let furthermore = span(0, 0);
+    let clitic = (0..doc.tokens.len()).find(|&k| doc.token_text(k) == "’s").expect("clitic token");
+    assert!(super::filters::no_party(&doc, &range, furthermore));
+    assert!(super::filters::no_party(&doc, &range, span(clitic, clitic + 1)));
+    assert!(!super::filters::no_party(&doc, &range, span(clitic - 1, clitic + 1)));
+}
