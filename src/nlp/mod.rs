@@ -4,6 +4,7 @@
 
 pub mod attrib;
 pub(crate) mod clusters;
+pub mod context;
 pub mod dates;
 pub mod events;
 pub mod gazetteer;

@@ -9,6 +9,7 @@ use super::{StageContext, StageName, StageResult};
 use crate::config::{ExtractConfig, LimitsConfig};
 use crate::error::Error;
 use crate::nlp::attrib::AttributionExtractor;
+use crate::nlp::context::DocContext;
 use crate::nlp::events::{EventExtractor, ParseStats};
 use crate::nlp::ner::NerModel;
 use crate::nlp::parse::ParseModel;
@@ -232,9 +233,11 @@ fn find(text: &str, x: &Extractors, config: &ExtractConfig, limits: &LimitsConfi
     // One parse per sentence for both extractors: the events passes and the attribution
     // passes ask for many of the same sentences (a speech verb is often a trigger too).
     let mut parses = ParseCache::new(x.events.parser().or(x.attributions.parser()));
-    let events = if config.events { x.events.extract_cached(&doc, &mentions, &mut parse, &mut parses) } else { Vec::new() };
+    // One sentence context for both too: each sentence's participant mentions and dates.
+    let ctx = DocContext::new(&doc, &mentions);
+    let events = if config.events { x.events.extract_cached(&ctx, &mut parse, &mut parses) } else { Vec::new() };
     timings.events = lap(&mut t);
-    let attributions = if config.attributions { x.attributions.extract_cached(&doc, &mentions, &mut parses) } else { Vec::new() };
+    let attributions = if config.attributions { x.attributions.extract_cached(&ctx, &mut parses) } else { Vec::new() };
     // Every sentence parsed, by either extractor (each once).
     parse.parsed = parses.parsed;
     parse.tagged = parses.tagged_only;

@@ -16,17 +16,16 @@
 mod quotes;
 mod syntax;
 
+use super::context::DocContext;
 use super::events::lexicon::{lower_into, tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet, NO_WORD};
 use super::events::phrase::{
-    is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, subject_before, tok_span, token_at,
-    DateFinder, SubjectKind,
+    is_capitalized, is_determiner, is_np_word, is_preposition, np_after, subject_before, tok_span, token_at, SubjectKind,
 };
 use super::parse::ParseModel;
 use super::parse_cache::ParseCache;
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
 use crate::nlp::events::classes::WordClass;
 use quotes::{find_quotes, Quote};
-use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -63,123 +62,11 @@ struct CueEntry {
 
 pub struct AttributionExtractor {
     cues: PhraseSet<CueEntry>,
-    dates: DateFinder,
-    chars: CharClasses,
     /// Reported speech is checked against the dependency parse of its sentence (see
     /// `syntax.rs`); None keeps the word-order rules alone.
     parser: Option<ParseModel>,
     /// Forms of [`LEARNED_TSV`] (lowercase).
     learned: HashSet<String>,
-}
-
-/// How the date pattern reads a non-ASCII character, to search an ASCII stand-in of
-/// the text (see [`DateText`]).
-struct CharClasses {
-    /// `\s`, `\w` as the regex engine defines them.
-    space: Regex,
-    word: Regex,
-    /// Characters the date pattern may match by themselves (`\d`, case folding onto an
-    /// ASCII letter: `K` Kelvin, `ſ`): a sentence holding one is searched as written.
-    risky: Regex,
-}
-
-/// Stand-in bytes of a non-ASCII character: a word character, a space, anything else,
-/// or a character the pattern may match (the sentence is then searched as written).
-/// None is a character of the date pattern (`q` is in none of its words).
-const FILL_WORD: u8 = b'q';
-const FILL_SPACE: u8 = b' ';
-const FILL_OTHER: u8 = b'#';
-const FILL_RISKY: u8 = 0;
-
-impl CharClasses {
-    fn new() -> CharClasses {
-        let re = |p: &str| Regex::new(p).expect("built-in character class compiles");
-        CharClasses { space: re(r"^\s$"), word: re(r"^\w$"), risky: re(r"^(?:\d|(?i:[a-z]))$") }
-    }
-
-    fn fill(&self, c: char) -> u8 {
-        let mut b = [0u8; 4];
-        let c = &*c.encode_utf8(&mut b);
-        let (space, word) = (self.space.is_match(c), self.word.is_match(c));
-        if self.risky.is_match(c) || (space && word) {
-            FILL_RISKY
-        } else if space {
-            FILL_SPACE
-        } else if word {
-            FILL_WORD
-        } else {
-            FILL_OTHER
-        }
-    }
-}
-
-/// The text the date pattern is searched in, made once per document. The pattern's
-/// Unicode word boundaries keep the regex engine off its fast DFA on non-ASCII text,
-/// where it falls back to backtracking (most of the cost of extraction). So non-ASCII
-/// text is searched in an ASCII stand-in of the same byte length: each non-ASCII
-/// character becomes as many bytes of `q` (a word character), spaces or `#` (neither).
-/// The pattern matches no non-ASCII character except by `\s` (runs of which stay runs
-/// of spaces), `\d` and case folding (sentences holding those are searched as
-/// written), and word boundaries keep their places, so the matches are the same.
-struct DateText {
-    /// The stand-in; None while not made, or for ASCII text (searched as it is).
-    ascii: Option<String>,
-    made: bool,
-    /// Byte offsets of the characters that force a search of the text as written.
-    risky: Vec<usize>,
-}
-
-impl DateText {
-    fn new() -> DateText {
-        DateText { ascii: None, made: false, risky: Vec::new() }
-    }
-
-    /// Date spans in sentence `span`, as `DateFinder::find(doc.text, span)` finds them.
-    fn find(&mut self, x: &AttributionExtractor, text: &str, span: Span) -> Vec<Span> {
-        if !self.made {
-            self.made = true;
-            if !text.is_ascii() {
-                self.make(&x.chars, text);
-            }
-        }
-        let Some(ascii) = &self.ascii else {
-            return x.dates.find(text, span);
-        };
-        let k = self.risky.partition_point(|&p| p < span.start as usize);
-        if self.risky.get(k).is_some_and(|&p| p < span.end as usize) {
-            return x.dates.find(text, span);
-        }
-        x.dates.find(ascii, span)
-    }
-
-    fn make(&mut self, chars: &CharClasses, text: &str) {
-        let mut out = Vec::with_capacity(text.len());
-        // The few distinct non-ASCII characters of an article, with their fill.
-        let mut seen: Vec<(char, u8)> = Vec::new();
-        for (i, c) in text.char_indices() {
-            if c.is_ascii() {
-                out.push(c as u8);
-                continue;
-            }
-            let fill = match seen.iter().find(|(d, _)| *d == c) {
-                Some(&(_, f)) => f,
-                None => {
-                    let f = chars.fill(c);
-                    if seen.len() < 64 {
-                        seen.push((c, f));
-                    }
-                    f
-                }
-            };
-            if fill == FILL_RISKY {
-                self.risky.push(i);
-                out.extend(std::iter::repeat_n(FILL_OTHER, c.len_utf8()));
-            } else {
-                out.extend(std::iter::repeat_n(fill, c.len_utf8()));
-            }
-        }
-        self.ascii = Some(String::from_utf8(out).expect("ASCII stand-in"));
-    }
 }
 
 /// A cue found in a sentence.
@@ -196,8 +83,8 @@ struct Cue {
 struct Sent<'m> {
     index: usize,
     range: Range<usize>,
-    ms: Vec<&'m Mention>,
-    dates: Vec<Span>,
+    ms: &'m [&'m Mention],
+    dates: &'m [Span],
     cues: Vec<Cue>,
     /// The longest cue match of the sentence (tokens): bounds a backward search.
     max_cue_len: usize,
@@ -233,13 +120,7 @@ fn disjoint_sorted(spans: &[Span]) -> bool {
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor {
-            cues,
-            dates: DateFinder::new(),
-            chars: CharClasses::new(),
-            parser: None,
-            learned: learned_forms(LEARNED_TSV),
-        }
+        AttributionExtractor { cues, parser: None, learned: learned_forms(LEARNED_TSV) }
     }
 
     /// The extractor with `parser` reading reported speech (None, the default: word
@@ -256,7 +137,7 @@ impl AttributionExtractor {
     /// `extract`, and how many sentences were parsed.
     pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention]) -> (Vec<Attribution>, u64) {
         let mut parses = ParseCache::new(self.parser.as_ref());
-        let found = self.extract_cached(doc, mentions, &mut parses);
+        let found = self.extract_cached(&DocContext::new(doc, mentions), &mut parses);
         (found, parses.parsed)
     }
 
@@ -268,24 +149,23 @@ impl AttributionExtractor {
     /// `extract`, parsing through `parses`, a cache the caller may share with the event
     /// extractor so a sentence both read is parsed once. The cache's model is the one
     /// used; without one the passes read word order only.
-    pub fn extract_cached(&self, doc: &Doc, mentions: &[Mention], parses: &mut ParseCache) -> Vec<Attribution> {
+    pub fn extract_cached(&self, ctx: &DocContext, parses: &mut ParseCache) -> Vec<Attribution> {
+        let doc = ctx.doc;
         let mut buf = String::new();
         // Word ids of the tokens in the cue lexicon, once per document.
         let mut ids = Vec::new();
         self.cues.token_ids(doc, &mut ids);
-        let mut date_text = DateText::new();
-        let sents: Vec<Sent> = doc
+        let sents: Vec<Sent> = ctx
             .sentences
             .iter()
-            .enumerate()
-            .filter(|(_, s)| !s.tokens.is_empty() && s.tokens.end <= doc.tokens.len())
-            .map(|(index, s)| {
-                let cues = self.find_cues(doc, &ids, &s.tokens, &mut buf);
+            .filter(|s| !s.range.is_empty())
+            .map(|s| {
+                let cues = self.find_cues(doc, &ids, &s.range, &mut buf);
                 // Dates are read only around a cue of the sentence (subjects, setting
                 // phrases): a sentence without one needs none.
-                let dates = if cues.is_empty() { Vec::new() } else { date_text.find(self, doc.text, s.span) };
+                let dates = if cues.is_empty() { &[][..] } else { ctx.dates(s.index) };
                 let max_cue_len = cues.iter().map(|c| c.m.end.saturating_sub(c.m.start)).max().unwrap_or(0);
-                Sent { index, range: s.tokens.clone(), ms: participant_mentions(doc, mentions, s.span), dates, cues, max_cue_len }
+                Sent { index: s.index, range: s.range.clone(), ms: &s.mentions, dates, cues, max_cue_len }
             })
             .collect();
         let mut out: Vec<Attribution> = Vec::new();
@@ -436,7 +316,7 @@ impl AttributionExtractor {
             if doc.span_text(content).split_whitespace().count() < 3 {
                 continue;
             }
-            let source = syntax::parse_source(doc, &s.ms, &p, k);
+            let source = syntax::parse_source(doc, s.ms, &p, k);
             out.push(Attribution {
                 sentence: s.index,
                 kind: AttributionKind::Indirect,
@@ -559,7 +439,7 @@ impl AttributionExtractor {
         }
         let t = doc.token_text(p);
         if matches!(t, "―" | "—" | "–" | "--") && p + 1 < s2.range.end && is_capitalized(doc.token_text(p + 1)) {
-            let source = np_after(doc, &s2.ms, &s2.range, p + 1, 8);
+            let source = np_after(doc, s2.ms, &s2.range, p + 1, 8);
             let end = source.map_or(doc.tokens[p].span.end, |x| x.end);
             return Some((source, doc.tokens[p].span, 0.8, end));
         }
@@ -604,7 +484,7 @@ impl AttributionExtractor {
         let cue_span = tok_span(doc, cue.m.start, cue.m.head_end);
         let source = if between.is_empty() {
             // Inverted: `"…," said Flynn`.
-            np_after(doc, &s2.ms, &s2.range, cue.m.end, 8)
+            np_after(doc, s2.ms, &s2.range, cue.m.end, 8)
         } else {
             if !between.clone().all(|k| {
                 is_np_word(doc.token_text(k))
@@ -654,7 +534,7 @@ impl AttributionExtractor {
             if !(colon || punct == "," || (c.m.end == open && c.weight > 0.55)) {
                 return None;
             }
-            let source = subject_before(doc, &s.ms, &s.range, c.m.start, &s.dates)
+            let source = subject_before(doc, s.ms, &s.range, c.m.start, s.dates)
                 .and_then(|(x, kind)| (kind != SubjectKind::Coordinated).then_some(x));
             let cue_span = tok_span(doc, c.m.start, c.m.head_end);
             return Some((source, cue_span, c.weight, q.outer.end));
@@ -963,10 +843,10 @@ fn parties(doc: &Doc, range: Range<usize>) -> Vec<Span> {
 fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
     // One lowercase modifier the noun-phrase reader stops at ("according to early
     // results of the exit poll") is part of the source.
-    let mut src = match np_after(doc, &s.ms, &s.range, c.m.end, 8) {
+    let mut src = match np_after(doc, s.ms, &s.range, c.m.end, 8) {
         Some(x) => x,
         None if c.m.end + 1 < s.range.end && doc.token_text(c.m.end).chars().all(char::is_lowercase) => {
-            let rest = np_after(doc, &s.ms, &s.range, c.m.end + 1, 8)?;
+            let rest = np_after(doc, s.ms, &s.range, c.m.end + 1, 8)?;
             Span { start: doc.tokens[c.m.end].span.start, end: rest.end }
         }
         None => return None,
@@ -974,7 +854,7 @@ fn according_to(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
     // One hop over "of/from/by/at" ("a statement from the Kremlin").
     let mut after = token_at(doc, src.end);
     if after < s.range.end && ["from", "of", "by", "at"].iter().any(|w| word_eq(doc.token_text(after), w)) {
-        if let Some(more) = np_after(doc, &s.ms, &s.range, after + 1, 8) {
+        if let Some(more) = np_after(doc, s.ms, &s.range, after + 1, 8) {
             src = Span { start: src.start, end: more.end };
             after = token_at(doc, more.end);
         }
@@ -1054,7 +934,7 @@ fn as_reported(doc: &Doc, s: &Sent, c: &Cue) -> Option<Attribution> {
     if !["in", "by", "on"].iter().any(|w| word_eq(doc.token_text(next), w)) {
         return None;
     }
-    let src = np_after(doc, &s.ms, &s.range, next + 1, 8)?;
+    let src = np_after(doc, s.ms, &s.range, next + 1, 8)?;
     let mut first = s.range.start;
     while first < k - 1 && matches!(doc.token_text(first), "\"" | "“" | "'" | "‘" | "(") {
         first += 1;
@@ -1194,7 +1074,7 @@ fn findings(doc: &Doc, s: &Sent, used: &HashSet<usize>, parses: &mut ParseCache,
             None => continue,
         }
         let last = trim_end_punct(doc, &s.range);
-        let word_source = subject_before(doc, &s.ms, &s.range, k, &s.dates).map(|x| x.0);
+        let word_source = subject_before(doc, s.ms, &s.range, k, s.dates).map(|x| x.0);
         let sa = match (parse_subj, word_source) {
             (Some(subj), _) => syntax::subtree(&p, subj).0,
             (None, Some(src)) => token_at(doc, src.start),
@@ -1231,7 +1111,7 @@ fn findings(doc: &Doc, s: &Sent, used: &HashSet<usize>, parses: &mut ParseCache,
         if doc.span_text(content).split_whitespace().count() < 2 {
             continue;
         }
-        let source = if parse_subj.is_some() { syntax::parse_source(doc, &s.ms, &p, k) } else { word_source };
+        let source = if parse_subj.is_some() { syntax::parse_source(doc, s.ms, &p, k) } else { word_source };
         out.push(Attribution { sentence: s.index, kind: AttributionKind::Indirect, source, cue, content, confidence: 0.55 });
     }
 }
@@ -1457,7 +1337,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     let cue = tok_span(doc, m.start, m.head_end);
     // An act verb's content after it must be a clause ("rejected the idea" is no speech).
     let forward_ok = |from: usize| !c.needs_clause || opens_clause(doc, s, m.end, from);
-    let subject = subject_before(doc, &s.ms, &s.range, m.start, &s.dates);
+    let subject = subject_before(doc, s.ms, &s.range, m.start, s.dates);
     let follow_on = WordClass::FollowOn.has(doc.token_text(m.start)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
     let last_token = trim_end_punct(doc, &s.range);
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
@@ -1467,7 +1347,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     // ("Enforcement works") as the speaker and the name as what was said.
     let inverted =
         !follow_on && m.start > s.range.start && doc.token_text(m.start - 1) == "," && rest_is_setting_or_np(doc, s, m.end, last_token);
-    let inverted_source = if inverted { np_after(doc, &s.ms, &s.range, m.end, 8) } else { None };
+    let inverted_source = if inverted { np_after(doc, s.ms, &s.range, m.end, 8) } else { None };
     let (source, content, mut weight) = if let Some(src) = inverted_source {
         (Some(src), clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)
     } else if follow_on {
@@ -1555,7 +1435,7 @@ fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut P
     // "<name> said" / "said <name>": the parse's passes cannot change it ("said" is no
     // noun, no open complement, no agentless passive; a named source is never weak), so
     // the sentence is not parsed for it (most reported speech is of this shape).
-    if is_plain_said(doc, c, &a, &s.ms) {
+    if is_plain_said(doc, c, &a, s.ms) {
         return Some(a);
     }
     let Some(p) = parses.get(doc, s.index, &s.range) else {
@@ -1564,7 +1444,7 @@ fn syntax_check(doc: &Doc, s: &Sent, c: &Cue, mut a: Attribution, parses: &mut P
     match syntax::judge(doc, &p, c.m.start) {
         syntax::Verdict::Drop(_) => None,
         syntax::Verdict::Keep => {
-            a.source = syntax::better_source(doc, &s.ms, &s.dates, &p, c.m.start, a.source);
+            a.source = syntax::better_source(doc, s.ms, s.dates, &p, c.m.start, a.source);
             Some(a)
         }
     }
@@ -1652,7 +1532,7 @@ fn quote_speakers(doc: &Doc, sents: &[Sent], parses: &mut ParseCache, out: &mut 
         }
         if let Some(p) = parses.get(doc, s.index, &s.range) {
             if p.upos(k) == Some(super::parse::Upos::Verb) {
-                a.source = syntax::parse_source(doc, &s.ms, &p, k);
+                a.source = syntax::parse_source(doc, s.ms, &p, k);
             }
         }
     }
@@ -1694,9 +1574,9 @@ fn parsed_statement(doc: &Doc, s: &Sent, c: &Cue, parses: &mut ParseCache) -> Op
         return None;
     }
     // The word-order subject first (tuned on the same data), else the parse's.
-    let source = subject_before(doc, &s.ms, &s.range, k, &s.dates)
+    let source = subject_before(doc, s.ms, &s.range, k, s.dates)
         .and_then(|(x, kind)| matches!(kind, SubjectKind::Direct | SubjectKind::Pronoun).then_some(x))
-        .or_else(|| syntax::parse_source(doc, &s.ms, &p, k));
+        .or_else(|| syntax::parse_source(doc, s.ms, &p, k));
     // Without a speaker the parse is too often wrong about the whole (long sentences).
     let source = source?;
     let cue = tok_span(doc, c.m.start, c.m.head_end);
@@ -1743,7 +1623,7 @@ fn setting_only(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
 }
 
 fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
-    let np_end = np_after(doc, &s.ms, &s.range, from, 8).map_or(from, |x| token_at(doc, x.end));
+    let np_end = np_after(doc, s.ms, &s.range, from, 8).map_or(from, |x| token_at(doc, x.end));
     // "…, said Jeffrey N. Trimble, a senior official with …": an apposition to the end.
     if np_end > from && np_end + 1 < to && doc.token_text(np_end) == "," {
         let t = doc.token_text(np_end + 1);
@@ -1762,7 +1642,7 @@ fn rest_is_setting_or_np(doc: &Doc, s: &Sent, from: usize, to: usize) -> bool {
     // "…, said one GOP source in the room.": prepositional phrases after the name.
     let mut k = np_end;
     while k < to && is_preposition(doc.token_text(k)) {
-        match np_after(doc, &s.ms, &s.range, k + 1, 6) {
+        match np_after(doc, s.ms, &s.range, k + 1, 6) {
             Some(np) => k = token_at(doc, np.end),
             None => break,
         }
@@ -1855,7 +1735,7 @@ fn sentence_subject(doc: &Doc, s: &Sent, before: usize) -> Option<Span> {
     if !is_capitalized(t) {
         return None;
     }
-    let np = np_after(doc, &s.ms, &s.range, a, 8)?;
+    let np = np_after(doc, s.ms, &s.range, a, 8)?;
     (token_at(doc, np.end) < before).then_some(np)
 }
 
@@ -1878,7 +1758,7 @@ fn skip_intro(doc: &Doc, s: &Sent, from: usize, kind: CueKind) -> usize {
     let mut k = from;
     let end = s.range.end;
     if kind == CueKind::Tell {
-        if let Some(np) = np_after(doc, &s.ms, &s.range, k, 6) {
+        if let Some(np) = np_after(doc, s.ms, &s.range, k, 6) {
             k = token_at(doc, np.end);
         }
     }
@@ -1910,7 +1790,7 @@ fn skip_intro(doc: &Doc, s: &Sent, from: usize, kind: CueKind) -> usize {
                 k = j + 1;
                 // "... with CNN"
                 if k < end && word_eq(doc.token_text(k), "with") {
-                    if let Some(np) = np_after(doc, &s.ms, &s.range, k + 1, 4) {
+                    if let Some(np) = np_after(doc, s.ms, &s.range, k + 1, 4) {
                         k = token_at(doc, np.end);
                     }
                 }

@@ -19,14 +19,15 @@ pub(crate) mod phrase;
 mod syntax;
 
 use super::{Doc, EntityType, Event, Mention, PloverType, Span};
+use crate::nlp::context::DocContext;
 use crate::nlp::parse::ParseModel;
 use crate::nlp::parse_cache::ParseCache;
 use classes::WordClass;
 pub use learned::{record_features, take_recorded, take_trace, trace_passes, Recorded};
 use lexicon::{tsv_rows, word_eq, Inflector, LexiconError, PhraseMatch, PhraseSet};
 use phrase::{
-    is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, participant_mentions, past_form,
-    subject_before, tok_span, DateFinder, SubjectKind,
+    is_adverb, is_auxiliary, is_capitalized, is_determiner, is_np_word, is_preposition, np_after, past_form, subject_before, tok_span,
+    SubjectKind,
 };
 use std::ops::Range;
 
@@ -72,7 +73,6 @@ impl TriggerEntry {
 
 pub struct EventExtractor {
     lexicon: PhraseSet<TriggerEntry>,
-    dates: DateFinder,
     inflector: Inflector,
     /// Parses the sentences that hold a candidate trigger; without it only the
     /// word-order rules run.
@@ -159,7 +159,7 @@ fn stance(t: PloverType) -> Stance {
 impl EventExtractor {
     pub fn builtin() -> EventExtractor {
         let (lexicon, _errors) = compile_lexicon(EVENTS_TSV);
-        EventExtractor { lexicon, dates: DateFinder::new(), inflector: Inflector::builtin(), parser: None, filter: None }
+        EventExtractor { lexicon, inflector: Inflector::builtin(), parser: None, filter: None }
     }
 
     /// The same extractor with the learned keep-or-drop pass on or off (`[extract]
@@ -182,7 +182,7 @@ impl EventExtractor {
     /// `extract`, counting the sentences seen and parsed into `stats`.
     pub fn extract_counted(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats) -> Vec<Event> {
         let mut parses = ParseCache::new(self.parser.as_ref());
-        self.extract_cached(doc, mentions, stats, &mut parses)
+        self.extract_cached(&DocContext::new(doc, mentions), stats, &mut parses)
     }
 
     /// The parse model the passes read, if any (a caller sharing a `ParseCache` across
@@ -194,7 +194,8 @@ impl EventExtractor {
     /// `extract_counted`, parsing through `parses`, a cache the caller may share with
     /// the attribution extractor (both ask for the same sentences' parses). The cache's
     /// model is the one used; without one the passes read word order only.
-    pub fn extract_cached(&self, doc: &Doc, mentions: &[Mention], stats: &mut ParseStats, parses: &mut ParseCache) -> Vec<Event> {
+    pub fn extract_cached(&self, ctx: &DocContext, stats: &mut ParseStats, parses: &mut ParseCache) -> Vec<Event> {
+        let doc = ctx.doc;
         let mut out = Vec::new();
         stats.sentences += doc.sentences.len() as u64;
         // The lexicon word id of every token, once per document.
@@ -218,8 +219,8 @@ impl EventExtractor {
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
             let mut sp = syntax::LazyParse::new(parses, doc, si, range.clone());
-            let ms = participant_mentions(doc, mentions, s.span);
-            let dates = self.dates.find(doc.text, s.span);
+            let ms = &ctx.sentences[si].mentions;
+            let dates = ctx.dates(si);
             let military = range.clone().any(|i| WordClass::MilitaryWords.has(doc.token_text(i)));
             let first_out = out.len();
             // Candidates the rules dropped, with the rule, for the learned pass.
@@ -243,7 +244,7 @@ impl EventExtractor {
                     let Some(event_type) = self.resolve(e.category, military) else {
                         continue;
                     };
-                    let (ev, purpose) = match self.build(doc, si, &range, &ms, &dates, &mut sp, f, e, event_type, &out[first_out..]) {
+                    let (ev, purpose) = match self.build(doc, si, &range, ms, dates, &mut sp, f, e, event_type, &out[first_out..]) {
                         Ok(built) => {
                             learned::trace(|| {
                                 format!("{:?} {}: built by the rules", doc.token_text(f.m.start), built.0.event_type.as_str())
@@ -260,7 +261,7 @@ impl EventExtractor {
                                 if let Some(p) = sp.get() {
                                     let head = f.m.start;
                                     let trigger = tok_span(doc, head, f.m.head_end.max(head + 1));
-                                    let (actor, recipient) = syntax::parties(doc, &ms, &range, &p, head);
+                                    let (actor, recipient) = syntax::parties(doc, ms, &range, &p, head);
                                     let outside = |s: &Span| !trigger.overlaps(*s);
                                     rescued.push((
                                         Event {
@@ -271,7 +272,7 @@ impl EventExtractor {
                                             actor: actor.filter(outside),
                                             recipient: recipient.filter(outside),
                                             location: None,
-                                            date: nearest_date(&dates, trigger),
+                                            date: nearest_date(dates, trigger),
                                             negated: false,
                                             confidence: (e.weight - 0.2).clamp(0.05, 0.95),
                                         },
@@ -315,7 +316,7 @@ impl EventExtractor {
             }
             // Speech criticising a named target, where no other DISAPPROVE was found.
             if critic && !out[first_out..].iter().any(|e| e.event_type == PloverType::Disapprove) {
-                if let Some((v, speaker, target)) = sp.get().and_then(|p| syntax::criticism(doc, &ms, &range, &p)) {
+                if let Some((v, speaker, target)) = sp.get().and_then(|p| syntax::criticism(doc, ms, &range, &p)) {
                     let trigger = doc.tokens[v].span;
                     learned::trace(|| format!("{:?} DISAPPROVE: speech with blame of a named target", doc.token_text(v)));
                     out.push(Event {
@@ -326,7 +327,7 @@ impl EventExtractor {
                         actor: Some(speaker),
                         recipient: Some(target),
                         location: None,
-                        date: nearest_date(&dates, trigger),
+                        date: nearest_date(dates, trigger),
                         negated: false,
                         confidence: 0.5,
                     });
@@ -335,7 +336,7 @@ impl EventExtractor {
             // Speech telling a named party what it should do, where no other DEMAND
             // was found.
             if duty && !out[first_out..].iter().any(|e| e.event_type == PloverType::Demand) {
-                if let Some((v, speaker, told)) = sp.get().and_then(|p| syntax::demand_speech(doc, &ms, &range, &p)) {
+                if let Some((v, speaker, told)) = sp.get().and_then(|p| syntax::demand_speech(doc, ms, &range, &p)) {
                     let trigger = doc.tokens[v].span;
                     learned::trace(|| format!("{:?} DEMAND: speech saying a named party should act", doc.token_text(v)));
                     out.push(Event {
@@ -346,7 +347,7 @@ impl EventExtractor {
                         actor: Some(speaker),
                         recipient: Some(told),
                         location: None,
-                        date: nearest_date(&dates, trigger),
+                        date: nearest_date(dates, trigger),
                         negated: false,
                         confidence: 0.5,
                     });
@@ -369,7 +370,7 @@ impl EventExtractor {
                             k += 1;
                             continue;
                         }
-                        let mut feats = learned::features(doc, &p, &ms, &range, &out[k]);
+                        let mut feats = learned::features(doc, &p, ms, &range, &out[k]);
                         let why = rescued.iter().find(|(r, _)| r.trigger == out[k].trigger).map(|(_, why)| *why);
                         match why {
                             Some(why) if k >= n_kept => {

@@ -82,18 +82,6 @@ pub(crate) fn is_capitalized(tok: &str) -> bool {
     tok.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
-/// Mentions usable as participants: not date words the tagger took for names.
-pub(crate) fn participant_mentions<'m>(doc: &Doc, mentions: &'m [Mention], sent: Span) -> Vec<&'m Mention> {
-    let mut out: Vec<&Mention> = mentions
-        .iter()
-        .filter(|m| sent.contains(m.span) && m.span.end as usize <= doc.text.len() && !m.span.is_empty())
-        .filter(|m| !m.tokens.is_empty() && m.tokens.end <= doc.tokens.len())
-        .filter(|m| !m.tokens.clone().all(|t| is_date_word(doc.token_text(t))))
-        .collect();
-    out.sort_by_key(|m| (m.span.start, m.span.end));
-    out
-}
-
 /// Span of tokens `a..b` (b exclusive, a < b).
 pub(crate) fn tok_span(doc: &Doc, a: usize, b: usize) -> Span {
     Span::new(doc.tokens[a].span.start as usize, doc.tokens[b - 1].span.end as usize)
