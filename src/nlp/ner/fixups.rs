@@ -50,8 +50,12 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
     }
     let g = Gazetteer::builtin();
     mentions.retain_mut(|m| trim_person(doc, m));
+    for m in mentions.iter_mut() {
+        cut_trailing_setting(doc, m, g);
+    }
     mentions.retain(|m| {
-        !is_place_pair(doc, m, g)
+        !is_photo_credit(doc, m)
+            && !is_place_pair(doc, m, g)
             && !is_title_only(doc, m)
             && !is_common_noun(doc, m)
             && !is_compound_modifier(doc, m)
@@ -91,6 +95,37 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
                 break;
             }
         }
+    }
+}
+
+/// "SAUL LOEB AFP/Getty Images", "Photo: AP/Reuters": a photo credit of any type is no
+/// entity (a person's is dropped by `trim_person`).
+fn is_photo_credit(doc: &Doc, m: &Mention) -> bool {
+    let Some(t) = doc.text.get(m.span.range()) else {
+        return false;
+    };
+    t.contains('/') && ["Getty", "AFP/", "/AFP", "AP/", "/AP", "Reuters/", "/Reuters", "Images"].iter().any(|w| t.contains(w))
+}
+
+/// "Duke University in Durham", "New Hampshire Union Leader in July": a name of two or
+/// more words followed by "in" and a gazetteer place or a date word is cut before "in"
+/// (the place or date is its setting, not its name). Names holding "in" before other
+/// words ("Partners in Health") stay.
+fn cut_trailing_setting(doc: &Doc, m: &mut Mention, g: &Gazetteer) {
+    if m.entity_type == crate::nlp::EntityType::Per || m.tokens.len() < 4 {
+        return;
+    }
+    let Some(k) = (m.tokens.start + 2..m.tokens.end - 1).find(|&k| doc.token_text(k) == "in") else {
+        return;
+    };
+    let tail_start = doc.tokens[k + 1].span.start as usize;
+    let Some(tail) = doc.text.get(tail_start..m.span.end as usize) else {
+        return;
+    };
+    let date = (k + 1..m.tokens.end).all(|j| crate::nlp::events::phrase::is_date_word(doc.token_text(j)));
+    if date || g.place(tail).is_some() {
+        m.tokens.end = k;
+        m.span.end = doc.tokens[k - 1].span.end;
     }
 }
 
@@ -533,5 +568,22 @@ mod tests {
         let mut ms = vec![mention(&doc, 1, 2, EntityType::Org)];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("union".to_string(), EntityType::Org)]);
+    }
+
+    #[test]
+    fn photo_credits_go_and_a_trailing_setting_is_cut() {
+        let doc = Doc::new("SAUL LOEB AFP/Getty Images shows students at Duke University in Durham and Partners in Health staff.");
+        let at = |w: &str| (0..doc.tokens.len()).find(|&k| doc.token_text(k) == w).unwrap();
+        let credit_end = at("Images") + 1;
+        let mut ms = vec![
+            mention(&doc, 0, credit_end, EntityType::Org),
+            mention(&doc, at("Duke"), at("Durham") + 1, EntityType::Org),
+            mention(&doc, at("Partners"), at("Health") + 1, EntityType::Org),
+        ];
+        fix_mentions(&doc, &mut ms);
+        let got = texts(&doc, &ms);
+        assert!(got.iter().all(|(t, _)| !t.contains("Getty")), "{got:?}");
+        assert!(got.contains(&("Duke University".to_string(), EntityType::Org)), "{got:?}");
+        assert!(got.contains(&("Partners in Health".to_string(), EntityType::Org)), "{got:?}");
     }
 }
