@@ -51,6 +51,7 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
     let g = Gazetteer::builtin();
     mentions.retain_mut(|m| trim_person(doc, m));
     for m in mentions.iter_mut() {
+        cut_run_on_name(doc, m);
         cut_trailing_setting(doc, m, g);
     }
     mentions.retain(|m| {
@@ -107,25 +108,61 @@ fn is_photo_credit(doc: &Doc, m: &Mention) -> bool {
     t.contains('/') && ["Getty", "AFP/", "/AFP", "AP/", "/AP", "Reuters/", "/Reuters", "Images"].iter().any(|w| t.contains(w))
 }
 
-/// "Duke University in Durham", "New Hampshire Union Leader in July": a name of two or
-/// more words followed by "in" and a gazetteer place or a date word is cut before "in"
-/// (the place or date is its setting, not its name). Names holding "in" before other
-/// words ("Partners in Health") stay.
+/// "Duke University in Durham", "Republican National Convention in Cleveland in July": a
+/// name of two or more words followed by "in" and a gazetteer place or date words is cut
+/// before that "in" (the place or date is its setting, not its name). Names holding "in"
+/// before other words ("Partners in Health", "al-Qaeda in the Arabian Peninsula") stay.
 fn cut_trailing_setting(doc: &Doc, m: &mut Mention, g: &Gazetteer) {
     if m.entity_type == crate::nlp::EntityType::Per || m.tokens.len() < 4 {
         return;
     }
-    let Some(k) = (m.tokens.start + 2..m.tokens.end - 1).find(|&k| doc.token_text(k) == "in") else {
+    let ins: Vec<usize> = (m.tokens.start + 2..m.tokens.end - 1).filter(|&k| doc.token_text(k) == "in").collect();
+    for (i, &k) in ins.iter().enumerate() {
+        // The setting runs to the next "in" or the mention's end.
+        let end = ins.get(i + 1).copied().unwrap_or(m.tokens.end);
+        let tail = doc.text.get(doc.tokens[k + 1].span.start as usize..doc.tokens[end - 1].span.end as usize).unwrap_or("");
+        let date = (k + 1..end).all(|j| crate::nlp::events::phrase::is_date_word(doc.token_text(j)));
+        if date || g.place(tail).is_some() {
+            m.tokens.end = k;
+            m.span.end = doc.tokens[k - 1].span.end;
+            return;
+        }
+    }
+}
+
+/// Lowercase words that join the capitalised words of an organisation's or a place's
+/// name ("Bank of America", "Doctors without Borders", "Partners in Health").
+const NAME_JOINERS: &[&str] = &[
+    "of", "and", "the", "for", "in", "on", "at", "to", "de", "du", "la", "le", "del", "des", "y", "von", "van", "der", "upon", "against",
+    "with", "without", "al", "bin", "el", "a", "an", "&", "over", "under", "from", "by",
+];
+
+/// "Office of Management and Budget in charge of the", "Court already held, in Glossip":
+/// an organisation, place or other name is cut before its first lowercase word that joins
+/// no name, or a comma before a lowercase word, (the tagger ran on into the sentence); joining words left at the
+/// end go too. Tokens with a capital, a digit or a hyphen ("al-Qaeda") stay.
+fn cut_run_on_name(doc: &Doc, m: &mut Mention) {
+    if m.entity_type == crate::nlp::EntityType::Per || m.tokens.len() < 3 {
         return;
-    };
-    let tail_start = doc.tokens[k + 1].span.start as usize;
-    let Some(tail) = doc.text.get(tail_start..m.span.end as usize) else {
-        return;
-    };
-    let date = (k + 1..m.tokens.end).all(|j| crate::nlp::events::phrase::is_date_word(doc.token_text(j)));
-    if date || g.place(tail).is_some() {
-        m.tokens.end = k;
-        m.span.end = doc.tokens[k - 1].span.end;
+    }
+    let mut b = m.tokens.end;
+    for k in m.tokens.start + 1..m.tokens.end {
+        let w = doc.token_text(k);
+        let plain_lower = w.chars().next().is_some_and(char::is_lowercase) && w.chars().all(|c| c.is_alphabetic() && c.is_lowercase());
+        // A comma before a capitalised word stays ("Washington, D.C.", "University of
+        // California, Berkeley").
+        let comma = w == "," && (k + 1 >= m.tokens.end || doc.token_text(k + 1).chars().next().is_some_and(char::is_lowercase));
+        if comma || (plain_lower && !NAME_JOINERS.iter().any(|j| word_eq(w, j))) {
+            b = k;
+            break;
+        }
+    }
+    while b > m.tokens.start + 1 && NAME_JOINERS.iter().any(|j| word_eq(doc.token_text(b - 1), j)) {
+        b -= 1;
+    }
+    if b < m.tokens.end {
+        m.tokens.end = b;
+        m.span.end = doc.tokens[b - 1].span.end;
     }
 }
 
@@ -585,5 +622,29 @@ mod tests {
         assert!(got.iter().all(|(t, _)| !t.contains("Getty")), "{got:?}");
         assert!(got.contains(&("Duke University".to_string(), EntityType::Org)), "{got:?}");
         assert!(got.contains(&("Partners in Health".to_string(), EntityType::Org)), "{got:?}");
+    }
+
+    #[test]
+    fn a_name_run_on_into_the_sentence_is_cut() {
+        let doc = Doc::new("The Office of Management and Budget in charge of the plan met the Republican National Convention in Cleveland in July, and the Court already held, in Glossip, that Doctors without Borders won.");
+        let at = |w: &str| (0..doc.tokens.len()).find(|&k| doc.token_text(k) == w).unwrap();
+        let mut ms = vec![
+            mention(&doc, at("Office"), at("plan"), EntityType::Org),
+            mention(&doc, at("Republican"), at("July") + 1, EntityType::Org),
+            mention(&doc, at("Court"), at("Glossip") + 1, EntityType::Org),
+            mention(&doc, at("Doctors"), at("Borders") + 1, EntityType::Org),
+        ];
+        let dc = Doc::new("He flew to Washington, D.C. and the University of California, Berkeley.");
+        let at_dc = |w: &str| (0..dc.tokens.len()).find(|&k| dc.token_text(k) == w).unwrap();
+        let mut kept = vec![
+            mention(&dc, at_dc("Washington"), at_dc("D.C.") + 1, EntityType::Loc),
+            mention(&dc, at_dc("University"), at_dc("Berkeley") + 1, EntityType::Org),
+        ];
+        fix_mentions(&dc, &mut kept);
+        let got_dc: Vec<String> = texts(&dc, &kept).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(got_dc, vec!["Washington, D.C.", "University of California, Berkeley"]);
+        fix_mentions(&doc, &mut ms);
+        let got: Vec<String> = texts(&doc, &ms).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(got, vec!["Office of Management and Budget", "Republican National Convention", "Court", "Doctors without Borders"]);
     }
 }
