@@ -20,14 +20,8 @@ fn mentions(doc: &Doc, names: &[&str]) -> Vec<Mention> {
 }
 
 /// (kind, source, cue, content) of each attribution.
-fn run(text: &str, names: &[&str]) -> Vec<(&'static str, String, String, String)> {
-    let doc = Doc::new(text);
-    let ms = mentions(&doc, names);
-    let got = AttributionExtractor::builtin().extract(&doc, &ms);
-    for a in &got {
-        assert!(valid(&doc, a));
-        assert!((0.0..=1.0).contains(&a.confidence));
-    }
+/// (kind, source, cue, content) of each row, as text.
+fn rows_of(doc: &Doc, got: &[Attribution]) -> Vec<(&'static str, String, String, String)> {
     got.iter()
         .map(|a| {
             (
@@ -38,6 +32,17 @@ fn run(text: &str, names: &[&str]) -> Vec<(&'static str, String, String, String)
             )
         })
         .collect()
+}
+
+fn run(text: &str, names: &[&str]) -> Vec<(&'static str, String, String, String)> {
+    let doc = Doc::new(text);
+    let ms = mentions(&doc, names);
+    let got = AttributionExtractor::builtin().extract(&doc, &ms);
+    for a in &got {
+        assert!(valid(&doc, a));
+        assert!((0.0..=1.0).contains(&a.confidence));
+    }
+    rows_of(&doc, &got)
 }
 
 fn row(kind: &'static str, source: &str, cue: &str, content: &str) -> (&'static str, String, String, String) {
@@ -482,16 +487,7 @@ fn run_parsed(text: &str, names: &[&str]) -> Vec<(&'static str, String, String, 
     let parser = crate::nlp::parse::ParseModel::builtin().ok();
     assert!(parser.is_some(), "builtin parse model");
     let got = AttributionExtractor::builtin().with_parser(parser).extract(&doc, &ms);
-    got.iter()
-        .map(|a| {
-            (
-                a.kind.as_str(),
-                a.source.map(|s| doc.span_text(s).to_string()).unwrap_or_default(),
-                doc.span_text(a.cue).to_string(),
-                doc.span_text(a.content).to_string(),
-            )
-        })
-        .collect()
+    rows_of(&doc, &got)
 }
 
 fn cues_of<'a>(rows: &'a [(&'static str, String, String, String)]) -> Vec<&'a str> {
