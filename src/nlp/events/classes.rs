@@ -90,6 +90,7 @@ word_classes! {
     Phoned = "phoned",
     GivenObjects = "given_objects",
     ConnectiveAdverbs = "connective_adverbs",
+    InformationNouns = "information_nouns",
     NamingVerbs = "naming_verbs",
     ScornWords = "scorn_words",
     DutyModals = "duty_modals",

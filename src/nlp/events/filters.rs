@@ -55,9 +55,17 @@ fn tokens_of(doc: &Doc, range: &Range<usize>, s: Span) -> Vec<usize> {
 
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
-    for pass in
-        [imperative, generic_you, adjectival_participle, habitual_stance, passive_meeting, question_asked, dismissal, prepositional_given]
-    {
+    for pass in [
+        imperative,
+        generic_you,
+        adjectival_participle,
+        habitual_stance,
+        passive_meeting,
+        question_asked,
+        dismissal,
+        prepositional_given,
+        released_document,
+    ] {
         let v = pass(doc, c);
         if v != Verdict::Keep {
             return v;
@@ -99,6 +107,26 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
         return Verdict::Coerce;
     }
     Verdict::Keep
+}
+
+/// "released a report", "releasing the transcripts", "released its tax returns": making a
+/// document public is no RETREAT (PLOVER's release is of people or held goods: "released
+/// the prisoners", "freed Foley").
+fn released_document(doc: &Doc, c: &Candidate) -> Verdict {
+    if c.event_type != PloverType::Retreat {
+        return Verdict::Keep;
+    }
+    let head = doc.token_text(c.start);
+    if !head.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("releas")) {
+        return Verdict::Keep;
+    }
+    let Some(r) = c.recipient else {
+        return Verdict::Keep;
+    };
+    match tokens_of(doc, c.range, r).last() {
+        Some(&k) if WordClass::InformationNouns.has(doc.token_text(k)) => Verdict::Drop("released document"),
+        _ => Verdict::Keep,
+    }
 }
 
 /// "conclusions from tonight's race given all the outside money", "Given the chance, …":

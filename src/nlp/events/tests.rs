@@ -699,3 +699,10 @@ fn a_possessive_ending_or_a_connective_is_no_party() {
     assert!(super::filters::no_party(&doc, &range, span(clitic, clitic + 1)));
     assert!(!super::filters::no_party(&doc, &range, span(clitic - 1, clitic + 1)));
 }
+
+#[test]
+fn releasing_a_document_is_no_retreat() {
+    assert!(!types("The White House released the transcripts on Friday.", &[("White House", Loc)]).contains(&"RETREAT"));
+    assert!(!types("Gallup released a new poll showing gains.", &[("Gallup", Org)]).contains(&"RETREAT"));
+    assert!(types("Iran released the prisoners on Friday.", &[("Iran", Loc)]).contains(&"RETREAT"));
+}
