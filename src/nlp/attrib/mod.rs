@@ -900,8 +900,11 @@ fn not_a_statement(doc: &Doc, s: &Sent, c: &Cue) -> bool {
     // a common noun, its name, then the sentence's own verb group: a name given.
     if word_eq(t, "called") && k > s.range.start {
         let prev = doc.token_text(k - 1);
-        let common_noun =
-            prev.chars().all(char::is_lowercase) && prev.len() > 2 && !is_subject_pronoun(prev) && !super::events::phrase::is_adverb(prev);
+        let common_noun = prev.chars().all(char::is_lowercase)
+            && prev.len() > 2
+            && !super::events::phrase::is_subject_pronoun(prev)
+            && !super::events::phrase::is_relative(prev)
+            && !super::events::phrase::is_adverb(prev);
         if common_noun {
             for j in next + 1..s.range.end.min(next + 9) {
                 let w = doc.token_text(j);
@@ -916,10 +919,6 @@ fn not_a_statement(doc: &Doc, s: &Sent, c: &Cue) -> bool {
         }
     }
     false
-}
-
-fn is_subject_pronoun(t: &str) -> bool {
-    ["he", "she", "they", "it", "we", "i", "you", "who", "which", "that"].iter().any(|w| word_eq(t, w))
 }
 
 /// "…, as described in a campaign memo.", "As noted in The Times, the F.D.A. …", "as
