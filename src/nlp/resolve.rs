@@ -841,10 +841,8 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
     // who fits, among those the article names in full, else among the knowledge base's
     // people of that surname (`data/kb/person_facts.tsv`); when several or none fit, the
     // surname alone, unlinked, and never a resolution the evidence contradicts.
-    for (a, g) in groups.iter().enumerate() {
-        if g.ty != EntityType::Per || keys[a].contains(' ') || kb.facts_of_surname(keys[a]).next().is_none() {
-            continue;
-        }
+    // The root groups of the people the article names in full with a lone name's surname.
+    let surname_cands = |a: usize| {
         let mut cands: Vec<usize> = Vec::new();
         for (b, gb) in groups.iter().enumerate() {
             let r = target[b];
@@ -858,6 +856,13 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
                 cands.push(r);
             }
         }
+        cands
+    };
+    for (a, g) in groups.iter().enumerate() {
+        if g.ty != EntityType::Per || keys[a].contains(' ') || kb.facts_of_surname(keys[a]).next().is_none() {
+            continue;
+        }
+        let cands = surname_cands(a);
         let facts_of = |r: usize| kb.facts(&link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name)));
         for i in (0..mentions.len()).filter(|&i| group_of[i] == a) {
             let ev = surname_evidence(text, mentions[i].span.range(), work[i].role.as_deref());
@@ -886,6 +891,42 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
                     overrides.resize_with(mentions.len(), || None);
                 }
                 overrides[i] = Some(d);
+            }
+        }
+    }
+
+    // 9. A surname two people of the article share ("Clinton" beside Hillary and Bill
+    // Clinton) that step 8's evidence left open: news name a person in full before they
+    // call them by the surname alone, so a mention written while only one of them has
+    // been named is that one. On allsides-dev this decides 722 of 2,362 such "Clinton"
+    // mentions and 28 of the 29 "Mrs./Mr. Clinton" it decides; taking the first person
+    // named for every mention is right for 106 of 138, too low.
+    for (a, g) in groups.iter().enumerate() {
+        if g.ty != EntityType::Per || keys[a].contains(' ') || target[a] != a {
+            continue;
+        }
+        let cands = surname_cands(a);
+        if cands.len() < 2 {
+            continue;
+        }
+        let first_named: Vec<usize> = cands
+            .iter()
+            .map(|&r| {
+                let named = (0..mentions.len()).filter(|&j| group_of[j] != a && target[group_of[j]] == r);
+                named.map(|j| mentions[j].span.start as usize).min().unwrap_or(usize::MAX)
+            })
+            .collect();
+        for i in (0..mentions.len()).filter(|&i| group_of[i] == a) {
+            if overrides.get(i).is_some_and(Option::is_some) {
+                continue;
+            }
+            let start = mentions[i].span.start as usize;
+            let mut named = cands.iter().zip(&first_named).filter(|(_, &f)| f < start);
+            if let (Some((&r, _)), None) = (named.next(), named.next()) {
+                if overrides.is_empty() {
+                    overrides.resize_with(mentions.len(), || None);
+                }
+                overrides[i] = Some(SurnameOverride::Root(r));
             }
         }
     }
@@ -2634,6 +2675,42 @@ mod tests {
         assert_eq!(r[0].1.canonical_name, "Clinton", "{r:?}");
         let r = resolve("Trump spoke. Trump Tower rose.", &[("Trump", Per), ("Trump Tower", Per)]);
         assert_eq!(r[0].1.kb_id, Some("Q22686"), "{r:?}");
+    }
+
+    #[test]
+    fn lone_surname_is_the_one_person_named_so_far() {
+        // Mentions given by the text around them: (context, name in it).
+        fn at(text: &str, specs: &[(&str, &str)]) -> Vec<(String, ResolvedMention)> {
+            let ms: Vec<Mention> = specs
+                .iter()
+                .map(|(ctx, name)| {
+                    let start = text.find(ctx).unwrap() + ctx.find(name).unwrap();
+                    Mention { span: Span::new(start, start + name.len()), tokens: 0..0, sentence: 0, entity_type: Per, confidence: 0.9 }
+                })
+                .collect();
+            let r = resolve_document(text, &ms, Gazetteer::builtin());
+            ms.iter().map(|m| crate::text_slice(text, m.span.range()).to_string()).zip(r).collect()
+        }
+        // Hillary is named first; the lone "Clinton" before Bill is named is hers, the
+        // one after both are named stays the surname, unless a title decides.
+        let text = "Hillary Clinton spoke. Clinton left. Bill Clinton came. Clinton waved. Mr. Clinton sat.";
+        let specs = [
+            ("Hillary Clinton", "Hillary Clinton"),
+            ("Clinton left", "Clinton"),
+            ("Bill Clinton", "Bill Clinton"),
+            ("Clinton waved", "Clinton"),
+            ("Mr. Clinton", "Mr. Clinton"),
+        ];
+        let r = at(text, &specs);
+        let ids: Vec<Option<&str>> = r.iter().map(|(_, m)| m.kb_id).collect();
+        assert_eq!(ids, [Some("Q6294"), Some("Q6294"), Some("Q1124"), None, Some("Q1124")], "{r:?}");
+        assert_eq!(r[3].1.canonical_name, "Clinton");
+        // Any shared surname, not only those the knowledge base knows.
+        let text = "Ann Zorbel spoke. Zorbel left. Tom Zorbel came. Zorbel waved.";
+        let specs = [("Ann Zorbel", "Ann Zorbel"), ("Zorbel left", "Zorbel"), ("Tom Zorbel", "Tom Zorbel"), ("Zorbel waved", "Zorbel")];
+        let r = at(text, &specs);
+        let names: Vec<&str> = r.iter().map(|(_, m)| m.canonical_name.as_str()).collect();
+        assert_eq!(names, ["Ann Zorbel", "Ann Zorbel", "Tom Zorbel", "Zorbel"], "{r:?}");
     }
 
     #[test]
