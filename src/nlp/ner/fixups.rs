@@ -429,7 +429,7 @@ fn is_function_word(doc: &Doc, m: &Mention) -> bool {
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
-const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac"];
+const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac", "dna", "iq", "tv", "pc", "gdp"];
 
 fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
     let Some(text) = doc.text.get(m.span.range()) else { return false };
@@ -438,12 +438,20 @@ fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
     COMMON_NOUNS.contains(&key)
 }
 
+/// Lowercase prefixes that make a name a modifier ("anti-Trump", "pro-Democrat",
+/// "post-Brexit"); "neo-Nazis" names a group and stays.
+const MODIFIER_PREFIXES: &[&str] = &["anti-", "pro-", "non-", "post-", "pre-", "ex-", "mid-"];
+
 fn is_compound_modifier(doc: &Doc, m: &Mention) -> bool {
-    if m.entity_type != crate::nlp::EntityType::Misc {
+    let Some(text) = doc.text.get(m.span.range()) else { return false };
+    if text.contains(char::is_whitespace) {
         return false;
     }
-    let Some(text) = doc.text.get(m.span.range()) else { return false };
-    !text.contains(char::is_whitespace) && is_compound_word(text)
+    // 575 of these, all typed MISC, on allsides-dev.
+    if MODIFIER_PREFIXES.iter().any(|p| text.starts_with(p)) {
+        return true;
+    }
+    m.entity_type == crate::nlp::EntityType::Misc && is_compound_word(text)
 }
 
 /// "D-Calif", "R-Texas", "I-Vt.", "D-N.Y.": a party initial, a hyphen, a state.
@@ -501,6 +509,21 @@ mod tests {
 
     fn texts(doc: &Doc, ms: &[Mention]) -> Vec<(String, EntityType)> {
         ms.iter().map(|m| (doc.span_text(m.span).to_string(), m.entity_type)).collect()
+    }
+
+    #[test]
+    fn prefixed_modifiers_and_common_nouns_are_no_entities() {
+        let doc = Doc::new("The anti-Trump and pro-Clinton texts cited DNA tests by neo-Nazis.");
+        let at = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let one = |w: &str, ty| mention(&doc, at(w), at(w) + 1, ty);
+        let mut ms = vec![
+            one("anti-Trump", EntityType::Misc),
+            one("pro-Clinton", EntityType::Org),
+            one("DNA", EntityType::Org),
+            one("neo-Nazis", EntityType::Misc),
+        ];
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("neo-Nazis".to_string(), EntityType::Misc)]);
     }
 
     #[test]
