@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! cargo run --release --example train_ner -- lexicon            # data/models/wordcase.tsv.zst
-//! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]
+//! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]   # env NER_SEED, NER_PRUNE
 //! cargo run --release --example train_ner -- final EPOCHS TEMPERATURE [OUT]  # train + dev
 //! cargo run --release --example train_ner -- eval CONLL [MODEL] [PREDICTIONS]
 //! cargo run --release --example train_ner -- show TEXTFILE [MODEL]  # .jsonl: "body" fields
+//! cargo run --release --example train_ner -- counts FILE.jsonl [N] [MODEL]  # mentions per (text, type)
 //! ```
 //!
 //! Paths default to `../shared/data/...` next to the repo and `data/models/`.
@@ -58,6 +59,9 @@ fn main() {
             }
             if let Some(p) = std::env::var("NER_PRUNE").ok().and_then(|p| p.parse().ok()) {
                 opts.prune = p;
+            }
+            if let Some(p) = std::env::var("NER_SEED").ok().and_then(|p| p.parse().ok()) {
+                opts.seed = p;
             }
             let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
             let t = std::time::Instant::now();
@@ -130,6 +134,8 @@ fn main() {
                     *counts.entry((body[m.span.range()].to_string(), m.entity_type.as_str())).or_default() += 1;
                 }
             }
+            let (names, mentions, share) = ner::off_majority_share(counts.iter().map(|((t, ty), &n)| (t.as_str(), *ty, n)), 30);
+            eprintln!("{names} names mentioned 30+ times, {mentions} mentions, {:.2}% off their majority type", 100.0 * share);
             let mut rows: Vec<_> = counts.into_iter().collect();
             rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             for ((t, ty), n) in rows {

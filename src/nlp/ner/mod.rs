@@ -39,7 +39,7 @@ use features::Resources;
 use model::{QRef, QTable};
 
 pub use conll::{Counts, EvalReport};
-pub use train::{build_case_lexicon, eval_conll, train, unwrap_lines, TrainOptions, TrainReport};
+pub use train::{build_case_lexicon, eval_conll, off_majority_share, train, unwrap_lines, TrainOptions, TrainReport};
 
 /// Hypotheses kept per sentence when tagging (default).
 pub const DEFAULT_BEAM: usize = 3;

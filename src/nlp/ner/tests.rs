@@ -200,3 +200,14 @@ fn also_train_keeps_the_last_epoch() {
     assert_eq!(report.temperature, 7.0);
     assert_eq!(report.train_tokens, 2 * 25);
 }
+
+#[test]
+fn off_majority_share_counts_frequent_names_only() {
+    let rows =
+        [("Trump", "PER", 90), ("Trump", "ORG", 10), ("GOP", "ORG", 20), ("GOP", "MISC", 20), ("Rare", "LOC", 3), ("Rare", "PER", 2)];
+    let (names, mentions, share) = off_majority_share(rows.iter().map(|&(t, ty, n)| (t, ty, n)), 30);
+    assert_eq!((names, mentions), (2, 140));
+    // Trump: 10 off; GOP: a tie, 20 off; Rare (5 mentions) not counted.
+    assert!((share - 30.0 / 140.0).abs() < 1e-12, "{share}");
+    assert_eq!(off_majority_share(std::iter::empty(), 30), (0, 0, 0.0));
+}

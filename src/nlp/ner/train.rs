@@ -353,6 +353,29 @@ pub fn build_case_lexicon(conll: &[PathBuf], texts: &[PathBuf], min_count: u32, 
     Ok(rows.len())
 }
 
+/// Typing consistency on real news: given mention counts per (text, type), the names
+/// mentioned at least `min_mentions` times, their mentions, and the share of those
+/// mentions off the name's majority type ("Trump" tagged ORG among mostly PER). A model
+/// change that raises CoNLL scores can type US news worse; this is the check
+/// (`train_ner counts`, data/models/README.md). Ties count the other types as off.
+pub fn off_majority_share<'a>(counts: impl IntoIterator<Item = (&'a str, &'a str, usize)>, min_mentions: usize) -> (usize, usize, f64) {
+    let mut per_name: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for (text, ty, n) in counts {
+        *per_name.entry(text).or_default().entry(ty).or_default() += n;
+    }
+    let (mut names, mut mentions, mut off) = (0, 0, 0);
+    for types in per_name.values() {
+        let total: usize = types.values().sum();
+        if total < min_mentions.max(1) {
+            continue;
+        }
+        names += 1;
+        mentions += total;
+        off += total - types.values().copied().max().unwrap_or(0);
+    }
+    (names, mentions, if mentions == 0 { 0.0 } else { off as f64 / mentions as f64 })
+}
+
 /// Hard-wrapped text: single newlines become spaces, paragraph breaks stay.
 pub fn unwrap_lines(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
