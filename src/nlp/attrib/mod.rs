@@ -1962,12 +1962,12 @@ fn quantified_pronoun(doc: &Doc, s: &Sent, cue: usize) -> Option<(Span, SubjectK
     Some((tok_span(doc, a, j), SubjectKind::Direct))
 }
 
-/// "I think …", "I believe …" outside a quotation: the writer's (or a transcript
-/// speaker's) own opinion, no attributed statement.
+/// "I think …", "I believe …", "I hope …" outside a quotation: the writer's (or a
+/// transcript speaker's) own opinion, no attributed statement.
 fn first_person_belief(doc: &Doc, a: &Attribution) -> bool {
     a.kind == AttributionKind::Indirect
         && a.source.is_some_and(|x| doc.span_text(x) == "I")
-        && ["think", "believe"].iter().any(|w| word_eq(doc.span_text(a.cue), w))
+        && ["think", "believe", "hope", "fear"].iter().any(|w| word_eq(doc.span_text(a.cue), w))
 }
 
 /// "calling": after a comma, a participle that names what the speaker called someone

@@ -686,3 +686,12 @@ fn coordinated_and_quantified_pronoun_subjects() {
     let got = run("Most of them said they had loved working for Carrier.", &[]);
     assert_eq!(got, vec![row("indirect", "Most of them", "said", "they had loved working for Carrier")]);
 }
+
+#[test]
+fn hopes_and_fears_with_a_bare_clause() {
+    let got = run("Smith hopes the bill will pass the Senate next week.", &["Smith"]);
+    assert_eq!(got, vec![row("indirect", "Smith", "hopes", "the bill will pass the Senate next week")]);
+    let got = run("Democrats fear the plan would cut benefits for millions.", &[]);
+    assert_eq!(cues_of(&got), vec!["fear"]);
+    assert!(run("I hope the bill will pass the Senate next week.", &[]).is_empty());
+}
