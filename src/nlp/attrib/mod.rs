@@ -236,6 +236,16 @@ impl AttributionExtractor {
         }
         split_coordinated(doc, &mut out);
         drop_nested(doc, &mut out);
+        for a in &mut out {
+            if !matches!(a.kind, AttributionKind::Indirect | AttributionKind::DirectQuote) {
+                continue;
+            }
+            // The sentences ascend by index.
+            let (Some(src), Ok(k)) = (a.source, sents.binary_search_by_key(&a.sentence, |s| s.index)) else {
+                continue;
+            };
+            a.source = Some(subject_head(doc, &sents[k], src, a.cue));
+        }
         if self.parser.is_some() {
             quote_speakers(doc, &sents, parses, &mut out);
         }
@@ -245,6 +255,7 @@ impl AttributionExtractor {
             valid(doc, a)
                 && (a.kind == AttributionKind::DirectQuote || a.source.is_none_or(|x| !word_eq(doc.span_text(x), "you")))
                 && !in_caption(doc.text, a.cue)
+                && !first_person_belief(doc, a)
         });
         for a in &mut out {
             if a.source.is_some_and(|x| interview_label(doc.text, x)) {
@@ -896,6 +907,18 @@ fn not_a_statement(doc: &Doc, s: &Sent, c: &Cue) -> bool {
     if t.len() > 6 && t.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("propos")) && next_is("by") {
         return true;
     }
+    // "wrote for the newspaper", "writes for Politico": working for a publication, no
+    // statement, unless a clause follows the publication ("wrote for Politico that …").
+    if ["wrote", "write", "writes", "writing", "written"].iter().any(|w| word_eq(t, w)) && next_is("for") {
+        let end = trim_end_punct(doc, &s.range);
+        let statement = (next + 1..end).any(|j| {
+            let w = doc.token_text(j);
+            word_eq(w, "that") || matches!(w, ":" | "“" | "\"")
+        });
+        if !statement {
+            return true;
+        }
+    }
     // "A similar exercise called the National Register … was carried out": "called" after
     // a common noun, its name, then the sentence's own verb group: a name given.
     if word_eq(t, "called") && k > s.range.start {
@@ -1336,7 +1359,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     let cue = tok_span(doc, m.start, m.head_end);
     // An act verb's content after it must be a clause ("rejected the idea" is no speech).
     let forward_ok = |from: usize| !c.needs_clause || opens_clause(doc, s, m.end, from);
-    let subject = subject_before(doc, s.ms, &s.range, m.start, s.dates);
+    let subject = quantified_pronoun(doc, s, m.start).or_else(|| subject_before(doc, s.ms, &s.range, m.start, s.dates));
     let follow_on = WordClass::FollowOn.has(doc.token_text(m.start)) && m.start > s.range.start && doc.token_text(m.start - 1) == ",";
     let last_token = trim_end_punct(doc, &s.range);
     // `CLAUSE, X said.` / `CLAUSE, said X.`: nothing but setting words after the cue.
@@ -1360,6 +1383,16 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
         let mut subj_start = token_at(doc, src.start);
         while subj_start > s.range.start && is_determiner(doc.token_text(subj_start - 1)) {
             subj_start -= 1;
+        }
+        // "he and Mr. Allen said": a pronoun coordinated before the noun phrase belongs
+        // to the subject (names coordinate in the word-order subject already).
+        let mut src = src;
+        if subj_start >= s.range.start + 2
+            && word_eq(doc.token_text(subj_start - 1), "and")
+            && super::events::phrase::is_subject_pronoun(doc.token_text(subj_start - 2))
+        {
+            subj_start -= 2;
+            src = Span { start: doc.tokens[subj_start].span.start, ..src };
         }
         let comma_before = subj_start > s.range.start && doc.token_text(subj_start - 1) == ",";
         if rest_is_setting && comma_before {
@@ -1808,15 +1841,140 @@ fn is_np_word_or_det(t: &str) -> bool {
 /// statement) or at the sentence end.
 fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
     for c in &s.cues {
+        let t = doc.token_text(c.m.start);
         if c.m.start > from
             && c.m.start < last
             && doc.token_text(c.m.start - 1) == ","
-            && WordClass::FollowOn.has(doc.token_text(c.m.start))
+            && (WordClass::FollowOn.has(t) || naming_participle(t))
         {
             return c.m.start - 1;
         }
     }
     last
+}
+
+/// The subject noun phrase, when the word-order source `src` (before the cue) is a noun
+/// inside it rather than its head: the object of a preposition ("Multiple sources at the
+/// CNP conference said": the whole phrase, not "CNP conference"), a word of a relative
+/// clause ("a senator who requested anonymity said": "a senator"), or a title in
+/// apposition after a person's name with no person in it ("Rep. Tom Cole, Oklahoma
+/// Republican, said": the name).
+fn subject_head(doc: &Doc, s: &Sent, src: Span, cue: Span) -> Span {
+    if src.end > cue.start || src.is_empty() {
+        return src;
+    }
+    let (a, b) = (token_at(doc, src.start), token_at(doc, src.end - 1) + 1);
+    if !s.range.contains(&a) || b > s.range.end {
+        return src;
+    }
+    let mut i = a;
+    while i > s.range.start && is_determiner(doc.token_text(i - 1)) {
+        i -= 1;
+    }
+    // The noun phrase (words and determiners, at most 6) ending at token `end`.
+    let np_ending = |end: usize| -> Option<usize> {
+        let mut h = end;
+        while h > s.range.start && end - h < 6 && is_np_word_or_det(doc.token_text(h - 1)) {
+            if matches!(doc.token_text(h - 1), "said" | "says" | "told" | "wrote") {
+                break;
+            }
+            h -= 1;
+        }
+        // It must hold a word, not only determiners, and end on a noun-like word.
+        (h < end && is_np_word(doc.token_text(end - 1)) && !super::events::phrase::past_form(doc.token_text(end - 1))).then_some(h)
+    };
+    if i > s.range.start {
+        let t = doc.token_text(i - 1);
+        let pp = is_preposition(t) && !["to", "by", "than", "like", "as", "according"].iter().any(|w| word_eq(t, w));
+        if pp {
+            if let Some(h) = np_ending(i - 1) {
+                return tok_span(doc, h, b);
+            }
+        }
+    }
+    // A relative clause of a few words before the source: "a senator who requested".
+    let lo = i.saturating_sub(6).max(s.range.start);
+    // Not across a comparison or a question word ("less credit than aides say", "which is
+    // why executives there indicate"): the source heads its own clause there.
+    let plain = |k: usize| {
+        let w = doc.token_text(k);
+        w.chars().next().is_some_and(char::is_alphanumeric)
+            && !["than", "what", "why", "how", "when", "where", "whom"].iter().any(|x| word_eq(w, x))
+    };
+    let rel = (lo..i).rev().take_while(|&k| plain(k)).find(|&k| {
+        let w = doc.token_text(k);
+        word_eq(w, "who") || word_eq(w, "which")
+    });
+    // The relative pronoun must be the clause's subject: a verb follows it, and the
+    // source is that verb's object ("which he said", "which the campaign says": the
+    // source is the clause's own subject and stays).
+    let rel = rel.filter(|&r| {
+        let w = doc.token_text(r + 1);
+        i >= r + 2
+            && !is_capitalized(w)
+            && !is_determiner(w)
+            && !super::events::phrase::is_subject_pronoun(w)
+            && !super::events::phrase::is_object_pronoun(w)
+    });
+    if let Some(r) = rel {
+        let mut e = r;
+        if e > s.range.start && doc.token_text(e - 1) == "," {
+            e -= 1;
+        }
+        if let Some(h) = np_ending(e) {
+            return tok_span(doc, h, e);
+        }
+    }
+    // "Name, title, said": the name.
+    let is_person = |m: &&&Mention| m.entity_type == super::EntityType::Per;
+    if i > s.range.start + 1
+        && doc.token_text(i - 1) == ","
+        && b < s.range.end
+        && doc.token_text(b) == ","
+        && !s.ms.iter().filter(is_person).any(|m| src.overlaps(m.span))
+    {
+        if let Some(m) = s.ms.iter().filter(is_person).find(|m| m.tokens.end == i - 1) {
+            return m.span;
+        }
+    }
+    src
+}
+
+/// "most of them said", "many of us say": a quantifier over an object pronoun right
+/// before the cue's verb group is its subject (the word-order finder stops at the
+/// pronoun, which is no subject form).
+fn quantified_pronoun(doc: &Doc, s: &Sent, cue: usize) -> Option<(Span, SubjectKind)> {
+    let j = super::events::phrase::skip_verb_group_left(doc, &s.range, cue, s.dates);
+    if j < s.range.start + 3 || !super::events::phrase::is_object_pronoun(doc.token_text(j - 1)) || !word_eq(doc.token_text(j - 2), "of") {
+        return None;
+    }
+    let q = doc.token_text(j - 3);
+    const QUANTIFIERS: &[&str] =
+        &["most", "many", "some", "all", "none", "both", "each", "one", "two", "three", "few", "several", "half", "any", "majority"];
+    if !QUANTIFIERS.iter().any(|w| word_eq(q, w)) {
+        return None;
+    }
+    let mut a = j - 3;
+    // "a majority of them", "the rest of us".
+    if a > s.range.start && is_determiner(doc.token_text(a - 1)) {
+        a -= 1;
+    }
+    Some((tok_span(doc, a, j), SubjectKind::Direct))
+}
+
+/// "I think …", "I believe …", "I hope …" outside a quotation: the writer's (or a
+/// transcript speaker's) own opinion, no attributed statement.
+fn first_person_belief(doc: &Doc, a: &Attribution) -> bool {
+    a.kind == AttributionKind::Indirect
+        && a.source.is_some_and(|x| doc.span_text(x) == "I")
+        && ["think", "believe", "hope", "fear"].iter().any(|w| word_eq(doc.span_text(a.cue), w))
+}
+
+/// "calling": after a comma, a participle that names what the speaker called someone
+/// ("blasted the plan, calling it “absurd”"), a statement of its own, not part of the
+/// clause before it.
+fn naming_participle(t: &str) -> bool {
+    WordClass::CallForms.has(t) && t.len() > 4 && t.get(t.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case("ing"))
 }
 
 /// The span of tokens `from..to` with leading/trailing punctuation and quote marks

@@ -147,7 +147,13 @@ pub(crate) fn naming_complement(doc: &Doc, p: &SentView, cue: usize) -> Option<(
         return None;
     }
     let obj = p.child_where(cue, |d| d == Deprel::Obj)?;
-    let pred = p.child_where(cue, |d| d == Deprel::Xcomp)?;
+    // The predicate is an open complement; the parser also hangs it on the cue as a
+    // second object or an apposition ("calling him “the most ignorant president”",
+    // "calling it “absurd”"): a child of that kind after the object's own words.
+    let obj_end = subtree(p, obj).1;
+    let pred = p
+        .child_where(cue, |d| d == Deprel::Xcomp)
+        .or_else(|| p.children(cue).find(|&c| c >= obj_end && matches!(p.deprel(c), Some(Deprel::Obj | Deprel::Appos | Deprel::Amod))))?;
     if obj < cue || pred < obj {
         return None;
     }

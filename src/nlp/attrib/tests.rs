@@ -630,3 +630,68 @@ fn a_statement_noun_with_its_clause() {
     let got = run_parsed("It is a sign that the economy is slowing down again.", &[]);
     assert!(got.is_empty(), "{got:?}");
 }
+
+#[test]
+fn source_is_the_head_of_the_subject_not_a_noun_inside_it() {
+    // A prepositional phrase inside the subject: the whole phrase, not its object.
+    let got = run("Multiple sources at the CNP conference said the group would endorse Cruz.", &[]);
+    assert_eq!(got, vec![row("indirect", "Multiple sources at the CNP conference", "said", "the group would endorse Cruz")]);
+    // A relative clause inside the subject: its head noun phrase.
+    let got = run("A senator who requested anonymity said the vote would fail.", &[]);
+    assert_eq!(got, vec![row("indirect", "A senator", "said", "the vote would fail")]);
+    // The relative clause's own subject stays the source.
+    let got = run("The plan includes new policies, which he said had harmed the economy badly.", &[]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["he"]);
+    let got = run("Obama has gotten less credit than aides say he deserves for the recovery.", &[]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["aides"]);
+    // A title in apposition after a person's name: the name.
+    let got = run("Rep. Tom Cole, Oklahoma Republican, said that he is opposed to it.", &["Tom Cole"]);
+    assert_eq!(got, vec![row("indirect", "Tom Cole", "said", "he is opposed to it")]);
+}
+
+#[test]
+fn writing_for_a_paper_is_no_statement() {
+    assert!(run("He wrote for the newspaper until 2010 and then moved to Chicago.", &[]).is_empty());
+    let got = run("He wrote for Politico that the bill would fail in the Senate.", &[]);
+    assert_eq!(cues_of(&got), vec!["wrote"]);
+}
+
+#[test]
+fn first_person_belief_is_no_attribution() {
+    assert!(run("I think the bill will fail in the Senate.", &[]).is_empty());
+    assert!(run("I think you said that it has not been checked yet.", &[]).is_empty());
+    let got = run("She believes the bill will fail in the Senate.", &[]);
+    assert_eq!(cues_of(&got), vec!["believes"]);
+}
+
+#[test]
+fn calling_after_a_comma_is_a_statement_of_its_own() {
+    let got = run_parsed("The candidate blasted the plan on Wednesday, calling it \"absurd.\"", &[]);
+    assert!(got.iter().all(|r| !r.3.contains("calling")), "{got:?}");
+    // The parser hangs the predicate on "calling" as a second object.
+    let got = run_parsed(
+        "In an incendiary press conference, Trump launched a pre-emptive attack against Obama, calling him “the most ignorant president in our history.”",
+        &["Trump", "Obama"],
+    );
+    let calling: Vec<_> = got.iter().filter(|r| r.2 == "calling").collect();
+    assert_eq!(calling.len(), 1, "{got:?}");
+    assert_eq!(calling[0].1, "Trump");
+    assert!(calling[0].3.starts_with("him") && calling[0].3.contains("ignorant president"), "{got:?}");
+}
+
+#[test]
+fn coordinated_and_quantified_pronoun_subjects() {
+    let got = run("It is not only about big audiences for advertisers, he and Mr. Allen said.", &["Allen"]);
+    assert_eq!(got, vec![row("indirect", "he and Mr. Allen", "said", "It is not only about big audiences for advertisers")]);
+    let got = run("Most of them said they had loved working for Carrier.", &[]);
+    assert_eq!(got, vec![row("indirect", "Most of them", "said", "they had loved working for Carrier")]);
+}
+
+#[test]
+fn hopes_and_fears_with_a_bare_clause() {
+    let got = run("Smith hopes the bill will pass the Senate next week.", &["Smith"]);
+    assert_eq!(got, vec![row("indirect", "Smith", "hopes", "the bill will pass the Senate next week")]);
+    let got = run("Democrats fear the plan would cut benefits for millions.", &[]);
+    assert_eq!(cues_of(&got), vec!["fear"]);
+    assert!(run("I hope the bill will pass the Senate next week.", &[]).is_empty());
+}
