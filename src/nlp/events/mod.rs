@@ -577,10 +577,19 @@ impl EventExtractor {
         {
             nominal = None;
         } else if noun_like {
-            // A verb pattern whose head reads as a noun: "the telephone company",
-            // "product demand".
-            return Err("noun_use");
+            if event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start) {
+                // "the 2012 terrorist attack in Benghazi", "the Paris terror attacks": an
+                // attack tied to a place or year is a particular act that happened.
+                nominal = Some(nominal_start(doc, range, m.start).unwrap_or(m.start));
+            } else {
+                // A verb pattern whose head reads as a noun: "the telephone company",
+                // "product demand".
+                return Err("noun_use");
+            }
         }
+        // Only for verbs used as nouns ("attack", "shooting"): the wire's "a pause in
+        // the bombing in Aleppo" names no new act (PETR2 codes none).
+        let placed = nominal.is_some() && e.verb_head && event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start);
         let transitive_only = e.is_casualty() || matches!(&*e.mode, "arrest" | "seize" | "release" | "allege");
         // "soldiers killed in ...", "civilians imprisoned for ...": a participle with no
         // object after it.
@@ -588,11 +597,13 @@ impl EventExtractor {
             && transitive_only
             && !is_passive(doc, range, m.start)
             && m.end == m.start + 1
-            && (after >= range.end || {
-                let t = doc.token_text(after);
+            // The word right after the participle, not after the triggers its window
+            // absorbed ("accused Democrats of trying to turn Christie's visit into").
+            && (m.end >= range.end || {
+                let t = doc.token_text(m.end);
                 is_preposition(t)
                     || !t.chars().next().is_some_and(char::is_alphanumeric)
-                    || dates.iter().any(|d| d.contains(doc.tokens[after].span))
+                    || dates.iter().any(|d| d.contains(doc.tokens[m.end].span))
             });
         let passive = is_passive(doc, range, m.start) || (agent.is_some() && past) || reduced;
         let modality = if nominal.is_none() && f.subject_from == m.start { self.modality(doc, range, m.start) } else { Modality::Actual };
@@ -651,6 +662,7 @@ impl EventExtractor {
             if actor.is_none()
                 && recipient.is_none()
                 && !protest_noun
+                && !placed
                 && (anaphoric(doc, range, np_start) || (e.verb_head && head.ends_with("ing")))
             {
                 // A mention of an event told elsewhere ("a pause in the bombing", "the
@@ -1231,6 +1243,38 @@ fn generic_indefinite(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     let before = k.checked_sub(1).map(|b| doc.token_text(b)).unwrap_or("");
     let indefinite = |w: &str| word_eq(w, "a") || word_eq(w, "an");
     (indefinite(first) || indefinite(before)) && !syntax::is_name(ms, a)
+}
+
+/// An attack noun at token `k` tied to a place or a year: a place name or a year
+/// before it ("the Paris terror attacks", "the 2012 terrorist attack"), over at most two
+/// lowercase modifiers, or "in"/"at" and a place name right after it ("the shooting in
+/// Aurora").
+fn placed_attack(doc: &Doc, ms: &[&Mention], range: &Range<usize>, k: usize) -> bool {
+    let place_at = |t: usize| ms.iter().any(|m| m.entity_type == EntityType::Loc && m.tokens.contains(&t));
+    let year = |t: &str| t.len() == 4 && (t.starts_with("19") || t.starts_with("20")) && t.bytes().all(|b| b.is_ascii_digit());
+    let mut j = k;
+    for _ in 0..3 {
+        if j <= range.start {
+            break;
+        }
+        let t = doc.token_text(j - 1);
+        if place_at(j - 1) || year(t) {
+            return true;
+        }
+        if !t.chars().next().is_some_and(char::is_lowercase) || is_determiner(t) || is_preposition(t) {
+            break;
+        }
+        j -= 1;
+    }
+    let mut n = k + 1;
+    if n < range.end && (word_eq(doc.token_text(n), "in") || word_eq(doc.token_text(n), "at")) {
+        n += 1;
+        if n < range.end && word_eq(doc.token_text(n), "the") {
+            n += 1;
+        }
+        return n < range.end && place_at(n);
+    }
+    false
 }
 
 /// Is span `a` a text ("the budget", "a bestseller", "the referendum"): its last word a

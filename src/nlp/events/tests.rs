@@ -768,3 +768,25 @@ fn coming_under_fire_is_criticism_received() {
     let d = r.iter().find(|e| e.0 == "DISAPPROVE").expect("DISAPPROVE");
     assert_eq!((d.2.as_str(), d.3.as_str()), ("Democrats", "agency"), "{r:?}");
 }
+
+#[test]
+fn an_active_accusation_with_an_absorbed_trigger_is_no_background() {
+    let r = run_parsed(
+        "Lenny Curry, Florida's Republican Party chairman, accused Democrats of trying to turn Christie's visit into a circus.",
+        &[("Lenny Curry", Per), ("Florida", Loc), ("Republican Party", Org), ("Democrats", Misc), ("Christie", Per)],
+    );
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "accused" && e.3 == "Democrats"), "{r:?}");
+}
+
+#[test]
+fn an_attack_tied_to_a_place_or_year_happened() {
+    let r = run_parsed("Republicans plan to focus on the 2012 terrorist attack in Benghazi at their convention.", &[("Republicans", Misc), ("Benghazi", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT" && e.1 == "attack"), "{r:?}");
+    let r = run_parsed("He was named as a suspect in the Paris terror attacks.", &[("Paris", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
+    // Unplaced, it is an attack told elsewhere; a pause in a bombing is no new act.
+    let r = run_parsed("Republicans plan to focus on the terrorist attack at their convention.", &[("Republicans", Misc)]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    let r = run_parsed("Local news reports that there was a pause in the bombing in Aleppo.", &[("Aleppo", Loc)]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+}
