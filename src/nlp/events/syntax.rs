@@ -217,7 +217,17 @@ fn ends_ing(t: &str) -> bool {
 /// Words that head a phrase naming anyone at all: "those who kill", "the only ones
 /// rejecting the product", "something that meets the needs".
 const ANYONE: &[&str] = &[
-    "those", "ones", "anyone", "anybody", "everyone", "everybody", "someone", "somebody", "whoever", "something", "anything",
+    "those",
+    "ones",
+    "anyone",
+    "anybody",
+    "everyone",
+    "everybody",
+    "someone",
+    "somebody",
+    "whoever",
+    "something",
+    "anything",
     "everything",
 ];
 
@@ -225,8 +235,10 @@ const ANYONE: &[&str] = &[
 const INDEFINITE: &[&str] = &["a", "an", "some", "any", "many", "most", "few", "several", "all", "no", "every", "each", "other", "such"];
 
 /// Nouns naming a stretch of time, never a party.
-const TIME_UNITS: &[&str] =
-    &["year", "years", "month", "months", "week", "weeks", "day", "days", "time", "times", "night", "nights", "decade", "decades", "hour", "hours"];
+const TIME_UNITS: &[&str] = &[
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "time", "times", "night", "nights", "decade", "decades", "hour",
+    "hours",
+];
 
 /// Does the phrase headed by token `k` name no particular party: no name, no
 /// possessor, number or definite determiner ("characters", "a campaign", "some
@@ -308,9 +320,9 @@ fn generic_party(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
     }
     // The party the clause tells of: its own subject ("some maniac murdering people"),
     // else the noun it modifies.
-    let subject = p.children(v).find(|&k| {
-        matches!(p.deprel(k), Some(Deprel::Nsubj | Deprel::NsubjPass)) && !super::phrase::is_relative(doc.token_text(k))
-    });
+    let subject = p
+        .children(v)
+        .find(|&k| matches!(p.deprel(k), Some(Deprel::Nsubj | Deprel::NsubjPass)) && !super::phrase::is_relative(doc.token_text(k)));
     let party = subject.unwrap_or(g);
     // A participle on one indefinite thing tells what that thing does ("released a plan
     // calling for"); only a relative clause makes it a kind ("a campaign that's backed").

@@ -724,7 +724,8 @@ fn acts_of_a_kind_of_party_are_generic() {
 
 #[test]
 fn counterfactual_and_named_activities_are_no_acts() {
-    let r = run_parsed("Instead of meeting with leaders separately, Obama has been scheduled for larger group discussions.", &[("Obama", Per)]);
+    let r =
+        run_parsed("Instead of meeting with leaders separately, Obama has been scheduled for larger group discussions.", &[("Obama", Per)]);
     assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
     let r = run_parsed("Without getting into the practicality of confiscating more than 300 million guns, it seems odd.", &[]);
     assert!(r.iter().all(|e| e.0 != "COERCE"), "{r:?}");
@@ -740,7 +741,10 @@ fn a_text_is_no_actor_unless_authored_by_a_name() {
     assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
     let r = run_parsed("The referendum had asked voters to reject the state law.", &[]);
     assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
-    let r = run_parsed("The New York Post article also alleges the Census Bureau manipulated data.", &[("New York Post", Org), ("Census Bureau", Org)]);
+    let r = run_parsed(
+        "The New York Post article also alleges the Census Bureau manipulated data.",
+        &[("New York Post", Org), ("Census Bureau", Org)],
+    );
     assert!(r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
 }
 
@@ -780,7 +784,10 @@ fn an_active_accusation_with_an_absorbed_trigger_is_no_background() {
 
 #[test]
 fn an_attack_tied_to_a_place_or_year_happened() {
-    let r = run_parsed("Republicans plan to focus on the 2012 terrorist attack in Benghazi at their convention.", &[("Republicans", Misc), ("Benghazi", Loc)]);
+    let r = run_parsed(
+        "Republicans plan to focus on the 2012 terrorist attack in Benghazi at their convention.",
+        &[("Republicans", Misc), ("Benghazi", Loc)],
+    );
     assert!(r.iter().any(|e| e.0 == "ASSAULT" && e.1 == "attack"), "{r:?}");
     let r = run_parsed("He was named as a suspect in the Paris terror attacks.", &[("Paris", Loc)]);
     assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
