@@ -96,6 +96,8 @@ word_classes! {
     DutyModals = "duty_modals",
     DutyNeeds = "duty_needs",
     IncidentHeads = "incident_heads",
+    DocumentActors = "document_actors",
+    NoPartyNouns = "no_party_nouns",
 }
 
 // Bits live in a u64.

@@ -244,7 +244,7 @@ impl EventExtractor {
                     let Some(event_type) = self.resolve(e.category, military) else {
                         continue;
                     };
-                    let (ev, purpose) = match self.build(doc, si, &range, ms, dates, &mut sp, f, e, event_type, &out[first_out..]) {
+                    let (ev, purpose) = match self.build(doc, si, &range, ms, dates, &mut sp, f, e, event_type, &out[first_out..], &ids) {
                         Ok(built) => {
                             learned::trace(|| {
                                 format!("{:?} {}: built by the rules", doc.token_text(f.m.start), built.0.event_type.as_str())
@@ -536,6 +536,7 @@ impl EventExtractor {
         e: &TriggerEntry,
         event_type: PloverType,
         earlier: &[Event],
+        ids: &[u32],
     ) -> Result<(Event, bool), &'static str> {
         let m = f.m;
         let mut trigger = tok_span(doc, m.start, m.head_end.max(m.start + 1));
@@ -576,10 +577,19 @@ impl EventExtractor {
         {
             nominal = None;
         } else if noun_like {
-            // A verb pattern whose head reads as a noun: "the telephone company",
-            // "product demand".
-            return Err("noun_use");
+            if event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start) {
+                // "the 2012 terrorist attack in Benghazi", "the Paris terror attacks": an
+                // attack tied to a place or year is a particular act that happened.
+                nominal = Some(nominal_start(doc, range, m.start).unwrap_or(m.start));
+            } else {
+                // A verb pattern whose head reads as a noun: "the telephone company",
+                // "product demand".
+                return Err("noun_use");
+            }
         }
+        // Only for verbs used as nouns ("attack", "shooting"): the wire's "a pause in
+        // the bombing in Aleppo" names no new act (PETR2 codes none).
+        let placed = nominal.is_some() && e.verb_head && event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start);
         let transitive_only = e.is_casualty() || matches!(&*e.mode, "arrest" | "seize" | "release" | "allege");
         // "soldiers killed in ...", "civilians imprisoned for ...": a participle with no
         // object after it.
@@ -587,11 +597,13 @@ impl EventExtractor {
             && transitive_only
             && !is_passive(doc, range, m.start)
             && m.end == m.start + 1
-            && (after >= range.end || {
-                let t = doc.token_text(after);
+            // The word right after the participle, not after the triggers its window
+            // absorbed ("accused Democrats of trying to turn Christie's visit into").
+            && (m.end >= range.end || {
+                let t = doc.token_text(m.end);
                 is_preposition(t)
                     || !t.chars().next().is_some_and(char::is_alphanumeric)
-                    || dates.iter().any(|d| d.contains(doc.tokens[after].span))
+                    || dates.iter().any(|d| d.contains(doc.tokens[m.end].span))
             });
         let passive = is_passive(doc, range, m.start) || (agent.is_some() && past) || reduced;
         let modality = if nominal.is_none() && f.subject_from == m.start { self.modality(doc, range, m.start) } else { Modality::Actual };
@@ -650,6 +662,7 @@ impl EventExtractor {
             if actor.is_none()
                 && recipient.is_none()
                 && !protest_noun
+                && !placed
                 && (anaphoric(doc, range, np_start) || (e.verb_head && head.ends_with("ing")))
             {
                 // A mention of an event told elsewhere ("a pause in the bombing", "the
@@ -848,6 +861,8 @@ impl EventExtractor {
                 head_end: m.head_end.max(m.start + 1),
                 nominal: nominal.is_some(),
                 actual: matches!(modality, Modality::Actual | Modality::Purpose { .. }),
+                past,
+                ms,
             };
             if let filters::Verdict::Drop(why) = syntax::judge(doc, p, &c) {
                 return Err(why);
@@ -878,8 +893,55 @@ impl EventExtractor {
                 }
             }
         }
+        if event_type == PloverType::Disapprove
+            && m.start + 1 < range.end
+            && ["come", "comes", "came", "coming"].iter().any(|w| word_eq(head, w))
+            && word_eq(doc.token_text(m.start + 1), "under")
+        {
+            // "X has come under fire from Y": X is criticised, by Y when named.
+            let from = recipient.filter(|r| {
+                let k = phrase::token_at(doc, r.start);
+                k > range.start && word_eq(doc.token_text(k - 1), "from")
+            });
+            recipient = actor;
+            actor = from;
+        }
+        if matches!(event_type, PloverType::Assault | PloverType::Fight)
+            && actor.is_some_and(|a| !ms.iter().any(|m| m.span.overlaps(a)))
+            && actor.and_then(|a| common_head(doc, range, a)).is_some_and(|(k, _)| k != m.start && self.names_act(doc, range, ids, k))
+        {
+            // "wounded by gunfire", "the strikes killed 161": an act or weapon named as
+            // the doer is no party; the doer is untold.
+            actor = None;
+        }
+        let target = recipient.filter(|r| {
+            // The object the trigger takes, not one of an unrelated phrase after it.
+            let k = phrase::token_at(doc, r.start);
+            k >= m.start
+        });
+        if target.is_some_and(|r| thing(doc, ms, range, r)) {
+            match event_type {
+                // "did not kill the story", "fighting an infodemic", "attacking the
+                // work": violence needs a living or held target; on a thing or an idea
+                // it is a metaphor.
+                PloverType::Assault | PloverType::Fight => return Err("thing_attacked"),
+                // "hosted an event", "discussed the possibility": a meeting is with a
+                // party ("discussed trade with Japan").
+                PloverType::Consult
+                    if !(m.start..range.end.min(m.start + 10)).any(|k| word_eq(doc.token_text(k), "with")) && nominal.is_none() =>
+                {
+                    return Err("thing_consulted")
+                }
+                _ => {}
+            }
+        }
         let actor = actor.filter(|a| !filters::no_party(doc, range, *a));
         let recipient = recipient.filter(|r| !filters::no_party(doc, range, *r));
+        if actor.is_some_and(|a| document_actor(doc, ms, range, a)) {
+            // "The budget asks for $1.5 billion", "the referendum asked voters to
+            // approve": a text acts only through its authors, whom it does not name.
+            return Err("document_actor");
+        }
         let location = place_of(doc, ms, range, m.start, actor, recipient);
         let recipient = recipient.filter(|r| location.is_none_or(|l| !l.overlaps(*r)));
         let date = nearest_date(dates, trigger);
@@ -991,6 +1053,11 @@ impl EventExtractor {
             return Modality::Purpose { gov: j - 1 };
         }
         Modality::Actual
+    }
+
+    /// Does token `k` start a trigger of the lexicon ("gunfire", "strikes", "attack")?
+    fn names_act(&self, doc: &Doc, range: &Range<usize>, ids: &[u32], k: usize) -> bool {
+        self.lexicon.longest_at_ids(doc, ids, range, k).is_some_and(|m| self.lexicon.entries[m.entry].category != Category::None)
     }
 
     fn dates_word(&self, t: &str) -> bool {
@@ -1176,6 +1243,67 @@ fn generic_indefinite(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     let before = k.checked_sub(1).map(|b| doc.token_text(b)).unwrap_or("");
     let indefinite = |w: &str| word_eq(w, "a") || word_eq(w, "an");
     (indefinite(first) || indefinite(before)) && !syntax::is_name(ms, a)
+}
+
+/// An attack noun at token `k` tied to a place or a year: a place name or a year
+/// before it ("the Paris terror attacks", "the 2012 terrorist attack"), over at most two
+/// lowercase modifiers, or "in"/"at" and a place name right after it ("the shooting in
+/// Aurora").
+fn placed_attack(doc: &Doc, ms: &[&Mention], range: &Range<usize>, k: usize) -> bool {
+    let place_at = |t: usize| ms.iter().any(|m| m.entity_type == EntityType::Loc && m.tokens.contains(&t));
+    let year = |t: &str| t.len() == 4 && (t.starts_with("19") || t.starts_with("20")) && t.bytes().all(|b| b.is_ascii_digit());
+    let mut j = k;
+    for _ in 0..3 {
+        if j <= range.start {
+            break;
+        }
+        let t = doc.token_text(j - 1);
+        if place_at(j - 1) || year(t) {
+            return true;
+        }
+        if !t.chars().next().is_some_and(char::is_lowercase) || is_determiner(t) || is_preposition(t) {
+            break;
+        }
+        j -= 1;
+    }
+    let mut n = k + 1;
+    if n < range.end && (word_eq(doc.token_text(n), "in") || word_eq(doc.token_text(n), "at")) {
+        n += 1;
+        if n < range.end && word_eq(doc.token_text(n), "the") {
+            n += 1;
+        }
+        return n < range.end && place_at(n);
+    }
+    false
+}
+
+/// Is span `a` a text ("the budget", "a bestseller", "the referendum"): its last word a
+/// lowercase document noun (classes `information_nouns`, `document_nouns`,
+/// `document_actors`)?
+fn document_actor(doc: &Doc, ms: &[&Mention], range: &Range<usize>, a: Span) -> bool {
+    let Some(last) = range.clone().rev().find(|&k| a.contains(doc.tokens[k].span)) else {
+        return false;
+    };
+    let t = doc.token_text(last);
+    let docs = WordClass::DocumentNouns.bit() | WordClass::DocumentActors.bit();
+    // "The New York Post article alleges": the text of a named author or outlet is its act.
+    let authored = ms.iter().any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org) && m.span.overlaps(a));
+    !authored && t.chars().next().is_some_and(char::is_lowercase) && classes::classes_of(t) & docs != 0
+}
+
+/// The last word of span `a` (inside `range`), if lowercase: the head of a common-noun
+/// phrase.
+fn common_head<'d>(doc: &'d Doc, range: &Range<usize>, a: Span) -> Option<(usize, &'d str)> {
+    let last = range.clone().rev().find(|&k| a.contains(doc.tokens[k].span))?;
+    let t = doc.token_text(last);
+    t.chars().next().is_some_and(char::is_lowercase).then_some((last, t))
+}
+
+/// Is span `a` a thing or an idea, never a party an act is done to ("the story", "an
+/// event", "the possibility", "climate change"): its head in class `no_party_nouns`,
+/// no entity mention in it.
+fn thing(doc: &Doc, ms: &[&Mention], range: &Range<usize>, a: Span) -> bool {
+    !ms.iter().any(|m| m.span.overlaps(a)) && common_head(doc, range, a).is_some_and(|(_, t)| WordClass::NoPartyNouns.has(t))
 }
 
 /// A leading place name modifying a nominal trigger without a possessive ("the Paris

@@ -83,7 +83,7 @@ impl<'c, 'm, 'b> LazyParse<'c, 'm, 'b> {
 }
 
 /// What the passes read of a candidate.
-pub(crate) struct Candidate {
+pub(crate) struct Candidate<'a> {
     /// The trigger's head token (document index).
     pub head: usize,
     /// End of the trigger's head words ("air strike": the head is "air").
@@ -92,11 +92,15 @@ pub(crate) struct Candidate {
     pub nominal: bool,
     /// The word-order rules read the act as actual (no modal, intent or appeal found).
     pub actual: bool,
+    /// The trigger's head word is a past form.
+    pub past: bool,
+    /// The sentence's entity mentions.
+    pub ms: &'a [&'a Mention],
 }
 
 /// Run the passes in order; the first that does not keep wins.
 pub(crate) fn judge(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
-    for pass in [not_a_predicate, modal_governed, requested] {
+    for pass in [not_a_predicate, modal_governed, requested, counterfactual, activity_named, generic_party] {
         let v = pass(doc, p, c);
         if v != Verdict::Keep {
             return v;
@@ -152,6 +156,178 @@ fn requested(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
     };
     if WordClass::RequestGovernors.has(doc.token_text(g)) {
         return Verdict::Drop("requested");
+    }
+    Verdict::Keep
+}
+
+/// "Instead of meeting with leaders", "rather than negotiating everything": an act set
+/// against the one that happened did not happen.
+fn counterfactual(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
+    // Right before the trigger, whatever the parse ("instead of meeting with").
+    let before = |a: &str, b: &str| c.head >= 2 && word_eq(doc.token_text(c.head - 2), a) && word_eq(doc.token_text(c.head - 1), b);
+    if before("instead", "of") || before("rather", "than") {
+        return Verdict::Drop("counterfactual");
+    }
+    if c.nominal {
+        return Verdict::Keep;
+    }
+    let opener = p.children(c.head).any(|k| {
+        matches!(p.deprel(k), Some(Deprel::Advmod | Deprel::Mark | Deprel::Case | Deprel::Cc)) && {
+            let t = doc.token_text(k);
+            word_eq(t, "instead") || word_eq(t, "rather")
+        }
+    });
+    if opener {
+        return Verdict::Drop("counterfactual");
+    }
+    Verdict::Keep
+}
+
+/// An -ing form naming a kind of act, not one done: the complement of a noun ("the
+/// practicality of confiscating guns", "rules for providing aid", "a strategy for
+/// fighting climate change", "a proponent of indicting him") or a clause standing as a
+/// subject ("Mocking it ... is shameful", "fighting with his allies makes him stronger").
+fn activity_named(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
+    if c.nominal || !ends_ing(doc.token_text(c.head)) || p.upos(c.head) != Some(Upos::Verb) {
+        return Verdict::Keep;
+    }
+    let own_subject = p.children(c.head).any(|k| matches!(p.deprel(k), Some(Deprel::Nsubj | Deprel::NsubjPass)));
+    match p.deprel(c.head) {
+        Some(Deprel::Csubj | Deprel::CsubjPass) if !own_subject => Verdict::Drop("activity_subject"),
+        Some(Deprel::Acl) if !own_subject => {
+            let under_noun = p.head(c.head).is_some_and(|g| p.upos(g) == Some(Upos::Noun));
+            let marked = p.children(c.head).any(|k| {
+                matches!(p.deprel(k), Some(Deprel::Mark | Deprel::Case))
+                    && ["of", "for", "about", "on", "in", "at"].iter().any(|w| word_eq(doc.token_text(k), w))
+            });
+            if under_noun && marked {
+                Verdict::Drop("activity_named")
+            } else {
+                Verdict::Keep
+            }
+        }
+        _ => Verdict::Keep,
+    }
+}
+
+fn ends_ing(t: &str) -> bool {
+    t.len() > 4 && t.get(t.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case("ing"))
+}
+
+/// Words that head a phrase naming anyone at all: "those who kill", "the only ones
+/// rejecting the product", "something that meets the needs".
+const ANYONE: &[&str] = &[
+    "those",
+    "ones",
+    "anyone",
+    "anybody",
+    "everyone",
+    "everybody",
+    "someone",
+    "somebody",
+    "whoever",
+    "something",
+    "anything",
+    "everything",
+];
+
+/// Determiners that leave a noun phrase indefinite: it names a kind, not a party.
+const INDEFINITE: &[&str] = &["a", "an", "some", "any", "many", "most", "few", "several", "all", "no", "every", "each", "other", "such"];
+
+/// Nouns naming a stretch of time, never a party.
+const TIME_UNITS: &[&str] = &[
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "time", "times", "night", "nights", "decade", "decades", "hour",
+    "hours",
+];
+
+/// Does the phrase headed by token `k` name no particular party: no name, no
+/// possessor, number or definite determiner ("characters", "a campaign", "some
+/// homegrown maniac", "those")?
+fn generic_head(doc: &Doc, p: &SentenceParse, ms: &[&Mention], k: usize, singular_ok: bool) -> bool {
+    let Some(tok) = doc.tokens.get(k) else {
+        return false;
+    };
+    if ms.iter().any(|m| m.span.contains(tok.span)) {
+        return false;
+    }
+    let t = doc.token_text(k);
+    if ANYONE.iter().any(|w| word_eq(t, w)) {
+        return true;
+    }
+    // A time, misread as what the participle modifies ("late last year urging him").
+    if TIME_UNITS.iter().any(|w| word_eq(t, w)) || classes_of(t) & (WordClass::DateWords.bit() | WordClass::TimeNames.bit()) != 0 {
+        return false;
+    }
+    if p.upos(k) != Some(Upos::Noun) {
+        return false;
+    }
+    p.children(k).all(|ch| match p.deprel(ch) {
+        Some(Deprel::Det) => {
+            let t = doc.token_text(ch);
+            INDEFINITE.iter().any(|w| word_eq(t, w)) && (singular_ok || !(word_eq(t, "a") || word_eq(t, "an")))
+        }
+        Some(Deprel::NmodPoss | Deprel::Nummod | Deprel::DetPredet) => false,
+        _ => true,
+    })
+}
+
+/// "characters who investigate crimes", "those who kill in the name of", "rebels
+/// seeking the removal of Assad", "some homegrown maniac murdering people", "a campaign
+/// that's backed by the people": an act in the present (simple, participle or passive)
+/// told of a kind of party, not of a particular one, is habitual or generic, no event.
+/// Past and perfect relatives ("officers who stopped his accomplice", "who have been
+/// pushing for") tell what a party did and stay.
+fn generic_party(doc: &Doc, p: &SentenceParse, c: &Candidate) -> Verdict {
+    // A head the word order read as a noun may still head the clause ("efforts that aim
+    // to partner with").
+    let clausal = matches!(p.deprel(c.head), Some(Deprel::Xcomp | Deprel::AclRelcl | Deprel::Acl));
+    if (c.nominal && !clausal) || !c.actual {
+        return Verdict::Keep;
+    }
+    // Up the open complements ("efforts that aim to partner with nations").
+    let mut v = c.head;
+    for _ in 0..3 {
+        match (p.deprel(v), p.head(v)) {
+            (Some(Deprel::Xcomp), Some(g)) => v = g,
+            _ => break,
+        }
+    }
+    let relative = match p.deprel(v) {
+        Some(Deprel::AclRelcl) => true,
+        Some(Deprel::Acl) => false,
+        _ => return Verdict::Keep,
+    };
+    let Some(g) = p.head(v) else {
+        return Verdict::Keep;
+    };
+    let text = doc.token_text(v);
+    let ing = ends_ing(text);
+    let past = if v == c.head { c.past } else { text.len() > 3 && text.to_ascii_lowercase().ends_with("ed") };
+    let aux: Vec<usize> = p.children(v).filter(|&k| matches!(p.deprel(k), Some(Deprel::Aux | Deprel::AuxPass))).collect();
+    let past_aux = aux.iter().any(|&k| {
+        let t = doc.token_text(k);
+        ["had", "has", "have", "was", "were", "did", "been", "'ve", "’ve", "'d", "’d"].iter().any(|w| word_eq(t, w))
+    });
+    let present = if relative {
+        // Simple present ("who kill"), present progressive or passive ("that's backed").
+        !past_aux && (aux.is_empty() && !past || !aux.is_empty())
+    } else {
+        // A bare participle after the noun ("rebels seeking").
+        ing && aux.is_empty()
+    };
+    if !present {
+        return Verdict::Keep;
+    }
+    // The party the clause tells of: its own subject ("some maniac murdering people"),
+    // else the noun it modifies.
+    let subject = p
+        .children(v)
+        .find(|&k| matches!(p.deprel(k), Some(Deprel::Nsubj | Deprel::NsubjPass)) && !super::phrase::is_relative(doc.token_text(k)));
+    let party = subject.unwrap_or(g);
+    // A participle on one indefinite thing tells what that thing does ("released a plan
+    // calling for"); only a relative clause makes it a kind ("a campaign that's backed").
+    if generic_head(doc, p, c.ms, party, relative) {
+        return Verdict::Drop("generic_party");
     }
     Verdict::Keep
 }
@@ -458,7 +634,8 @@ mod tests {
         ParseModel::builtin().expect("builtin parse model").parse(&words, &mut parsed);
         let head = range.clone().find(|&k| doc.token_text(k) == word).expect("trigger word in text");
         let p = SentenceParse { parsed: &parsed, base: range.start };
-        judge(&doc, &p, &Candidate { head, head_end: head + 1, nominal, actual: true })
+        let past = doc.token_text(head).ends_with("ed");
+        judge(&doc, &p, &Candidate { head, head_end: head + 1, nominal, actual: true, past, ms: &[] })
     }
 
     fn negation(text: &str, word: &str) -> bool {
@@ -512,7 +689,7 @@ mod tests {
         let words: Vec<&str> = range.clone().map(|k| doc.token_text(k)).collect();
         let mut parsed = Parsed::default();
         ParseModel::builtin().expect("model").parse(&words, &mut parsed);
-        let c = Candidate { head: 2, head_end: 3, nominal: false, actual: false };
+        let c = Candidate { head: 2, head_end: 3, nominal: false, actual: false, past: false, ms: &[] };
         assert_eq!(judge(&doc, &SentenceParse { parsed: &parsed, base: 0 }, &c), Verdict::Keep);
     }
 

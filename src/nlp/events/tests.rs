@@ -706,3 +706,94 @@ fn releasing_a_document_is_no_retreat() {
     assert!(!types("Gallup released a new poll showing gains.", &[("Gallup", Org)]).contains(&"RETREAT"));
     assert!(types("Iran released the prisoners on Friday.", &[("Iran", Loc)]).contains(&"RETREAT"));
 }
+
+#[test]
+fn acts_of_a_kind_of_party_are_generic() {
+    // A present relative or participle on a party of no particular identity.
+    let r = run_parsed("Film noir stories are usually about characters who investigate crimes.", &[]);
+    assert!(r.iter().all(|e| e.0 != "INVESTIGATE"), "{r:?}");
+    let r = run_parsed("He refrains from comparing madmen with those who kill in the name of a movement.", &[]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    // A past relative on a definite party tells what it did.
+    let r = run_parsed("Polanco came out firing at the officers who arrested his accomplice.", &[("Polanco", Per)]);
+    assert!(r.iter().any(|e| e.0 == "COERCE" && e.1 == "arrested"), "{r:?}");
+    // A named party's act stays.
+    let r = run_parsed("Senate Democrats who oppose the bill criticized Trump on Monday.", &[("Senate Democrats", Org), ("Trump", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.2 == "Senate Democrats"), "{r:?}");
+}
+
+#[test]
+fn counterfactual_and_named_activities_are_no_acts() {
+    let r =
+        run_parsed("Instead of meeting with leaders separately, Obama has been scheduled for larger group discussions.", &[("Obama", Per)]);
+    assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
+    let r = run_parsed("Without getting into the practicality of confiscating more than 300 million guns, it seems odd.", &[]);
+    assert!(r.iter().all(|e| e.0 != "COERCE"), "{r:?}");
+    let r = run_parsed("Its strategy for fighting climate change with windmills makes no sense.", &[]);
+    assert!(r.iter().all(|e| e.0 != "FIGHT"), "{r:?}");
+    let r = run_parsed("Obama met with leaders separately on Monday.", &[("Obama", Per)]);
+    assert!(r.iter().any(|e| e.0 == "CONSULT"), "{r:?}");
+}
+
+#[test]
+fn a_text_is_no_actor_unless_authored_by_a_name() {
+    let r = run_parsed("The budget asks for $1.5 billion in increased funding.", &[]);
+    assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
+    let r = run_parsed("The referendum had asked voters to reject the state law.", &[]);
+    assert!(r.iter().all(|e| e.0 != "DEMAND"), "{r:?}");
+    let r = run_parsed(
+        "The New York Post article also alleges the Census Bureau manipulated data.",
+        &[("New York Post", Org), ("Census Bureau", Org)],
+    );
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+}
+
+#[test]
+fn things_are_not_attacked_or_consulted_and_weapons_do_not_act() {
+    let r = run_parsed("Fox News killed the story.", &[("Fox News", Org)]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    let r = run_parsed("The mayor hosted an event for donors on Friday.", &[]);
+    assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
+    let r = run_parsed("The senators discussed the possibility of a shutdown.", &[]);
+    assert!(r.iter().all(|e| e.0 != "CONSULT"), "{r:?}");
+    let r = run_parsed("The senators discussed trade with Japan.", &[("Japan", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "CONSULT"), "{r:?}");
+    let r = run_parsed("Gunmen killed 11 people in the synagogue.", &[]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
+    let r = run_parsed("Two officers were wounded by gunfire on Tuesday.", &[]);
+    let w = r.iter().find(|e| e.1 == "wounded").expect("wounded");
+    assert_eq!(w.2, "", "{r:?}");
+    assert!(w.3.contains("officers"), "{r:?}");
+}
+
+#[test]
+fn coming_under_fire_is_criticism_received() {
+    let r = run_parsed("The agency has come under fire from Democrats for its handling of the crisis.", &[("Democrats", Misc)]);
+    let d = r.iter().find(|e| e.0 == "DISAPPROVE").expect("DISAPPROVE");
+    assert_eq!((d.2.as_str(), d.3.as_str()), ("Democrats", "agency"), "{r:?}");
+}
+
+#[test]
+fn an_active_accusation_with_an_absorbed_trigger_is_no_background() {
+    let r = run_parsed(
+        "Lenny Curry, Florida's Republican Party chairman, accused Democrats of trying to turn Christie's visit into a circus.",
+        &[("Lenny Curry", Per), ("Florida", Loc), ("Republican Party", Org), ("Democrats", Misc), ("Christie", Per)],
+    );
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.1 == "accused" && e.3 == "Democrats"), "{r:?}");
+}
+
+#[test]
+fn an_attack_tied_to_a_place_or_year_happened() {
+    let r = run_parsed(
+        "Republicans plan to focus on the 2012 terrorist attack in Benghazi at their convention.",
+        &[("Republicans", Misc), ("Benghazi", Loc)],
+    );
+    assert!(r.iter().any(|e| e.0 == "ASSAULT" && e.1 == "attack"), "{r:?}");
+    let r = run_parsed("He was named as a suspect in the Paris terror attacks.", &[("Paris", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
+    // Unplaced, it is an attack told elsewhere; a pause in a bombing is no new act.
+    let r = run_parsed("Republicans plan to focus on the terrorist attack at their convention.", &[("Republicans", Misc)]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    let r = run_parsed("Local news reports that there was a pause in the bombing in Aleppo.", &[("Aleppo", Loc)]);
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+}
