@@ -667,7 +667,8 @@ mod tests {
         // its rows instead of copying them; the rows must still hold what resolution
         // gave, mention by mention, and parties still read the resolved countries.
         let text = "Russian President Vladimir Putin met Venezuelan leader Nicolas Maduro in Moscow. Putin said Maduro was welcome.";
-        let spans = [("Vladimir Putin", "PER", 0), ("Nicolas Maduro", "PER", 0), ("Moscow", "LOC", 0), ("Putin", "PER", 1), ("Maduro", "PER", 1)];
+        let spans =
+            [("Vladimir Putin", "PER", 0), ("Nicolas Maduro", "PER", 0), ("Moscow", "LOC", 0), ("Putin", "PER", 1), ("Maduro", "PER", 1)];
         let mut from = 0;
         let mut raw = Vec::new();
         let mut mentions = Vec::new();
