@@ -221,3 +221,24 @@ fn cached_and_uncached_decoding_agree() {
         }
     }
 }
+
+#[test]
+fn parse_with_the_tagger_tags_is_the_plain_parse() {
+    let model = ParseModel::builtin().expect("builtin parse model");
+    // A short sentence and one over MAX_SENTENCE_TOKENS (parsed in chunks).
+    let long: Vec<&str> = "The senator said the bill would pass and the vote was held .".split(' ').cycle().take(MAX_SENTENCE_TOKENS + 40).collect();
+    for w in [long, "Talks resumed on Monday after the strike .".split(' ').collect()] {
+        let (mut tags, mut plain, mut reused) = (Vec::new(), Parsed::default(), Parsed::default());
+        model.tag(&w, &mut tags);
+        model.parse(&w, &mut plain);
+        model.parse_tagged(&w, &tags, &mut reused);
+        assert_eq!(plain, reused);
+        assert_eq!(plain.upos, tags);
+        // Tags of the wrong length are ignored; the given tags are the parse's.
+        model.parse_tagged(&w, &tags[1..], &mut reused);
+        assert_eq!(plain, reused);
+        let nouns = vec![Upos::Noun; w.len()];
+        model.parse_tagged(&w, &nouns, &mut reused);
+        assert_eq!(reused.upos, nouns);
+    }
+}
