@@ -77,7 +77,11 @@ fn run_tag_then_parse(name: &str, model: &ParseModel, sents: &[Vec<&str>], reuse
             best_cpu = best_cpu.min(b - a);
         }
     }
-    println!("{name}: tag, then parse {}: {:.0} words per CPU second ({best_cpu:.3}s) [check {check}]", if reuse { "with the tags" } else { "tagging again" }, words as f64 / best_cpu);
+    println!(
+        "{name}: tag, then parse {}: {:.0} words per CPU second ({best_cpu:.3}s) [check {check}]",
+        if reuse { "with the tags" } else { "tagging again" },
+        words as f64 / best_cpu
+    );
 }
 
 fn main() {
