@@ -3,14 +3,16 @@
 //! Parses the gold tokens of the UD English EWT dev file, and the sentences of the first
 //! 500 articles of `allsides-dev` (tokenized by `nlp::token`, split by
 //! `nlp::sentence`), with the builtin model (or the file named by `PARSE_MODEL`), and
-//! prints words per second for tagging and parsing together (best of 3 passes). Skips a
-//! data set with a message when `../shared/data` is absent.
+//! prints words per second for tagging and parsing together (best of 3 passes). For
+//! allsides-dev also the pipeline's order (`ParseCache`: tag first, then parse): tagging
+//! again in `parse` against `parse_tagged` reusing the tags. Skips a data set with a
+//! message when `../shared/data` is absent.
 
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use newsgrid::nlp::parse::{conllu, ParseModel, Parsed};
+use newsgrid::nlp::parse::{conllu, ParseModel, Parsed, Upos};
 use newsgrid::nlp::Doc;
 
 fn shared(rel: &str) -> PathBuf {
@@ -53,6 +55,35 @@ fn run(name: &str, model: &ParseModel, sents: &[Vec<&str>]) {
     );
 }
 
+/// Tag every sentence, then parse it: with `reuse`, from the tags (`parse_tagged`),
+/// else tagging again (`parse`). Words per CPU second of the two steps together.
+fn run_tag_then_parse(name: &str, model: &ParseModel, sents: &[Vec<&str>], reuse: bool) {
+    let words: usize = sents.iter().map(Vec::len).sum();
+    let (mut p, mut tags) = (Parsed::default(), Vec::<Upos>::new());
+    let mut best_cpu = f64::INFINITY;
+    let mut check = 0u64;
+    for _ in 0..3 {
+        let c = thread_cpu();
+        for s in sents {
+            model.tag(s, &mut tags);
+            if reuse {
+                model.parse_tagged(s, &tags, &mut p);
+            } else {
+                model.parse(s, &mut p);
+            }
+            check = check.wrapping_add(p.head.iter().map(|&h| h as u64).sum::<u64>());
+        }
+        if let (Some(a), Some(b)) = (c, thread_cpu()) {
+            best_cpu = best_cpu.min(b - a);
+        }
+    }
+    println!(
+        "{name}: tag, then parse {}: {:.0} words per CPU second ({best_cpu:.3}s) [check {check}]",
+        if reuse { "with the tags" } else { "tagging again" },
+        words as f64 / best_cpu
+    );
+}
+
 fn main() {
     let model = match std::env::var_os("PARSE_MODEL") {
         Some(p) => ParseModel::load(&PathBuf::from(p)),
@@ -92,4 +123,7 @@ fn main() {
     let sents: Vec<Vec<&str>> =
         docs.iter().flat_map(|d| d.sentences.iter().map(move |s| s.tokens.clone().map(|i| d.token_text(i)).collect())).collect();
     run("allsides-dev, first 500 articles (project tokens)", &model, &sents);
+    for reuse in [false, true] {
+        run_tag_then_parse("allsides-dev, first 500 articles", &model, &sents, reuse);
+    }
 }

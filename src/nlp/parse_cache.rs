@@ -6,7 +6,8 @@
 //! A pass that first asks only whether a word is a verb ([`ParseCache::upos`]) gets the
 //! tagger's answer, without the parse: the parse's tags are the tagger's, so a candidate
 //! the tags rule out never costs a parse (about two thirds of a sentence's tagging and
-//! parsing time), and one they keep is parsed as before.
+//! parsing time), and one they keep is parsed with those tags (`ParseModel::parse_tagged`),
+//! not tagged again.
 //!
 //! The extract stage makes one per article and hands it to the event extractor, then to
 //! the attribution extractor, so a sentence both read is parsed once.
@@ -90,11 +91,16 @@ impl<'m> ParseCache<'m> {
             0 => {
                 let words: Vec<&str> = range.clone().map(|k| doc.token_text(k)).collect();
                 let mut parsed = Parsed::default();
-                model.parse(&words, &mut parsed);
-                self.parsed += 1;
-                if self.tagged.iter().any(|t| t.0 == index) {
-                    self.tagged_only -= 1;
+                // A sentence tagged already is parsed with its tags (the same parse,
+                // without tagging it twice).
+                match self.tagged.iter().find(|t| t.0 == index) {
+                    Some(&(_, a, b)) => {
+                        model.parse_tagged(&words, &self.tags[a..b], &mut parsed);
+                        self.tagged_only -= 1;
+                    }
+                    None => model.parse(&words, &mut parsed),
                 }
+                self.parsed += 1;
                 self.slots.push((range.start, parsed));
                 self.slot_of[index] = self.slots.len() as u32;
                 self.slots.len() - 1

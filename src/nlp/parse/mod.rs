@@ -310,12 +310,32 @@ impl ParseModel {
         })
     }
 
+    /// `parse` for a sentence already tagged by `tag` (`tags`, one per word): the parse
+    /// reads those tags instead of tagging again, so the result is the one `parse` gives,
+    /// at less cost. Tags of another length are ignored (the sentence is tagged anew).
+    pub fn parse_tagged(&self, words: &[&str], tags: &[Upos], out: &mut Parsed) {
+        let tags = Some(tags).filter(|t| t.len() == words.len());
+        WORKSPACE.with(|ws| match ws.try_borrow_mut() {
+            Ok(mut ws) => self.parse_inner(&mut ws, words, tags, out),
+            Err(_) => self.parse_inner(&mut Workspace::default(), words, tags, out),
+        })
+    }
+
     pub(crate) fn parse_with(&self, ws: &mut Workspace, words: &[&str], out: &mut Parsed) {
+        self.parse_inner(ws, words, None, out)
+    }
+
+    /// Tag (unless `tags` are given, one per word, as `tag` made them: same chunks) and
+    /// parse.
+    fn parse_inner(&self, ws: &mut Workspace, words: &[&str], tags: Option<&[Upos]>, out: &mut Parsed) {
         out.clear();
         let mut offset = 0u32;
-        for chunk in words.chunks(MAX_SENTENCE_TOKENS) {
+        for (k, chunk) in words.chunks(MAX_SENTENCE_TOKENS).enumerate() {
             ws.tagger.prepare(chunk);
-            ws.tagger.tag(&self.inner.tagger);
+            match tags.and_then(|t| t.chunks(MAX_SENTENCE_TOKENS).nth(k)) {
+                Some(t) => ws.tagger.set_tags(t),
+                None => ws.tagger.tag(&self.inner.tagger),
+            }
             ws.parser.parse(&ws.tagger, &self.inner.moves, &self.inner.labels, &mut ws.chunk);
             out.upos.extend_from_slice(&ws.chunk.upos);
             out.head.extend(ws.chunk.head.iter().map(|&h| if h == 0 { 0 } else { h + offset }));

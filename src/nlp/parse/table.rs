@@ -124,6 +124,22 @@ impl Scorer for FloatTable {
 }
 
 impl FloatTable {
+    /// Add `other` (same shape) times `scale` into this table (averaging the weights
+    /// of several models); a table of another shape is ignored.
+    pub(crate) fn add_scaled(&mut self, other: &FloatTable, scale: f32) {
+        if other.bits == self.bits && other.width == self.width {
+            for (a, &b) in self.w.iter_mut().zip(&other.w) {
+                *a += b * scale;
+            }
+        }
+    }
+
+    pub(crate) fn scale(&mut self, k: f32) {
+        for a in &mut self.w {
+            *a *= k;
+        }
+    }
+
     /// Quantise to i16, zeroing weights whose magnitude is below `prune`.
     pub(crate) fn quantize(&self, prune: f32) -> QTable {
         let max = self.w.iter().fold(0f32, |m, &x| m.max(x.abs())).max(1e-9);

@@ -37,6 +37,12 @@ impl TaggerState {
         &self.tags
     }
 
+    /// Use `tags` (as `tag` gave them for the prepared words) instead of tagging.
+    pub(crate) fn set_tags(&mut self, tags: &[Upos]) {
+        self.tags.clear();
+        self.tags.extend(tags.iter().map(|&t| t as u8));
+    }
+
     /// Feature hashes of word `i` given the two previous tags: those of the word alone,
     /// then those of its context.
     fn features(&mut self, i: usize, t1: u64, t2: u64) {

@@ -181,6 +181,27 @@ fn training_overfits_a_tiny_corpus_deterministically() {
     assert!(ParseModel::from_compressed(&cut, "cut").is_err());
 }
 
+#[test]
+fn an_ensemble_averages_parsers_deterministically() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_path = dir.path().join("tiny.conllu");
+    std::fs::write(&train_path, TINY).unwrap();
+    let one = TrainOptions { epochs: 6, tagger_epochs: 10, folds: 0, tagger_bits: 12, move_bits: 12, label_bits: 12, ..Default::default() };
+    let two = TrainOptions { ensemble: 2, ..one.clone() };
+    let paths: Vec<_> = ["a", "b", "c"].iter().map(|n| dir.path().join(format!("{n}.bin.zst"))).collect();
+    let mut log = Vec::new();
+    train(&train_path, None, &paths[0], &one, &mut log).unwrap();
+    train(&train_path, None, &paths[1], &two, &mut log).unwrap();
+    train(&train_path, None, &paths[2], &two, &mut log).unwrap();
+    let bytes: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert_ne!(bytes[0], bytes[1], "two parsers averaged are not the first alone");
+    assert_eq!(bytes[1], bytes[2], "same seed, same ensemble");
+    let text = String::from_utf8_lossy(&log).to_string();
+    assert!(text.contains("ensemble member 2/2"), "{text}");
+    let r = eval_conllu(&ParseModel::load(&paths[1]).unwrap(), &train_path, None).unwrap();
+    assert_eq!(r.uas(), 1.0, "{r}");
+}
+
 /// A scorer that hides its quantised table: decoders take their uncached paths.
 struct Uncached<'a>(&'a table::QTable);
 
@@ -219,5 +240,27 @@ fn cached_and_uncached_decoding_agree() {
             assert_eq!(pa, pb);
             assert_eq!(pa.len(), s.len());
         }
+    }
+}
+
+#[test]
+fn parse_with_the_tagger_tags_is_the_plain_parse() {
+    let model = ParseModel::builtin().expect("builtin parse model");
+    // A short sentence and one over MAX_SENTENCE_TOKENS (parsed in chunks).
+    let long: Vec<&str> =
+        "The senator said the bill would pass and the vote was held .".split(' ').cycle().take(MAX_SENTENCE_TOKENS + 40).collect();
+    for w in [long, "Talks resumed on Monday after the strike .".split(' ').collect()] {
+        let (mut tags, mut plain, mut reused) = (Vec::new(), Parsed::default(), Parsed::default());
+        model.tag(&w, &mut tags);
+        model.parse(&w, &mut plain);
+        model.parse_tagged(&w, &tags, &mut reused);
+        assert_eq!(plain, reused);
+        assert_eq!(plain.upos, tags);
+        // Tags of the wrong length are ignored; the given tags are the parse's.
+        model.parse_tagged(&w, &tags[1..], &mut reused);
+        assert_eq!(plain, reused);
+        let nouns = vec![Upos::Noun; w.len()];
+        model.parse_tagged(&w, &nouns, &mut reused);
+        assert_eq!(reused.upos, nouns);
     }
 }

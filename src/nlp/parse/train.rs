@@ -42,6 +42,10 @@ pub struct TrainOptions {
     pub tagger_max_loss: f64,
     pub move_max_loss: f64,
     pub label_max_loss: f64,
+    /// Parsers trained one after the other (each with its own shuffles and exploration
+    /// draws, each kept at its best dev epoch), their averaged weights averaged again:
+    /// a linear model, so the ensemble costs nothing at run time.
+    pub ensemble: usize,
 }
 
 impl Default for TrainOptions {
@@ -59,6 +63,7 @@ impl Default for TrainOptions {
             tagger_max_loss: 0.003,
             move_max_loss: 0.005,
             label_max_loss: 0.003,
+            ensemble: 1,
         }
     }
 }
@@ -263,6 +268,13 @@ pub fn eval_conllu(model: &ParseModel, conllu: &Path, predictions: Option<&Path>
 /// last epochs without it), and write it to `out`. Progress goes to `log`.
 pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, log: &mut dyn Write) -> Result<TrainReport, ParseError> {
     let started = Instant::now();
+    // `NEWSGRID_PARSE_ENSEMBLE=k` (training only; the `train parse` command has no flag
+    // for it) averages k parsers: see `TrainOptions::ensemble`.
+    let mut opts = opts.clone();
+    if let Some(k) = std::env::var("NEWSGRID_PARSE_ENSEMBLE").ok().and_then(|v| v.parse::<usize>().ok()) {
+        opts.ensemble = k.clamp(1, 16);
+    }
+    let opts = &opts;
     let fmt_err = |detail: String| ParseError::Format { path: out.display().to_string(), detail };
     for (name, bits) in [("tagger", opts.tagger_bits), ("move", opts.move_bits), ("label", opts.label_bits)] {
         if !(10..=21).contains(&bits) {
@@ -338,44 +350,70 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     let right: usize = train_tags.iter().zip(&g.tags).map(|(a, b)| a.iter().zip(b).filter(|(x, y)| x == y).count()).sum();
     lw(log, format!("jackknifed training tags ({} folds): UPOS {:.2}", opts.folds, 100.0 * right as f64 / train_words as f64));
 
-    // 3. The parser.
-    let mut moves = TrainTable::new(opts.move_bits, NMOVES);
-    let mut labels = TrainTable::new(opts.label_bits, NLABELS);
-    let mut ps = ParserState::default();
-    let mut order = all.clone();
-    let mut best: Option<(f64, usize, FloatTable, FloatTable)> = None;
-    let epochs = opts.epochs.max(1);
-    for e in 1..=epochs {
-        let t0 = Instant::now();
-        shuffle(&mut order, &mut rng);
-        let explore = if e >= 2 { opts.explore } else { 0.0 };
-        let (mut right, mut total) = (0usize, 0usize);
-        for &i in &order {
-            st.prepare(&g.words(i));
-            let (r, t) = ps.train(&st, &train_tags[i], &g.heads[i], &g.labels[i], &mut moves, &mut labels, explore, &mut rng);
-            right += r;
-            total += t;
-        }
-        let mut msg = format!("parser epoch {e:>2}/{epochs}: train moves right {:.2}%", 100.0 * right as f64 / total.max(1) as f64);
-        let (am, al) = (moves.averaged(), labels.averaged());
-        let score = match &dev_sents {
-            Some(ds) => {
-                let r = evaluate(&tagger, &am, &al, ds, None);
-                msg.push_str(&format!(", dev UAS {:.2} LAS {:.2}", 100.0 * r.uas(), 100.0 * r.las()));
-                r.las() + r.uas() * 1e-3
+    // 3. The parser: `ensemble` models from different shuffles and exploration draws,
+    // each at its best dev epoch, their weights averaged.
+    let members = opts.ensemble.max(1);
+    let mut ens: Option<(FloatTable, FloatTable)> = None;
+    let mut parser_epoch = 0;
+    for member in 1..=members {
+        let mut moves = TrainTable::new(opts.move_bits, NMOVES);
+        let mut labels = TrainTable::new(opts.label_bits, NLABELS);
+        let mut ps = ParserState::default();
+        let mut order = all.clone();
+        let mut best: Option<(f64, usize, FloatTable, FloatTable)> = None;
+        let epochs = opts.epochs.max(1);
+        for e in 1..=epochs {
+            let t0 = Instant::now();
+            shuffle(&mut order, &mut rng);
+            let explore = if e >= 2 { opts.explore } else { 0.0 };
+            let (mut right, mut total) = (0usize, 0usize);
+            for &i in &order {
+                st.prepare(&g.words(i));
+                let (r, t) = ps.train(&st, &train_tags[i], &g.heads[i], &g.labels[i], &mut moves, &mut labels, explore, &mut rng);
+                right += r;
+                total += t;
             }
-            None => e as f64,
+            let mut msg = format!("parser epoch {e:>2}/{epochs}: train moves right {:.2}%", 100.0 * right as f64 / total.max(1) as f64);
+            let (am, al) = (moves.averaged(), labels.averaged());
+            let score = match &dev_sents {
+                Some(ds) => {
+                    let r = evaluate(&tagger, &am, &al, ds, None);
+                    msg.push_str(&format!(", dev UAS {:.2} LAS {:.2}", 100.0 * r.uas(), 100.0 * r.las()));
+                    r.las() + r.uas() * 1e-3
+                }
+                None => e as f64,
+            };
+            msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
+            lw(log, msg);
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, e, am, al));
+            }
+        }
+        let Some((_, epoch, am, al)) = best else {
+            return Err(fmt_err("no parser epoch ran".into()));
         };
-        msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
-        lw(log, msg);
-        if best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, e, am, al));
+        drop((moves, labels));
+        parser_epoch = epoch;
+        if members > 1 {
+            lw(log, format!("ensemble member {member}/{members}: epoch {epoch}"));
+        }
+        match ens.as_mut() {
+            None => ens = Some((am, al)),
+            Some((sm, sl)) => {
+                sm.add_scaled(&am, 1.0);
+                sl.add_scaled(&al, 1.0);
+            }
         }
     }
-    let Some((_, parser_epoch, am, al)) = best else {
+    let Some((mut am, mut al)) = ens else {
         return Err(fmt_err("no parser epoch ran".into()));
     };
-    drop((moves, labels));
+    am.scale(1.0 / members as f32);
+    al.scale(1.0 / members as f32);
+    if let (Some(ds), true) = (&dev_sents, members > 1) {
+        let r = evaluate(&tagger, &am, &al, ds, None);
+        lw(log, format!("averaged {members} parsers: dev UAS {:.2} LAS {:.2}", 100.0 * r.uas(), 100.0 * r.las()));
+    }
 
     // 4. Quantise, pruning small weights: for the tagger the largest threshold that
     // costs at most `tagger_max_loss` of dev UPOS, then for the moves and the labels the
