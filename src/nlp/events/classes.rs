@@ -100,8 +100,10 @@ word_classes! {
     NoPartyNouns = "no_party_nouns",
 }
 
-// Bits live in a u64.
-const _: () = assert!(WordClass::ALL.len() <= 64);
+/// A set of word classes, one bit per `WordClass` (room for 128 classes).
+pub(crate) type ClassSet = u128;
+
+const _: () = assert!(WordClass::ALL.len() <= ClassSet::BITS as usize);
 
 impl WordClass {
     /// The class by its data-file name.
@@ -111,8 +113,8 @@ impl WordClass {
 
     /// This class's bit in a `ClassSet`.
     #[inline]
-    pub(crate) const fn bit(self) -> u64 {
-        1u64 << (self as u8)
+    pub(crate) const fn bit(self) -> ClassSet {
+        1 << (self as u8)
     }
 
     /// Is `tok` one of this class's words (ASCII case folded, `’` read as `'`)?
@@ -130,7 +132,7 @@ impl WordClass {
 
 /// The classes holding `tok`, as a set of `WordClass::bit`s (0 for none).
 #[inline]
-pub(crate) fn classes_of(tok: &str) -> u64 {
+pub(crate) fn classes_of(tok: &str) -> ClassSet {
     table().get(tok)
 }
 
@@ -143,7 +145,7 @@ fn table() -> &'static ClassTable {
 /// The word classes compiled into one table: each folded word maps to the bits of the
 /// classes holding it.
 pub(crate) struct ClassTable {
-    map: HashMap<Box<[u8]>, u64, FxBuild>,
+    map: HashMap<Box<[u8]>, ClassSet, FxBuild>,
     /// Each class's words, indexed by `WordClass as usize`.
     words: Vec<Vec<Box<str>>>,
     /// Longest token (bytes) that can fold to a word of the table: a `'` may be written
@@ -157,7 +159,7 @@ impl ClassTable {
     /// lowercase or holds `’`, a word too long to look up, or a class with no words.
     pub(crate) fn parse(text: &str) -> (ClassTable, Vec<String>) {
         let mut errors = Vec::new();
-        let mut map: HashMap<Box<[u8]>, u64, FxBuild> = HashMap::default();
+        let mut map: HashMap<Box<[u8]>, ClassSet, FxBuild> = HashMap::default();
         let mut words: Vec<Vec<Box<str>>> = vec![Vec::new(); WordClass::ALL.len()];
         let mut max_len = 0;
         for (i, line) in text.lines().enumerate() {
@@ -199,7 +201,7 @@ impl ClassTable {
 
     /// The bits of the classes holding `tok`, 0 for none.
     #[inline]
-    pub(crate) fn get(&self, tok: &str) -> u64 {
+    pub(crate) fn get(&self, tok: &str) -> ClassSet {
         if tok.is_empty() || tok.len() > self.max_tok {
             return 0;
         }

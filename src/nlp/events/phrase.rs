@@ -3,21 +3,21 @@
 //! phrase before a verb, the noun phrase after one, date expressions. No parser: closed
 //! word classes and the entity mentions.
 
-use super::classes::{classes_of, WordClass};
+use super::classes::{classes_of, ClassSet, WordClass};
 use super::lexicon::word_eq;
 use crate::nlp::{Doc, Mention, Span};
 use regex::Regex;
 use std::ops::Range;
 
-const DET: u64 = WordClass::Determiners.bit();
-const PREP: u64 = WordClass::Prepositions.bit();
-const CONJ: u64 = WordClass::Conjunctions.bit();
-const AUX: u64 = WordClass::Auxiliaries.bit();
-const ADV: u64 = WordClass::Adverbs.bit();
-const SUBJ: u64 = WordClass::SubjectPronouns.bit();
-const OBJ: u64 = WordClass::ObjectPronouns.bit();
-const REL: u64 = WordClass::Relatives.bit();
-const DATE: u64 = WordClass::DateWords.bit();
+const DET: ClassSet = WordClass::Determiners.bit();
+const PREP: ClassSet = WordClass::Prepositions.bit();
+const CONJ: ClassSet = WordClass::Conjunctions.bit();
+const AUX: ClassSet = WordClass::Auxiliaries.bit();
+const ADV: ClassSet = WordClass::Adverbs.bit();
+const SUBJ: ClassSet = WordClass::SubjectPronouns.bit();
+const OBJ: ClassSet = WordClass::ObjectPronouns.bit();
+const REL: ClassSet = WordClass::Relatives.bit();
+const DATE: ClassSet = WordClass::DateWords.bit();
 
 pub(crate) fn is_determiner(tok: &str) -> bool {
     classes_of(tok) & DET != 0
