@@ -268,12 +268,8 @@ pub fn eval_conllu(model: &ParseModel, conllu: &Path, predictions: Option<&Path>
 /// last epochs without it), and write it to `out`. Progress goes to `log`.
 pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, log: &mut dyn Write) -> Result<TrainReport, ParseError> {
     let started = Instant::now();
-    // `NEWSGRID_PARSE_ENSEMBLE=k` (training only; the `train parse` command has no flag
-    // for it) averages k parsers: see `TrainOptions::ensemble`.
     let mut opts = opts.clone();
-    if let Some(k) = std::env::var("NEWSGRID_PARSE_ENSEMBLE").ok().and_then(|v| v.parse::<usize>().ok()) {
-        opts.ensemble = k.clamp(1, 16);
-    }
+    opts.ensemble = opts.ensemble.clamp(1, 16);
     let opts = &opts;
     let fmt_err = |detail: String| ParseError::Format { path: out.display().to_string(), detail };
     for (name, bits) in [("tagger", opts.tagger_bits), ("move", opts.move_bits), ("label", opts.label_bits)] {
