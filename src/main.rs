@@ -3,12 +3,6 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc instead of glibc malloc: the stages allocate many short strings per row
-/// (normalize, the column builders); glibc spent ~4% of the run in malloc/free and
-/// `malloc_consolidate` (issue #15 profile).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
