@@ -65,6 +65,8 @@ pub(crate) fn judge(doc: &Doc, c: &Candidate) -> Verdict {
         dismissal,
         prepositional_given,
         released_document,
+        thanks_formula,
+        price_charge,
     ] {
         let v = pass(doc, c);
         if v != Verdict::Keep {
@@ -127,6 +129,48 @@ fn released_document(doc: &Doc, c: &Candidate) -> Verdict {
         Some(&k) if WordClass::InformationNouns.has(doc.token_text(k)) => Verdict::Drop("released document"),
         _ => Verdict::Keep,
     }
+}
+
+/// "Thank you very much", "thanks, everybody": the courtesy formula is no SUPPORT;
+/// thanking someone named ("We thank these officers") stays.
+fn thanks_formula(doc: &Doc, c: &Candidate) -> Verdict {
+    if c.event_type != PloverType::Support || !doc.token_text(c.start).get(..5).is_some_and(|p| p.eq_ignore_ascii_case("thank")) {
+        return Verdict::Keep;
+    }
+    let next = (c.head_end < doc.tokens.len()).then(|| doc.token_text(c.head_end));
+    match next {
+        Some(t) if ["you", "y'all", "everybody", "everyone", "all"].iter().any(|w| word_eq(t, w)) => Verdict::Drop("thanks formula"),
+        _ => Verdict::Keep,
+    }
+}
+
+/// Words after "charge" that make it a price ("charge people with preexisting
+/// conditions more", "charged a fee", "charge $5").
+const PRICE_WORDS: &[&str] = &["more", "less", "extra", "fee", "fees", "$", "premium", "premiums", "price", "prices", "rates", "interest", "tuition", "rent"];
+
+/// "allow insurers to charge people with preexisting conditions more": charging a
+/// price is no COERCE; a legal charge has "with" an offence or "in" a case before any
+/// price word ("charged 15 people with violating", "charged in the death of").
+fn price_charge(doc: &Doc, c: &Candidate) -> Verdict {
+    if c.event_type != PloverType::Coerce || !doc.token_text(c.start).get(..6).is_some_and(|p| p.eq_ignore_ascii_case("charge")) {
+        return Verdict::Keep;
+    }
+    let end = doc.tokens.len().min(c.head_end + 10);
+    for k in c.head_end..end {
+        let t = doc.token_text(k);
+        if PRICE_WORDS.iter().any(|w| word_eq(t, w)) || t.starts_with('$') {
+            return Verdict::Drop("price charge");
+        }
+        if matches!(t, "," | ";" | "." | ":" | "—") || word_eq(t, "in") || word_eq(t, "for") {
+            return Verdict::Keep;
+        }
+        // "with" opens the offence, unless a person "with preexisting conditions" is
+        // charged: look on for a price word before the clause ends.
+        if word_eq(t, "with") && doc.token_text(k + 1).ends_with("ing") {
+            return Verdict::Keep;
+        }
+    }
+    Verdict::Keep
 }
 
 /// "conclusions from tonight's race given all the outside money", "Given the chance, …":

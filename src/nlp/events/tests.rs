@@ -797,3 +797,15 @@ fn an_attack_tied_to_a_place_or_year_happened() {
     let r = run_parsed("Local news reports that there was a pause in the bombing in Aleppo.", &[("Aleppo", Loc)]);
     assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
 }
+
+#[test]
+fn the_thanks_formula_and_a_price_charge_are_no_events() {
+    let t = types("THE PRESIDENT: Thank you very much.", &[]);
+    assert!(!t.contains(&"SUPPORT"), "{t:?}");
+    let t = types("We thank these officers for their service.", &[]);
+    assert!(t.contains(&"SUPPORT"), "{t:?}");
+    let t = types("A repeal would allow insurers to charge people with preexisting conditions more.", &[]);
+    assert!(!t.contains(&"COERCE"), "{t:?}");
+    let t = types("Police charged 15 people with violating the order.", &[]);
+    assert!(t.contains(&"COERCE"), "{t:?}");
+}
