@@ -125,7 +125,15 @@ fn released_document(doc: &Doc, c: &Candidate) -> Verdict {
     let Some(r) = c.recipient else {
         return Verdict::Keep;
     };
-    match tokens_of(doc, c.range, r).last() {
+    // The head before a title or description ("a leaflet entitled …", "a video showing …").
+    let toks = tokens_of(doc, c.range, r);
+    let cut = toks
+        .iter()
+        .position(|&k| {
+            ["entitled", "titled", "called", "named", "showing", "detailing", "about"].iter().any(|w| word_eq(doc.token_text(k), w))
+        })
+        .unwrap_or(toks.len());
+    match toks[..cut].last() {
         Some(&k) if WordClass::InformationNouns.has(doc.token_text(k)) => Verdict::Drop("released document"),
         _ => Verdict::Keep,
     }
@@ -146,7 +154,8 @@ fn thanks_formula(doc: &Doc, c: &Candidate) -> Verdict {
 
 /// Words after "charge" that make it a price ("charge people with preexisting
 /// conditions more", "charged a fee", "charge $5").
-const PRICE_WORDS: &[&str] = &["more", "less", "extra", "fee", "fees", "$", "premium", "premiums", "price", "prices", "rates", "interest", "tuition", "rent"];
+const PRICE_WORDS: &[&str] =
+    &["more", "less", "extra", "fee", "fees", "$", "premium", "premiums", "price", "prices", "rates", "interest", "tuition", "rent"];
 
 /// "allow insurers to charge people with preexisting conditions more": charging a
 /// price is no COERCE; a legal charge has "with" an offence or "in" a case before any

@@ -809,3 +809,11 @@ fn the_thanks_formula_and_a_price_charge_are_no_events() {
     let t = types("Police charged 15 people with violating the order.", &[]);
     assert!(t.contains(&"COERCE"), "{t:?}");
 }
+
+#[test]
+fn releasing_a_leaflet_or_conclusions_is_no_retreat() {
+    let t = types("In 1940 the ACLU released a leaflet entitled Why We Defend Civil Liberty.", &[("ACLU", Org)]);
+    assert!(!t.contains(&"RETREAT"), "{t:?}");
+    let t = types("Washington awaits the release of Mueller's primary conclusions.", &[("Mueller", Per)]);
+    assert!(!t.contains(&"RETREAT"), "{t:?}");
+}
