@@ -261,6 +261,9 @@ impl AttributionExtractor {
             if a.source.is_some_and(|x| interview_label(doc.text, x)) {
                 a.source = None;
             }
+            if let Some(x) = a.source {
+                a.source = Some(without_fronted_words(doc, x));
+            }
         }
         out.sort_by_key(|a| (a.cue.start, a.content.start));
         out
@@ -1859,6 +1862,31 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// clause ("a senator who requested anonymity said": "a senator"), or a title in
 /// apposition after a person's name with no person in it ("Rep. Tom Cole, Oklahoma
 /// Republican, said": the name).
+/// A source span cut to the speaker: never across a paragraph break ("according to the
+/// St. Louis Post-Dispatch\n\nOffering little confidence …, Nixon" is "Nixon"), and not
+/// with a fronted adverbial before a comma ("Following the Moon-Kim meeting, Moon's
+/// office" is "Moon's office"; "In a statement, the White House" is "the White House").
+fn without_fronted_words(doc: &Doc, src: Span) -> Span {
+    let text = doc.span_text(src);
+    let mut from = match text.rfind('\n') {
+        Some(i) => src.start + i as u32 + 1,
+        None => src.start,
+    };
+    let first = token_at(doc, from).max(token_at(doc, src.start));
+    let first_word = doc.tokens.get(first).map(|t| doc.span_text(t.span)).unwrap_or("");
+    let fronted = is_preposition(first_word) || word_eq(first_word, "according") || (first_word.len() > 4 && first_word.ends_with("ing"));
+    if fronted {
+        if let Some(i) = doc.text.get(from as usize..src.end as usize).and_then(|t| t.rfind(", ")) {
+            from += i as u32 + 2;
+        }
+    }
+    // Start on the first token at or after the cut, if one is left inside the span.
+    match doc.tokens.iter().skip(first).find(|t| t.span.start >= from) {
+        Some(t) if from > src.start && t.span.start < src.end => Span { start: t.span.start, end: src.end },
+        _ => src,
+    }
+}
+
 fn subject_head(doc: &Doc, s: &Sent, src: Span, cue: Span) -> Span {
     if src.end > cue.start || src.is_empty() {
         return src;

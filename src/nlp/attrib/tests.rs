@@ -695,3 +695,24 @@ fn hopes_and_fears_with_a_bare_clause() {
     assert_eq!(cues_of(&got), vec!["fear"]);
     assert!(run("I hope the bill will pass the Senate next week.", &[]).is_empty());
 }
+
+#[test]
+fn a_source_starts_after_a_fronted_adverbial_and_a_paragraph_break() {
+    let got = run("Following the Moon-Kim meeting, Moon's office said Kim was willing to disclose the process.", &["Moon", "Kim"]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["Moon's office"], "{got:?}");
+    let got = run("Offering little confidence to the local investigation, Nixon said he is pleased.", &["Nixon"]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["Nixon"], "{got:?}");
+    // Never across a paragraph break.
+    let text = "McColloch slammed Nixon, calling the move \"shameful,\" according to the St. Louis Post-Dispatch\n\nOffering little confidence to the local investigation, Nixon said he is pleased that the Justice Department is conducting its own inquiry.";
+    for parsed in [false, true] {
+        let got = if parsed {
+            run_parsed(text, &["McColloch", "Nixon", "St. Louis Post-Dispatch", "Justice Department"])
+        } else {
+            run(text, &["McColloch", "Nixon", "St. Louis Post-Dispatch", "Justice Department"])
+        };
+        assert!(got.iter().all(|r| !r.1.contains('\n') && !r.1.starts_with("Offering")), "{got:?}");
+    }
+    // An apposition after the name is no fronted adverbial.
+    let got = run("Konstantin Kosachev, a senator, said the strike was illegal.", &["Konstantin Kosachev"]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["Konstantin Kosachev"], "{got:?}");
+}
