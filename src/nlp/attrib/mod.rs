@@ -264,6 +264,10 @@ impl AttributionExtractor {
             if let Some(x) = a.source {
                 a.source = Some(without_fronted_words(doc, x));
             }
+            // The sentences ascend by index.
+            if let (Some(x), Ok(k)) = (a.source, sents.binary_search_by_key(&a.sentence, |s| s.index)) {
+                a.source = relative_antecedent(doc, &sents[k], x);
+            }
         }
         out.sort_by_key(|a| (a.cue.start, a.content.start));
         out
@@ -1862,6 +1866,44 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// clause ("a senator who requested anonymity said": "a senator"), or a title in
 /// apposition after a person's name with no person in it ("Rep. Tom Cole, Oklahoma
 /// Republican, said": the name).
+/// A source that is a relative pronoun ("Mitt Romney, who has said", "Those who say")
+/// stands for the noun phrase before it: that name's mention, else the word before
+/// when it is a noun or pronoun ("Those"; for "which", a name only); with none, the row
+/// has no source. "WHO" (the organisation) is no relative pronoun.
+fn relative_antecedent(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
+    if !matches!(doc.span_text(src), "who" | "which" | "that") {
+        return Some(src);
+    }
+    let k = token_at(doc, src.start);
+    // Back over a comma and closing quotes ("the world's greatest entertainer,” who").
+    let mut j = k.checked_sub(1)?;
+    for _ in 0..3 {
+        if !matches!(doc.token_text(j), "," | "”" | "\"" | "’" | "'") {
+            break;
+        }
+        j = j.checked_sub(1)?;
+    }
+    if !s.range.contains(&j) {
+        return None;
+    }
+    let end = doc.tokens[j].span.end;
+    if let Some(m) = s.ms.iter().find(|m| m.span.end == end) {
+        return Some(m.span);
+    }
+    // A "which" may stand for a whole clause ("…,” which suggests"): a name only.
+    if doc.span_text(src) == "which" {
+        return None;
+    }
+    let t = doc.token_text(j);
+    // "Those who", "people who", "48% who".
+    if t == "%" && j > s.range.start {
+        return Some(tok_span(doc, j - 1, j + 1));
+    }
+    let word = is_np_word(t) || ["those", "these", "many", "some", "others", "all", "most", "few", "several"].iter().any(|w| word_eq(t, w));
+    let start = if j > s.range.start && is_determiner(doc.token_text(j - 1)) { j - 1 } else { j };
+    word.then(|| tok_span(doc, start, j + 1))
+}
+
 /// A source span cut to the speaker: never across a paragraph break ("according to the
 /// St. Louis Post-Dispatch\n\nOffering little confidence …, Nixon" is "Nixon"), and not
 /// with a fronted adverbial before a comma ("Following the Moon-Kim meeting, Moon's

@@ -716,3 +716,16 @@ fn a_source_starts_after_a_fronted_adverbial_and_a_paragraph_break() {
     let got = run("Konstantin Kosachev, a senator, said the strike was illegal.", &["Konstantin Kosachev"]);
     assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["Konstantin Kosachev"], "{got:?}");
 }
+
+#[test]
+fn a_relative_pronoun_source_is_its_antecedent() {
+    let got = run(
+        "Romney faced Akin. Mitt Romney, who has denounced the comments, has said that he supports exceptions.",
+        &["Akin", "Mitt Romney"],
+    );
+    assert!(got.iter().all(|r| r.1 != "who"), "{got:?}");
+    let got = run("Those who say it will work are wrong.", &[]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["Those"], "{got:?}");
+    let got = run("The WHO said the epidemic was slowing.", &["WHO"]);
+    assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["WHO"], "{got:?}");
+}
