@@ -175,7 +175,7 @@ fn price_charge(doc: &Doc, c: &Candidate) -> Verdict {
         }
         // "with" opens the offence, unless a person "with preexisting conditions" is
         // charged: look on for a price word before the clause ends.
-        if word_eq(t, "with") && doc.token_text(k + 1).ends_with("ing") {
+        if word_eq(t, "with") && k + 1 < doc.tokens.len() && doc.token_text(k + 1).ends_with("ing") {
             return Verdict::Keep;
         }
     }

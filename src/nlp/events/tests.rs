@@ -817,3 +817,9 @@ fn releasing_a_leaflet_or_conclusions_is_no_retreat() {
     let t = types("Washington awaits the release of Mueller's primary conclusions.", &[("Mueller", Per)]);
     assert!(!t.contains(&"RETREAT"), "{t:?}");
 }
+
+#[test]
+fn a_charge_ending_the_text_on_with_does_not_panic() {
+    // "with" as the last token: the price check must not read past the text.
+    let _ = types("Prosecutors charged Smith with", &[("Smith", Per)]);
+}
