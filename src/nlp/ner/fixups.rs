@@ -119,22 +119,18 @@ const MAX_ADDRESS_CHARS: usize = 120;
 /// True when the mention sits in a whitespace-free run that holds an address mark: "@"
 /// (handles, e-mail), "://" or "www." (links), "pic.twitter".
 fn is_in_address(doc: &Doc, m: &Mention) -> bool {
-    let (Some(before), Some(after)) = (doc.text.get(..m.span.start as usize), doc.text.get(m.span.end as usize..)) else {
+    let (start, end) = (m.span.start as usize, m.span.end as usize);
+    let (Some(before), Some(after)) = (doc.text.get(..start), doc.text.get(end..)) else {
         return false;
     };
-    let Some(inside) = doc.text.get(m.span.range()) else { return false };
-    let is_mark = |c: char| c == '@';
-    let run_before = before.chars().rev().take(MAX_ADDRESS_CHARS).take_while(|c| !c.is_whitespace());
-    let run_after = after.chars().take(MAX_ADDRESS_CHARS).take_while(|c| !c.is_whitespace());
-    if inside.contains('@') || run_before.clone().any(is_mark) || run_after.clone().any(is_mark) {
-        return true;
-    }
-    // Links: rebuild the run (bounded) and look for a scheme or "www.".
-    let mut run: String = run_before.collect::<Vec<char>>().into_iter().rev().collect();
-    run.push_str(inside);
-    run.extend(run_after);
-    let run = run.to_ascii_lowercase();
-    run.contains("://") || run.contains("www.") || run.contains("pic.twitter")
+    // The run's byte bounds, at most MAX_ADDRESS_CHARS characters either side.
+    let run_start =
+        before.char_indices().rev().take(MAX_ADDRESS_CHARS).take_while(|(_, c)| !c.is_whitespace()).last().map_or(start, |(i, _)| i);
+    let run_end = end
+        + after.char_indices().take(MAX_ADDRESS_CHARS).take_while(|(_, c)| !c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
+    let Some(run) = doc.text.get(run_start..run_end) else { return false };
+    let has = |mark: &[u8]| run.as_bytes().windows(mark.len()).any(|w| w.eq_ignore_ascii_case(mark));
+    run.contains('@') || has(b"://") || has(b"www.") || has(b"pic.twitter")
 }
 
 /// A one-word mention that is a weekday, singular or plural ("Friday", "Sundays").

@@ -285,11 +285,7 @@ impl ParseModel {
     /// forms); `out` is overwritten. Sentences over `MAX_SENTENCE_TOKENS` words are parsed
     /// in chunks. Never panics; an empty sentence gives an empty `out`.
     pub fn parse(&self, words: &[&str], out: &mut Parsed) {
-        WORKSPACE.with(|ws| match ws.try_borrow_mut() {
-            Ok(mut ws) => self.parse_with(&mut ws, words, out),
-            // Re-entrant call (cannot happen through this API): use fresh buffers.
-            Err(_) => self.parse_with(&mut Workspace::default(), words, out),
-        })
+        self.parse_in_workspace(words, None, out)
     }
 
     /// Tag one sentence only (no parse): `out` gets one tag per word.
@@ -314,9 +310,14 @@ impl ParseModel {
     /// reads those tags instead of tagging again, so the result is the one `parse` gives,
     /// at less cost. Tags of another length are ignored (the sentence is tagged anew).
     pub fn parse_tagged(&self, words: &[&str], tags: &[Upos], out: &mut Parsed) {
-        let tags = Some(tags).filter(|t| t.len() == words.len());
+        self.parse_in_workspace(words, Some(tags).filter(|t| t.len() == words.len()), out)
+    }
+
+    /// `parse_inner` with the thread's workspace.
+    fn parse_in_workspace(&self, words: &[&str], tags: Option<&[Upos]>, out: &mut Parsed) {
         WORKSPACE.with(|ws| match ws.try_borrow_mut() {
             Ok(mut ws) => self.parse_inner(&mut ws, words, tags, out),
+            // Re-entrant call (cannot happen through this API): use fresh buffers.
             Err(_) => self.parse_inner(&mut Workspace::default(), words, tags, out),
         })
     }
