@@ -322,10 +322,6 @@ impl ParseModel {
         })
     }
 
-    pub(crate) fn parse_with(&self, ws: &mut Workspace, words: &[&str], out: &mut Parsed) {
-        self.parse_inner(ws, words, None, out)
-    }
-
     /// Tag (unless `tags` are given, one per word, as `tag` made them: same chunks) and
     /// parse.
     fn parse_inner(&self, ws: &mut Workspace, words: &[&str], tags: Option<&[Upos]>, out: &mut Parsed) {
