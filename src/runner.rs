@@ -1,5 +1,5 @@
 //! Stage order, freshness and the run itself. A stage's fingerprint hashes the program
-//! version, its config section and its upstream's fingerprint (for `load`: the inputs
+//! version and build id (a hash of the sources, models and lexicons), its config section and its upstream's fingerprint (for `load`: the inputs
 //! with sizes and modification times). A stage is fresh when its artifact's manifest
 //! holds the fingerprint the current config gives. `run` runs stale stages (or the ones
 //! asked for), then writes the tables and the run manifest.
@@ -19,6 +19,9 @@ use std::time::Instant;
 /// Bumped when a stage's logic changes its output for the same config, so artifacts
 /// written by an older program are stale.
 pub const PROGRAM_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// A hash of the sources and embedded data this binary was built from (see `build.rs`):
+/// a new model or lexicon makes the stages stale though the version is unchanged.
+pub const BUILD_ID: &str = env!("NEWSGRID_BUILD_ID");
 
 /// What the user asked `run` to do.
 #[derive(Clone, Debug, Default)]
@@ -99,6 +102,7 @@ fn fingerprint(settings: &Settings, stage: StageName, upstream: &str, shard: Opt
     let shard = if stage == StageName::Clean { serde_json::json!(shard) } else { serde_json::Value::Null };
     hash_json(&[
         serde_json::json!(PROGRAM_VERSION),
+        serde_json::json!(BUILD_ID),
         serde_json::json!(stage.as_str()),
         section(settings, stage),
         serde_json::json!(upstream),

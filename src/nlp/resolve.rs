@@ -892,7 +892,10 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         let cands = surname_cands(a);
         let facts_of = |r: usize| kb.facts(&link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name)));
         for i in (0..mentions.len()).filter(|&i| group_of[i] == a) {
-            let ev = surname_evidence(text, mentions[i].span.range(), work[i].role.as_deref());
+            // "the X administration" decides only a surname the knowledge base does not
+            // already give one person ("the Obama administration" stays Barack Obama's
+            // beside a "Michelle Robinson Obama" of unknown offices).
+            let ev = surname_evidence(text, mentions[i].span.range(), work[i].role.as_deref(), link[a].is_none());
             if !ev.is_some() {
                 continue;
             }
@@ -923,38 +926,88 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
     }
 
     // 9. A surname two people of the article share ("Clinton" beside Hillary and Bill
-    // Clinton) that step 8's evidence left open: news name a person in full before they
-    // call them by the surname alone, so a mention written while only one of them has
-    // been named is that one. On allsides-dev this decides 722 of 2,362 such "Clinton"
-    // mentions and 28 of the 29 "Mrs./Mr. Clinton" it decides; taking the first person
-    // named for every mention is right for 106 of 138, too low.
+    // Clinton), or one whose person step 8's evidence decided ("President Clinton" and
+    // later "Clinton"), that step 8 left open: news name a person in full, or by a title
+    // that tells who, before they call them by the surname alone, so a mention written
+    // while only one of them has been named is that one. On allsides-dev this decides 722
+    // of 2,362 such "Clinton" mentions beside two full names and 28 of the 29
+    // "Mrs./Mr. Clinton" it decides; taking the first person named for every mention is
+    // right for 106 of 138, too low.
     for (a, g) in groups.iter().enumerate() {
         if g.ty != EntityType::Per || keys[a].contains(' ') || target[a] != a {
             continue;
         }
-        let cands = surname_cands(a);
-        if cands.len() < 2 {
+        // Only a surname: not a word the knowledge base holds as something else
+        // ("Republicans" beside "House Republicans").
+        if link[a].is_some_and(|e| e.entity_type != EntityType::Per) || kb.strong(keys[a]).is_some_and(|e| e.entity_type != EntityType::Per)
+        {
             continue;
         }
-        let first_named: Vec<usize> = cands
-            .iter()
-            .map(|&r| {
+        let mut cands = surname_cands(a);
+        cands.retain(|&r| link[r].is_none_or(|e| e.entity_type == EntityType::Per));
+        // A surname the knowledge base gives one person ("Obama", "Trump") is theirs
+        // unless two people of it are named in full before: evidence of another kind
+        // does not outweigh the link.
+        let linked = link[a].is_some();
+        if linked && cands.len() < 2 {
+            continue;
+        }
+        // People the knowledge base linked by another name ("Hillary" alone) count too.
+        for (b, gb) in groups.iter().enumerate().filter(|_| !linked) {
+            let r = target[b];
+            if b == a || r == a || gb.ty != EntityType::Per || cands.contains(&r) {
+                continue;
+            }
+            if link[r].is_some_and(|e| e.entity_type == EntityType::Per && lookup_key(e.name).rsplit(' ').next() == Some(keys[a])) {
+                cands.push(r);
+            }
+        }
+        // Each naming: where it is, who it names (a folded name), and the decision it gives.
+        let mut namings: Vec<(usize, String, SurnameOverride)> = Vec::new();
+        {
+            for &r in &cands {
                 let named = (0..mentions.len()).filter(|&j| group_of[j] != a && target[group_of[j]] == r);
-                named.map(|j| mentions[j].span.start as usize).min().unwrap_or(usize::MAX)
-            })
-            .collect();
+                if let Some(first) = named.map(|j| mentions[j].span.start as usize).min() {
+                    let who = link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name));
+                    namings.push((first, who, SurnameOverride::Root(r)));
+                }
+            }
+        }
+        for j in (0..mentions.len()).filter(|&j| group_of[j] == a && !linked) {
+            let who = match overrides.get(j).and_then(Option::as_ref) {
+                Some(SurnameOverride::Root(r)) => link[*r].map_or_else(|| lookup_key(names[*r]), |e| lookup_key(e.name)),
+                Some(SurnameOverride::Kb(e)) => lookup_key(e.name),
+                _ => continue,
+            };
+            let decision = match &overrides[j] {
+                Some(SurnameOverride::Root(r)) => SurnameOverride::Root(*r),
+                Some(SurnameOverride::Kb(e)) => SurnameOverride::Kb(e),
+                _ => continue,
+            };
+            namings.push((mentions[j].span.start as usize, who, decision));
+        }
+        if namings.is_empty() {
+            continue;
+        }
         for i in (0..mentions.len()).filter(|&i| group_of[i] == a) {
             if overrides.get(i).is_some_and(Option::is_some) {
                 continue;
             }
             let start = mentions[i].span.start as usize;
-            let mut named = cands.iter().zip(&first_named).filter(|(_, &f)| f < start);
-            if let (Some((&r, _)), None) = (named.next(), named.next()) {
-                if overrides.is_empty() {
-                    overrides.resize_with(mentions.len(), || None);
-                }
-                overrides[i] = Some(SurnameOverride::Root(r));
+            let mut before = namings.iter().filter(|(at, _, _)| *at < start);
+            let Some(first) = before.next() else { continue };
+            if before.any(|(_, who, _)| *who != first.1) {
+                continue;
             }
+            let decision = match &first.2 {
+                SurnameOverride::Root(r) => SurnameOverride::Root(*r),
+                SurnameOverride::Kb(e) => SurnameOverride::Kb(e),
+                SurnameOverride::Alone => continue,
+            };
+            if overrides.is_empty() {
+                overrides.resize_with(mentions.len(), || None);
+            }
+            overrides[i] = Some(decision);
         }
     }
 
@@ -1500,7 +1553,7 @@ struct SurnameEvidence {
     office: Option<&'static str>,
 }
 
-fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>) -> SurnameEvidence {
+fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>, read_after: bool) -> SurnameEvidence {
     let surface = text.get(span.clone()).unwrap_or("");
     // The last six characters before the span (a char boundary, whatever precedes).
     let prefix = text.get(..span.start).unwrap_or("");
@@ -1543,6 +1596,20 @@ fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>
             [o] => Some(*o),
             _ => None,
         }
+    });
+    // "the Clinton administration", "the Bush White House", "a former Clinton
+    // administration official": a president's; "a Clinton administration" may be one to
+    // come (2016's Hillary Clinton), so only after "the" or "former".
+    let office = office.or_else(|| {
+        let word_before = prefix.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        if !read_after || !(word_before.eq_ignore_ascii_case("the") || word_before.eq_ignore_ascii_case("former")) {
+            return None;
+        }
+        let after = text.get(span.end..).unwrap_or("");
+        let after = after.strip_prefix("'s").or_else(|| after.strip_prefix("’s")).unwrap_or(after);
+        let after = after.strip_prefix(' ')?;
+        let word = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        (word.eq_ignore_ascii_case("administration") || (word == "White" && after.starts_with("White House"))).then_some("president")
     });
     SurnameEvidence { gender, office }
 }
@@ -2762,6 +2829,37 @@ mod tests {
         let ids: Vec<Option<&str>> = r.iter().map(|(_, m)| m.kb_id).collect();
         assert_eq!(ids, [Some("Q6294"), Some("Q6294"), Some("Q1124"), None, Some("Q1124")], "{r:?}");
         assert_eq!(r[3].1.canonical_name, "Clinton");
+        // A title that tells who names the person for the lone mentions after it, and
+        // "the X administration" is a president's.
+        let text = "Secretary Clinton spoke. Clinton left. He served in the Clinton administration. Clinton waved. A Clinton White House.";
+        let specs = [
+            ("Secretary Clinton", "Clinton"),
+            ("Clinton left", "Clinton"),
+            ("Clinton administration", "Clinton"),
+            ("Clinton waved", "Clinton"),
+            ("Clinton White", "Clinton"),
+        ];
+        let ids: Vec<Option<&str>> = at(text, &specs).iter().map(|(_, m)| m.kb_id).collect();
+        assert_eq!(ids, [Some("Q6294"), Some("Q6294"), Some("Q1124"), None, None]);
+        let text = "Clinton left. President Clinton spoke. Clinton waved.";
+        let specs = [("Clinton left", "Clinton"), ("President Clinton", "Clinton"), ("Clinton waved", "Clinton")];
+        let ids: Vec<Option<&str>> = at(text, &specs).iter().map(|(_, m)| m.kb_id).collect();
+        assert_eq!(ids, [None, Some("Q1124"), Some("Q1124")]);
+        // A surname the knowledge base links stays linked.
+        let text = "Barack Obama spoke. Robinson Obama spoke. The Obama administration left. Obama waved.";
+        let specs = [
+            ("Barack Obama", "Barack Obama"),
+            ("Robinson Obama", "Robinson Obama"),
+            ("Obama administration", "Obama"),
+            ("Obama waved", "Obama"),
+        ];
+        let ids: Vec<Option<&str>> = at(text, &specs).iter().map(|(_, m)| m.kb_id).collect();
+        assert_eq!(&ids[2..], [Some("Q76"), Some("Q76")]);
+        // A person the knowledge base links by a first name alone names them too.
+        let text = "Clinton left. Hillary spoke to Obama. Clinton waved.";
+        let specs = [("Clinton left", "Clinton"), ("Hillary", "Hillary"), ("Obama", "Obama"), ("Clinton waved", "Clinton")];
+        let ids: Vec<Option<&str>> = at(text, &specs).iter().map(|(_, m)| m.kb_id).collect();
+        assert_eq!(ids, [None, Some("Q6294"), Some("Q76"), Some("Q6294")]);
         // Any shared surname, not only those the knowledge base knows.
         let text = "Ann Zorbel spoke. Zorbel left. Tom Zorbel came. Zorbel waved.";
         let specs = [("Ann Zorbel", "Ann Zorbel"), ("Zorbel left", "Zorbel"), ("Tom Zorbel", "Tom Zorbel"), ("Zorbel waved", "Zorbel")];

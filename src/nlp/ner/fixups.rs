@@ -79,6 +79,7 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             && !is_function_word(doc, m)
     });
     let kb = Kb::builtin();
+    split_conjunctions(doc, mentions, kb);
     let mut key = String::new();
     for i in 0..mentions.len() {
         let m = &mentions[i];
@@ -111,6 +112,64 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             }
         }
     }
+}
+
+/// "House and Senate", "Bush and Obama", "Guardian and The Washington Post": one mention
+/// the tagger ran over two names joined by "and" is two mentions when each side is a
+/// knowledge-base name (or one side is and the other a known surname) and the whole is
+/// not ("Centers for Disease Control and Prevention", "Trinidad and Tobago" stay; so do
+/// "Bill and Hillary Clinton", whose "Bill" is no name the knowledge base holds alone).
+/// Each side takes its knowledge-base type; a surname side is a person.
+fn split_conjunctions(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb) {
+    use crate::nlp::EntityType;
+    let side_text = |a: usize, b: usize| doc.text.get(doc.tokens[a].span.start as usize..doc.tokens[b - 1].span.end as usize);
+    // The type a side would take: its strong entry's, or PER for a known surname.
+    let side = |a: usize, b: usize| -> Option<(EntityType, bool)> {
+        let key = lookup_key(side_text(a, b)?);
+        if let Some(e) = kb.strong(&key) {
+            return Some((e.entity_type, true));
+        }
+        (b - a == 1 && (kb.weak(&key).is_some() || kb.is_shared_surname(&key))).then_some((EntityType::Per, false))
+    };
+    let mut splits: Vec<(usize, usize, EntityType, EntityType)> = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let r = m.tokens.clone();
+        if r.len() < 3 || r.end > doc.tokens.len() {
+            continue;
+        }
+        let mut ands = (r.start + 1..r.end - 1).filter(|&k| doc.token_text(k) == "and");
+        let (Some(k), None) = (ands.next(), ands.next()) else { continue };
+        let Some(whole) = side_text(r.start, r.end) else { continue };
+        if whole.contains('\n') || kb.strong(&lookup_key(whole)).is_some() {
+            continue;
+        }
+        let (Some((ta, sa)), Some((tb, sb))) = (side(r.start, k), side(k + 1, r.end)) else { continue };
+        let surname_with_person = |strong: bool, other: EntityType| strong || other == EntityType::Per;
+        if !(sa || sb) || !surname_with_person(sa, tb) || !surname_with_person(sb, ta) || side_text(r.start, k) == side_text(k + 1, r.end) {
+            continue;
+        }
+        splits.push((i, k, ta, tb));
+    }
+    if splits.is_empty() {
+        return;
+    }
+    let mut out = Vec::with_capacity(mentions.len() + splits.len());
+    let mut next = splits.iter().peekable();
+    for (i, m) in mentions.drain(..).enumerate() {
+        let Some(&(_, k, ta, tb)) = next.next_if(|s| s.0 == i) else {
+            out.push(m);
+            continue;
+        };
+        let part = |a: usize, b: usize, ty: EntityType| Mention {
+            span: Span { start: doc.tokens[a].span.start, end: doc.tokens[b - 1].span.end },
+            tokens: a..b,
+            entity_type: ty,
+            ..m.clone()
+        };
+        out.push(part(m.tokens.start, k, ta));
+        out.push(part(k + 1, m.tokens.end, tb));
+    }
+    *mentions = out;
 }
 
 /// The longest run of non-space characters looked at around a mention.
@@ -548,6 +607,34 @@ mod tests {
                 ("Tampa".to_string(), EntityType::Loc)
             ]
         );
+    }
+
+    #[test]
+    fn two_names_joined_by_and_are_two_mentions() {
+        let doc = Doc::new(
+            "The House and Senate met. Bush and Obama spoke. The Centers for Disease Control and Prevention and Bill and Hillary Clinton came.",
+        );
+        let at = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let centers = at("Centers");
+        let bill = at("Bill");
+        let mut ms = vec![
+            mention(&doc, at("House"), at("Senate") + 1, EntityType::Org),
+            mention(&doc, at("Bush"), at("Obama") + 1, EntityType::Org),
+            mention(&doc, centers, centers + 6, EntityType::Org),
+            mention(&doc, bill, bill + 4, EntityType::Per),
+        ];
+        fix_mentions(&doc, &mut ms);
+        let got = texts(&doc, &ms);
+        let want = [
+            ("House", EntityType::Org),
+            ("Senate", EntityType::Org),
+            ("Bush", EntityType::Per),
+            ("Obama", EntityType::Per),
+            ("Centers for Disease Control and Prevention", EntityType::Org),
+            ("Bill and Hillary Clinton", EntityType::Per),
+        ];
+        assert_eq!(got, want.iter().map(|(t, ty)| (t.to_string(), *ty)).collect::<Vec<_>>());
+        assert!(ms.windows(2).all(|w| w[0].span.end <= w[1].span.start));
     }
 
     #[test]
