@@ -124,6 +124,15 @@ impl RowIndex {
         Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
     }
 
+    /// Prefetch the index lines of `buckets`.
+    #[inline(always)]
+    pub fn prefetch(&self, buckets: &[u32]) {
+        let entries: &[(u64, u32)] = &self.entries;
+        for &b in buckets {
+            prefetch(entries.as_ptr().wrapping_add((b >> 6) as usize));
+        }
+    }
+
     /// Write the rows of the first `FIND_BATCH` of `buckets` that have one to `ids`, in
     /// order, and return how many; each found row's cache lines (`row_bytes` long, in
     /// `rows`) are prefetched, so the caller's sums find them on their way.
@@ -131,10 +140,8 @@ impl RowIndex {
     #[inline(always)]
     pub fn find<T>(&self, buckets: &[u32], rows: &[T], row_bytes: usize, ids: &mut [u32; FIND_BATCH]) -> usize {
         let buckets = &buckets[..buckets.len().min(FIND_BATCH)];
+        self.prefetch(buckets);
         let entries: &[(u64, u32)] = &self.entries;
-        for &b in buckets {
-            prefetch(entries.as_ptr().wrapping_add((b >> 6) as usize));
-        }
         let base = rows.as_ptr() as *const u8;
         let mut n = 0;
         for &b in buckets {

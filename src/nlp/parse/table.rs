@@ -212,6 +212,14 @@ impl QTable {
         }
     }
 
+    /// Bring in the index lines of `buckets` ahead of `sum_fixed` calls on them: a decoder
+    /// that sums several groups of rows prefetches all of them first, so each group's
+    /// look-up does not wait for the one before.
+    #[inline(always)]
+    pub(crate) fn prefetch_index(&self, buckets: &[u32]) {
+        self.index.prefetch(buckets);
+    }
+
     pub(crate) fn nonzero_rows(&self) -> usize {
         self.rows.len() / self.width.max(1)
     }
