@@ -9,7 +9,7 @@
 
 use super::decode::Weights;
 use super::features::NTAGS;
-use crate::nlp::model_bytes::{read_quantized_rows, ByteReader};
+use crate::nlp::model_bytes::{read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGNER\0\0\x01";
 
@@ -99,79 +99,44 @@ impl FloatTable {
                 rows.extend_from_slice(&q);
             }
         }
-        QTable::new(self.bits, unit, &present, rows)
+        QTable::new(self.bits, unit, &present, HugeBuf::from_slice(&rows))
     }
 }
 
 /// Quantised weights the tagger runs on: only the non-zero rows, found through a bitmap
-/// with rank counts (small enough to stay in cache; absent rows cost no row access).
+/// with rank counts (`model_bytes::RowIndex`; absent rows cost no row access), on huge
+/// pages.
 pub(crate) struct QTable {
     /// Unique per table built in this process (`Weights::cache_id`).
     id: u64,
     bits: u32,
     unit: f32,
-    /// Per 64 buckets: presence bits, and the number of present rows before them.
-    present: Vec<u64>,
-    ranks: Vec<u32>,
-    rows: Vec<i16>,
+    index: RowIndex,
+    rows: HugeBuf<i16>,
 }
 
 impl QTable {
-    fn new(bits: u32, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
-        let mut words = Vec::with_capacity(present.len().div_ceil(64));
-        let mut ranks = Vec::with_capacity(present.len().div_ceil(64));
-        let mut rank = 0u32;
-        for chunk in present.chunks(64) {
-            let mut word = 0u64;
-            for (k, &p) in chunk.iter().enumerate() {
-                if p {
-                    word |= 1 << k;
-                }
-            }
-            words.push(word);
-            ranks.push(rank);
-            rank += word.count_ones();
-        }
+    fn new(bits: u32, unit: f32, present: &[bool], rows: HugeBuf<i16>) -> QTable {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        QTable { id, bits, unit, present: words, ranks, rows }
+        QTable { id, bits, unit, index: RowIndex::new(present), rows }
     }
 
-    /// Index of the row of `bucket`, if it has one.
-    #[inline(always)]
-    fn row_index(&self, bucket: u32) -> Option<usize> {
-        let w = (bucket >> 6) as usize;
-        let word = self.present[w];
-        let bit = 1u64 << (bucket & 63);
-        if word & bit == 0 {
-            return None;
-        }
-        Some(self.ranks[w] as usize + (word & (bit - 1)).count_ones() as usize)
-    }
-
-    #[inline(always)]
-    fn row(&self, r: usize) -> &[i16; NTAGS] {
-        self.rows[r * NTAGS..][..NTAGS].try_into().expect("row of NTAGS weights")
-    }
-
-    /// Sum the rows of `buckets` into `acc`: first find the rows (the index stays in
-    /// cache), then add them (their loads can then overlap).
+    /// Sum the rows of `buckets` into `acc`: first find and prefetch the rows, then add
+    /// them (their loads overlap). Integer sums: the order does not matter.
     #[inline]
     fn sum_rows(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
         let mut sum = [0i32; NTAGS];
-        for chunk in buckets.chunks(32) {
-            let mut ids = [0usize; 32];
-            let mut n = 0;
-            for &b in chunk {
-                if let Some(r) = self.row_index(b) {
-                    ids[n] = r;
-                    n += 1;
-                }
-            }
+        let rows: &[i16] = &self.rows;
+        let mut ids = [0u32; FIND_BATCH];
+        for chunk in buckets.chunks(FIND_BATCH) {
+            let n = self.index.find(chunk, rows, 2 * NTAGS, &mut ids);
             for &r in &ids[..n] {
-                let row = self.row(r);
-                for k in 0..NTAGS {
-                    sum[k] += row[k] as i32;
+                let start = r as usize * NTAGS;
+                if let Some(row) = rows.get(start..start + NTAGS) {
+                    for k in 0..NTAGS {
+                        sum[k] += row[k] as i32;
+                    }
                 }
             }
         }
@@ -232,7 +197,7 @@ impl QTable {
     /// Serialise (uncompressed) with the feature fingerprint and temperature.
     pub(crate) fn to_bytes(&self, fingerprint: u64, temperature: f32) -> Vec<u8> {
         let nrows = self.nonzero_rows();
-        let mut out = Vec::with_capacity(32 + self.present.len() * 8 + self.rows.len() * 2);
+        let mut out = Vec::with_capacity(32 + (1usize << self.bits) / 8 + self.rows.len() * 2);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&fingerprint.to_le_bytes());
         out.extend_from_slice(&self.bits.to_le_bytes());
@@ -241,7 +206,7 @@ impl QTable {
         out.extend_from_slice(&temperature.to_le_bytes());
         out.extend_from_slice(&(nrows as u32).to_le_bytes());
         let nbytes = (1usize << self.bits).div_ceil(8);
-        for (k, word) in self.present.iter().enumerate() {
+        for (k, word) in self.index.words().enumerate() {
             let bytes = word.to_le_bytes();
             let take = (nbytes - 8 * k).min(8);
             out.extend_from_slice(&bytes[..take]);

@@ -417,35 +417,48 @@ impl ParserState {
     }
 
     /// `move_scores` for a quantised table: role sums from the sentence's cache (filled
-    /// on first use), then the configuration features.
+    /// on first use), then the configuration features. The buckets of the roles not yet
+    /// cached and of the configuration are hashed first and their index lines prefetched
+    /// together, so the groups' row look-ups overlap instead of waiting in turn.
     fn move_scores_cached(&mut self, q: &QTable, acc: &mut [f32; NMOVES]) {
         let bits = q.bits();
         let depth = self.stack.len();
         let st = |k: usize| if depth > k { self.stack[depth - 1 - k] } else { NIL };
-        let mut sum = [0i32; NMOVES];
-        for (r, role, x) in [(0, Role::S0, st(0)), (1, Role::S1, st(1)), (2, Role::S2, st(2)), (3, Role::Buffer, self.b as u32)] {
-            let i = if x == NIL { self.n + 1 } else { (x as usize).min(self.n + 1) };
-            if !self.roles.known[r][i] {
-                let mut f = std::mem::take(&mut self.rfeats);
-                f.clear();
+        let roles = [(0, Role::S0, st(0)), (1, Role::S1, st(1)), (2, Role::S2, st(2)), (3, Role::Buffer, self.b as u32)];
+        let nil_slot = self.n + 1;
+        let slot = move |x: u32| if x == NIL { nil_slot } else { (x as usize).min(nil_slot) };
+        // Where each role's features end in `rfeats` (empty for a cached role).
+        let mut ends = [0usize; 4];
+        let mut f = std::mem::take(&mut self.rfeats);
+        f.clear();
+        for (r, role, x) in roles {
+            if !self.roles.known[r][slot(x)] {
                 self.role_features(role, x, &mut f);
-                self.buckets.clear();
-                self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
-                self.rfeats = f;
+            }
+            ends[r] = f.len();
+        }
+        self.rfeats = f;
+        self.feats.clear();
+        self.config_features();
+        self.buckets.clear();
+        self.buckets.extend(self.rfeats.iter().chain(&self.feats).map(|&h| bucket(h, bits)));
+        q.prefetch_index(&self.buckets);
+        let mut sum = [0i32; NMOVES];
+        let mut start = 0;
+        for (r, _, x) in roles {
+            let i = slot(x);
+            if !self.roles.known[r][i] {
                 let mut s = [0i32; NMOVES];
-                q.sum_fixed(&self.buckets, &mut s);
+                q.sum_fixed(self.buckets.get(start..ends[r]).unwrap_or_default(), &mut s);
                 self.roles.sums[r][i] = s;
                 self.roles.known[r][i] = true;
             }
+            start = ends[r];
             for (a, &b) in sum.iter_mut().zip(&self.roles.sums[r][i]) {
                 *a += b;
             }
         }
-        self.feats.clear();
-        self.config_features();
-        self.buckets.clear();
-        self.buckets.extend(self.feats.iter().map(|&h| bucket(h, bits)));
-        q.sum_fixed(&self.buckets, &mut sum);
+        q.sum_fixed(self.buckets.get(start..).unwrap_or_default(), &mut sum);
         let unit = q.unit();
         acc.fill(0.0);
         for (a, &s) in acc.iter_mut().zip(&sum) {

@@ -3,8 +3,9 @@
 //!
 //! Each table has 2^bits rows of `width` weights (one per class); a feature hashes to a
 //! row, so scoring touches one contiguous row per feature. The quantised table keeps only
-//! the non-zero rows behind a presence bitmap with rank counts (the index stays in
-//! cache; absent rows cost nothing).
+//! the non-zero rows behind a presence bitmap with rank counts (`model_bytes::RowIndex`;
+//! absent rows cost nothing), on huge pages; a decision's rows are all found and
+//! prefetched before they are summed (the reads are what scoring waits for).
 //!
 //! File format (the whole file is one zstd frame): magic `NGPARSE\x01`, fingerprint u64
 //! (feature version and class inventories), then three tables (tagger, moves, labels),
@@ -16,7 +17,7 @@ use super::features::FEATURE_VERSION;
 use super::parser::{NLABELS, NMOVES};
 use super::tagger::NTAGS;
 use super::Inner;
-use crate::nlp::model_bytes::{read_quantized_rows, ByteReader};
+use crate::nlp::model_bytes::{read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGPARSE\x01";
 
@@ -156,7 +157,7 @@ impl FloatTable {
                 rows.extend_from_slice(&q);
             }
         }
-        QTable::new(self.bits, self.width, unit, &present, rows)
+        QTable::new(self.bits, self.width, unit, &present, HugeBuf::from_slice(&rows))
     }
 }
 
@@ -167,29 +168,15 @@ pub(crate) struct QTable {
     bits: u32,
     width: usize,
     unit: f32,
-    /// Per 64 rows: presence bits, and the number of present rows before them (side by
-    /// side: one cache line holds both).
-    index: Vec<(u64, u32)>,
-    rows: Vec<i16>,
+    index: RowIndex,
+    rows: HugeBuf<i16>,
 }
 
 impl QTable {
-    fn new(bits: u32, width: usize, unit: f32, present: &[bool], rows: Vec<i16>) -> QTable {
-        let mut index = Vec::with_capacity(present.len().div_ceil(64));
-        let mut rank = 0u32;
-        for chunk in present.chunks(64) {
-            let mut word = 0u64;
-            for (k, &p) in chunk.iter().enumerate() {
-                if p {
-                    word |= 1 << k;
-                }
-            }
-            index.push((word, rank));
-            rank += word.count_ones();
-        }
+    fn new(bits: u32, width: usize, unit: f32, present: &[bool], rows: HugeBuf<i16>) -> QTable {
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        QTable { id, bits, width, unit, index, rows }
+        QTable { id, bits, width, unit, index: RowIndex::new(present), rows }
     }
 
     /// A number unique to this table (never 0), under which row sums may be cached.
@@ -202,24 +189,21 @@ impl QTable {
     }
 
     /// Add the integer rows of `buckets` to `sum` (a table `W` wide; a wrong `W` adds
-    /// nothing). `acc[k] = sum[k] as f32 * unit()` gives what `scores` gives.
+    /// nothing). `acc[k] = sum[k] as f32 * unit()` gives what `scores` gives. The rows of
+    /// a batch are found and prefetched before any is read, so their cache misses
+    /// overlap; integer sums do not depend on that order.
     #[inline(always)]
     pub(crate) fn sum_fixed<const W: usize>(&self, buckets: &[u32], sum: &mut [i32; W]) {
         if W != self.width {
             return;
         }
-        for chunk in buckets.chunks(128) {
-            let mut ids = [0u32; 128];
-            let mut n = 0;
-            for &b in chunk {
-                if let Some(r) = self.row_index(b) {
-                    ids[n] = r as u32;
-                    n += 1;
-                }
-            }
+        let rows: &[i16] = &self.rows;
+        let mut ids = [0u32; FIND_BATCH];
+        for chunk in buckets.chunks(FIND_BATCH) {
+            let n = self.index.find(chunk, rows, 2 * W, &mut ids);
             for &r in &ids[..n] {
                 let start = r as usize * W;
-                if let Some(row) = self.rows.get(start..start + W) {
+                if let Some(row) = rows.get(start..start + W) {
                     for k in 0..W {
                         sum[k] += row[k] as i32;
                     }
@@ -228,24 +212,21 @@ impl QTable {
         }
     }
 
+    /// Bring in the index lines of `buckets` ahead of `sum_fixed` calls on them: a decoder
+    /// that sums several groups of rows prefetches all of them first, so each group's
+    /// look-up does not wait for the one before.
+    #[inline(always)]
+    pub(crate) fn prefetch_index(&self, buckets: &[u32]) {
+        self.index.prefetch(buckets);
+    }
+
     pub(crate) fn nonzero_rows(&self) -> usize {
         self.rows.len() / self.width.max(1)
     }
 
-    #[inline(always)]
-    fn row_index(&self, bucket: u32) -> Option<usize> {
-        let (word, rank) = *self.index.get((bucket >> 6) as usize)?;
-        let bit = 1u64 << (bucket & 63);
-        if word & bit == 0 {
-            return None;
-        }
-        Some(rank as usize + (word & (bit - 1)).count_ones() as usize)
-    }
-
     /// Add the rows of `buckets` (times `unit`) to `acc`, for a table `W` wide. The width
-    /// as a constant lets the row sums unroll and vectorise; the row indices of a batch
-    /// are found before any row is read, so their cache misses overlap. Integer sums:
-    /// the same scores as `sum_rows`.
+    /// as a constant lets the row sums unroll and vectorise. Integer sums: the same
+    /// scores as `sum_rows`.
     #[inline(always)]
     fn scores_fixed<const W: usize>(&self, buckets: &[u32], acc: &mut [f32]) {
         let mut sum = [0i32; W];
@@ -258,20 +239,17 @@ impl QTable {
     /// Integer scores of the rows of `buckets` (first `width` entries of `sum`).
     #[inline]
     pub(crate) fn sum_rows(&self, buckets: &[u32], sum: &mut [i32; MAX_WIDTH]) {
-        let width = self.width;
-        for chunk in buckets.chunks(32) {
-            let mut ids = [0usize; 32];
-            let mut n = 0;
-            for &b in chunk {
-                if let Some(r) = self.row_index(b) {
-                    ids[n] = r;
-                    n += 1;
-                }
-            }
+        let width = self.width.min(MAX_WIDTH);
+        let rows: &[i16] = &self.rows;
+        let mut ids = [0u32; FIND_BATCH];
+        for chunk in buckets.chunks(FIND_BATCH) {
+            let n = self.index.find(chunk, rows, 2 * width, &mut ids);
             for &r in &ids[..n] {
-                let row = &self.rows[r * width..][..width];
-                for (s, &x) in sum[..width].iter_mut().zip(row) {
-                    *s += x as i32;
+                let start = r as usize * self.width;
+                if let Some(row) = rows.get(start..start + width) {
+                    for (s, &x) in sum[..width].iter_mut().zip(row) {
+                        *s += x as i32;
+                    }
                 }
             }
         }
@@ -284,7 +262,7 @@ impl QTable {
         out.extend_from_slice(&self.unit.to_le_bytes());
         out.extend_from_slice(&(nrows as u32).to_le_bytes());
         let nbytes = (1usize << self.bits).div_ceil(8);
-        for (k, (word, _)) in self.index.iter().enumerate() {
+        for (k, word) in self.index.words().enumerate() {
             let take = (nbytes - 8 * k).min(8);
             out.extend_from_slice(&word.to_le_bytes()[..take]);
         }

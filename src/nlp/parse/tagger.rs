@@ -17,6 +17,8 @@ pub(crate) struct TaggerState {
     tags: Vec<u8>,
     feats: Vec<u64>,
     buckets: Vec<u32>,
+    /// Buckets of a word's own features (on a word-cache miss).
+    word_buckets: Vec<u32>,
     norm: String,
     lower: String,
     /// Row sums of the word features, across sentences (quantised tables only).
@@ -115,7 +117,9 @@ impl TaggerState {
     }
 
     /// `tag` for a quantised table: the word's own features come from the per-thread
-    /// cache, only the context features are looked up.
+    /// cache, only the context features are looked up. The context's buckets are hashed
+    /// and their index lines prefetched before the cache is consulted, so a cache miss's
+    /// look-ups and the context's overlap.
     fn tag_quantized(&mut self, q: &QTable) {
         self.tags.clear();
         self.cache.bind(q.id());
@@ -123,6 +127,13 @@ impl TaggerState {
         let unit = q.unit();
         let mut f = std::mem::take(&mut self.feats);
         for i in 0..self.words.len() {
+            let t1 = if i >= 1 { self.tags[i - 1] as u64 } else { TAG_BOS };
+            let t2 = if i >= 2 { self.tags[i - 2] as u64 } else { TAG_BOS };
+            f.clear();
+            self.context_features(i, t1, t2, &mut f);
+            self.buckets.clear();
+            self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
+            q.prefetch_index(&self.buckets);
             let key = word_key(&self.words[i]);
             let slot = (key >> (64 - WORD_CACHE_BITS)) as usize;
             let mut sum = match self.cache.slots.get(slot) {
@@ -130,22 +141,16 @@ impl TaggerState {
                 _ => {
                     f.clear();
                     word_features(&self.words[i], &mut f);
-                    self.buckets.clear();
-                    self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
+                    self.word_buckets.clear();
+                    self.word_buckets.extend(f.iter().map(|&h| bucket(h, bits)));
                     let mut s = [0i32; NTAGS];
-                    q.sum_fixed(&self.buckets, &mut s);
+                    q.sum_fixed(&self.word_buckets, &mut s);
                     if let Some(e) = self.cache.slots.get_mut(slot) {
                         *e = (key, s);
                     }
                     s
                 }
             };
-            let t1 = if i >= 1 { self.tags[i - 1] as u64 } else { TAG_BOS };
-            let t2 = if i >= 2 { self.tags[i - 2] as u64 } else { TAG_BOS };
-            f.clear();
-            self.context_features(i, t1, t2, &mut f);
-            self.buckets.clear();
-            self.buckets.extend(f.iter().map(|&h| bucket(h, bits)));
             q.sum_fixed(&self.buckets, &mut sum);
             let mut acc = [0f32; NTAGS];
             for (a, &s) in acc.iter_mut().zip(&sum) {
