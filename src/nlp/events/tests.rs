@@ -893,4 +893,17 @@ fn a_perfect_relative_on_people_tells_an_act() {
     let t = types("He cited 2,000 former Justice Department officials who have called on the attorney general to resign.", &names);
     assert!(t.contains(&"DEMAND"), "{t:?}");
     assert!(!types("They fought the group that has seized parts of Iraq.", &[]).contains(&"COERCE"));
+    assert!(types("Everyone who has ever met Daniel remembers him.", &[("Daniel", Per)]).is_empty());
+}
+
+#[test]
+fn calls_for_and_headline_passives_are_acts() {
+    let names = [("Eric Shinseki", Per)];
+    let t = types("The allegations have sparked some calls for VA Secretary Eric Shinseki's resignation.", &names);
+    assert!(t.contains(&"DEMAND"), "{t:?}");
+    let evs = run("Boehner accused of tilting toward amnesty with new hire.", &[("Boehner", Per)]);
+    assert!(evs.iter().any(|e| e.0 == "DISAPPROVE" && e.3 == "Boehner"), "{evs:?}");
+    // A participle describing a party inside the sentence stays background.
+    let t = types("The company hired a man jailed a year ago.", &[]);
+    assert!(!t.contains(&"COERCE"), "{t:?}");
 }
