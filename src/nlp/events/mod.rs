@@ -288,7 +288,9 @@ impl EventExtractor {
                         }
                     };
                     if beside && (!ev.actor.is_some_and(|a| killer(doc, ms, a)) || ev.recipient.is_none()) {
-                        learned::trace(|| format!("{:?} {}: outcome of the violent act told", doc.token_text(f.m.start), ev.event_type.as_str()));
+                        learned::trace(|| {
+                            format!("{:?} {}: outcome of the violent act told", doc.token_text(f.m.start), ev.event_type.as_str())
+                        });
                         continue;
                     }
                     violent |= !casualties && matches!(event_type, PloverType::Assault | PloverType::Fight);
@@ -327,7 +329,8 @@ impl EventExtractor {
             // or a DISAPPROVE of that target was found ("condemned X, calling him a
             // liar" is one act; "blasted by Republicans, and soldiers called him a
             // deserter" two).
-            let found_critics = if critic { sp.get().map(|p| syntax::criticisms(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
+            let found_critics =
+                if critic { sp.get().map(|p| syntax::criticisms(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
             for (v, speaker, target) in found_critics {
                 let trigger = doc.tokens[v].span;
                 let told = out[first_out..].iter().any(|e| {
@@ -483,15 +486,14 @@ impl EventExtractor {
                     // seizure and accused Washington").
                     let after_and = mb.start > range.start
                         && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"));
-                    let second_statement = after_and
-                        && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
+                    let second_statement =
+                        after_and && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
                     // A second finite act of the same subject, coordinated with the
                     // first ("shot down his fixes and rejected his proposal"): both
                     // heads in the past. A bare verb after "and" stays in the window
                     // ("threatened to attack and kill").
-                    let second_act = after_and
-                        && self.inflector.is_past(doc.token_text(ma.start))
-                        && self.inflector.is_past(doc.token_text(mb.start));
+                    let second_act =
+                        after_and && self.inflector.is_past(doc.token_text(ma.start)) && self.inflector.is_past(doc.token_text(mb.start));
                     // A new clause after ", and" ("spoke out against X, and Trump has
                     // criticized Y").
                     let new_clause = (ma.end..mb.start).any(|k| {
@@ -738,9 +740,8 @@ impl EventExtractor {
         } else {
             let rel = phrase::skip_verb_group_left(doc, range, m.start, dates);
             // "who has ever met Daniel": an experience, no particular act.
-            let who = rel > range.start
-                && word_eq(doc.token_text(rel - 1), "who")
-                && !(rel..m.start).any(|k| word_eq(doc.token_text(k), "ever"));
+            let who =
+                rel > range.start && word_eq(doc.token_text(rel - 1), "who") && !(rel..m.start).any(|k| word_eq(doc.token_text(k), "ever"));
             if in_relative_clause(doc, range, m.start, dates, true) && !who {
                 // Background: "the group that has seized parts of Iraq". Not so for
                 // people: "officials who have called on the attorney general to

@@ -281,7 +281,9 @@ fn example_article_events() {
     assert!(has(PloverType::Disapprove, "Venezuelan government"));
     assert!(has(PloverType::Aid, "Moscow"));
     // No act is made of the "pressure", the "sanctions" or the video "released".
-    assert!(!evs.iter().any(|e| matches!(e.event_type, PloverType::Retreat | PloverType::Concede | PloverType::Assault | PloverType::Fight)));
+    assert!(!evs
+        .iter()
+        .any(|e| matches!(e.event_type, PloverType::Retreat | PloverType::Concede | PloverType::Assault | PloverType::Fight)));
 }
 
 #[test]
@@ -872,7 +874,10 @@ fn casualties_beside_an_attack_count_when_a_party_kills() {
     let evs = run_parsed("Police said he opened fire in the synagogue, killing 11 people and wounding six.", &[]);
     assert_eq!(evs.iter().filter(|e| e.0 == "ASSAULT").count(), 3, "{evs:?}");
     // An act or weapon killing is the attack's outcome, not another act.
-    let evs = run_parsed("An Israeli airstrike on a Gaza farm killed two Palestinians.", &[("Israeli", Misc), ("Gaza", Loc), ("Palestinians", Misc)]);
+    let evs = run_parsed(
+        "An Israeli airstrike on a Gaza farm killed two Palestinians.",
+        &[("Israeli", Misc), ("Gaza", Loc), ("Palestinians", Misc)],
+    );
     assert!(!evs.iter().any(|e| e.1 == "killed"), "{evs:?}");
 }
 
@@ -906,4 +911,16 @@ fn calls_for_and_headline_passives_are_acts() {
     // A participle describing a party inside the sentence stays background.
     let t = types("The company hired a man jailed a year ago.", &[]);
     assert!(!t.contains(&"COERCE"), "{t:?}");
+}
+
+#[test]
+fn idioms_of_slamming_shut_resignation_to_and_cheap_shots_are_none() {
+    assert!(types("Israel and Egypt slammed shut the border after the group seized the territory.", &[])
+        .iter()
+        .all(|t| *t != "DISAPPROVE"));
+    assert!(types("Trump's advisers are resigned to a long fight.", &[]).is_empty());
+    assert!(types("Calling it a cheap shot would be generous.", &[]).is_empty());
+    // The acts themselves stay.
+    assert_eq!(types("Ryan slammed the White House for its debt.", &[]), vec!["DISAPPROVE"]);
+    assert_eq!(types("The minister resigned on Friday.", &[]), vec!["CONCEDE"]);
 }
