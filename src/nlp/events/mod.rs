@@ -725,7 +725,11 @@ impl EventExtractor {
             let headline = reduced
                 && ms.iter().any(|n| {
                     n.tokens.end == m.start
-                        && (n.tokens.start == range.start || matches!(doc.token_text(n.tokens.start - 1), ":" | "\"" | "“"))
+                        && (n.tokens.start == range.start
+                            || n.tokens
+                                .start
+                                .checked_sub(1)
+                                .is_some_and(|k| k >= range.start && matches!(doc.token_text(k), ":" | "\"" | "“")))
                 });
             if agent.is_none() && !headline && ((reduced && !e.is_casualty()) || in_relative_clause(doc, range, m.start, dates, false)) {
                 // Background: "a member ... jailed a year ago", "who had been arrested".

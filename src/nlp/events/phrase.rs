@@ -284,17 +284,18 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
         if !is_determiner(first) && inner.len() <= 6 && inner.clone().all(|k| is_np_word(doc.token_text(k))) && is_capitalized(first) {
             // "Lenny Curry, Florida's Republican Party chairman, accused": a person
             // named at the clause's start, before a description that names no person,
-            // is the subject.
-            let person_head = np_left(doc, sent, open).filter(|&a| {
-                (a == sent.start || {
+            // is the subject (the name itself: "Rep. Tom Cole, Oklahoma Republican,"
+            // is Tom Cole).
+            let person_head = np_left(doc, sent, open).and_then(|a| {
+                let opens = a == sent.start || {
                     let p = doc.token_text(a - 1);
                     is_conjunction(p) || matches!(p, ";" | ":" | "“" | "\"" | "(" | "—" | "–")
-                }) && ms.iter().any(|m| m.entity_type == EntityType::Per && m.tokens.start >= a && m.tokens.end == open)
+                };
+                ms.iter().find(|m| opens && m.entity_type == EntityType::Per && m.tokens.start >= a && m.tokens.end == open)
             });
-            if let Some(a) = person_head {
+            if let Some(name) = person_head {
                 if !inner.clone().any(|k| ms.iter().any(|m| m.entity_type == EntityType::Per && m.tokens.contains(&k))) {
-                    let (a, b) = widen_over_mentions(ms, a, open);
-                    return Some(tok_span(doc, a, b));
+                    return Some(name.span);
                 }
             }
             // A name in apposition: the comma-delimited name itself.

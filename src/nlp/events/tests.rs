@@ -918,7 +918,7 @@ fn idioms_of_slamming_shut_resignation_to_and_cheap_shots_are_none() {
     assert!(types("Israel and Egypt slammed shut the border after the group seized the territory.", &[])
         .iter()
         .all(|t| *t != "DISAPPROVE"));
-    assert!(types("Trump's advisers are resigned to a long fight.", &[]).is_empty());
+    assert!(types("Trump's advisers are resigned to a long impeachment trial.", &[]).is_empty());
     assert!(types("Calling it a cheap shot would be generous.", &[]).is_empty());
     // The acts themselves stay.
     assert_eq!(types("Ryan slammed the White House for its debt.", &[]), vec!["DISAPPROVE"]);
