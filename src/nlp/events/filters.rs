@@ -112,10 +112,10 @@ fn dismissal(doc: &Doc, c: &Candidate) -> Verdict {
 }
 
 /// "released a report", "releasing the transcripts", "released its tax returns": making a
-/// document public is no RETREAT (PLOVER's release is of people or held goods: "released
+/// document public is no CONCEDE (PLOVER's release is of people or held goods: "released
 /// the prisoners", "freed Foley").
 fn released_document(doc: &Doc, c: &Candidate) -> Verdict {
-    if c.event_type != PloverType::Retreat {
+    if c.event_type != PloverType::Concede {
         return Verdict::Keep;
     }
     let head = doc.token_text(c.start);

@@ -226,8 +226,11 @@ impl EventExtractor {
             // Candidates the rules dropped, with the rule, for the learned pass.
             let learn = self.parser.is_some() && (self.filter.is_some() || learned::recording());
             let mut rescued: Vec<(Event, &'static str)> = Vec::new();
-            // Outcome words ("killing six") only when no violent act of the sentence
-            // was reported itself.
+            // Outcome words ("killing six") on their own when no violent act of the
+            // sentence was reported itself; beside one, only when a party kills or
+            // wounds people ("opened fire ..., killing 11 people and wounding six",
+            // "a shooting ..., where Seth Ator killed seven people": realnews-train
+            // marks these), not when an act or a weapon does ("the strikes killed 161").
             let mut violent = false;
             // Per listed trigger: built, or dropped as naming no act (its absorbed
             // triggers are then read on their own).
@@ -235,9 +238,10 @@ impl EventExtractor {
             for casualties in [false, true] {
                 for (fi, f) in found.iter().enumerate() {
                     let e = &self.lexicon.entries[f.m.entry];
-                    if e.is_casualty() != casualties || (casualties && violent) {
+                    if e.is_casualty() != casualties {
                         continue;
                     }
+                    let beside = casualties && violent;
                     if f.absorbed_by.is_some_and(|a| !no_act.get(a).copied().unwrap_or(false)) {
                         continue;
                     }
@@ -283,6 +287,12 @@ impl EventExtractor {
                             continue;
                         }
                     };
+                    if beside && (!ev.actor.is_some_and(|a| killer(doc, ms, a)) || ev.recipient.is_none()) {
+                        learned::trace(|| {
+                            format!("{:?} {}: outcome of the violent act told", doc.token_text(f.m.start), ev.event_type.as_str())
+                        });
+                        continue;
+                    }
                     violent |= !casualties && matches!(event_type, PloverType::Assault | PloverType::Fight);
                     // The same event told twice ("met with X and held talks"); two acts
                     // of one actor on different targets stay apart ("condemned the
@@ -293,7 +303,8 @@ impl EventExtractor {
                         && word_eq(doc.token_text(f.m.start - 1), "by")
                         && doc.token_text(f.m.start).ends_with("ing");
                     let dup = out[first_out..].iter_mut().find(|o: &&mut Event| {
-                        o.event_type == ev.event_type
+                        (!beside || o.trigger == ev.trigger)
+                            && o.event_type == ev.event_type
                             && o.negated == ev.negated
                             && (means || o.actor.is_none() || ev.actor.is_none() || same_text(doc, o.actor, ev.actor))
                             && (purpose
@@ -314,10 +325,19 @@ impl EventExtractor {
                     }
                 }
             }
-            // Speech criticising a named target, where no other DISAPPROVE was found.
-            if critic && !out[first_out..].iter().any(|e| e.event_type == PloverType::Disapprove) {
-                if let Some((v, speaker, target)) = sp.get().and_then(|p| syntax::criticism(doc, ms, &range, &p)) {
-                    let trigger = doc.tokens[v].span;
+            // Speech criticising a named target, unless its verb is already a trigger
+            // or a DISAPPROVE of that target was found ("condemned X, calling him a
+            // liar" is one act; "blasted by Republicans, and soldiers called him a
+            // deserter" two).
+            let found_critics =
+                if critic { sp.get().map(|p| syntax::criticisms(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
+            for (v, speaker, target) in found_critics {
+                let trigger = doc.tokens[v].span;
+                let told = out[first_out..].iter().any(|e| {
+                    e.trigger.overlaps(trigger)
+                        || (e.event_type == PloverType::Disapprove && e.recipient.is_none_or(|r| r.overlaps(target)))
+                });
+                if !told {
                     learned::trace(|| format!("{:?} DISAPPROVE: speech with blame of a named target", doc.token_text(v)));
                     out.push(Event {
                         sentence: si,
@@ -464,10 +484,30 @@ impl EventExtractor {
                     let mb = matches[b];
                     // A second statement of the subject stays apart ("condemned the
                     // seizure and accused Washington").
-                    let second_statement = mb.start > range.start
-                        && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"))
-                        && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
-                    if mb.start >= ma.end && mb.start < limit && !clause_break(doc, ma.end, mb.start) && !second_statement {
+                    let after_and = mb.start > range.start
+                        && (word_eq(doc.token_text(mb.start - 1), "and") || word_eq(doc.token_text(mb.start - 1), "or"));
+                    let second_statement =
+                        after_and && matches!(self.lexicon.entries[mb.entry].category, Category::Event(t) if stance(t) == Stance::Verbal);
+                    // A second finite act of the same subject, coordinated with the
+                    // first ("shot down his fixes and rejected his proposal"): both
+                    // heads in the past. A bare verb after "and" stays in the window
+                    // ("threatened to attack and kill").
+                    let second_act =
+                        after_and && self.inflector.is_past(doc.token_text(ma.start)) && self.inflector.is_past(doc.token_text(mb.start));
+                    // A new clause after ", and" ("spoke out against X, and Trump has
+                    // criticized Y").
+                    let new_clause = (ma.end..mb.start).any(|k| {
+                        doc.token_text(k) == ","
+                            && k + 1 < mb.start
+                            && (word_eq(doc.token_text(k + 1), "and") || word_eq(doc.token_text(k + 1), "or"))
+                    });
+                    if mb.start >= ma.end
+                        && mb.start < limit
+                        && !clause_break(doc, ma.end, mb.start)
+                        && !second_statement
+                        && !second_act
+                        && !new_clause
+                    {
                         if keep[b] && e.category != Category::None {
                             absorbed_by[b] = Some(a);
                         }
@@ -577,7 +617,15 @@ impl EventExtractor {
         {
             nominal = None;
         } else if noun_like {
-            if event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start) {
+            if event_type == PloverType::Demand
+                && word_eq(head, "calls")
+                && m.start + 1 < range.end
+                && word_eq(doc.token_text(m.start + 1), "for")
+            {
+                // "some calls for Shinseki's resignation", "his own calls for unity":
+                // demands made, as "demands for" (realnews-train marks both).
+                nominal = Some(nominal_start(doc, range, m.start).unwrap_or(m.start));
+            } else if event_type == PloverType::Assault && placed_attack(doc, ms, range, m.start) {
                 // "the 2012 terrorist attack in Benghazi", "the Paris terror attacks": an
                 // attack tied to a place or year is a particular act that happened.
                 nominal = Some(nominal_start(doc, range, m.start).unwrap_or(m.start));
@@ -671,7 +719,19 @@ impl EventExtractor {
             }
             (actor, recipient)
         } else if passive {
-            if agent.is_none() && ((reduced && !e.is_casualty()) || in_relative_clause(doc, range, m.start, dates, false)) {
+            // A headline's passive: a name opening the sentence right before the
+            // participle ("Boehner accused of tilting toward amnesty") is told to
+            // have undergone the act, not described by it.
+            let headline = reduced
+                && ms.iter().any(|n| {
+                    n.tokens.end == m.start
+                        && (n.tokens.start == range.start
+                            || n.tokens
+                                .start
+                                .checked_sub(1)
+                                .is_some_and(|k| k >= range.start && matches!(doc.token_text(k), ":" | "\"" | "“")))
+                });
+            if agent.is_none() && !headline && ((reduced && !e.is_casualty()) || in_relative_clause(doc, range, m.start, dates, false)) {
                 // Background: "a member ... jailed a year ago", "who had been arrested".
                 return Err("passive_background");
             }
@@ -682,8 +742,14 @@ impl EventExtractor {
             };
             (agent, subject.or(object))
         } else {
-            if in_relative_clause(doc, range, m.start, dates, true) {
-                // Background: "the group that has seized parts of Iraq".
+            let rel = phrase::skip_verb_group_left(doc, range, m.start, dates);
+            // "who has ever met Daniel": an experience, no particular act.
+            let who =
+                rel > range.start && word_eq(doc.token_text(rel - 1), "who") && !(rel..m.start).any(|k| word_eq(doc.token_text(k), "ever"));
+            if in_relative_clause(doc, range, m.start, dates, true) && !who {
+                // Background: "the group that has seized parts of Iraq". Not so for
+                // people: "officials who have called on the attorney general to
+                // resign" did so (realnews-train marks it).
                 return Err("relative_background");
             }
             let subject_verb = match modality {
@@ -881,7 +947,9 @@ impl EventExtractor {
                 if recipient.is_some_and(verbish) {
                     recipient = None;
                 }
-                if actor.is_none_or(|a| !syntax::is_name(ms, a)) {
+                if let Some(doer) = syntax::adjunct_subject(doc, ms, range, p, m.start).filter(outside) {
+                    actor = Some(doer);
+                } else if actor.is_none_or(|a| !syntax::is_name(ms, a)) {
                     if let Some(pa) = pa.filter(|&s| actor.is_none() || syntax::is_name(ms, s)) {
                         actor = Some(pa);
                     }
@@ -1015,6 +1083,12 @@ impl EventExtractor {
                 }
             }
             return Modality::Hypothetical;
+        }
+        if word_eq(t, "to") && !bare_after_to(doc.token_text(start)) {
+            // "devoted his speech to bashing the idea", "according to investigations by
+            // the authorities": "to" is a preposition before a gerund or a plural noun,
+            // no infinitive marker.
+            return Modality::Actual;
         }
         if word_eq(t, "to") {
             let mut j = k - 1;
@@ -1226,6 +1300,23 @@ fn going_to(doc: &Doc, range: &Range<usize>, to: usize) -> bool {
 
 /// Can span `a` act as a party: a name, a pronoun or a noun phrase, not a clause
 /// ("Repealing net-neutrality rules", "Doing so") read as a subject.
+/// Can `t` be the bare verb of an infinitive? Not a gerund ("to bashing") nor a word
+/// ending in a plural or third-person "-s" ("to investigations"); "-ss", "-us" and
+/// "-is" endings are bare ("to discuss", "to focus").
+fn bare_after_to(t: &str) -> bool {
+    let lower = |suffix: &str| t.len() > suffix.len() && t.get(t.len() - suffix.len()..).is_some_and(|e| e.eq_ignore_ascii_case(suffix));
+    !(lower("ing") || (lower("s") && !lower("ss") && !lower("us") && !lower("is")))
+}
+
+/// A party that kills: a person's or a group's name, a personal pronoun, or armed
+/// forces ("militants"). Not a place: "an airstrike on a Gaza farm killed two" has the
+/// strike kill.
+fn killer(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
+    ms.iter().any(|m| m.span.overlaps(a) && m.entity_type != EntityType::Loc)
+        || phrase::is_subject_pronoun(doc.span_text(a))
+        || doc.span_text(a).split_whitespace().last().is_some_and(|w| WordClass::MilitaryWords.has(w))
+}
+
 fn party_like(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     if syntax::is_name(ms, a) {
         return true;

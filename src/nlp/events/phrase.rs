@@ -5,7 +5,7 @@
 
 use super::classes::{classes_of, ClassSet, WordClass};
 use super::lexicon::word_eq;
-use crate::nlp::{Doc, Mention, Span};
+use crate::nlp::{Doc, EntityType, Mention, Span};
 use regex::Regex;
 use std::ops::Range;
 
@@ -267,7 +267,37 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
     let inner = open + 1..comma;
     if !inner.is_empty() {
         let first = doc.token_text(inner.start);
+        let covered_by = |t: EntityType| inner.clone().all(|k| ms.iter().any(|m| m.entity_type == t && m.tokens.contains(&k)));
+        if covered_by(EntityType::Loc) {
+            // "police in Lakewood, New Jersey, said": the place goes on the place
+            // before it, inside a prepositional phrase; the subject is the phrase the
+            // preposition follows.
+            if let Some(place) = np_left(doc, sent, open) {
+                if place > sent.start && is_preposition(doc.token_text(place - 1)) {
+                    if let Some(a) = np_left(doc, sent, place - 1) {
+                        let (a, b) = widen_over_mentions(ms, a, place - 1);
+                        return Some(tok_span(doc, a, b));
+                    }
+                }
+            }
+        }
         if !is_determiner(first) && inner.len() <= 6 && inner.clone().all(|k| is_np_word(doc.token_text(k))) && is_capitalized(first) {
+            // "Lenny Curry, Florida's Republican Party chairman, accused": a person
+            // named at the clause's start, before a description that names no person,
+            // is the subject (the name itself: "Rep. Tom Cole, Oklahoma Republican,"
+            // is Tom Cole).
+            let person_head = np_left(doc, sent, open).and_then(|a| {
+                let opens = a == sent.start || {
+                    let p = doc.token_text(a - 1);
+                    is_conjunction(p) || matches!(p, ";" | ":" | "“" | "\"" | "(" | "—" | "–")
+                };
+                ms.iter().find(|m| opens && m.entity_type == EntityType::Per && m.tokens.start >= a && m.tokens.end == open)
+            });
+            if let Some(name) = person_head {
+                if !inner.clone().any(|k| ms.iter().any(|m| m.entity_type == EntityType::Per && m.tokens.contains(&k))) {
+                    return Some(name.span);
+                }
+            }
             // A name in apposition: the comma-delimited name itself.
             let (a, b) = widen_over_mentions(ms, inner.start, inner.end);
             return Some(tok_span(doc, a, b));

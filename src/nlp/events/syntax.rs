@@ -432,7 +432,7 @@ pub(crate) fn may_criticise(doc: &Doc, range: &Range<usize>) -> bool {
 
 /// "Trump called Gillum a “thief”", "soldiers called him a deserter": naming a named
 /// party (or a pronoun) something scornful; the verb, the namer and the named.
-fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
+fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse, out: &mut Vec<(usize, Span, Span)>) {
     for v in range.clone() {
         if !WordClass::NamingVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
@@ -467,9 +467,8 @@ fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sentenc
         let Some(namer) = namer else {
             continue;
         };
-        return Some((v, namer, target));
+        out.push((v, namer, target));
     }
-    None
 }
 
 /// Is token `t` inside the subtree of token `root`? (Walks up the heads, a bounded
@@ -490,12 +489,16 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
 /// Speech that criticises a named target (realnews guidelines: "Biden said Harris
 /// mischaracterized his record", "Perez is a radical with a corrupt record, Fitton
 /// said"): the speech verb, its speaker and the target, when what is said holds a word
-/// of blame and names a person or organisation other than the speaker.
-pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Option<(usize, Span, Span)> {
-    if let Some(found) = scornful_naming(doc, ms, range, p) {
-        return Some(found);
-    }
+/// of blame and names a person or organisation other than the speaker. Every such
+/// statement of the sentence, in text order of its verb, one per verb ("Trump called
+/// Gillum a “thief”, and ... he said a caravan ... was “an invasion”" is two).
+pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Vec<(usize, Span, Span)> {
+    let mut out = Vec::new();
+    scornful_naming(doc, ms, range, p, &mut out);
     for v in range.clone() {
+        if out.iter().any(|&(w, _, _)| w == v) {
+            continue;
+        }
         if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
         }
@@ -531,10 +534,11 @@ pub(crate) fn criticism(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Se
                 && inside(m.tokens.start)
         });
         if let Some(t) = target {
-            return Some((v, speaker, t.span));
+            out.push((v, speaker, t.span));
         }
     }
-    None
+    out.sort_by_key(|&(v, _, _)| v);
+    out
 }
 
 /// Is one of the words a sentence needs for `demand_speech` there? A cheap test before
@@ -595,6 +599,28 @@ pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p:
 /// True when span `s` is, or lies in, an entity mention.
 pub(crate) fn is_name(ms: &[&Mention], s: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(s))
+}
+
+/// The doer of a participle adjunct after a comma ("Democrats hammered Trump, accusing
+/// him of ...", "senators wrote to Gottlieb, urging him not to"): the subject of the
+/// clause the participle hangs on, when the participle has none of its own. The word
+/// before the comma is that clause's object, not the doer.
+pub(crate) fn adjunct_subject(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse, head: usize) -> Option<Span> {
+    if head <= range.start || doc.token_text(head - 1) != "," || !ends_ing(doc.token_text(head)) {
+        return None;
+    }
+    let w = p.word(head)?;
+    if !matches!(p.deprel(head), Some(Deprel::Advcl | Deprel::Xcomp | Deprel::Conj)) || p.parsed.subject(w).is_some() {
+        return None;
+    }
+    let gov = p.head(head)?;
+    // The clause right before the comma: no other verb between ("announced the date
+    // after Kim removed a barrier, releasing three Americans" has Kim release them).
+    if !verb_at(p, gov) || gov >= head || (gov + 1..head).any(|k| p.upos(k) == Some(Upos::Verb)) {
+        return None;
+    }
+    let subj = p.parsed.subject(p.word(gov)?)? + p.base;
+    party_span(doc, ms, range, p, subj)
 }
 
 /// Actor and recipient from the parse: the subject (or the agent of a passive, whose
@@ -725,7 +751,7 @@ mod tests {
         let ms = [mention("Biden"), mention("Harris")];
         let refs: Vec<&Mention> = ms.iter().collect();
         assert!(may_criticise(&doc, &range));
-        let (v, a, t) = criticism(&doc, &refs, &range, &p).expect("criticism");
+        let (v, a, t) = criticisms(&doc, &refs, &range, &p).first().copied().expect("criticism");
         assert_eq!((doc.token_text(v), doc.span_text(a), doc.span_text(t)), ("said", "Biden", "Harris"));
         // Praise holds no word of blame.
         let doc = Doc::new("Biden said Harris defended his record on race.");
