@@ -69,6 +69,12 @@ pub struct AttributionExtractor {
     learned: HashSet<String>,
 }
 
+/// Forms of the writer's own hedge ("the crowd seemed to …", "it appears that …",
+/// "this sounds like …"). PolNeAR marks them as attributions, mostly without a source;
+/// they name no one who said or thought anything, and the realnews guidelines count
+/// them neither as speech nor as belief, so they are no cue even where learned.
+const HEDGES: &[&str] = &["seem", "seems", "seemed", "seeming", "appear", "appears", "appeared", "appearing", "sound", "sounds", "sounded"];
+
 /// A cue found in a sentence.
 #[derive(Debug, Clone, Copy)]
 struct Cue {
@@ -179,8 +185,7 @@ impl AttributionExtractor {
         let quotes_disjoint = disjoint_sorted(&quote_contents);
         // Statements quoted whole: a reporting verb inside ("I think …") is the
         // speaker's own words, not the article's attribution.
-        let quoted: Vec<Span> =
-            quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect();
+        let quoted = quoted_in(doc, &quotes);
         let quoted_disjoint = disjoint_sorted(&quoted);
         let mut found = Found::default();
         for s in &sents {
@@ -199,10 +204,11 @@ impl AttributionExtractor {
                     out.push(a);
                 }
             }
-            self.learned_cues(doc, s, &quoted, quoted_disjoint, parses, &mut out);
             expected_to(doc, s, &mut used, &mut out);
             fronted_asked(doc, s, &mut used, &mut out);
             poll_setting(doc, s, &mut out);
+            // After the passes above, whose cues it must not read twice ("is expected to").
+            self.learned_cues(doc, s, &quoted, quoted_disjoint, &used, parses, &mut out);
             for c in &s.cues {
                 if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
@@ -283,6 +289,7 @@ impl AttributionExtractor {
         s: &Sent,
         quoted: &[Span],
         quoted_disjoint: bool,
+        used: &HashSet<usize>,
         parses: &mut ParseCache,
         out: &mut Vec<Attribution>,
     ) {
@@ -298,6 +305,8 @@ impl AttributionExtractor {
                 t.len() >= 3
                     && t.chars().next().is_some_and(char::is_alphabetic)
                     && self.learned.contains(lower_into(t, &mut buf))
+                    && !HEDGES.contains(&buf.as_str())
+                    && !used.contains(&k)
                     && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
                     && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
             })
@@ -2087,6 +2096,17 @@ fn valid(doc: &Doc, a: &Attribution) -> bool {
 /// The forms of the learned cue file: first column of each row.
 fn learned_forms(text: &str) -> HashSet<String> {
     tsv_rows(text).filter_map(|(_, f)| f.first().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
+}
+
+/// Contents of the quotations of four words or more: a reporting verb inside ("I think
+/// …") is the speaker's own words, not the article's attribution.
+fn quoted_in(doc: &Doc, quotes: &[Quote]) -> Vec<Span> {
+    quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect()
+}
+
+/// [`quoted_in`] of the document's quotations (for `newsgrid train cues`).
+pub(crate) fn quoted_spans(doc: &Doc) -> Vec<Span> {
+    quoted_in(doc, &find_quotes(doc.text))
 }
 
 /// Compile the cue lexicon; bad lines are skipped and returned.
