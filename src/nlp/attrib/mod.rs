@@ -272,7 +272,7 @@ impl AttributionExtractor {
             }
             // The sentences ascend by index.
             if let (Some(x), Ok(k)) = (a.source, sents.binary_search_by_key(&a.sentence, |s| s.index)) {
-                a.source = relative_antecedent(doc, &sents[k], x);
+                a.source = without_dates(doc, &sents[k], x).and_then(|x| relative_antecedent(doc, &sents[k], x));
             }
         }
         out.sort_by_key(|a| (a.cue.start, a.content.start));
@@ -1936,6 +1936,66 @@ fn without_fronted_words(doc: &Doc, src: Span) -> Span {
         Some(t) if from > src.start && t.span.start < src.end => Span { start: t.span.start, end: src.end },
         _ => src,
     }
+}
+
+/// A source cleared of the date phrases at its edges: a fronted one ("Monday morning
+/// Trump", "Friday, Texas, …"), one closing it ("Two House Committees on Monday"), or
+/// a source that is only a date ("…,” tweeted Monday morning the president"). A date
+/// inside a name ("April Mellody", "Good Morning America") or a possessive ("Monday
+/// night’s results") stays. A source that is only a date becomes the noun phrase right
+/// after it (past one comma), else none: a date says when, never who.
+fn without_dates(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
+    if s.dates.is_empty() {
+        return Some(src);
+    }
+    let (a, b) = (token_at(doc, src.start), token_at(doc, src.end));
+    if a >= b {
+        return Some(src);
+    }
+    // The date span holding token `k`, when it is a plain date: not part of a name, not
+    // followed by a possessive.
+    let date_at = |k: usize| -> Option<Span> {
+        let span = doc.tokens[k].span;
+        let d = *s.dates.iter().find(|d| d.contains(span))?;
+        let in_name = s.ms.iter().any(|m| m.span.overlaps(d));
+        let last = token_at(doc, d.end);
+        let possessive = last < s.range.end && matches!(doc.token_text(last), "'s" | "’s" | "'" | "’");
+        (!in_name && !possessive).then_some(d)
+    };
+    let (mut i, mut j) = (a, b);
+    // Leading dates with the commas and prepositions around them.
+    let mut cut = false;
+    while i < j {
+        if let Some(d) = date_at(i) {
+            i = token_at(doc, d.end).max(i + 1);
+            cut = true;
+        } else if cut && (doc.token_text(i) == "," || is_preposition(doc.token_text(i))) {
+            i += 1;
+        } else if is_preposition(doc.token_text(i)) && i + 1 < j && date_at(i + 1).is_some() {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // Trailing dates with the preposition before them ("on Monday").
+    while j > i {
+        let Some(d) = date_at(j - 1) else {
+            break;
+        };
+        j = token_at(doc, d.start).min(j - 1);
+        while j > i && (is_preposition(doc.token_text(j - 1)) || doc.token_text(j - 1) == ",") {
+            j -= 1;
+        }
+    }
+    if i < j {
+        return Some(if (i, j) == (a, b) { src } else { tok_span(doc, i, j) });
+    }
+    // Only a date: the noun phrase after it, past one comma.
+    let mut k = b;
+    if k < s.range.end && doc.token_text(k) == "," {
+        k += 1;
+    }
+    np_after(doc, s.ms, &s.range, k, 8).filter(|x| s.ms.iter().any(|m| m.span.overlaps(*x)) || is_determiner(doc.token_text(k)))
 }
 
 fn subject_head(doc: &Doc, s: &Sent, src: Span, cue: Span) -> Span {

@@ -761,3 +761,18 @@ fn quoted_spans_for_training() {
     assert_eq!(q.len(), 1);
     assert_eq!(doc.span_text(q[0]), "I know that we will win this.");
 }
+
+#[test]
+fn a_date_is_no_source() {
+    let got = run("Friday, Texas, leading a coalition of 13 states, asked a federal judge to block the rule.", &["Texas"]);
+    assert_eq!(got, vec![row("indirect", "Texas", "asked", "a federal judge to block the rule")]);
+    let got = run("Monday morning Trump tweeted that the election was rigged.", &["Trump"]);
+    assert_eq!(got, vec![row("indirect", "Trump", "tweeted", "the election was rigged")]);
+    let got = run("“The election was rigged and stolen,” tweeted Monday morning the president.", &[]);
+    assert_eq!(got, vec![row("direct_quote", "president", "tweeted", "The election was rigged and stolen,")]);
+    let got = run("Two House committees on Monday asked the Justice Department to investigate Clinton.", &[]);
+    assert_eq!(got[0].1, "Two House committees");
+    // A date inside a name stays.
+    let got = run("April Mellody, a spokeswoman for the party, said that the vote was fair.", &["April Mellody"]);
+    assert_eq!(got[0].1, "April Mellody");
+}
