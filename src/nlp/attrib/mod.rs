@@ -208,7 +208,7 @@ impl AttributionExtractor {
             fronted_asked(doc, s, &mut used, &mut out);
             poll_setting(doc, s, &mut out);
             // After the passes above, whose cues it must not read twice ("is expected to").
-            self.learned_cues(doc, s, &quoted, quoted_disjoint, &used, parses, &mut out);
+            self.learned_cues(doc, s, (&quoted, quoted_disjoint), &used, parses, &mut out);
             for c in &s.cues {
                 if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
@@ -287,8 +287,8 @@ impl AttributionExtractor {
         &self,
         doc: &Doc,
         s: &Sent,
-        quoted: &[Span],
-        quoted_disjoint: bool,
+        // The quoted spans and whether they are disjoint (see `in_quoted`).
+        (quoted, quoted_disjoint): (&[Span], bool),
         used: &HashSet<usize>,
         parses: &mut ParseCache,
         out: &mut Vec<Attribution>,
@@ -1969,9 +1969,9 @@ fn without_dates(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
         if let Some(d) = date_at(i) {
             i = token_at(doc, d.end).max(i + 1);
             cut = true;
-        } else if cut && (doc.token_text(i) == "," || is_preposition(doc.token_text(i))) {
-            i += 1;
-        } else if is_preposition(doc.token_text(i)) && i + 1 < j && date_at(i + 1).is_some() {
+        } else if (cut && (doc.token_text(i) == "," || is_preposition(doc.token_text(i))))
+            || (is_preposition(doc.token_text(i)) && i + 1 < j && date_at(i + 1).is_some())
+        {
             i += 1;
         } else {
             break;
