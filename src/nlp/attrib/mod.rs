@@ -69,6 +69,12 @@ pub struct AttributionExtractor {
     learned: HashSet<String>,
 }
 
+/// Forms of the writer's own hedge ("the crowd seemed to …", "it appears that …",
+/// "this sounds like …"). PolNeAR marks them as attributions, mostly without a source;
+/// they name no one who said or thought anything, and the realnews guidelines count
+/// them neither as speech nor as belief, so they are no cue even where learned.
+const HEDGES: &[&str] = &["seem", "seems", "seemed", "seeming", "appear", "appears", "appeared", "appearing", "sound", "sounds", "sounded"];
+
 /// A cue found in a sentence.
 #[derive(Debug, Clone, Copy)]
 struct Cue {
@@ -179,8 +185,7 @@ impl AttributionExtractor {
         let quotes_disjoint = disjoint_sorted(&quote_contents);
         // Statements quoted whole: a reporting verb inside ("I think …") is the
         // speaker's own words, not the article's attribution.
-        let quoted: Vec<Span> =
-            quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect();
+        let quoted = quoted_in(doc, &quotes);
         let quoted_disjoint = disjoint_sorted(&quoted);
         let mut found = Found::default();
         for s in &sents {
@@ -199,10 +204,11 @@ impl AttributionExtractor {
                     out.push(a);
                 }
             }
-            self.learned_cues(doc, s, &quoted, quoted_disjoint, parses, &mut out);
             expected_to(doc, s, &mut used, &mut out);
             fronted_asked(doc, s, &mut used, &mut out);
             poll_setting(doc, s, &mut out);
+            // After the passes above, whose cues it must not read twice ("is expected to").
+            self.learned_cues(doc, s, (&quoted, quoted_disjoint), &used, parses, &mut out);
             for c in &s.cues {
                 if used.contains(&c.m.start) || in_quoted(&quoted, quoted_disjoint, doc.tokens[c.m.start].span) {
                     continue;
@@ -266,7 +272,7 @@ impl AttributionExtractor {
             }
             // The sentences ascend by index.
             if let (Some(x), Ok(k)) = (a.source, sents.binary_search_by_key(&a.sentence, |s| s.index)) {
-                a.source = relative_antecedent(doc, &sents[k], x);
+                a.source = without_dates(doc, &sents[k], x).and_then(|x| relative_antecedent(doc, &sents[k], x));
             }
         }
         out.sort_by_key(|a| (a.cue.start, a.content.start));
@@ -281,8 +287,9 @@ impl AttributionExtractor {
         &self,
         doc: &Doc,
         s: &Sent,
-        quoted: &[Span],
-        quoted_disjoint: bool,
+        // The quoted spans and whether they are disjoint (see `in_quoted`).
+        (quoted, quoted_disjoint): (&[Span], bool),
+        used: &HashSet<usize>,
         parses: &mut ParseCache,
         out: &mut Vec<Attribution>,
     ) {
@@ -298,6 +305,8 @@ impl AttributionExtractor {
                 t.len() >= 3
                     && t.chars().next().is_some_and(char::is_alphabetic)
                     && self.learned.contains(lower_into(t, &mut buf))
+                    && !HEDGES.contains(&buf.as_str())
+                    && !used.contains(&k)
                     && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
                     && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
             })
@@ -1929,6 +1938,66 @@ fn without_fronted_words(doc: &Doc, src: Span) -> Span {
     }
 }
 
+/// A source cleared of the date phrases at its edges: a fronted one ("Monday morning
+/// Trump", "Friday, Texas, …"), one closing it ("Two House Committees on Monday"), or
+/// a source that is only a date ("…,” tweeted Monday morning the president"). A date
+/// inside a name ("April Mellody", "Good Morning America") or a possessive ("Monday
+/// night’s results") stays. A source that is only a date becomes the noun phrase right
+/// after it (past one comma), else none: a date says when, never who.
+fn without_dates(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
+    if s.dates.is_empty() {
+        return Some(src);
+    }
+    let (a, b) = (token_at(doc, src.start), token_at(doc, src.end));
+    if a >= b {
+        return Some(src);
+    }
+    // The date span holding token `k`, when it is a plain date: not part of a name, not
+    // followed by a possessive.
+    let date_at = |k: usize| -> Option<Span> {
+        let span = doc.tokens[k].span;
+        let d = *s.dates.iter().find(|d| d.contains(span))?;
+        let in_name = s.ms.iter().any(|m| m.span.overlaps(d));
+        let last = token_at(doc, d.end);
+        let possessive = last < s.range.end && matches!(doc.token_text(last), "'s" | "’s" | "'" | "’");
+        (!in_name && !possessive).then_some(d)
+    };
+    let (mut i, mut j) = (a, b);
+    // Leading dates with the commas and prepositions around them.
+    let mut cut = false;
+    while i < j {
+        if let Some(d) = date_at(i) {
+            i = token_at(doc, d.end).max(i + 1);
+            cut = true;
+        } else if (cut && (doc.token_text(i) == "," || is_preposition(doc.token_text(i))))
+            || (is_preposition(doc.token_text(i)) && i + 1 < j && date_at(i + 1).is_some())
+        {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    // Trailing dates with the preposition before them ("on Monday").
+    while j > i {
+        let Some(d) = date_at(j - 1) else {
+            break;
+        };
+        j = token_at(doc, d.start).min(j - 1);
+        while j > i && (is_preposition(doc.token_text(j - 1)) || doc.token_text(j - 1) == ",") {
+            j -= 1;
+        }
+    }
+    if i < j {
+        return Some(if (i, j) == (a, b) { src } else { tok_span(doc, i, j) });
+    }
+    // Only a date: the noun phrase after it, past one comma.
+    let mut k = b;
+    if k < s.range.end && doc.token_text(k) == "," {
+        k += 1;
+    }
+    np_after(doc, s.ms, &s.range, k, 8).filter(|x| s.ms.iter().any(|m| m.span.overlaps(*x)) || is_determiner(doc.token_text(k)))
+}
+
 fn subject_head(doc: &Doc, s: &Sent, src: Span, cue: Span) -> Span {
     if src.end > cue.start || src.is_empty() {
         return src;
@@ -2087,6 +2156,17 @@ fn valid(doc: &Doc, a: &Attribution) -> bool {
 /// The forms of the learned cue file: first column of each row.
 fn learned_forms(text: &str) -> HashSet<String> {
     tsv_rows(text).filter_map(|(_, f)| f.first().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
+}
+
+/// Contents of the quotations of four words or more: a reporting verb inside ("I think
+/// …") is the speaker's own words, not the article's attribution.
+fn quoted_in(doc: &Doc, quotes: &[Quote]) -> Vec<Span> {
+    quotes.iter().filter(|q| doc.span_text(q.content).split_whitespace().count() >= 4).map(|q| q.content).collect()
+}
+
+/// [`quoted_in`] of the document's quotations (for `newsgrid train cues`).
+pub(crate) fn quoted_spans(doc: &Doc) -> Vec<Span> {
+    quoted_in(doc, &find_quotes(doc.text))
 }
 
 /// Compile the cue lexicon; bad lines are skipped and returned.

@@ -729,3 +729,50 @@ fn a_relative_pronoun_source_is_its_antecedent() {
     let got = run("The WHO said the epidemic was slowing.", &["WHO"]);
     assert_eq!(got.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(), vec!["WHO"], "{got:?}");
 }
+
+#[test]
+fn learned_belief_cue_outside_quotes() {
+    // "know" became a learned cue once the trainer skipped quoted uses.
+    let got = run_parsed("Reporters know that the campaign is spinning them every day.", &[]);
+    assert_eq!(got, vec![row("indirect", "Reporters", "know", "the campaign is spinning them every day")]);
+    // Inside a quotation it is the speaker's own words.
+    let got = run_parsed("“Reporters know that the campaign is spinning them every day,” Smith said.", &["Smith"]);
+    assert!(got.iter().all(|r| r.2 != "know"), "{got:?}");
+}
+
+#[test]
+fn hedge_is_no_learned_cue() {
+    // "appears" and "seems" are learned forms; the writer's hedge names no one.
+    assert!(LEARNED_TSV.lines().any(|l| l.starts_with("appears\t")));
+    assert!(run_parsed("It appears that the deal collapsed after the final vote.", &[]).is_empty());
+    assert!(run_parsed("It seems that the deal collapsed after the final vote.", &[]).is_empty());
+}
+
+#[test]
+fn expected_to_read_once_with_the_parse() {
+    let got = run_parsed("The Senate is expected to vote on the bill next week.", &[]);
+    assert_eq!(got, vec![row("indirect", "", "is expected", "vote on the bill next week")]);
+}
+
+#[test]
+fn quoted_spans_for_training() {
+    let doc = Doc::new("He said: “I know that we will win this.” Then he left.");
+    let q = quoted_spans(&doc);
+    assert_eq!(q.len(), 1);
+    assert_eq!(doc.span_text(q[0]), "I know that we will win this.");
+}
+
+#[test]
+fn a_date_is_no_source() {
+    let got = run("Friday, Texas, leading a coalition of 13 states, asked a federal judge to block the rule.", &["Texas"]);
+    assert_eq!(got, vec![row("indirect", "Texas", "asked", "a federal judge to block the rule")]);
+    let got = run("Monday morning Trump tweeted that the election was rigged.", &["Trump"]);
+    assert_eq!(got, vec![row("indirect", "Trump", "tweeted", "the election was rigged")]);
+    let got = run("“The election was rigged and stolen,” tweeted Monday morning the president.", &[]);
+    assert_eq!(got, vec![row("direct_quote", "president", "tweeted", "The election was rigged and stolen,")]);
+    let got = run("Two House committees on Monday asked the Justice Department to investigate Clinton.", &[]);
+    assert_eq!(got[0].1, "Two House committees");
+    // A date inside a name stays.
+    let got = run("April Mellody, a spokeswoman for the party, said that the vote was fair.", &["April Mellody"]);
+    assert_eq!(got[0].1, "April Mellody");
+}
