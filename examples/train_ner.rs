@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! cargo run --release --example train_ner -- lexicon            # data/models/wordcase.tsv.zst
-//! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]   # env NER_SEED, NER_PRUNE
-//! cargo run --release --example train_ner -- final EPOCHS TEMPERATURE [OUT]  # train + dev
+//! cargo run --release --example train_ner -- train [EPOCHS] [BITS] [OUT]   # env NER_SEED, NER_PRUNE, NER_FOLDS
+//! cargo run --release --example train_ner -- final EPOCHS TEMPERATURE [OUT [EPOCHS2 TEMPERATURE2]]  # train + dev
 //! cargo run --release --example train_ner -- eval CONLL [MODEL] [PREDICTIONS]
 //! cargo run --release --example train_ner -- show TEXTFILE [MODEL]  # .jsonl: "body" fields
 //! cargo run --release --example train_ner -- counts FILE.jsonl [N] [MODEL]  # mentions per (text, type)
@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use newsgrid::nlp::ner::{self, NerModel, TrainOptions};
+use newsgrid::nlp::ner::{self, NerModel, Stage2, TrainOptions};
 use newsgrid::nlp::Doc;
 
 fn root() -> PathBuf {
@@ -27,7 +27,8 @@ fn shared(rel: &str) -> PathBuf {
     root().join("../shared").join(rel)
 }
 
-/// The model file given (or the builtin one for none or "-"); env NER_BEAM sets the beam.
+/// The model file given (or the builtin one for none or "-"); env NER_BEAM sets the beam,
+/// NER_STAGE2 (off, conflicts, all) how much the second stage decodes again.
 fn model_arg(a: Option<&String>) -> NerModel {
     let mut m = match a {
         Some(p) if p != "-" => NerModel::load(Path::new(p)).expect("load model"),
@@ -35,6 +36,12 @@ fn model_arg(a: Option<&String>) -> NerModel {
     };
     if let Some(b) = std::env::var("NER_BEAM").ok().and_then(|b| b.parse().ok()) {
         m.set_beam(b);
+    }
+    match std::env::var("NER_STAGE2").as_deref() {
+        Ok("off") => m.set_stage2(Stage2::Off),
+        Ok("all") => m.set_stage2(Stage2::All),
+        Ok("conflicts") | Err(_) => m.set_stage2(Stage2::Conflicts),
+        Ok(other) => panic!("NER_STAGE2={other}: expected off, conflicts or all"),
     }
     m
 }
@@ -63,6 +70,9 @@ fn main() {
             if let Some(p) = std::env::var("NER_SEED").ok().and_then(|p| p.parse().ok()) {
                 opts.seed = p;
             }
+            if let Some(k) = std::env::var("NER_FOLDS").ok().and_then(|p| p.parse().ok()) {
+                opts.stage2_folds = k;
+            }
             let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
             let t = std::time::Instant::now();
             let r = train_on_conll(&opts, &out);
@@ -71,13 +81,23 @@ fn main() {
         Some("final") => {
             // The builtin model: eng.train plus eng.testa, with the epoch count and the
             // temperature that `train` chose on eng.testa alone.
+            // With EPOCHS2 and TEMPERATURE2, a second stage too (NER_FOLDS jackknife
+            // folds, default 5).
+            let stage2_epochs: Option<usize> = args.get(4).map(|e| e.parse().expect("epochs2"));
             let opts = TrainOptions {
                 epochs: args.get(1).expect("EPOCHS").parse().expect("epochs"),
                 temperature: Some(args.get(2).expect("TEMPERATURE").parse().expect("temperature")),
                 also_train: vec![shared("data/conll2003/eng.testa")],
+                stage2_folds: if stage2_epochs.is_some() {
+                    std::env::var("NER_FOLDS").ok().and_then(|p| p.parse().ok()).unwrap_or(5)
+                } else {
+                    0
+                },
+                stage2_epochs,
+                stage2_temperature: args.get(5).map(|t| t.parse().expect("temperature2")),
                 ..TrainOptions::default()
             };
-            let out = args.get(3).map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
+            let out = args.get(3).filter(|o| *o != "-").map(PathBuf::from).unwrap_or_else(|| root().join("data/models/ner.bin.zst"));
             let r = train_on_conll(&opts, &out);
             println!("trained on train+testa; kept epoch {}; {} bytes", r.best_epoch, r.model_bytes);
         }
@@ -97,7 +117,7 @@ fn main() {
                 let skip: usize = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0);
                 text.lines()
                     .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .filter_map(|v| v.get("body")?.as_str().map(ner::unwrap_lines))
+                    .filter_map(|v| v.get("text").or_else(|| v.get("body"))?.as_str().map(ner::unwrap_lines))
                     .filter(|b| !b.is_empty())
                     .skip(skip)
                     .take(limit)
@@ -142,7 +162,7 @@ fn main() {
                 println!("{n}\t{ty}\t{t}");
             }
         }
-        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | final EPOCHS TEMPERATURE [OUT] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
+        _ => eprintln!("usage: train_ner lexicon | train [EPOCHS] [BITS] [OUT] | final EPOCHS TEMPERATURE [OUT [EPOCHS2 TEMPERATURE2]] | eval CONLL [MODEL] [PREDS] | show FILE [MODEL] | counts FILE.jsonl [N] [MODEL]"),
     }
 }
 

@@ -6,8 +6,9 @@
 use std::ops::Range;
 
 use super::features::{
-    allowed_mask, context_features, doc_profile, dynamic_features, hist_features, hist_record, is_caps_sentence, static_features, tag_kind,
-    token_features, token_key, Analyzer, IdMap, Resources, TokInfo, KIND_L, KIND_U, NDYN, NTAGS, TAG_BOS, TAG_O,
+    agg_features, allowed_mask, context_features, doc_aggregates, doc_profile, dynamic_features, hist_features, hist_record,
+    is_caps_sentence, static_features, tag_kind, token_features, token_key, AggMaps, Analyzer, IdMap, Resources, TokInfo, AGG_CONFLICT,
+    KIND_L, KIND_U, NDYN, NTAGS, TAG_BOS, TAG_O,
 };
 
 /// A weight table: rows of `NTAGS` scores, one row per hash bucket.
@@ -73,6 +74,17 @@ pub(crate) struct Decision {
     pub prob: f32,
 }
 
+/// The first stage's output for a second-stage decoding of the same document.
+#[derive(Clone, Copy)]
+pub(crate) struct Prior<'a> {
+    /// One decision per token of the document.
+    pub dec: &'a [Decision],
+    /// Decode every sentence again; else only those with a token whose document-level
+    /// aggregates disagree with its own first-stage label (`AGG_CONFLICT`): elsewhere the
+    /// second stage sees its input confirmed and the first stage's decisions stand.
+    pub all: bool,
+}
+
 /// Reusable decoding state.
 #[derive(Default)]
 pub(crate) struct Decoder {
@@ -90,7 +102,12 @@ pub(crate) struct Decoder {
     caps: Vec<usize>,
     sacc: Vec<[f32; NTAGS]>,
     all: Vec<u32>,
-    tcache: TokenCache,
+    /// Token-feature caches of the last two tables used (a two-stage model alternates).
+    tcache: [TokenCache; 2],
+    /// Which cache to rebind next when a third table comes.
+    tcache_next: usize,
+    agg: AggMaps,
+    prior_tags: Vec<u8>,
     /// Beam decisions: tag, log-probability, index of the previous decision.
     entries: Vec<(u8, f32, u32)>,
 }
@@ -227,6 +244,7 @@ impl StaticScores<'_> {
         context_features(self.infos, i, self.hashes);
         let hist = self.hist.get(&info.l).copied().unwrap_or(0);
         hist_features(&info, hist, self.hashes);
+        agg_features(&info, self.hashes);
         self.buckets.clear();
         self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
         w.add_all(self.buckets, &mut acc);
@@ -263,8 +281,9 @@ fn greedy<W: Weights>(w: &W, stat: &mut StaticScores, scale: f32, out: &mut [Dec
 impl Decoder {
     /// Decode one document given as token strings and sentence ranges over them, with a
     /// beam of `beam` hypotheses per sentence (1: greedy). With `gold`, the weights are
-    /// trained on the document (greedily). `temperature` scales scores for the
-    /// per-token probabilities. Writes one decision per token into `out`.
+    /// trained on the document (greedily). With `prior`, this is the second stage: the
+    /// first stage's labels are features. `temperature` scales scores for the per-token
+    /// probabilities. Writes one decision per token into `out`.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn decode_doc<W: Weights>(
         &mut self,
@@ -273,6 +292,54 @@ impl Decoder {
         toks: &[&str],
         sents: &[Range<usize>],
         gold: Option<&[u8]>,
+        prior: Option<Prior>,
+        temperature: f32,
+        beam: usize,
+        out: &mut Vec<Decision>,
+    ) {
+        self.analyse(res, toks, sents, gold.is_none());
+        self.decode_analysed(w, toks, sents, gold, prior, temperature, beam, out);
+    }
+
+    /// Analyse a document's tokens (all of them first: features look at the words'
+    /// other mentions). With `lazy`, affixes are left for the scorer to fill.
+    fn analyse(&mut self, res: &Resources, toks: &[&str], sents: &[Range<usize>], lazy: bool) {
+        self.analyzer.begin_doc(&mut self.infos);
+        self.ranges.clear();
+        for s in sents {
+            let a = self.infos.len();
+            if let Some(ts) = toks.get(s.clone()) {
+                self.analyzer.sentence(res, ts, &mut self.infos, lazy);
+            }
+            self.ranges.push(a..self.infos.len());
+        }
+        doc_profile(&mut self.infos, &self.ranges, &mut self.profile);
+    }
+
+    /// The second stage: decode the document of the last `decode_doc` call again (same
+    /// `toks` and `sents`) with its first-stage output as `prior`, reusing its analysis.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn decode_again<W: Weights>(
+        &mut self,
+        w: &mut W,
+        toks: &[&str],
+        sents: &[Range<usize>],
+        prior: Prior,
+        temperature: f32,
+        beam: usize,
+        out: &mut Vec<Decision>,
+    ) {
+        self.decode_analysed(w, toks, sents, None, Some(prior), temperature, beam, out);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn decode_analysed<W: Weights>(
+        &mut self,
+        w: &mut W,
+        toks: &[&str],
+        sents: &[Range<usize>],
+        gold: Option<&[u8]>,
+        prior: Option<Prior>,
         temperature: f32,
         beam: usize,
         out: &mut Vec<Decision>,
@@ -295,22 +362,33 @@ impl Decoder {
         let bits = w.bits();
         let scale = w.unit() / temperature.max(1e-6);
         let cache_id = w.cache_id();
+        let mut tci = 0;
         if cache_id != 0 {
-            self.tcache.bind(cache_id);
+            tci = match self.tcache.iter().position(|c| c.owner == cache_id) {
+                Some(k) => k,
+                None => {
+                    let k = self.tcache_next;
+                    self.tcache_next = 1 - k;
+                    k
+                }
+            };
+            self.tcache[tci].bind(cache_id);
         }
         let mut all_infos = std::mem::take(&mut self.infos);
         let mut sacc = std::mem::take(&mut self.sacc);
-        // Analyse the whole document first: features look at the words' other mentions.
-        self.analyzer.begin_doc(&mut all_infos);
-        self.ranges.clear();
-        for s in sents {
-            let a = all_infos.len();
-            if let Some(ts) = toks.get(s.clone()) {
-                self.analyzer.sentence(res, ts, &mut all_infos, gold.is_none());
+        let prior = prior.filter(|p| p.dec.len() == toks.len());
+        if let Some(p) = prior {
+            self.prior_tags.clear();
+            self.prior_tags.resize(all_infos.len(), TAG_O);
+            for (s, r) in sents.iter().zip(&self.ranges) {
+                if r.len() == s.len() {
+                    for (k, d) in p.dec[s.clone()].iter().enumerate() {
+                        self.prior_tags[r.start + k] = d.tag;
+                    }
+                }
             }
-            self.ranges.push(a..all_infos.len());
+            doc_aggregates(&mut all_infos, &self.ranges, &self.prior_tags, &mut self.agg);
         }
-        doc_profile(&mut all_infos, &self.ranges, &mut self.profile);
         for oi in 0..self.order.len() {
             let si = self.order[oi];
             let s = sents[si].clone();
@@ -332,10 +410,13 @@ impl Decoder {
                     static_features(infos, i, &mut self.hashes);
                     let hist = self.hist.get(&infos[i].l).copied().unwrap_or(0);
                     hist_features(&infos[i], hist, &mut self.hashes);
+                    agg_features(&infos[i], &mut self.hashes);
                     self.buckets.extend(self.hashes.iter().map(|&h| bucket(h, bits)));
                 }
                 self.offsets.push(self.buckets.len());
                 self.greedy_train(w, infos, &g[s.clone()], scale, dst);
+            } else if let Some(p) = prior.filter(|p| !p.all && infos.iter().all(|t| t.agg & AGG_CONFLICT == 0)) {
+                dst.copy_from_slice(&p.dec[s.clone()]);
             } else {
                 let mut stat = StaticScores {
                     analyzer: &self.analyzer,
@@ -346,7 +427,7 @@ impl Decoder {
                     buckets: &mut self.buckets,
                     bits,
                     cache: &mut sacc,
-                    tcache: (cache_id != 0).then_some(&mut self.tcache),
+                    tcache: (cache_id != 0).then_some(&mut self.tcache[tci]),
                 };
                 stat.reset();
                 if beam <= 1 {

@@ -17,6 +17,8 @@ use crate::nlp::token;
 
 /// Bump when the feature templates change: old model files stop loading.
 const FEATURE_VERSION: u64 = 9;
+/// Bump when the second stage's label-aggregate features change.
+const STAGE2_VERSION: u64 = 1;
 
 static GAZETTEER: &str = include_str!("../../../data/models/gazetteer.txt");
 static WORDCASE: &[u8] = include_bytes!("../../../data/models/wordcase.tsv.zst");
@@ -203,6 +205,8 @@ pub(crate) struct Resources {
     lex: IdMap<Lex>,
     case_text: String,
     pub(crate) fingerprint: u64,
+    /// Fingerprint of second-stage tables (their features add the label aggregates).
+    pub(crate) fingerprint2: u64,
 }
 
 impl Resources {
@@ -224,6 +228,7 @@ impl Resources {
             gaz_prefix: vec![0; GAZ_PREFIX_BITS / 64],
             lex: IdMap::default(),
             case_text: String::new(),
+            fingerprint2: 0,
             fingerprint: FEATURE_VERSION
                 ^ xxh3_64(GAZETTEER.as_bytes()).rotate_left(1)
                 ^ xxh3_64(wordcase.as_bytes()).rotate_left(2)
@@ -269,6 +274,7 @@ impl Resources {
         for (key, path) in Clusters::get().entries() {
             r.lex.entry(key).or_default().cl = path;
         }
+        r.fingerprint2 = fmix(r.fingerprint ^ STAGE2_VERSION.wrapping_mul(K));
         r
     }
 
@@ -336,6 +342,9 @@ pub(crate) struct TokInfo {
     pub plain: bool,
     /// Whether `pre`/`suf` are filled (the decoder fills them only for scored tokens).
     pub affixed: bool,
+    /// Second stage only: what the first stage said about this word across the
+    /// document (`AGG_*` fields, see `doc_aggregates`); 0 in the first stage.
+    pub agg: u32,
 }
 
 const PAD_BOS: TokInfo = pad(0xB05);
@@ -356,6 +365,7 @@ const fn pad(x: u64) -> TokInfo {
         flags: 0,
         plain: false,
         affixed: true,
+        agg: 0,
     }
 }
 
@@ -473,6 +483,7 @@ impl Analyzer {
                 flags,
                 plain: !caps && upper == 0 && !digit,
                 affixed: false,
+                agg: 0,
             };
             self.lows.push_str(&self.lower);
             self.low_ends.push(self.lows.len());
@@ -642,6 +653,14 @@ mod t {
     pub const CL_SS: u64 = 63;
     pub const CLM2: u64 = 64;
     pub const CLP2: u64 = 65;
+    pub const AGG_OWN: u64 = 70;
+    pub const AGG_TOK: u64 = 71;
+    pub const AGG_TOK_SS: u64 = 72;
+    pub const AGG_TOK_OWN: u64 = 73;
+    pub const AGG_ENT: u64 = 74;
+    // 75: the majority type of longer names containing the word (dropped: it typed US
+    // news worse, "Trump" as ORG after "Never Trump").
+    pub const AGG_NB: u64 = 76;
 }
 
 /// Cache key of a token's `token_features`: they depend only on its written and
@@ -750,6 +769,168 @@ pub(crate) fn context_features(info: &[TokInfo], i: usize, out: &mut Vec<u64>) {
         g &= g - 1;
         out.push(f1(t::GAZP1, b));
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Second stage: label aggregation (Krishnan & Manning 2006). The first stage's labels of
+// the same word and the same name elsewhere in the document are features of a second
+// tagger; unlike aggregating the raw contexts, a mention's own context still decides
+// what the first stage said about it, and only its labels travel.
+
+/// `TokInfo::agg` layout: the token's own first-stage tag (bits 0..5), the majority
+/// class of the word's other mentions (bits 5..8: 0 none, 1..=4 type + 1, 5 capitalised
+/// O) and whether they all agree (bit 8), the majority type of the other mentions of the
+/// first-stage name the token is in (bits 9..12), the first-stage tags of the previous
+/// and next tokens (bits 15..20, 20..25), a conflict mark (bit 30: the other mentions
+/// clearly read otherwise) and a presence bit (31).
+const AGG_PRESENT: u32 = 1 << 31;
+pub(crate) const AGG_CONFLICT: u32 = 1 << 30;
+const NCLS: usize = 5;
+
+/// Reused maps of `doc_aggregates`.
+#[derive(Default)]
+pub(crate) struct AggMaps {
+    /// Lowercase word -> first-stage classes of its mentions (types, capitalised O).
+    tok: IdMap<[u16; NCLS]>,
+    /// Name (hash of its lowercase words) -> first-stage types of its mentions.
+    ent: IdMap<[u16; 4]>,
+    /// Per token: hash of the first-stage name it is in, and the name's length (0: none).
+    span: Vec<(u64, u32)>,
+}
+
+/// Index of the largest count (the lowest index on ties), `None` when all are 0.
+fn majority(c: &[u16]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (k, &n) in c.iter().enumerate() {
+        if n > 0 && best.is_none_or(|b| n > c[b]) {
+            best = Some(k);
+        }
+    }
+    best
+}
+
+/// Class of a token's first-stage label for the word counts: its type, 4 for O when
+/// written capitalised mid-sentence (a name read as not a name), else none.
+fn label_class(info: &TokInfo, tag: u8) -> Option<usize> {
+    match tag_type(tag) {
+        Some(ty) => Some(ty),
+        None => (info.flags & FL_INITCAP != 0 && info.flags & (FL_FIRST | FL_CAPSENT) == 0).then_some(4),
+    }
+}
+
+/// Fill `TokInfo::agg` for every token of a document from the first stage's tags
+/// (`prior`, indexed like `infos`; `sents` are the sentences' ranges in `infos`).
+pub(crate) fn doc_aggregates(infos: &mut [TokInfo], sents: &[std::ops::Range<usize>], prior: &[u8], maps: &mut AggMaps) {
+    maps.tok.clear();
+    maps.ent.clear();
+    maps.span.clear();
+    maps.span.resize(infos.len(), (0, 0));
+    if prior.len() != infos.len() {
+        return;
+    }
+    for (i, t) in infos.iter().enumerate() {
+        if let Some(c) = label_class(t, prior[i]) {
+            maps.tok.entry(t.l).or_insert([0; NCLS])[c] += 1;
+        }
+    }
+    // Names: maximal BILOU spans within a sentence.
+    let n = infos.len();
+    for s in sents {
+        let end = s.end.min(n);
+        let mut i = s.start;
+        while i < end {
+            let Some(ty) = tag_type(prior[i]) else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + 1;
+            if tag_kind(prior[i]) == KIND_B {
+                while j < end && tag_type(prior[j]) == Some(ty) && tag_kind(prior[j]) == KIND_I {
+                    j += 1;
+                }
+                if j < end && tag_type(prior[j]) == Some(ty) && tag_kind(prior[j]) == KIND_L {
+                    j += 1;
+                }
+            }
+            let mut h = PHRASE_SEED;
+            for t in &infos[i..j] {
+                h = phrase_step(h, t.l);
+            }
+            maps.ent.entry(h).or_insert([0; 4])[ty] += 1;
+            for k in i..j {
+                maps.span[k] = (h, (j - i) as u32);
+            }
+            i = j;
+        }
+    }
+    for s in sents {
+        let end = s.end.min(n);
+        for i in s.start..end {
+            let t = &infos[i];
+            let own = prior[i];
+            let own_cls = label_class(t, own);
+            let mut agg = AGG_PRESENT | own as u32;
+            let mut conflict = false;
+            // Other mentions of the word.
+            if let Some(c) = maps.tok.get(&t.l) {
+                let mut c = *c;
+                if let Some(k) = own_cls {
+                    c[k] = c[k].saturating_sub(1);
+                }
+                if let Some(m) = majority(&c) {
+                    let unanimous = c.iter().filter(|&&n| n > 0).count() == 1;
+                    agg |= ((m as u32 + 1) << 5) | ((unanimous as u32) << 8);
+                    // Worth decoding again: the word's other mentions mostly read otherwise
+                    // (not mere disagreement among them: frequent names always have some,
+                    // and decoding every sentence again would double the tagger's time).
+                    conflict |= c[m] >= 2
+                        && match own_cls {
+                            Some(k) => k != m && 2 * c[k] < c[m],
+                            None => m < 4 && t.flags & FL_INITCAP != 0,
+                        };
+                }
+            }
+            let own_ty = tag_type(own);
+            let (h, len) = maps.span[i];
+            if let (Some(ty), true) = (own_ty, len > 0) {
+                if let Some(c) = maps.ent.get(&h) {
+                    let mut c = *c;
+                    c[ty] = c[ty].saturating_sub(1);
+                    if let Some(m) = majority(&c) {
+                        agg |= (m as u32 + 1) << 9;
+                        conflict |= m != ty;
+                    }
+                }
+            }
+            let prev = if i > s.start { prior[i - 1] } else { TAG_BOS };
+            let next = if i + 1 < end { prior[i + 1] } else { TAG_BOS };
+            agg |= ((prev as u32) << 15) | ((next as u32) << 20);
+            if conflict {
+                agg |= AGG_CONFLICT;
+            }
+            infos[i].agg = agg;
+        }
+    }
+}
+
+/// Features of the first stage's labels (second stage only: nothing when `agg` is 0).
+pub(crate) fn agg_features(c: &TokInfo, out: &mut Vec<u64>) {
+    if c.agg & AGG_PRESENT == 0 {
+        return;
+    }
+    let a = c.agg as u64;
+    let own = a & 0x1f;
+    let tok = (a >> 5) & 7;
+    let unanimous = (a >> 8) & 1;
+    let ent = (a >> 9) & 7;
+    let nb = (a >> 15) & 0x3ff;
+    let pos = (c.flags & (FL_FIRST | FL_CAPSENT | FL_INITCAP)) as u64;
+    out.push(f1(t::AGG_OWN, own));
+    out.push(f3(t::AGG_TOK, tok, unanimous, pos));
+    out.push(f2(t::AGG_TOK_SS, tok, c.sshape));
+    out.push(f2(t::AGG_TOK_OWN, tok, own));
+    out.push(f2(t::AGG_ENT, ent, own));
+    out.push(f2(t::AGG_NB, nb, own));
 }
 
 /// Document history of a word: entity types it was tagged with earlier (bits 0..4),

@@ -34,7 +34,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use super::{Doc, EntityType, Mention, Span};
-use decode::{Decision, Decoder};
+use decode::{Decision, Decoder, Prior};
 use features::Resources;
 use model::{QRef, QTable};
 
@@ -55,9 +55,29 @@ pub enum NerError {
     Format { path: String, detail: String },
 }
 
+/// Magic of a two-stage model file (inside the zstd frame): then the first stage's
+/// table bytes' length (u32 LE), the first stage's table, the second stage's table
+/// (each as `QTable::to_bytes` writes it). One-stage files are a bare table.
+const TWO_STAGE_MAGIC: &[u8; 8] = b"NGNER2S\x01";
+
 struct Inner {
     table: QTable,
     temperature: f32,
+    /// The second stage (reads the first stage's labels of the document), if trained.
+    stage2: Option<(QTable, f32)>,
+}
+
+/// How much of a document the second stage decodes again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage2 {
+    /// First stage only.
+    Off,
+    /// Sentences where a word's first-stage labels elsewhere in the document disagree
+    /// with its own (the default: elsewhere the second stage would see its input
+    /// confirmed, and decoding them costs a second pass for little change).
+    Conflicts,
+    /// Every sentence.
+    All,
 }
 
 /// A trained tagger. Cheap to clone; `Send + Sync`, so one model serves all threads.
@@ -65,6 +85,7 @@ struct Inner {
 pub struct NerModel {
     inner: Arc<Inner>,
     beam: usize,
+    stage2: Stage2,
 }
 
 thread_local! {
@@ -82,7 +103,7 @@ impl NerModel {
             })
         });
         match m {
-            Ok(inner) => Ok(NerModel { inner: inner.clone(), beam: DEFAULT_BEAM }),
+            Ok(inner) => Ok(NerModel { inner: inner.clone(), beam: DEFAULT_BEAM, stage2: Stage2::Conflicts }),
             Err(detail) => Err(NerError::Format { path: "<builtin>".into(), detail: detail.clone() }),
         }
     }
@@ -90,6 +111,16 @@ impl NerModel {
     /// Set the beam width used when tagging (1: greedy; at most 8).
     pub fn set_beam(&mut self, width: usize) {
         self.beam = width.clamp(1, 8);
+    }
+
+    /// Choose how much the second stage (if the model has one) decodes again.
+    pub fn set_stage2(&mut self, mode: Stage2) {
+        self.stage2 = mode;
+    }
+
+    /// Whether the model has a second stage.
+    pub fn has_stage2(&self) -> bool {
+        self.inner.stage2.is_some()
     }
 
     /// Load a model file written by `train`.
@@ -104,11 +135,51 @@ impl NerModel {
             return Err(err("empty model file (not trained yet?)".into()));
         }
         let raw = zstd::decode_all(bytes).map_err(|e| err(format!("not zstd data: {e}")))?;
-        let (table, fingerprint, temperature) = QTable::from_bytes(&raw).map_err(err)?;
-        if fingerprint != Resources::get().fingerprint {
-            return Err(err("trained with other features, gazetteer or word-case lexicon; retrain it".into()));
+        let stale = || err("trained with other features, gazetteer or word-case lexicon; retrain it".into());
+        let res = Resources::get();
+        let (first, second) = match raw.strip_prefix(TWO_STAGE_MAGIC) {
+            Some(rest) => {
+                let (len, rest) = rest.split_first_chunk::<4>().ok_or_else(|| err("truncated two-stage header".into()))?;
+                let len = u32::from_le_bytes(*len) as usize;
+                if len > rest.len() {
+                    return Err(err("truncated two-stage model".into()));
+                }
+                let (a, b) = rest.split_at(len);
+                (a, Some(b))
+            }
+            None => (&raw[..], None),
+        };
+        let (table, fingerprint, temperature) = QTable::from_bytes(first).map_err(err)?;
+        if fingerprint != res.fingerprint {
+            return Err(stale());
         }
-        Ok(NerModel { inner: Arc::new(Inner { table, temperature }), beam: DEFAULT_BEAM })
+        let stage2 = match second {
+            Some(b) => {
+                let (t2, f2, temp2) = QTable::from_bytes(b).map_err(err)?;
+                if f2 != res.fingerprint2 {
+                    return Err(stale());
+                }
+                Some((t2, temp2))
+            }
+            None => None,
+        };
+        Ok(NerModel { inner: Arc::new(Inner { table, temperature, stage2 }), beam: DEFAULT_BEAM, stage2: Stage2::Conflicts })
+    }
+
+    /// Serialise tables as a model file's (uncompressed) bytes.
+    fn model_bytes(first: &QTable, temperature: f32, stage2: Option<(&QTable, f32)>) -> Vec<u8> {
+        let res = Resources::get();
+        let a = first.to_bytes(res.fingerprint, temperature);
+        match stage2 {
+            None => a,
+            Some((t2, temp2)) => {
+                let mut out = TWO_STAGE_MAGIC.to_vec();
+                out.extend_from_slice(&(a.len() as u32).to_le_bytes());
+                out.extend_from_slice(&a);
+                out.extend_from_slice(&t2.to_bytes(res.fingerprint2, temp2));
+                out
+            }
+        }
     }
 
     /// Tag pre-tokenised text: token strings and sentence ranges over them (one
@@ -116,8 +187,14 @@ impl NerModel {
     pub(crate) fn decode(&self, toks: &[&str], sents: &[Range<usize>]) -> Vec<Decision> {
         let mut out = Vec::new();
         DECODER.with(|d| {
+            let mut d = d.borrow_mut();
             let mut w = QRef(&self.inner.table);
-            d.borrow_mut().decode_doc(&mut w, Resources::get(), toks, sents, None, self.inner.temperature, self.beam, &mut out);
+            d.decode_doc(&mut w, Resources::get(), toks, sents, None, None, self.inner.temperature, self.beam, &mut out);
+            if let (Some((t2, temp2)), true) = (&self.inner.stage2, self.stage2 != Stage2::Off) {
+                let first = std::mem::take(&mut out);
+                let prior = Prior { dec: &first, all: self.stage2 == Stage2::All };
+                d.decode_again(&mut QRef(t2), toks, sents, prior, *temp2, self.beam, &mut out);
+            }
         });
         out
     }

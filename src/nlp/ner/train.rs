@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::conll::{iob2_strings, read_conll, spans_from_bilou, spans_from_iob, ConllDoc};
-use super::decode::{Decision, Decoder, Weights};
+use super::decode::{Decision, Decoder, Prior, Weights};
 use super::features::{case_bucket, is_caps_sentence, normalize_into, Resources, TAG_O};
-use super::model::TrainTable;
-use super::{EvalReport, NerError, NerModel};
+use super::model::{FloatTable, QRef, QTable, TrainTable};
+use super::{EvalReport, NerError, NerModel, Stage2};
 use crate::nlp::Doc;
 
 /// Softmax temperature (in averaged-weight units) when there is no dev set to fit it.
@@ -34,11 +34,30 @@ pub struct TrainOptions {
     /// Softmax temperature to use instead of fitting one on the dev file (for a model
     /// whose training data holds the dev file: take the one fitted when it did not).
     pub temperature: Option<f32>,
+    /// Train a second stage reading the first stage's labels (0: one-stage model); its
+    /// training input comes from this many first-stage models, each trained without
+    /// one share of the documents and tagging it (jackknifing), so that it learns from
+    /// first-stage labels as wrong as on unseen text.
+    pub stage2_folds: usize,
+    /// Passes of the second stage (default: `epochs`).
+    pub stage2_epochs: Option<usize>,
+    /// The second stage's temperature (like `temperature`).
+    pub stage2_temperature: Option<f32>,
 }
 
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
-        TrainOptions { epochs: 12, seed: 2003, bits: 20, prune: 0.05, also_train: Vec::new(), temperature: None }
+        TrainOptions {
+            epochs: 12,
+            seed: 2003,
+            bits: 20,
+            prune: 0.05,
+            also_train: Vec::new(),
+            temperature: None,
+            stage2_folds: 0,
+            stage2_epochs: None,
+            stage2_temperature: None,
+        }
     }
 }
 
@@ -54,6 +73,8 @@ pub struct TrainReport {
     pub model_bytes: u64,
     pub nonzero_rows: usize,
     pub temperature: f32,
+    /// The second stage's saved epoch and temperature, if trained.
+    pub stage2: Option<(usize, f32)>,
     pub seconds: f64,
 }
 
@@ -73,23 +94,31 @@ impl SplitMix {
     }
 }
 
-/// Tag the gold tokens of `docs` with `w` and score them.
+/// First-stage decisions per document, and whether the second stage decodes all
+/// sentences again (else only conflicting ones).
+type Priors<'a> = Option<(&'a [Vec<Decision>], bool)>;
+
+/// Tag the gold tokens of `docs` with `w` (a second stage when `priors` are given) and
+/// score them. Returns the report and the decisions per document.
+#[allow(clippy::too_many_arguments)]
 fn evaluate<W: Weights>(
     w: &mut W,
     docs: &[ConllDoc],
+    priors: Priors,
     temperature: f32,
     beam: usize,
     mut pred_out: Option<&mut dyn Write>,
     out_path: Option<&Path>,
-) -> Result<(EvalReport, Vec<Decision>), NerError> {
+) -> Result<(EvalReport, Vec<Vec<Decision>>), NerError> {
     let res = Resources::get();
     let mut dec = Decoder::default();
     let mut report = EvalReport::default();
     let mut decisions = Vec::new();
     let mut all = Vec::new();
-    for doc in docs {
+    for (di, doc) in docs.iter().enumerate() {
         let toks = doc.token_strs();
-        dec.decode_doc(w, res, &toks, &doc.sents, None, temperature, beam, &mut decisions);
+        let prior = priors.and_then(|(p, all)| p.get(di).map(|d| Prior { dec: d, all }));
+        dec.decode_doc(w, res, &toks, &doc.sents, None, prior, temperature, beam, &mut decisions);
         let tags: Vec<u8> = decisions.iter().map(|d| d.tag).collect();
         if let Some(out) = pred_out.as_mut() {
             writeln!(out, "-DOCSTART- O O\n").map_err(|e| io_err(out_path.unwrap_or(Path::new("-")), e))?;
@@ -109,7 +138,7 @@ fn evaluate<W: Weights>(
             }
         }
         report.tokens += toks.len() as u64;
-        all.extend_from_slice(&decisions);
+        all.push(decisions.clone());
     }
     Ok((report, all))
 }
@@ -118,31 +147,39 @@ fn evaluate<W: Weights>(
 /// write `TOKEN GOLD PRED` lines there.
 pub fn eval_conll(model: &NerModel, conll: &Path, predictions: Option<&Path>) -> Result<EvalReport, NerError> {
     let docs = read_conll(conll)?;
-    let mut w = super::model::QRef(&model.inner.table);
-    let t = model.inner.temperature;
+    let mut w1 = QRef(&model.inner.table);
+    let stage2 = model.inner.stage2.as_ref().filter(|_| model.stage2 != Stage2::Off);
+    let (mut w, t, priors) = match stage2 {
+        Some((t2, temp2)) => {
+            let (_, p) = evaluate(&mut w1, &docs, None, model.inner.temperature, model.beam, None, None)?;
+            (QRef(t2), *temp2, Some(p))
+        }
+        None => (w1, model.inner.temperature, None),
+    };
+    let pri = priors.as_deref().map(|p| (p, model.stage2 == Stage2::All));
     match predictions {
         Some(p) => {
             let f = std::fs::File::create(p).map_err(|e| io_err(p, e))?;
             let mut bw = std::io::BufWriter::new(f);
-            let (r, _) = evaluate(&mut w, &docs, t, model.beam, Some(&mut bw), Some(p))?;
+            let (r, _) = evaluate(&mut w, &docs, pri, t, model.beam, Some(&mut bw), Some(p))?;
             bw.flush().map_err(|e| io_err(p, e))?;
             Ok(r)
         }
-        None => Ok(evaluate(&mut w, &docs, t, model.beam, None, None)?.0),
+        None => Ok(evaluate(&mut w, &docs, pri, t, model.beam, None, None)?.0),
     }
 }
 
 /// Fit the softmax temperature of the per-token probabilities on `docs` (log-loss of
 /// "the decision is right" over tokens where gold or prediction is an entity).
-fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerError> {
+fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc], priors: Priors) -> Result<f32, NerError> {
     let gold: Vec<u8> = docs.iter().flat_map(|d| d.bilou()).collect();
     let mut best = (f64::INFINITY, 1.0f32);
     for k in 0..16 {
         // Temperatures from 0.25 to ~45 score units.
         let t = 0.25 * 1.41f32.powi(k);
-        let (_, dec) = evaluate(w, docs, t, super::DEFAULT_BEAM, None, None)?;
+        let (_, dec) = evaluate(w, docs, priors, t, super::DEFAULT_BEAM, None, None)?;
         let mut loss = 0.0;
-        for (d, &g) in dec.iter().zip(&gold) {
+        for (d, &g) in dec.iter().flatten().zip(&gold) {
             if d.tag == TAG_O && g == TAG_O {
                 continue;
             }
@@ -156,11 +193,128 @@ fn fit_temperature<W: Weights>(w: &mut W, docs: &[ConllDoc]) -> Result<f32, NerE
     Ok(best.1)
 }
 
+/// Dev documents and, for a second stage, their first-stage decisions.
+type DevSet<'a> = (&'a [ConllDoc], Option<&'a [Vec<Decision>]>);
+
+/// The perceptron passes of one stage over the documents `subset` (indices into
+/// `docs`), keeping the epoch with the best dev F1 (the last one without dev, or with
+/// `keep_last`). Returns the kept epoch and its averaged weights.
+#[allow(clippy::too_many_arguments)]
+fn run_epochs(
+    docs: &[ConllDoc],
+    golds: &[Vec<u8>],
+    subset: &[usize],
+    priors: Option<&[Vec<Decision>]>,
+    dev: Option<DevSet>,
+    epochs: usize,
+    keep_last: bool,
+    opts: &TrainOptions,
+    label: &str,
+    log: &mut dyn Write,
+) -> Result<(usize, FloatTable), NerError> {
+    let res = Resources::get();
+    let mut table = TrainTable::new(opts.bits);
+    let mut rng = SplitMix(opts.seed);
+    let mut order = subset.to_vec();
+    let mut dec = Decoder::default();
+    let mut decisions = Vec::new();
+    let mut best: Option<(f64, usize, FloatTable)> = None;
+    let tokens: usize = subset.iter().map(|&d| docs[d].tokens.len()).sum();
+    let epochs = epochs.max(1);
+    for epoch in 1..=epochs {
+        let t0 = Instant::now();
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut correct = 0usize;
+        for &di in &order {
+            let d = &docs[di];
+            let toks = d.token_strs();
+            let prior = priors.and_then(|p| p.get(di)).map(|p| Prior { dec: p, all: true });
+            dec.decode_doc(&mut table, res, &toks, &d.sents, Some(&golds[di]), prior, 1.0, 1, &mut decisions);
+            correct += decisions.iter().zip(&golds[di]).filter(|(a, &g)| a.tag == g).count();
+        }
+        let mut msg =
+            format!("{label}epoch {epoch:>2}/{epochs}: train token accuracy {:.2}%", 100.0 * correct as f64 / tokens.max(1) as f64);
+        match dev {
+            Some((dd, dp)) if !keep_last => {
+                let mut avg = table.averaged();
+                let (r, _) = evaluate(&mut avg, dd, dp.map(|p| (p, false)), DEFAULT_TEMPERATURE, super::DEFAULT_BEAM, None, None)?;
+                msg.push_str(&format!(
+                    ", dev F1 {:.2} (PER/ORG/LOC {:.2}; PER {:.2} ORG {:.2} LOC {:.2} MISC {:.2})",
+                    100.0 * r.overall().f1(),
+                    100.0 * r.f1_plo(),
+                    100.0 * r.per_type[0].f1(),
+                    100.0 * r.per_type[1].f1(),
+                    100.0 * r.per_type[2].f1(),
+                    100.0 * r.per_type[3].f1(),
+                ));
+                let f = r.overall().f1() + r.f1_plo();
+                if best.as_ref().is_none_or(|b| f > b.0) {
+                    best = Some((f, epoch, avg));
+                }
+            }
+            _ => {
+                if epoch == epochs {
+                    best = Some((0.0, epoch, table.averaged()));
+                }
+            }
+        }
+        msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
+        let _ = writeln!(log, "{msg}");
+        let _ = log.flush();
+    }
+    best.map(|(_, e, avg)| (e, avg)).ok_or_else(|| NerError::Format { path: "<training>".into(), detail: "no training epoch ran".into() })
+}
+
+/// Jackknifed first-stage decisions for every training document: `folds` models, each
+/// trained for `epochs` on the documents outside one fold, tag that fold.
+#[allow(clippy::too_many_arguments)]
+fn jackknife(
+    docs: &[ConllDoc],
+    golds: &[Vec<u8>],
+    folds: usize,
+    epochs: usize,
+    temperature: f32,
+    opts: &TrainOptions,
+    log: &mut dyn Write,
+) -> Result<Vec<Vec<Decision>>, NerError> {
+    let mut priors: Vec<Vec<Decision>> = vec![Vec::new(); docs.len()];
+    for f in 0..folds {
+        let train_idx: Vec<usize> = (0..docs.len()).filter(|d| d % folds != f).collect();
+        let held: Vec<usize> = (0..docs.len()).filter(|d| d % folds == f).collect();
+        let label = format!("fold {}/{folds} ", f + 1);
+        let (_, avg) = run_epochs(docs, golds, &train_idx, None, None, epochs, true, opts, &label, log)?;
+        let q = avg.quantize(opts.prune);
+        drop(avg);
+        let mut dec = Decoder::default();
+        let mut out = Vec::new();
+        for &di in &held {
+            let d = &docs[di];
+            dec.decode_doc(
+                &mut QRef(&q),
+                Resources::get(),
+                &d.token_strs(),
+                &d.sents,
+                None,
+                None,
+                temperature,
+                super::DEFAULT_BEAM,
+                &mut out,
+            );
+            priors[di] = out.clone();
+        }
+    }
+    Ok(priors)
+}
+
 /// Train a model on a CoNLL file, keeping the epoch with the best PER/ORG/LOC F1 on
-/// `dev` (the last one without dev), and write it to `out`. Progress goes to `log`.
+/// `dev` (the last one without dev), and write it to `out`. With
+/// `opts.stage2_folds` >= 2, a second stage is trained on jackknifed first-stage
+/// labels (Krishnan & Manning 2006) and stored with the first. Progress goes to `log`.
 pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, log: &mut dyn Write) -> Result<TrainReport, NerError> {
     let started = Instant::now();
-    let res = Resources::get();
     let mut docs = read_conll(train)?;
     for p in &opts.also_train {
         docs.extend(read_conll(p)?);
@@ -172,76 +326,40 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     };
     let golds: Vec<Vec<u8>> = docs.iter().map(ConllDoc::bilou).collect();
     let train_tokens: usize = docs.iter().map(|d| d.tokens.len()).sum();
-    let lw = |log: &mut dyn Write, msg: String| {
-        let _ = writeln!(log, "{msg}");
-        let _ = log.flush();
-    };
-    lw(log, format!("training on {} documents, {} tokens; {} epochs, 2^{} buckets", docs.len(), train_tokens, opts.epochs, opts.bits));
+    let _ = writeln!(log, "training on {} documents, {} tokens; {} epochs, 2^{} buckets", docs.len(), train_tokens, opts.epochs, opts.bits);
     if !(10..=24).contains(&opts.bits) {
         return Err(NerError::Format { path: out.display().to_string(), detail: format!("table bits {} not in 10..=24", opts.bits) });
     }
-    let mut table = TrainTable::new(opts.bits);
-    let mut rng = SplitMix(opts.seed);
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    let mut dec = Decoder::default();
-    let mut decisions = Vec::new();
-    let mut best: Option<(f64, usize, super::model::FloatTable)> = None;
-    let epochs = opts.epochs.max(1);
-    for epoch in 1..=epochs {
-        let t0 = Instant::now();
-        for i in (1..order.len()).rev() {
-            let j = (rng.next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
-        let mut correct = 0usize;
-        for &di in &order {
-            let d = &docs[di];
-            let toks = d.token_strs();
-            dec.decode_doc(&mut table, res, &toks, &d.sents, Some(&golds[di]), 1.0, 1, &mut decisions);
-            correct += decisions.iter().zip(&golds[di]).filter(|(a, &g)| a.tag == g).count();
-        }
-        let mut msg =
-            format!("epoch {epoch:>2}/{epochs}: train token accuracy {:.2}%", 100.0 * correct as f64 / train_tokens.max(1) as f64);
-        let keep = match &dev_docs {
-            Some(dd) => {
-                let mut avg = table.averaged();
-                let (r, _) = evaluate(&mut avg, dd, DEFAULT_TEMPERATURE, super::DEFAULT_BEAM, None, None)?;
-                msg.push_str(&format!(
-                    ", dev F1 {:.2} (PER/ORG/LOC {:.2}; PER {:.2} ORG {:.2} LOC {:.2} MISC {:.2})",
-                    100.0 * r.overall().f1(),
-                    100.0 * r.f1_plo(),
-                    100.0 * r.per_type[0].f1(),
-                    100.0 * r.per_type[1].f1(),
-                    100.0 * r.per_type[2].f1(),
-                    100.0 * r.per_type[3].f1(),
-                ));
-                let f = r.overall().f1() + r.f1_plo();
-                if !keep_last && best.as_ref().is_none_or(|b| f > b.0) {
-                    best = Some((f, epoch, avg));
-                }
-                keep_last && epoch == epochs
-            }
-            None => epoch == epochs,
-        };
-        if keep && (dev_docs.is_none() || keep_last) {
-            best = Some((0.0, epoch, table.averaged()));
-        }
-        msg.push_str(&format!(" [{:.1}s]", t0.elapsed().as_secs_f64()));
-        lw(log, msg);
-    }
-    let Some((_, best_epoch, avg)) = best else {
-        return Err(NerError::Format { path: train.display().to_string(), detail: "no training epoch ran".into() });
-    };
-    drop(table);
+    let all: Vec<usize> = (0..docs.len()).collect();
+    let dev1 = dev_docs.as_deref().map(|d| (d, None));
+    let (best_epoch, avg) = run_epochs(&docs, &golds, &all, None, dev1, opts.epochs, keep_last, opts, "", log)?;
     let q = avg.quantize(opts.prune);
     drop(avg);
-    let mut qr = super::model::QRef(&q);
     let temperature = match (opts.temperature, &dev_docs) {
         (Some(t), _) if t.is_finite() && t > 0.0 => t,
-        (_, Some(dd)) => fit_temperature(&mut qr, dd)?,
+        (_, Some(dd)) => fit_temperature(&mut QRef(&q), dd, None)?,
         _ => DEFAULT_TEMPERATURE,
     };
-    let raw = q.to_bytes(res.fingerprint, temperature);
+    let mut stage2: Option<(usize, QTable, f32)> = None;
+    if opts.stage2_folds >= 2 {
+        let priors = jackknife(&docs, &golds, opts.stage2_folds, best_epoch, temperature, opts, log)?;
+        let dev_priors = match &dev_docs {
+            Some(dd) => Some(evaluate(&mut QRef(&q), dd, None, temperature, super::DEFAULT_BEAM, None, None)?.1),
+            None => None,
+        };
+        let dev2 = dev_docs.as_deref().map(|d| (d, dev_priors.as_deref()));
+        let epochs2 = opts.stage2_epochs.unwrap_or(opts.epochs);
+        let (e2, avg2) = run_epochs(&docs, &golds, &all, Some(&priors), dev2, epochs2, keep_last, opts, "stage 2 ", log)?;
+        let q2 = avg2.quantize(opts.prune);
+        drop(avg2);
+        let t2 = match (opts.stage2_temperature, &dev_docs, &dev_priors) {
+            (Some(t), _, _) if t.is_finite() && t > 0.0 => t,
+            (_, Some(dd), Some(dp)) => fit_temperature(&mut QRef(&q2), dd, Some((dp, false)))?,
+            _ => DEFAULT_TEMPERATURE,
+        };
+        stage2 = Some((e2, q2, t2));
+    }
+    let raw = NerModel::model_bytes(&q, temperature, stage2.as_ref().map(|(_, t, temp)| (t, *temp)));
     let packed = zstd::encode_all(&raw[..], 19).map_err(|e| io_err(out, e))?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| io_err(parent, e))?;
@@ -254,25 +372,28 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     };
     let report = TrainReport {
         train_tokens,
-        epochs,
+        epochs: opts.epochs,
         best_epoch,
         dev: dev_report,
         model_bytes: packed.len() as u64,
-        nonzero_rows: q.nonzero_rows(),
+        nonzero_rows: q.nonzero_rows() + stage2.as_ref().map_or(0, |s| s.1.nonzero_rows()),
         temperature,
+        stage2: stage2.as_ref().map(|s| (s.0, s.2)),
         seconds: started.elapsed().as_secs_f64(),
     };
-    lw(
+    let s2 = match &report.stage2 {
+        Some((e, t)) => format!("; stage 2: epoch {e}, temperature {t:.2}"),
+        None => String::new(),
+    };
+    let _ = writeln!(
         log,
-        format!(
-            "saved epoch {best_epoch} to {}: {} bytes, {} non-zero rows, temperature {temperature:.2}",
-            out.display(),
-            report.model_bytes,
-            report.nonzero_rows
-        ),
+        "saved epoch {best_epoch} to {}: {} bytes, {} non-zero rows, temperature {temperature:.2}{s2}",
+        out.display(),
+        report.model_bytes,
+        report.nonzero_rows
     );
     if let Some(r) = &report.dev {
-        lw(log, format!("dev scores of the saved model:\n{r}"));
+        let _ = writeln!(log, "dev scores of the saved model:\n{r}");
     }
     Ok(report)
 }
