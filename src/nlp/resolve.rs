@@ -1029,7 +1029,15 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
                 Some(e) => (e.entity_type, lookup_key(e.name)),
                 None => (gb.ty, lookup_key(names[r])),
             };
-            if ty == EntityType::Org && name.contains(' ') && name.split(' ').any(|w| w == keys[a]) {
+            // The head noun ends the name or opens its complement ("Supreme Court of the
+            // United States"), so no mistagged span ("Supreme Court Justice Brett
+            // Kavanaugh") draws it.
+            let words: Vec<&str> = name.split(' ').collect();
+            let heads = words
+                .iter()
+                .enumerate()
+                .any(|(k, w)| *w == keys[a] && k > 0 && words.get(k + 1).is_none_or(|n| matches!(*n, "of" | "for" | "on")));
+            if ty == EntityType::Org && heads {
                 orgs.push(r);
             }
         }
@@ -2853,6 +2861,10 @@ mod tests {
         let r = resolve(text, &[("Court", Org), ("Supreme Court", Org), ("Court", Org)]);
         let names: Vec<&str> = r.iter().map(|(_, m)| m.canonical_name.as_str()).collect();
         assert_eq!(names, ["Court", "Supreme Court of the United States", "Supreme Court of the United States"], "{r:?}");
+        // A name that only holds the word is no such organisation.
+        let text = "Supreme Court Justice Brett Kavanaugh spoke. The Court said so.";
+        let r = resolve(text, &[("Supreme Court Justice Brett Kavanaugh", Org), ("Court said", Org)]);
+        assert_eq!(r[1].1.canonical_name, "Court said", "{r:?}");
         // Two committees named: "the Committee" stays itself.
         let text = "The House Intelligence Committee and the Senate Judiciary Committee met. The Committee said.";
         let mut ms = mentions(text, &[("House Intelligence Committee", Org), ("Senate Judiciary Committee", Org)]);
