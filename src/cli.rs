@@ -257,7 +257,7 @@ pub enum TrainCommand {
         #[arg(long, value_name = "N")]
         tagger_epochs: Option<usize>,
         /// Fixed pruning thresholds TAGGER,MOVES,LABELS instead of the search on the dev file.
-        #[arg(long, value_name = "T,M,L", value_delimiter = ',', num_args = 3)]
+        #[arg(long, value_name = "T,M,L", value_delimiter = ',')]
         prune_at: Option<Vec<f32>>,
     },
 }
