@@ -249,6 +249,16 @@ pub enum TrainCommand {
         /// table (1..=16, default 1): same speed, a little more accurate.
         #[arg(long, value_name = "K")]
         ensemble: Option<usize>,
+        /// Another training file (repeatable), e.g. the dev file for the final model: the
+        /// last epochs are then kept (`--epochs`, `--tagger-epochs`), the dev file only scored.
+        #[arg(long, value_name = "FILE")]
+        also_train: Vec<PathBuf>,
+        /// Tagger epochs (default 10; the best on the dev file is kept unless `--also-train`).
+        #[arg(long, value_name = "N")]
+        tagger_epochs: Option<usize>,
+        /// Fixed pruning thresholds TAGGER,MOVES,LABELS instead of the search on the dev file.
+        #[arg(long, value_name = "T,M,L", value_delimiter = ',')]
+        prune_at: Option<Vec<f32>>,
     },
 }
 
@@ -452,9 +462,32 @@ pub fn execute(cli: Cli) -> Result<u8, Error> {
             Ok(0)
         }
         Command::Train {
-            what: TrainCommand::Parse { train, dev, out, epochs, seed, tagger_max_loss, move_max_loss, label_max_loss, ensemble },
+            what:
+                TrainCommand::Parse {
+                    train,
+                    dev,
+                    out,
+                    epochs,
+                    seed,
+                    tagger_max_loss,
+                    move_max_loss,
+                    label_max_loss,
+                    ensemble,
+                    also_train,
+                    tagger_epochs,
+                    prune_at,
+                },
         } => {
-            let mut opts = crate::nlp::parse::TrainOptions::default();
+            let mut opts = crate::nlp::parse::TrainOptions { also_train, ..Default::default() };
+            if let Some(e) = tagger_epochs {
+                opts.tagger_epochs = e;
+            }
+            if let Some(p) = prune_at {
+                match p[..] {
+                    [t, m, l] if [t, m, l].iter().all(|x| x.is_finite() && *x >= 0.0) => opts.prune_at = Some([t, m, l]),
+                    _ => return Err(Error::Usage(format!("--prune-at takes three thresholds >= 0, not {p:?}"))),
+                }
+            }
             if let Some(k) = ensemble {
                 if !(1..=16).contains(&k) {
                     return Err(Error::Usage(format!("--ensemble is a count of parsers in 1..=16, not {k}")));

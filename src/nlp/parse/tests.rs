@@ -264,3 +264,30 @@ fn parse_with_the_tagger_tags_is_the_plain_parse() {
         assert_eq!(reused.upos, nouns);
     }
 }
+
+#[test]
+fn also_train_keeps_the_last_epochs_and_prune_at_skips_the_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let train_path = dir.path().join("tiny.conllu");
+    std::fs::write(&train_path, TINY).unwrap();
+    let base = TrainOptions { epochs: 5, tagger_epochs: 4, folds: 0, tagger_bits: 12, move_bits: 12, label_bits: 12, ..Default::default() };
+    let out = dir.path().join("a.bin.zst");
+    // The dev file chooses the epochs; the pruning is searched on it.
+    let mut log = Vec::new();
+    let r = train(&train_path, Some(&train_path), &out, &base, &mut log).unwrap();
+    assert_eq!(r.train_words, 23);
+    assert!(String::from_utf8_lossy(&log).contains("move prune"));
+    // Trained on the dev file too: twice the words, the last epochs, no search.
+    let opts = TrainOptions { also_train: vec![train_path.clone()], prune_at: Some([0.25, 0.5, 0.25]), ..base.clone() };
+    let mut log = Vec::new();
+    let r = train(&train_path, Some(&train_path), &out, &opts, &mut log).unwrap();
+    let text = String::from_utf8_lossy(&log).to_string();
+    assert_eq!((r.train_words, r.tagger_epoch, r.parser_epoch), (46, 4, 5), "{text}");
+    assert!(!text.contains("move prune"), "{text}");
+    assert!(text.contains("pruning thresholds: tagger 0.25, moves 0.5, labels 0.25"), "{text}");
+    // Larger fixed thresholds keep fewer rows.
+    let small = dir.path().join("b.bin.zst");
+    let opts = TrainOptions { prune_at: Some([8.0, 8.0, 8.0]), ..opts };
+    let r2 = train(&train_path, None, &small, &opts, &mut Vec::new()).unwrap();
+    assert!(r2.model_bytes < r.model_bytes, "{} vs {}", r2.model_bytes, r.model_bytes);
+}

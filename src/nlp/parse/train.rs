@@ -8,7 +8,7 @@
 //! Deterministic given the seed: single-threaded, seeded shuffles.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::conllu::{read_file, Sentence};
@@ -46,6 +46,14 @@ pub struct TrainOptions {
     /// draws, each kept at its best dev epoch), their averaged weights averaged again:
     /// a linear model, so the ensemble costs nothing at run time.
     pub ensemble: usize,
+    /// More training files (e.g. the dev file, once the epochs and the pruning were chosen
+    /// on it). With any, the dev file no longer chooses: the tagger and each parser keep
+    /// their last epoch (`tagger_epochs`, `epochs`), and its scores are not held out.
+    pub also_train: Vec<PathBuf>,
+    /// Pruning thresholds (tagger, moves, labels) to use instead of searching them on the
+    /// dev file (for a model whose training data holds the dev file: take the ones the
+    /// search chose when it did not).
+    pub prune_at: Option<[f32; 3]>,
 }
 
 impl Default for TrainOptions {
@@ -64,6 +72,8 @@ impl Default for TrainOptions {
             move_max_loss: 0.005,
             label_max_loss: 0.003,
             ensemble: 1,
+            also_train: Vec::new(),
+            prune_at: None,
         }
     }
 }
@@ -277,7 +287,12 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
             return Err(fmt_err(format!("{name} table bits {bits} not in 10..=21")));
         }
     }
-    let train_sents = read_file(train)?;
+    let mut train_sents = read_file(train)?;
+    for p in &opts.also_train {
+        train_sents.extend(read_file(p)?);
+    }
+    // The dev file chooses epochs only when it is not trained on.
+    let choose = opts.also_train.is_empty();
     let dev_sents = match dev {
         Some(d) => Some(read_file(d)?),
         None => None,
@@ -303,8 +318,8 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
         let t0 = Instant::now();
         let avg = t.averaged();
         let acc = match &dg {
-            Some(dg) => tagger_accuracy(&avg, dg),
-            None => e as f64,
+            Some(dg) if choose => tagger_accuracy(&avg, dg),
+            _ => e as f64,
         };
         lw(log, format!("tagger epoch {e:>2}/{tagger_epochs}: dev UPOS {:.2} [{:.1}s]", 100.0 * acc, t0.elapsed().as_secs_f64()));
         if best_tagger.as_ref().is_none_or(|b| acc > b.0) {
@@ -375,7 +390,11 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
                 Some(ds) => {
                     let r = evaluate(&tagger, &am, &al, ds, None);
                     msg.push_str(&format!(", dev UAS {:.2} LAS {:.2}", 100.0 * r.uas(), 100.0 * r.las()));
-                    r.las() + r.uas() * 1e-3
+                    if choose {
+                        r.las() + r.uas() * 1e-3
+                    } else {
+                        e as f64
+                    }
                 }
                 None => e as f64,
             };
@@ -416,8 +435,10 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
     // largest that costs at most `move_max_loss` / `label_max_loss` of dev UAS and LAS
     // (model size and speed: fewer rows, fewer cache misses).
     let thresholds: Vec<f32> = (0..8).map(|k| opts.prune * (1u32 << k) as f32).collect();
-    let (mut qt, mut tprune) = (tagger.quantize(thresholds[0]), thresholds[0]);
-    if let Some(dg) = &dg {
+    let [t0, m0, l0] = opts.prune_at.unwrap_or([thresholds[0]; 3]);
+    let search = opts.prune_at.is_none();
+    let (mut qt, mut tprune) = (tagger.quantize(t0), t0);
+    if let (Some(dg), true) = (&dg, search) {
         let base = tagger_accuracy(&qt, dg);
         for &t in &thresholds[1..] {
             let q = tagger.quantize(t);
@@ -429,9 +450,9 @@ pub fn train(train: &Path, dev: Option<&Path>, out: &Path, opts: &TrainOptions, 
             (qt, tprune) = (q, t);
         }
     }
-    let (mut qm, mut ql) = (am.quantize(thresholds[0]), al.quantize(thresholds[0]));
-    let (mut mprune, mut lprune) = (thresholds[0], thresholds[0]);
-    if let Some(ds) = &dev_sents {
+    let (mut qm, mut ql) = (am.quantize(m0), al.quantize(l0));
+    let (mut mprune, mut lprune) = (m0, l0);
+    if let (Some(ds), true) = (&dev_sents, search) {
         let base = evaluate(&qt, &qm, &ql, ds, None);
         for &t in &thresholds[1..] {
             let m = am.quantize(t);
