@@ -30,6 +30,8 @@
 //! - a named storm ("Hurricane Irma", "Tropical Storm Isaac", "Superstorm Sandy") is an
 //!   event, MISC, whatever type the tagger gave it (allsides-dev had them as PER, LOC
 //!   and ORG);
+//! - one mention over two knowledge-base names joined by "and" ("House and Senate", "Bush
+//!   and Obama") is two mentions, each of its own type, unless the whole is a name too;
 //! - a mention whose one to three preceding words make it a knowledge-base name is widened
 //!   to that name, with the knowledge base's type ("Planned Parenthood", not
 //!   "Parenthood"; "State of the Union", not an ORG "Union"); persons are not widened,
