@@ -522,7 +522,14 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
         let Some(root) = down.or(up) else { continue };
         // Above the verb, what is said is the governing clause minus the verb's own words.
         let inside = |k: usize| under(p, k, root) && (down.is_some() || !under(p, k, v));
-        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)));
+        // A blame word modifying a thing ("a dangerous anti-crime detail") blames no
+        // one; modifying a name ("crooked Hillary"), or said of one, it does.
+        let modifies_no_name = |k: usize| {
+            p.deprel(k) == Some(Deprel::Amod)
+                && p.head(k)
+                    .is_none_or(|h| !ms.iter().any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org) && m.tokens.contains(&h)))
+        };
+        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k));
         if !blame {
             continue;
         }

@@ -673,6 +673,10 @@ fn scornful_naming_and_blame_told_by_people_are_disapprove() {
     // A common-noun speaker ("his prosecutors") blaming a named party.
     let r = run_parsed("His prosecutors said that Manafort had lied to them.", &[("Manafort", Per)]);
     assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.3 == "Manafort"), "{r:?}");
+    // A blame word modifying a thing blames no one (realnews-dev).
+    let said = "Andrew Dossi and three other officers were changing clothes at the end of a dangerous anti-crime detail, officials said.";
+    let r = run_parsed(said, &[("Andrew Dossi", Per)]);
+    assert!(r.iter().all(|e| e.0 != "DISAPPROVE"), "{r:?}");
 }
 
 #[test]
