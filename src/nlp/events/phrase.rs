@@ -236,7 +236,7 @@ pub(crate) fn subject_before(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, ve
             return Some((tok_span(doc, j - 1, j), SubjectKind::Pronoun));
         }
         if t == "," {
-            if let Some(s) = apposition_head(doc, ms, sent, j - 1) {
+            if let Some(s) = apposition_head(doc, ms, sent, j - 1, true) {
                 return Some((s, SubjectKind::Direct));
             }
         }
@@ -260,7 +260,10 @@ pub(crate) fn subject_before(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, ve
 /// apposition when it is one ("the US commander, General X,"), else the head. The
 /// apposition may be long ("Jane Roe, director of the institute at X University,
 /// which ..., said"): the head is a name opening the clause.
-fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize) -> Option<Span> {
+/// `again`: whether the place case may look through one more apposition before it
+/// ("Adam Blann, 37, of Carson City, Nevada, said"); one level only, so no input
+/// controls the depth.
+fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize, again: bool) -> Option<Span> {
     let lo = comma.saturating_sub(40).max(sent.start);
     let mut commas = (lo..comma).rev().filter(|&k| doc.token_text(k) == ",");
     let open = commas.next()?;
@@ -277,6 +280,14 @@ fn apposition_head(doc: &Doc, ms: &[&Mention], sent: &Range<usize>, comma: usize
                     if let Some(a) = np_left(doc, sent, place - 1) {
                         let (a, b) = widen_over_mentions(ms, a, place - 1);
                         return Some(tok_span(doc, a, b));
+                    }
+                    // "Adam Blann, 37, of Carson City, Nevada,": the phrase the
+                    // preposition follows is itself an apposition's end.
+                    let q = place - 1;
+                    if again && q > sent.start && doc.token_text(q - 1) == "," {
+                        if let Some(s) = apposition_head(doc, ms, sent, q - 1, false) {
+                            return Some(s);
+                        }
                     }
                 }
             }

@@ -857,6 +857,10 @@ fn each_blaming_statement_of_a_sentence_counts() {
 fn subjects_past_places_and_descriptions() {
     let evs = run("Police in Lakewood, New Jersey, arrested the man.", &[("Lakewood", Loc), ("New Jersey", Loc)]);
     assert!(evs.iter().any(|e| e.0 == "COERCE" && e.2 == "Police"), "{evs:?}");
+    // Through an age apposition before the place phrase (allsides-dev).
+    let names = [("Adam Blann", Per), ("Carson City", Loc), ("Nevada", Loc), ("Democrats", Org)];
+    let evs = run("Adam Blann, 37, of Carson City, Nevada, accused Democrats of lying.", &names);
+    assert!(evs.iter().any(|e| e.0 == "DISAPPROVE" && e.2 == "Adam Blann"), "{evs:?}");
     let names = [("Lenny Curry", Per), ("Florida", Loc), ("Republican Party", Org), ("Democrats", Misc)];
     let evs = run("Lenny Curry, Florida's Republican Party chairman, accused Democrats of lying.", &names);
     assert!(evs.iter().any(|e| e.0 == "DISAPPROVE" && e.2 == "Lenny Curry"), "{evs:?}");
