@@ -673,8 +673,8 @@ impl EventExtractor {
             }
             // "the seizure of X by Y", "Israel's attack on Z", "Israeli tank shelling",
             // "rebels engaged troops in a firefight".
-            // "the Paris meeting": a place, not a party.
-            let place = event_type == PloverType::Consult && place_modifier(doc, ms, np_start, m.start);
+            // "the Paris meeting", "the Benghazi terror attack": a place, not a party.
+            let place = place_modifier(doc, ms, np_start, m.start);
             let actor = agent
                 .or_else(|| possessor(doc, ms, np_start, m.start).filter(|_| !place))
                 .or_else(|| self.light_verb_subject(doc, ms, range, dates, np_start));

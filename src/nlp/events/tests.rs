@@ -857,6 +857,11 @@ fn each_blaming_statement_of_a_sentence_counts() {
 fn subjects_past_places_and_descriptions() {
     let evs = run("Police in Lakewood, New Jersey, arrested the man.", &[("Lakewood", Loc), ("New Jersey", Loc)]);
     assert!(evs.iter().any(|e| e.0 == "COERCE" && e.2 == "Police"), "{evs:?}");
+    // A place before a nominal attack is where it was, not who did it.
+    let names = [("House", Org), ("Benghazi", Loc)];
+    let evs = run_parsed("The House will investigate the handling of the Benghazi terror attack.", &names);
+    let attack = evs.iter().find(|e| e.1 == "attack").expect("attack");
+    assert_eq!(attack.2, "", "{evs:?}");
     // Through an age apposition before the place phrase (allsides-dev).
     let names = [("Adam Blann", Per), ("Carson City", Loc), ("Nevada", Loc), ("Democrats", Org)];
     let evs = run("Adam Blann, 37, of Carson City, Nevada, accused Democrats of lying.", &names);
