@@ -961,12 +961,13 @@ impl EventExtractor {
                 }
             }
         }
-        if event_type == PloverType::Disapprove
-            && m.start + 1 < range.end
+        let come_under = m.start + 1 < range.end
             && ["come", "comes", "came", "coming"].iter().any(|w| word_eq(head, w))
-            && word_eq(doc.token_text(m.start + 1), "under")
-        {
-            // "X has come under fire from Y": X is criticised, by Y when named.
+            && word_eq(doc.token_text(m.start + 1), "under");
+        let draw = ["draw", "draws", "drew", "drawn", "drawing"].iter().any(|w| word_eq(head, w));
+        if event_type == PloverType::Disapprove && (come_under || draw) {
+            // "X has come under fire from Y", "X drew criticism from Y": X is
+            // criticised, by Y when named.
             let from = recipient.filter(|r| {
                 let k = phrase::token_at(doc, r.start);
                 k > range.start && word_eq(doc.token_text(k - 1), "from")

@@ -777,6 +777,11 @@ fn coming_under_fire_is_criticism_received() {
     let r = run_parsed("The agency has come under fire from Democrats for its handling of the crisis.", &[("Democrats", Misc)]);
     let d = r.iter().find(|e| e.0 == "DISAPPROVE").expect("DISAPPROVE");
     assert_eq!((d.2.as_str(), d.3.as_str()), ("Democrats", "agency"), "{r:?}");
+    // Drawing criticism is receiving it too (allsides-dev: "draws fire from the country
+    // singer herself" had Hillary as the critic).
+    let r = run_parsed("The CIA has drawn criticism from Democrats for the strikes.", &[("CIA", Org), ("Democrats", Misc)]);
+    let d = r.iter().find(|e| e.0 == "DISAPPROVE").expect("DISAPPROVE");
+    assert_eq!((d.2.as_str(), d.3.as_str()), ("Democrats", "CIA"), "{r:?}");
 }
 
 #[test]
