@@ -3,21 +3,13 @@
 //! include it, so a binary built from other code, models or lexicons reruns the stages
 //! its artifacts came from, though the package version is unchanged.
 
-use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
-/// FNV-1a, 64 bits: stable across Rust releases, unlike `DefaultHasher`.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
-        }
+/// FNV-1a, 64 bits, over `bytes` into `h`: stable across Rust releases, unlike
+/// `DefaultHasher`.
+fn fnv(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h = (*h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
     }
 }
 
@@ -47,15 +39,15 @@ fn main() {
     // Scratch files a training run leaves beside the models are not part of the build.
     paths.retain(|p| p.extension().is_none_or(|e| e != "tmp"));
     paths.sort();
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
     for p in &paths {
         let rel = p.strip_prefix(&root).unwrap_or(p);
-        h.write(rel.to_string_lossy().replace('\\', "/").as_bytes());
-        h.write(&[0]);
+        fnv(&mut h, rel.to_string_lossy().replace('\\', "/").as_bytes());
+        fnv(&mut h, &[0]);
         if let Ok(bytes) = std::fs::read(p) {
-            h.write(&(bytes.len() as u64).to_le_bytes());
-            h.write(&bytes);
+            fnv(&mut h, &(bytes.len() as u64).to_le_bytes());
+            fnv(&mut h, &bytes);
         }
     }
-    println!("cargo:rustc-env=NEWSGRID_BUILD_ID={:016x}", h.finish());
+    println!("cargo:rustc-env=NEWSGRID_BUILD_ID={:016x}", h);
 }

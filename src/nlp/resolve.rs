@@ -869,6 +869,8 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
     // people of that surname (`data/kb/person_facts.tsv`); when several or none fit, the
     // surname alone, unlinked, and never a resolution the evidence contradicts.
     // The root groups of the people the article names in full with a lone name's surname.
+    // A root group's person as a folded name: its knowledge-base name, else its own.
+    let person_key = |r: usize| link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name));
     let surname_cands = |a: usize| {
         let mut cands: Vec<usize> = Vec::new();
         for (b, gb) in groups.iter().enumerate() {
@@ -890,7 +892,7 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
             continue;
         }
         let cands = surname_cands(a);
-        let facts_of = |r: usize| kb.facts(&link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name)));
+        let facts_of = |r: usize| kb.facts(&person_key(r));
         for i in (0..mentions.len()).filter(|&i| group_of[i] == a) {
             // "the X administration" decides only a surname the knowledge base does not
             // already give one person ("the Obama administration" stays Barack Obama's
@@ -964,25 +966,18 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         }
         // Each naming: where it is, who it names (a folded name), and the decision it gives.
         let mut namings: Vec<(usize, String, SurnameOverride)> = Vec::new();
-        {
-            for &r in &cands {
-                let named = (0..mentions.len()).filter(|&j| group_of[j] != a && target[group_of[j]] == r);
-                if let Some(first) = named.map(|j| mentions[j].span.start as usize).min() {
-                    let who = link[r].map_or_else(|| lookup_key(names[r]), |e| lookup_key(e.name));
-                    namings.push((first, who, SurnameOverride::Root(r)));
-                }
+        for &r in &cands {
+            let named = (0..mentions.len()).filter(|&j| group_of[j] != a && target[group_of[j]] == r);
+            if let Some(first) = named.map(|j| mentions[j].span.start as usize).min() {
+                namings.push((first, person_key(r), SurnameOverride::Root(r)));
             }
         }
         for j in (0..mentions.len()).filter(|&j| group_of[j] == a && !linked) {
-            let who = match overrides.get(j).and_then(Option::as_ref) {
-                Some(SurnameOverride::Root(r)) => link[*r].map_or_else(|| lookup_key(names[*r]), |e| lookup_key(e.name)),
-                Some(SurnameOverride::Kb(e)) => lookup_key(e.name),
-                _ => continue,
-            };
-            let decision = match &overrides[j] {
-                Some(SurnameOverride::Root(r)) => SurnameOverride::Root(*r),
-                Some(SurnameOverride::Kb(e)) => SurnameOverride::Kb(e),
-                _ => continue,
+            let Some(decision) = overrides.get(j).copied().flatten() else { continue };
+            let who = match decision {
+                SurnameOverride::Root(r) => person_key(r),
+                SurnameOverride::Kb(e) => lookup_key(e.name),
+                SurnameOverride::Alone => continue,
             };
             namings.push((mentions[j].span.start as usize, who, decision));
         }
@@ -999,15 +994,10 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
             if before.any(|(_, who, _)| *who != first.1) {
                 continue;
             }
-            let decision = match &first.2 {
-                SurnameOverride::Root(r) => SurnameOverride::Root(*r),
-                SurnameOverride::Kb(e) => SurnameOverride::Kb(e),
-                SurnameOverride::Alone => continue,
-            };
             if overrides.is_empty() {
                 overrides.resize_with(mentions.len(), || None);
             }
-            overrides[i] = Some(decision);
+            overrides[i] = Some(first.2);
         }
     }
 
@@ -1126,6 +1116,7 @@ fn names_surname(e: &KbEntry, key: &str) -> bool {
         || (matches!(e.country, Some("CHN" | "PRK" | "KOR" | "TWN")) && name.split(' ').next() == Some(key))
 }
 
+#[derive(Clone, Copy)]
 enum SurnameOverride {
     /// The mention is this root group's person.
     Root(usize),
