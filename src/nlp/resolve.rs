@@ -756,13 +756,16 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         }
     }
     // Evidence against a link: a nationality before a mention that is not the KB's
-    // country ("the Italian Senate", "India's Supreme Court").
-    // A person's full name is identity enough (role words may name a counterpart's
-    // country).
+    // country ("the Italian Senate", "India's Supreme Court"), for a national
+    // institution, whose KB name names its country ("United States Senate"). A company
+    // or a movement is one thing wherever it acts: "Russian Facebook ads", "the Sweden
+    // Twitter account" and "EGYPT CRACKDOWN - Fox News: Egyptian security" still name
+    // Facebook, Twitter and Fox News. A person's full name is identity enough (role
+    // words may name a counterpart's country).
     for (i, w) in work.iter().enumerate() {
         let r = target[group_of[i]];
         if let (Some(e), Some(c)) = (link[r], w.nationality) {
-            if e.entity_type != EntityType::Per && e.country.is_some_and(|k| k != c) {
+            if e.entity_type != EntityType::Per && e.country.is_some_and(|k| k != c) && inner_country(e.name, gazetteer).is_some() {
                 link[r] = None;
             }
         }
@@ -2599,6 +2602,10 @@ mod tests {
         let it = resolve("The Italian Senate voted.", &[("Senate", Org)]);
         // (No country either: "Senate" outside the KB is one entity for every country's.)
         assert_eq!((it[0].1.kb_linked, it[0].1.country_code), (false, None));
+        // A company is one thing wherever it acts: a nationality before it keeps the link.
+        let fb = resolve("It was not a few Russian Facebook ads.", &[("Russian", Misc), ("Facebook", Org)]);
+        let fb = find(&fb, "Facebook");
+        assert_eq!((fb.kb_id, fb.country_code), (Some("Q355"), Some("USA")));
         let doj = find(&r, "DOJ");
         assert_eq!(find(&r, "Justice Department").key, doj.key);
         assert_eq!(find(&r, "Department of Justice").key, doj.key);

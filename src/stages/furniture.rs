@@ -85,11 +85,22 @@ fn patterns() -> &'static Patterns {
                 // Captions and credits by their opening words.
                 r"(?i)^(enlarge this image|toggle caption|hide caption|image copyright|image caption|image source|media playback is unsupported|media caption|file photo:|just watched(?-u:\b))",
                 r"(?i)^(slideshow \(\d+ images?\)|(next|prev|previous) image \d+ of \d+)$",
+                // A credit alone ("Getty Images", "David Goldman/AP Photo", "Craig Ruttle/AP").
+                r"(?i)^(getty images|ap photos?|ap images)$",
+                r"^\p{Lu}[\p{L}.'’ -]{1,50}/(AP|AFP|Reuters|Getty Images|EPA|Bloomberg|Sipa USA|Pool)(/[\p{L}.'’ -]{1,40})*$",
             ]),
             tail: set(&[
                 // A caption that ends with its photo credit.
                 r"(?i)\([^()]{0,120}(?-u:\b)(photo|photograph|photos|getty images|/ap|/afp|/reuters|/epa)(?-u:\b)[^()]{0,80}\)\.?$",
                 r"REUTERS/\p{Lu}[\p{L} .'’-]{1,60}(/File( Photo)?)?\.?$",
+                // A caption whose credit follows a label ("... Photograph: Doug Mills/AFP/Getty
+                // Images", "Photo: AP", "Photographer: Andrew Harrer/Bloomberg"): no sentence
+                // ends after the label, so the paragraph is a caption, not prose.
+                r"(?i)(^|\s)(photograph|photo|photographer|image|credit|photo credit)s?: [^.!?]{1,100}$",
+                // A credit after a slash, "via" or a bar, naming a photo agency ("Saul
+                // Loeb/Getty Images", "Wilfredo Lee/AP Photo", "| Getty", "[Paul Sancya/AP
+                // Photo]", "JIM WATSON | AFP | Getty Images"); prose ends with a stop.
+                r"(/ ?|\bvia |\| ?|\[ ?)(AP|AFP|Reuters|REUTERS|Getty Images|Getty|EPA(-EFE)?|Bloomberg|Pool|Sipa USA|Shutterstock|AP Photos?|AP Images|UPI|NurPhoto|ZUMA Press|Getty and AP Photos)(/[\p{L}.'’ -]{1,40})*\]?$",
             ]),
             short: set(&[
                 r"(?i)^(photo|image|photograph)s?( credit)?( by|:) ",
@@ -808,6 +819,19 @@ mod tests {
             "President Donald Trump speaks during a rally in Tupelo, Miss., Friday, Nov. 1, 2019. (AP Photo/Evan Vucci)",
             "Britain's Prime Minister Theresa May addresses the media in London, November 22, 2018. REUTERS/Simon Dawson",
             "Photo by Mark Makela/Getty Images",
+            "Facebook Twitter Pinterest Rand Paul is the first Republican senator to oppose her. Photograph: Win McNamee/Getty Images",
+            "Gordon Sondland Photographer: Andrew Harrer/Bloomberg",
+            "James Comey at the hearing. Photo: Jacquelyn Martin/AP (Originally published May 11, 2017)",
+            "Sen. Cory Booker speaks in Columbia, South Carolina. | Meg Kinnard/AP Photo",
+            "Sen. Lisa Murkowski has repeatedly said she would not. | Getty",
+            "Neither Ben Carson, Marco Rubio or Ted Cruz is planning to. | Getty and AP Photos",
+            "Protesters carry rifles near the steps of the Michigan State Capitol [Paul Sancya/AP Photo]",
+            "Aides wait for a train in Washington, D.C., on March 10, 2020. Andrew Caballero-Reynolds/AFP via Getty Images",
+            "Pigs are seen at Linquan county on December 5, 2018 in Fuyang. Visual China Group | Getty Images",
+            "Getty Images",
+            "David Goldman/AP Photo",
+            "Craig Ruttle/AP",
+            "Fabiano Gary/Sipa USA/AP Photo",
             "More: Uzbek man identified as truck driver who allegedly killed 8 in New York City",
             "READ MORE:",
             "( Also on POLITICO: Janet Yellen confirmed as Fed chief)",
@@ -834,6 +858,9 @@ mod tests {
             "Facebook changed its privacy policy on Tuesday after pressure from regulators in Brussels.",
             "More than 200 people were arrested, police said.",
             "He said he would sign up for the draft. (He did not, records show.)",
+            "The photo was licensed from Getty Images.",
+            "The deal was struck between the two companies via Reuters.",
+            "The wire services are AP/AFP/Reuters, he said.",
         ] {
             assert!(!is_pattern_furniture(p), "{p}");
         }
