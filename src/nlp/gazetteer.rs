@@ -285,6 +285,11 @@ impl Gazetteer {
                 insert_first(&mut g.states, f[0], area);
             }
         }
+        // "Washington State" (and "Wash.", which resolution expands to it) is the state;
+        // "Washington" alone is the capital for the knowledge base.
+        if let Some(&wa) = g.states.get("washington") {
+            g.states.entry("washington state".into()).or_insert(wa);
+        }
         g.load_cities(cities_tsv);
         g.stats = GazetteerStats {
             countries: g.countries.len(),
@@ -493,6 +498,69 @@ fn parse_f64(s: &str) -> Option<f64> {
 /// Non-comment, non-empty lines split on tabs.
 fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
     tsv.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| l.trim_end_matches('\r').split('\t').collect())
+}
+
+/// AP-style and dotted postal abbreviations of US states ("Calif.", "N.Y.", "W.Va."), as
+/// written after a city ("Champaign, Ill.") and in party tags. Matched with their periods
+/// only: "Pa." is Pennsylvania, while "Pa" (a Burkina Faso town in the city list) and
+/// "Kan" are other names. Source: the AP Stylebook's state abbreviations, with common
+/// older forms ("Tex.", "Penn.", "Wisc.").
+const US_STATE_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("Ala.", "Alabama"),
+    ("Ariz.", "Arizona"),
+    ("Ark.", "Arkansas"),
+    ("Calif.", "California"),
+    ("Cal.", "California"),
+    ("Colo.", "Colorado"),
+    ("Conn.", "Connecticut"),
+    ("Del.", "Delaware"),
+    ("Fla.", "Florida"),
+    ("Ga.", "Georgia"),
+    ("Ill.", "Illinois"),
+    ("Ind.", "Indiana"),
+    ("Kan.", "Kansas"),
+    ("Kans.", "Kansas"),
+    ("Ky.", "Kentucky"),
+    ("La.", "Louisiana"),
+    ("Md.", "Maryland"),
+    ("Mass.", "Massachusetts"),
+    ("Mich.", "Michigan"),
+    ("Minn.", "Minnesota"),
+    ("Miss.", "Mississippi"),
+    ("Mo.", "Missouri"),
+    ("Mont.", "Montana"),
+    ("Neb.", "Nebraska"),
+    ("Nebr.", "Nebraska"),
+    ("Nev.", "Nevada"),
+    ("N.H.", "New Hampshire"),
+    ("N.J.", "New Jersey"),
+    ("N.M.", "New Mexico"),
+    ("N.Y.", "New York"),
+    ("N.C.", "North Carolina"),
+    ("N.D.", "North Dakota"),
+    ("Okla.", "Oklahoma"),
+    ("Ore.", "Oregon"),
+    ("Oreg.", "Oregon"),
+    ("Pa.", "Pennsylvania"),
+    ("Penn.", "Pennsylvania"),
+    ("R.I.", "Rhode Island"),
+    ("S.C.", "South Carolina"),
+    ("S.D.", "South Dakota"),
+    ("Tenn.", "Tennessee"),
+    ("Tex.", "Texas"),
+    ("Vt.", "Vermont"),
+    ("Va.", "Virginia"),
+    ("Wash.", "Washington State"),
+    ("W.Va.", "West Virginia"),
+    ("W. Va.", "West Virginia"),
+    ("Wis.", "Wisconsin"),
+    ("Wisc.", "Wisconsin"),
+    ("Wyo.", "Wyoming"),
+];
+
+/// The US state an abbreviation written with its periods names ("Calif." -> "California").
+pub fn us_state_of_abbreviation(surface: &str) -> Option<&'static str> {
+    US_STATE_ABBREVIATIONS.iter().find(|(a, _)| *a == surface).map(|&(_, name)| name)
 }
 
 /// The lookup key of a name: Unicode-folded (NFD without combining marks), lowercase,

@@ -65,7 +65,7 @@ use std::sync::OnceLock;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use super::gazetteer::{lookup_key, lookup_key_into, Gazetteer, GazetteerMatch, Map, NameKind, ROLES_TXT};
+use super::gazetteer::{lookup_key, lookup_key_into, us_state_of_abbreviation, Gazetteer, GazetteerMatch, Map, NameKind, ROLES_TXT};
 use super::kb::{Kb, KbEntry};
 use super::{EntityType, Mention};
 
@@ -512,7 +512,18 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
     if mentions.is_empty() {
         return Vec::new();
     }
-    let cleaned: Vec<Cow<str>> = mentions.iter().map(|m| clean_name_cow(text.get(m.span.range()).unwrap_or(""))).collect();
+    let cleaned: Vec<Cow<str>> = mentions
+        .iter()
+        .map(|m| {
+            let name = clean_name_cow(text.get(m.span.range()).unwrap_or(""));
+            // "Champaign, Ill.", "Greenville, S.C.": the state, not a town the key "pa"
+            // or "kan" would find in the city list.
+            match us_state_of_abbreviation(&name) {
+                Some(state) if m.entity_type != EntityType::Per => Cow::Borrowed(state),
+                _ => name,
+            }
+        })
+        .collect();
     let mut surface_keys: Vec<String> = cleaned.iter().map(|c| lookup_key(c)).collect();
 
     // 2. Type agreement by surface key.
@@ -553,6 +564,14 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         // ("Arizona" voted ORG in a story about its primary).
         if matches!(*t, EntityType::Org | EntityType::Misc) && g.is_some_and(|g| matches!(g.kind, NameKind::State | NameKind::Region)) {
             *t = EntityType::Loc;
+        }
+    }
+
+    // A person title and a name is a person, however the tagger typed it ("Officer
+    // Wilson" ORG, "Professor Calarco" ORG, "Justice Kavanaugh" LOC on allsides-dev).
+    for (t, c) in types.iter_mut().zip(&cleaned) {
+        if *t != EntityType::Per && is_titled_name(c) {
+            *t = EntityType::Per;
         }
     }
 
@@ -1588,6 +1607,59 @@ const ORG_HEADS: &[&str] = &[
 ];
 const PLACE_HEADS: &[&str] = &["County", "Street", "Avenue", "Boulevard"];
 
+/// Titles that only ever precede a person's name (not "General", which opens "General
+/// Motors", nor "President", which opens "President's Day").
+const PERSON_TITLES: &[&str] = &[
+    "officer",
+    "professor",
+    "prof",
+    "pastor",
+    "anchor",
+    "detective",
+    "sgt",
+    "sergeant",
+    "judge",
+    "justice",
+    "rev",
+    "reverend",
+    "sen",
+    "senator",
+    "rep",
+    "gov",
+    "governor",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "lt",
+    "col",
+    "capt",
+    "sheriff",
+    "bishop",
+    "imam",
+    "rabbi",
+    "ayatollah",
+];
+
+/// "Officer Wilson", "Justice Kavanaugh", "Sen. Ted Cruz": a person title, then one to
+/// three capitalised words that do not end like an organisation or place ("Justice
+/// Department", "Judge Advocate General's Corps" stay).
+fn is_titled_name(name: &str) -> bool {
+    let mut words = name.split_whitespace();
+    let Some(title) = words.next() else { return false };
+    let title = title.trim_end_matches('.');
+    if !PERSON_TITLES.iter().any(|t| t.eq_ignore_ascii_case(title)) || !title.starts_with(|c: char| c.is_uppercase()) {
+        return false;
+    }
+    let rest: Vec<&str> = words.collect();
+    (1..=3).contains(&rest.len())
+        && rest.iter().all(|w| w.starts_with(|c: char| c.is_uppercase()) && w.chars().any(char::is_lowercase))
+        && head_word_type(name).is_none()
+        && !rest
+            .iter()
+            .any(|w| matches!(w.trim_end_matches(['.', ',']), "Department" | "Court" | "Committee" | "League" | "Corps" | "General"))
+}
+
 fn head_word_type(name: &str) -> Option<EntityType> {
     let mut words = name.split_whitespace();
     let last = words.next_back()?.trim_end_matches('.');
@@ -2413,6 +2485,28 @@ mod tests {
         assert_eq!(find(&r, "Sergei Shoigu").country_code, Some("RUS"));
         assert_eq!(find(&r, "Sergei Shoigu").role, None);
         assert_eq!(find(&r, "Defense Ministry").country_code, Some("RUS"));
+        // Broadcast and church titles split too ("Anchor George Stephanopoulos" was a name).
+        let r = resolve(
+            "Anchor George Stephanopoulos asked. Stephanopoulos pressed.",
+            &[("Anchor George Stephanopoulos", Per), ("Stephanopoulos", Per)],
+        );
+        assert_eq!(find(&r, "Stephanopoulos").canonical_name, "George Stephanopoulos");
+        assert_eq!(find(&r, "Anchor George Stephanopoulos").role.as_deref(), Some("Anchor"));
+    }
+
+    #[test]
+    fn titled_names_are_persons() {
+        let r = resolve(
+            "Officer Wilson fired. Justice Kavanaugh wrote. The Justice Department and Officer Down Memorial Page.",
+            &[("Officer Wilson", Org), ("Justice Kavanaugh", Loc), ("Justice Department", Org)],
+        );
+        assert_eq!(find(&r, "Officer Wilson").entity_type, Per);
+        assert_eq!(find(&r, "Officer Wilson").canonical_name, "Wilson");
+        assert_eq!(find(&r, "Justice Kavanaugh").entity_type, Per);
+        assert_eq!(find(&r, "Justice Department").entity_type, Org);
+        assert!(
+            !is_titled_name("General Motors") && !is_titled_name("Officer Down Memorial Foundation") && !is_titled_name("Mr. and Mrs.")
+        );
     }
 
     #[test]
@@ -2584,6 +2678,35 @@ mod tests {
         assert_eq!((bush[0].1.key.as_str(), bush[0].1.kb_linked), ("bush", false));
         let jeb = resolve("Jeb Bush spoke. Bush said so.", &[("Jeb Bush", Per), ("Bush", Per)]);
         assert_eq!(find(&jeb, "Bush").kb_id, Some("Q221997"));
+    }
+
+    #[test]
+    fn state_abbreviations_are_the_states() {
+        let text = "Parents in Champaign, Ill., Pittsburgh, Pa., Topeka, Kan., Seattle, Wash., and Albany, N.Y., agreed.";
+        let r = resolve(
+            text,
+            &[
+                ("Champaign", Loc),
+                ("Ill.", Loc),
+                ("Pittsburgh", Loc),
+                ("Pa.", Loc),
+                ("Topeka", Loc),
+                ("Kan.", Org),
+                ("Seattle", Loc),
+                ("Wash.", Loc),
+                ("Albany", Loc),
+                ("N.Y.", Loc),
+            ],
+        );
+        for (abbr, state) in [("Ill.", "Illinois"), ("Pa.", "Pennsylvania"), ("Kan.", "Kansas"), ("N.Y.", "New York")] {
+            let m = find(&r, abbr);
+            assert_eq!((m.canonical_name.as_str(), m.entity_type, m.country_code), (state, Loc, Some("USA")), "{abbr}");
+        }
+        let wa = find(&r, "Wash.");
+        assert_eq!(wa.country_code, Some("USA"));
+        assert_ne!(wa.kb_id, Some("Q61"), "Washington State is not the capital");
+        // Without its period the word is no abbreviation.
+        assert_eq!(super::super::gazetteer::us_state_of_abbreviation("Pa"), None);
     }
 
     #[test]
