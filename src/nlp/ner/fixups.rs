@@ -611,7 +611,7 @@ fn is_function_word(doc: &Doc, m: &Mention) -> bool {
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
-const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac", "dna", "iq", "tv", "pc", "gdp"];
+const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac", "dna", "iq", "tv", "pc", "gdp", "mp", "ceo"];
 
 fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
     let Some(text) = doc.text.get(m.span.range()) else { return false };
@@ -714,7 +714,7 @@ mod tests {
 
     #[test]
     fn prefixed_modifiers_and_common_nouns_are_no_entities() {
-        let doc = Doc::new("The anti-Trump and pro-Clinton texts cited DNA tests by neo-Nazis.");
+        let doc = Doc::new("The anti-Trump and pro-Clinton texts cited DNA tests by neo-Nazis and MPs.");
         let at = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span).trim_end_matches('.') == w).unwrap();
         let one = |w: &str, ty| mention(&doc, at(w), at(w) + 1, ty);
         let mut ms = vec![
@@ -722,6 +722,7 @@ mod tests {
             one("pro-Clinton", EntityType::Org),
             one("DNA", EntityType::Org),
             one("neo-Nazis", EntityType::Misc),
+            one("MPs", EntityType::Per),
         ];
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("neo-Nazis".to_string(), EntityType::Misc)]);
