@@ -4,7 +4,8 @@
 //! Steps, all within one article:
 //!
 //! 1. **Clean** each mention: NFC, whitespace collapsed, a trailing possessive ("'s",
-//!    "’s") and trailing punctuation removed, a leading "the" removed.
+//!    "’s") and trailing punctuation removed, a leading "the" removed; an AP or dotted
+//!    state abbreviation ("Calif.", "N.Y.") becomes the state's name.
 //! 2. **Type agreement**: mentions with the same key vote on their type (most mentions,
 //!    then summed confidence, then PER > ORG > LOC > MISC), so a name tagged PER twice
 //!    and ORG once is PER everywhere. Country names and abbreviations are LOC unless
