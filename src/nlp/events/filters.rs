@@ -361,7 +361,11 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
         return Verdict::Keep;
     };
     let rtext = doc.span_text(r);
-    let person = c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
+    // A person listed with the target counts: "attacks on whistleblower, Schiff".
+    let listed = tokens_of(doc, &c.range, r).last().map(|&k| k + 1).filter(|&k| {
+        k + 1 < c.range.end && (doc.token_text(k) == "," || word_eq(doc.token_text(k), "and") || word_eq(doc.token_text(k), "or"))
+    });
+    let person = c.ms.iter().any(|m| m.entity_type == EntityType::Per && (m.span.overlaps(r) || listed.is_some_and(|k| m.tokens.start == k + 1)))
         || ["him", "her", "them", "me", "us"].iter().any(|w| word_eq(rtext, w));
     if !person {
         return Verdict::Keep;

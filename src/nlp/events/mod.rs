@@ -975,6 +975,35 @@ impl EventExtractor {
             recipient = actor;
             actor = from;
         }
+        if &*e.mode == "backing" {
+            // A declared backing ("has my full support") may be a pronoun's; a plain
+            // "its support for" is a standing policy or opinion.
+            let declared = !word_eq(head, "support") && !word_eq(head, "backing");
+            if declared && actor.is_none() {
+                actor = (m.start.saturating_sub(3).max(range.start)..m.start)
+                    .rev()
+                    .take_while(|&k| is_np_word(doc.token_text(k)) || possessive_pronoun(doc.token_text(k)))
+                    .find(|&k| possessive_pronoun(doc.token_text(k)))
+                    .map(|k| tok_span(doc, k, k + 1));
+            }
+            // The supporter is a name in the phrase itself ("McCarthy's support",
+            // "Senate support"), not the subject of a verb before it ("caucus-goers
+            // rated support for"); "public support for" is an opinion or a poll.
+            let in_phrase = |a: Span| {
+                let end = phrase::token_at(doc, a.end.saturating_sub(1)) + 1;
+                end <= m.start
+                    && (end..m.start).all(|k| {
+                        let t = doc.token_text(k);
+                        matches!(t, "'s" | "’s") || (is_np_word(t) && !past_form(t))
+                    })
+            };
+            let supporter = actor.is_some_and(|a| {
+                in_phrase(a) && (syntax::is_name(ms, a) || (declared && possessive_pronoun(doc.span_text(a))))
+            });
+            if !supporter {
+                return Err("support_without_party");
+            }
+        }
         if matches!(event_type, PloverType::Assault | PloverType::Fight)
             && actor.is_some_and(|a| !ms.iter().any(|m| m.span.overlaps(a)))
             && actor.and_then(|a| common_head(doc, range, a)).is_some_and(|(k, _)| k != m.start && self.names_act(doc, range, ids, k))
@@ -1005,6 +1034,13 @@ impl EventExtractor {
             }
         }
         let actor = actor.filter(|a| !filters::no_party(doc, range, *a));
+        // "After lengthy talks with Iran", "Lengthy talks with the union": an adjective
+        // of the trigger's own phrase, read as its subject or possessor, names no party.
+        let actor = actor.filter(|a| {
+            let toks = || range.clone().filter(|&k| a.contains(doc.tokens[k].span));
+            let adjective_only = toks().next().is_some() && toks().all(|k| sp.upos(k) == Some(crate::nlp::parse::Upos::Adj));
+            !adjective_only || ms.iter().any(|n| n.span.overlaps(*a))
+        });
         let recipient = recipient.filter(|r| !filters::no_party(doc, range, *r));
         if actor.is_some_and(|a| document_actor(doc, ms, range, a)) {
             // "The budget asks for $1.5 billion", "the referendum asked voters to
@@ -1316,6 +1352,11 @@ fn killer(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(a) && m.entity_type != EntityType::Loc)
         || phrase::is_subject_pronoun(doc.span_text(a))
         || doc.span_text(a).split_whitespace().last().is_some_and(|w| WordClass::MilitaryWords.has(w))
+}
+
+/// A possessive determiner ("my full support", "their backing").
+fn possessive_pronoun(t: &str) -> bool {
+    ["my", "his", "her", "their", "our", "its", "your"].iter().any(|w| word_eq(t, w))
 }
 
 fn party_like(doc: &Doc, ms: &[&Mention], a: Span) -> bool {

@@ -942,3 +942,41 @@ fn idioms_of_slamming_shut_resignation_to_and_cheap_shots_are_none() {
     assert_eq!(types("Ryan slammed the White House for its debt.", &[]), vec!["DISAPPROVE"]);
     assert_eq!(types("The minister resigned on Friday.", &[]), vec!["CONCEDE"]);
 }
+
+#[test]
+fn a_named_partys_support_is_an_act_and_public_support_an_opinion() {
+    let r = run("McCarthy's support for a rescission package led to talk of a bid.", &[("McCarthy", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "McCarthy"), "{r:?}");
+    let r = run("He will make a great Senator, and has my full support and endorsement!", &[]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "my"), "{r:?}");
+    // No named supporter in the phrase: an opinion, a policy or a poll.
+    assert!(!types("Public support for the bill has fallen.", &[]).contains(&"SUPPORT"));
+    assert!(!types("Sanctions hit Russia over its support for Assad.", &[("Russia", Loc), ("Assad", Per)]).contains(&"SUPPORT"));
+    let names = [("Democratic Party", Org), ("Medicare", Misc)];
+    assert!(!types("Most Democratic Party caucus-goers rated support for Medicare as important.", &names).contains(&"SUPPORT"));
+}
+
+#[test]
+fn an_aspect_verb_keeping_up_a_nominal_act_gives_its_actor() {
+    let r = run("Trump has continued his threats to deploy federal agents to various cities.", &[("Trump", Per)]);
+    assert!(r.iter().any(|e| e.0 == "THREATEN" && e.2 == "Trump"), "{r:?}");
+    let r = run("The New Yorkers led a revolt against the House plan early on.", &[("New Yorkers", Misc), ("House", Org)]);
+    assert!(r.iter().any(|e| e.0 == "REJECT" && e.2 == "New Yorkers"), "{r:?}");
+    let r = run("In mid-March, Gov. Phil Murphy activated the National Guard.", &[("Phil Murphy", Per), ("National Guard", Org)]);
+    assert!(r.iter().any(|e| e.0 == "MOBILIZE"), "{r:?}");
+}
+
+#[test]
+fn an_adjective_of_the_trigger_phrase_is_no_actor() {
+    let r = run_parsed("After lengthy talks with Iran, the deal was signed.", &[("Iran", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "CONSULT" && e.2.is_empty()), "{r:?}");
+    let r = run_parsed("Lengthy talks with the union ended on Friday.", &[]);
+    assert!(r.iter().all(|e| e.2 != "Lengthy"), "{r:?}");
+}
+
+#[test]
+fn an_attack_on_a_list_holding_a_person_is_verbal() {
+    let r = run("Trump steps up attacks on whistleblower, Schiff.", &[("Trump", Per), ("Schiff", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+}
