@@ -976,31 +976,21 @@ impl EventExtractor {
             actor = from;
         }
         if &*e.mode == "backing" {
-            // A declared backing ("has my full support") may be a pronoun's; a plain
-            // "its support for" is a standing policy or opinion.
-            let declared = !word_eq(head, "support") && !word_eq(head, "backing");
-            if declared && actor.is_none() {
-                actor = (m.start.saturating_sub(3).max(range.start)..m.start)
-                    .rev()
-                    .take_while(|&k| is_np_word(doc.token_text(k)) || possessive_pronoun(doc.token_text(k)))
-                    .find(|&k| possessive_pronoun(doc.token_text(k)))
-                    .map(|k| tok_span(doc, k, k + 1));
-            }
-            // The supporter is a name in the phrase itself ("McCarthy's support",
-            // "Senate support"), not the subject of a verb before it ("caucus-goers
-            // rated support for"); "public support for" is an opinion or a poll.
-            let in_phrase = |a: Span| {
-                let end = phrase::token_at(doc, a.end.saturating_sub(1)) + 1;
-                end <= m.start
-                    && (end..m.start).all(|k| {
-                        let t = doc.token_text(k);
-                        matches!(t, "'s" | "’s") || (is_np_word(t) && !past_form(t))
-                    })
-            };
-            let supporter = actor.is_some_and(|a| {
-                in_phrase(a) && (syntax::is_name(ms, a) || (declared && possessive_pronoun(doc.span_text(a))))
+            // The supporter is a person or organisation named right before the phrase,
+            // over a possessive ending only ("McConnell's strong support"), or a
+            // possessive pronoun ("has my full support"). Not a subject of a verb before
+            // it ("caucus-goers rated strong support for"), not a past stance ("Biden's
+            // past strong support"), not "public strong support" (an opinion or a poll).
+            let before = m.start.checked_sub(1).filter(|&k| k >= range.start);
+            let owner = before.map(|k| if matches!(doc.token_text(k), "'s" | "’s") { k } else { k + 1 });
+            let named = owner.and_then(|end| {
+                ms.iter()
+                    .find(|n| n.tokens.end == end && matches!(n.entity_type, EntityType::Per | EntityType::Org))
+                    .map(|n| n.span)
             });
-            if !supporter {
+            let pronoun = before.filter(|&k| possessive_pronoun(doc.token_text(k))).map(|k| tok_span(doc, k, k + 1));
+            actor = named.or(pronoun);
+            if actor.is_none() {
                 return Err("support_without_party");
             }
         }
@@ -1212,6 +1202,9 @@ impl EventExtractor {
     /// before its phrase ("engaged X in a firefight", "carried out an attack").
     fn light_verb_subject(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], np_start: usize) -> Option<Span> {
         let lo = np_start.saturating_sub(6).max(range.start);
+        // The light verb's own object phrase: no clause punctuation between ("Trump
+        // continued, calling the allegations" is no one's allegations).
+        let lo = (lo..np_start).rev().find(|&k| matches!(doc.token_text(k), "," | ";" | ":" | "—")).map_or(lo, |k| k + 1);
         let v = (lo..np_start).rev().find(|&k| {
             let t = doc.token_text(k);
             WordClass::LightVerbs.words().iter().any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l)))
