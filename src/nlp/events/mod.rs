@@ -213,8 +213,9 @@ impl EventExtractor {
             }
             let found = self.triggers(doc, &range, &ids);
             let critic = self.parser.is_some() && syntax::may_criticise(doc, &range);
+            let praise = self.parser.is_some() && syntax::may_praise(doc, &range);
             let duty = self.parser.is_some() && syntax::may_demand(doc, &range);
-            if found.is_empty() && !critic && !duty {
+            if found.is_empty() && !critic && !duty && !praise {
                 continue;
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
@@ -343,6 +344,30 @@ impl EventExtractor {
                         sentence: si,
                         event_type: PloverType::Disapprove,
                         mode: "disapprove".to_string(),
+                        trigger,
+                        actor: Some(speaker),
+                        recipient: Some(target),
+                        location: None,
+                        date: nearest_date(dates, trigger),
+                        negated: false,
+                        confidence: 0.5,
+                    });
+                }
+            }
+            // Speech praising a named target, unless its verb is already a trigger or
+            // a SUPPORT of that target was found.
+            let found_praise = if praise { sp.get().map(|p| syntax::praises(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
+            for (v, speaker, target) in found_praise {
+                let trigger = doc.tokens[v].span;
+                let told = out[first_out..].iter().any(|e| {
+                    e.trigger.overlaps(trigger) || (e.event_type == PloverType::Support && e.recipient.is_none_or(|r| r.overlaps(target)))
+                });
+                if !told {
+                    learned::trace(|| format!("{:?} SUPPORT: speech with praise of a named target", doc.token_text(v)));
+                    out.push(Event {
+                        sentence: si,
+                        event_type: PloverType::Support,
+                        mode: "praise".to_string(),
                         trigger,
                         actor: Some(speaker),
                         recipient: Some(target),

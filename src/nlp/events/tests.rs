@@ -990,3 +990,21 @@ fn an_attack_on_a_list_holding_a_person_is_verbal() {
     let t = types("Before attacking the facility, Van Spronsen sent a letter to friends.", &[("Van Spronsen", Per)]);
     assert!(!t.contains(&"DISAPPROVE"), "{t:?}");
 }
+
+#[test]
+fn speech_saying_a_party_is_praiseworthy_is_support() {
+    let r = run_parsed("\"Cruz is obviously a brilliant member,\" Tillis said.", &[("Cruz", Per), ("Tillis", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Tillis" && e.3 == "Cruz"), "{r:?}");
+    let names = [("William Barr", Per)];
+    let r = run_parsed("\"Attorney General William Barr is a man of the highest character and unquestionable integrity,\" the lawmakers said.", &names);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.3 == "William Barr"), "{r:?}");
+    // A quoted third person is someone else; a reported "he" is mostly the speaker.
+    let r = run_parsed("She's been a great ambassador, but there was some confusion,” he said.", &[]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.3 == "She"), "{r:?}");
+    assert!(run_parsed("Scott said he was a great driver.", &[("Scott", Per)]).iter().all(|e| e.0 != "SUPPORT"));
+    // Praise of no party, or no predicate: none.
+    let r = run_parsed("\"We will make America great again,\" Trump said.", &[("America", Loc), ("Trump", Per)]);
+    assert!(r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
+    let r = run_parsed("\"It is a great honor to lead the FBI,\" Wray said.", &[("FBI", Org), ("Wray", Per)]);
+    assert!(r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
+}
