@@ -288,7 +288,20 @@ impl EventExtractor {
                             continue;
                         }
                     };
-                    if beside && (!ev.actor.is_some_and(|a| killer(doc, ms, a)) || ev.recipient.is_none()) {
+                    // A finite verb after "and" may be done by people named by a common
+                    // noun; the participle adjunct ("shelled the town, killing six") is
+                    // the act's outcome. Killing oneself is no act on another.
+                    let finite = f.m.start > range.start
+                        && word_eq(doc.token_text(f.m.start - 1), "and")
+                        && !doc.token_text(f.m.start).ends_with("ing");
+                    let reflexive = ev.recipient.is_some_and(|r| {
+                        ["himself", "herself", "themselves", "itself"].iter().any(|w| word_eq(doc.span_text(r), w))
+                    });
+                    if beside
+                        && (!ev.actor.is_some_and(|a| killer(doc, ms, a) || (finite && people_noun(doc, ms, a)))
+                            || ev.recipient.is_none()
+                            || reflexive)
+                    {
                         learned::trace(|| {
                             format!("{:?} {}: outcome of the violent act told", doc.token_text(f.m.start), ev.event_type.as_str())
                         });
@@ -1370,6 +1383,19 @@ fn killer(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(a) && m.entity_type != EntityType::Loc)
         || phrase::is_subject_pronoun(doc.span_text(a))
         || doc.span_text(a).split_whitespace().last().is_some_and(|w| WordClass::MilitaryWords.has(w))
+}
+
+/// A common noun naming people as the doer of a finite casualty verb coordinated with
+/// the violent act ("the couple opened fire and killed 14 people", "a man shot her and
+/// killed six people"). An act or weapon as doer is gone by now ("the strikes killed
+/// 161"); an incident, a thing or a place is none ("the fire killed three").
+fn people_noun(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
+    let last = doc.span_text(a).split_whitespace().last().unwrap_or("");
+    last.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && !WordClass::IncidentHeads.has(last)
+        && !WordClass::ViolenceWords.has(last)
+        && !WordClass::NoPartyNouns.has(last)
+        && !ms.iter().any(|m| m.span.overlaps(a))
 }
 
 /// A possessive determiner ("my full support", "their backing").

@@ -1008,3 +1008,22 @@ fn speech_saying_a_party_is_praiseworthy_is_support() {
     let r = run_parsed("\"It is a great honor to lead the FBI,\" Wray said.", &[("FBI", Org), ("Wray", Per)]);
     assert!(r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
 }
+
+#[test]
+fn people_named_by_a_common_noun_kill_beside_their_attack() {
+    let t = types("The couple opened fire and killed 14 people at the center.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 2, "{t:?}");
+    // An incident or a thing kills no one as a party.
+    let t = types("A gunman opened fire on Friday, and the fire killed three people.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 1, "{t:?}");
+    // Killing oneself after the attack is no second act on another.
+    let t = types("A student shot four classmates before killing himself.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 1, "{t:?}");
+}
+
+#[test]
+fn a_causative_governs_an_act_that_happened() {
+    let names = [("Soros", Per), ("Britain", Loc), ("European Exchange Rate Mechanism", Org)];
+    let t = types("Soros made a fortune shorting sterling, forcing Britain to withdraw from the European Exchange Rate Mechanism.", &names);
+    assert!(t.contains(&"REJECT") || t.contains(&"RETREAT"), "{t:?}");
+}
