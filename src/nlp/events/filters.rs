@@ -373,12 +373,13 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
         (is_preposition(first) || WordClass::Conditionals.has(first) || FRONTING.iter().any(|w| word_eq(first, w)))
             && !(c.range.start..comma).any(|k| doc.token_text(k) == ",")
     };
-    let listed = tokens_of(doc, &c.range, r).last().map(|&k| k + 1).filter(|&k| {
+    let listed = tokens_of(doc, c.range, r).last().map(|&k| k + 1).filter(|&k| {
         k + 1 < c.range.end
             && ((doc.token_text(k) == "," && !fronted(k)) || word_eq(doc.token_text(k), "and") || word_eq(doc.token_text(k), "or"))
     });
-    let person = c.ms.iter().any(|m| m.entity_type == EntityType::Per && (m.span.overlaps(r) || listed.is_some_and(|k| m.tokens.start == k + 1)))
-        || ["him", "her", "them", "me", "us"].iter().any(|w| word_eq(rtext, w));
+    let person =
+        c.ms.iter().any(|m| m.entity_type == EntityType::Per && (m.span.overlaps(r) || listed.is_some_and(|k| m.tokens.start == k + 1)))
+            || ["him", "her", "them", "me", "us"].iter().any(|w| word_eq(rtext, w));
     if !person {
         return Verdict::Keep;
     }

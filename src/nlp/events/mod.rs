@@ -294,9 +294,9 @@ impl EventExtractor {
                     let finite = f.m.start > range.start
                         && word_eq(doc.token_text(f.m.start - 1), "and")
                         && !doc.token_text(f.m.start).ends_with("ing");
-                    let reflexive = ev.recipient.is_some_and(|r| {
-                        ["himself", "herself", "themselves", "itself"].iter().any(|w| word_eq(doc.span_text(r), w))
-                    });
+                    let reflexive = ev
+                        .recipient
+                        .is_some_and(|r| ["himself", "herself", "themselves", "itself"].iter().any(|w| word_eq(doc.span_text(r), w)));
                     if beside
                         && (!ev.actor.is_some_and(|a| killer(doc, ms, a) || (finite && people_noun(doc, ms, a)))
                             || ev.recipient.is_none()
@@ -1022,9 +1022,7 @@ impl EventExtractor {
             let before = m.start.checked_sub(1).filter(|&k| k >= range.start);
             let owner = before.map(|k| if matches!(doc.token_text(k), "'s" | "’s") { k } else { k + 1 });
             let named = owner.and_then(|end| {
-                ms.iter()
-                    .find(|n| n.tokens.end == end && matches!(n.entity_type, EntityType::Per | EntityType::Org))
-                    .map(|n| n.span)
+                ms.iter().find(|n| n.tokens.end == end && matches!(n.entity_type, EntityType::Per | EntityType::Org)).map(|n| n.span)
             });
             let pronoun = before.filter(|&k| possessive_pronoun(doc.token_text(k))).map(|k| tok_span(doc, k, k + 1));
             actor = named.or(pronoun);

@@ -552,9 +552,31 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
 /// SUPPORT (realnews guidelines: praising is an event). Kept here, not in the word
 /// classes, which another module owns.
 const PRAISE_WORDS: &[&str] = &[
-    "great", "excellent", "outstanding", "wonderful", "terrific", "brave", "courageous", "honorable", "honourable", "admirable",
-    "remarkable", "tremendous", "integrity", "exceptional", "talented", "brilliant", "heroic", "hero", "inspiring",
-    "inspirational", "superb", "magnificent", "principled", "patriot", "champion",
+    "great",
+    "excellent",
+    "outstanding",
+    "wonderful",
+    "terrific",
+    "brave",
+    "courageous",
+    "honorable",
+    "honourable",
+    "admirable",
+    "remarkable",
+    "tremendous",
+    "integrity",
+    "exceptional",
+    "talented",
+    "brilliant",
+    "heroic",
+    "hero",
+    "inspiring",
+    "inspirational",
+    "superb",
+    "magnificent",
+    "principled",
+    "patriot",
+    "champion",
 ];
 
 fn praise_word(t: &str) -> bool {

@@ -996,7 +996,10 @@ fn speech_saying_a_party_is_praiseworthy_is_support() {
     let r = run_parsed("\"Cruz is obviously a brilliant member,\" Tillis said.", &[("Cruz", Per), ("Tillis", Per)]);
     assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Tillis" && e.3 == "Cruz"), "{r:?}");
     let names = [("William Barr", Per)];
-    let r = run_parsed("\"Attorney General William Barr is a man of the highest character and unquestionable integrity,\" the lawmakers said.", &names);
+    let r = run_parsed(
+        "\"Attorney General William Barr is a man of the highest character and unquestionable integrity,\" the lawmakers said.",
+        &names,
+    );
     assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.3 == "William Barr"), "{r:?}");
     // A quoted third person is someone else; a reported "he" is mostly the speaker.
     let r = run_parsed("She's been a great ambassador, but there was some confusion,” he said.", &[]);
