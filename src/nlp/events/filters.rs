@@ -347,6 +347,10 @@ fn passive_meeting(doc: &Doc, c: &Candidate) -> Verdict {
     Verdict::Keep
 }
 
+/// Subordinators that open a fronted adverbial clause, besides prepositions and
+/// conditionals.
+const FRONTING: &[&str] = &["when", "while", "as", "since", "although", "though", "because", "once", "until", "after", "before"];
+
 /// "Coulter attacked Hannity", "attacks on Warren": an attack on a person with no
 /// weapon, force or casualty in the sentence is verbal.
 fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
@@ -361,8 +365,21 @@ fn verbal_attack(doc: &Doc, c: &Candidate) -> Verdict {
         return Verdict::Keep;
     };
     let rtext = doc.span_text(r);
-    let person = c.ms.iter().any(|m| m.entity_type == EntityType::Per && m.span.overlaps(r))
-        || ["him", "her", "them", "me", "us"].iter().any(|w| word_eq(rtext, w));
+    // A person listed with the target counts: "attacks on whistleblower, Schiff",
+    // "attacked a female senator, Amy Klobuchar". Not the subject after the comma
+    // closing a fronted clause ("Before attacking the facility, Van Spronsen sent").
+    let first = doc.token_text(c.range.start);
+    let fronted = |comma: usize| {
+        (is_preposition(first) || WordClass::Conditionals.has(first) || FRONTING.iter().any(|w| word_eq(first, w)))
+            && !(c.range.start..comma).any(|k| doc.token_text(k) == ",")
+    };
+    let listed = tokens_of(doc, c.range, r).last().map(|&k| k + 1).filter(|&k| {
+        k + 1 < c.range.end
+            && ((doc.token_text(k) == "," && !fronted(k)) || word_eq(doc.token_text(k), "and") || word_eq(doc.token_text(k), "or"))
+    });
+    let person =
+        c.ms.iter().any(|m| m.entity_type == EntityType::Per && (m.span.overlaps(r) || listed.is_some_and(|k| m.tokens.start == k + 1)))
+            || ["him", "her", "them", "me", "us"].iter().any(|w| word_eq(rtext, w));
     if !person {
         return Verdict::Keep;
     }

@@ -213,8 +213,9 @@ impl EventExtractor {
             }
             let found = self.triggers(doc, &range, &ids);
             let critic = self.parser.is_some() && syntax::may_criticise(doc, &range);
+            let praise = self.parser.is_some() && syntax::may_praise(doc, &range);
             let duty = self.parser.is_some() && syntax::may_demand(doc, &range);
-            if found.is_empty() && !critic && !duty {
+            if found.is_empty() && !critic && !duty && !praise {
                 continue;
             }
             // Parsed on first need: only when a candidate passes the word-order rules.
@@ -287,7 +288,20 @@ impl EventExtractor {
                             continue;
                         }
                     };
-                    if beside && (!ev.actor.is_some_and(|a| killer(doc, ms, a)) || ev.recipient.is_none()) {
+                    // A finite verb after "and" may be done by people named by a common
+                    // noun; the participle adjunct ("shelled the town, killing six") is
+                    // the act's outcome. Killing oneself is no act on another.
+                    let finite = f.m.start > range.start
+                        && word_eq(doc.token_text(f.m.start - 1), "and")
+                        && !doc.token_text(f.m.start).ends_with("ing");
+                    let reflexive = ev
+                        .recipient
+                        .is_some_and(|r| ["himself", "herself", "themselves", "itself"].iter().any(|w| word_eq(doc.span_text(r), w)));
+                    if beside
+                        && (!ev.actor.is_some_and(|a| killer(doc, ms, a) || (finite && people_noun(doc, ms, a)))
+                            || ev.recipient.is_none()
+                            || reflexive)
+                    {
                         learned::trace(|| {
                             format!("{:?} {}: outcome of the violent act told", doc.token_text(f.m.start), ev.event_type.as_str())
                         });
@@ -343,6 +357,30 @@ impl EventExtractor {
                         sentence: si,
                         event_type: PloverType::Disapprove,
                         mode: "disapprove".to_string(),
+                        trigger,
+                        actor: Some(speaker),
+                        recipient: Some(target),
+                        location: None,
+                        date: nearest_date(dates, trigger),
+                        negated: false,
+                        confidence: 0.5,
+                    });
+                }
+            }
+            // Speech praising a named target, unless its verb is already a trigger or
+            // a SUPPORT of that target was found.
+            let found_praise = if praise { sp.get().map(|p| syntax::praises(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
+            for (v, speaker, target) in found_praise {
+                let trigger = doc.tokens[v].span;
+                let told = out[first_out..].iter().any(|e| {
+                    e.trigger.overlaps(trigger) || (e.event_type == PloverType::Support && e.recipient.is_none_or(|r| r.overlaps(target)))
+                });
+                if !told {
+                    learned::trace(|| format!("{:?} SUPPORT: speech with praise of a named target", doc.token_text(v)));
+                    out.push(Event {
+                        sentence: si,
+                        event_type: PloverType::Support,
+                        mode: "praise".to_string(),
                         trigger,
                         actor: Some(speaker),
                         recipient: Some(target),
@@ -975,6 +1013,23 @@ impl EventExtractor {
             recipient = actor;
             actor = from;
         }
+        if &*e.mode == "backing" {
+            // The supporter is a person or organisation named right before the phrase,
+            // over a possessive ending only ("McConnell's strong support"), or a
+            // possessive pronoun ("has my full support"). Not a subject of a verb before
+            // it ("caucus-goers rated strong support for"), not a past stance ("Biden's
+            // past strong support"), not "public strong support" (an opinion or a poll).
+            let before = m.start.checked_sub(1).filter(|&k| k >= range.start);
+            let owner = before.map(|k| if matches!(doc.token_text(k), "'s" | "’s") { k } else { k + 1 });
+            let named = owner.and_then(|end| {
+                ms.iter().find(|n| n.tokens.end == end && matches!(n.entity_type, EntityType::Per | EntityType::Org)).map(|n| n.span)
+            });
+            let pronoun = before.filter(|&k| possessive_pronoun(doc.token_text(k))).map(|k| tok_span(doc, k, k + 1));
+            actor = named.or(pronoun);
+            if actor.is_none() {
+                return Err("support_without_party");
+            }
+        }
         if matches!(event_type, PloverType::Assault | PloverType::Fight)
             && actor.is_some_and(|a| !ms.iter().any(|m| m.span.overlaps(a)))
             && actor.and_then(|a| common_head(doc, range, a)).is_some_and(|(k, _)| k != m.start && self.names_act(doc, range, ids, k))
@@ -1005,6 +1060,13 @@ impl EventExtractor {
             }
         }
         let actor = actor.filter(|a| !filters::no_party(doc, range, *a));
+        // "After lengthy talks with Iran", "Lengthy talks with the union": an adjective
+        // of the trigger's own phrase, read as its subject or possessor, names no party.
+        let actor = actor.filter(|a| {
+            let toks = || range.clone().filter(|&k| a.contains(doc.tokens[k].span));
+            let adjective_only = toks().next().is_some() && toks().all(|k| sp.upos(k) == Some(crate::nlp::parse::Upos::Adj));
+            !adjective_only || ms.iter().any(|n| n.span.overlaps(*a))
+        });
         let recipient = recipient.filter(|r| !filters::no_party(doc, range, *r));
         if actor.is_some_and(|a| document_actor(doc, ms, range, a)) {
             // "The budget asks for $1.5 billion", "the referendum asked voters to
@@ -1176,6 +1238,9 @@ impl EventExtractor {
     /// before its phrase ("engaged X in a firefight", "carried out an attack").
     fn light_verb_subject(&self, doc: &Doc, ms: &[&Mention], range: &Range<usize>, dates: &[Span], np_start: usize) -> Option<Span> {
         let lo = np_start.saturating_sub(6).max(range.start);
+        // The light verb's own object phrase: no clause punctuation between ("Trump
+        // continued, calling the allegations" is no one's allegations).
+        let lo = (lo..np_start).rev().find(|&k| matches!(doc.token_text(k), "," | ";" | ":" | "—")).map_or(lo, |k| k + 1);
         let v = (lo..np_start).rev().find(|&k| {
             let t = doc.token_text(k);
             WordClass::LightVerbs.words().iter().any(|l| t.get(..l.len()).is_some_and(|p| p.eq_ignore_ascii_case(l)))
@@ -1316,6 +1381,24 @@ fn killer(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
     ms.iter().any(|m| m.span.overlaps(a) && m.entity_type != EntityType::Loc)
         || phrase::is_subject_pronoun(doc.span_text(a))
         || doc.span_text(a).split_whitespace().last().is_some_and(|w| WordClass::MilitaryWords.has(w))
+}
+
+/// A common noun naming people as the doer of a finite casualty verb coordinated with
+/// the violent act ("the couple opened fire and killed 14 people", "a man shot her and
+/// killed six people"). An act or weapon as doer is gone by now ("the strikes killed
+/// 161"); an incident, a thing or a place is none ("the fire killed three").
+fn people_noun(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
+    let last = doc.span_text(a).split_whitespace().last().unwrap_or("");
+    last.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && !WordClass::IncidentHeads.has(last)
+        && !WordClass::ViolenceWords.has(last)
+        && !WordClass::NoPartyNouns.has(last)
+        && !ms.iter().any(|m| m.span.overlaps(a))
+}
+
+/// A possessive determiner ("my full support", "their backing").
+fn possessive_pronoun(t: &str) -> bool {
+    ["my", "his", "her", "their", "our", "its", "your"].iter().any(|w| word_eq(t, w))
 }
 
 fn party_like(doc: &Doc, ms: &[&Mention], a: Span) -> bool {

@@ -548,6 +548,109 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
     out
 }
 
+/// Words of praise said of a party: "“Cruz is a brilliant member,” Tillis said" is a
+/// SUPPORT (realnews guidelines: praising is an event). Kept here, not in the word
+/// classes, which another module owns.
+const PRAISE_WORDS: &[&str] = &[
+    "great",
+    "excellent",
+    "outstanding",
+    "wonderful",
+    "terrific",
+    "brave",
+    "courageous",
+    "honorable",
+    "honourable",
+    "admirable",
+    "remarkable",
+    "tremendous",
+    "integrity",
+    "exceptional",
+    "talented",
+    "brilliant",
+    "heroic",
+    "hero",
+    "inspiring",
+    "inspirational",
+    "superb",
+    "magnificent",
+    "principled",
+    "patriot",
+    "champion",
+];
+
+fn praise_word(t: &str) -> bool {
+    PRAISE_WORDS.iter().any(|w| word_eq(t, w))
+}
+
+/// Is one of the words a sentence needs for `praises` there? A cheap test before the
+/// sentence is parsed for it.
+pub(crate) fn may_praise(doc: &Doc, range: &Range<usize>) -> bool {
+    range.clone().any(|k| WordClass::SpeechVerbs.has(doc.token_text(k))) && range.clone().any(|k| praise_word(doc.token_text(k)))
+}
+
+/// Speech saying a party is something praiseworthy: the speech verb, its speaker and
+/// the party, one per verb, in text order. The praise must be the predicate said of
+/// the party ("X is a great Speaker", "X was known for his integrity" is not), its
+/// subject a person or organisation named other than the speaker, or a third-person
+/// pronoun inside a quotation ("“He was a great member, a great Speaker,” said
+/// Chabot": the quoted speaker would say "I" of himself; "Scott said he had ..." is
+/// Scott). Not "make America great again" (no copula), not "it is a great honor" (no
+/// party).
+pub(crate) fn praises(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Vec<(usize, Span, Span)> {
+    let mut out = Vec::new();
+    for v in range.clone() {
+        if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
+            continue;
+        }
+        let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
+            continue;
+        };
+        if !is_name(ms, speaker)
+            && !super::phrase::is_subject_pronoun(doc.span_text(speaker))
+            && p.word(v).and_then(|w| p.parsed.subject(w)).is_none_or(|sw| p.upos(sw + p.base) != Some(Upos::Noun))
+        {
+            continue;
+        }
+        let down = p.children(v).find(|&c| matches!(p.deprel(c), Some(Deprel::Ccomp | Deprel::Parataxis)));
+        let up = matches!(p.deprel(v), Some(Deprel::Parataxis | Deprel::Ccomp)).then(|| p.head(v)).flatten();
+        let Some(root) = down.or(up) else { continue };
+        let inside = |k: usize| under(p, k, root) && (down.is_some() || !under(p, k, v));
+        // A quotation mark before the pronoun or before the verb ("She's been a great
+        // ambassador,” he said": the opening mark may be a sentence back).
+        let quoted = |k: usize| (range.start..k.max(v)).any(|j| matches!(doc.token_text(j), "\"" | "“" | "”"));
+        let target = range.clone().filter(|&k| inside(k) && praise_word(doc.token_text(k))).find_map(|k| {
+            // The predicate: the praise word itself or the noun it modifies or is a part
+            // of ("a man of the highest character and unquestionable integrity"), a few
+            // steps up, with a copula.
+            let copula = |h: usize| p.children(h).any(|c| p.deprel(c) == Some(Deprel::Cop));
+            let mut pred = k;
+            for _ in 0..3 {
+                if copula(pred) || !matches!(p.deprel(pred), Some(Deprel::Amod | Deprel::Conj | Deprel::Nmod)) {
+                    break;
+                }
+                pred = p.head(pred)?;
+            }
+            if !copula(pred) {
+                return None;
+            }
+            let subj = p.children(pred).find(|&c| p.deprel(c) == Some(Deprel::Nsubj))?;
+            let span = party_span(doc, ms, range, p, subj)?;
+            let t = doc.span_text(span);
+            let named = ms.iter().any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org) && m.span.overlaps(span));
+            let pronoun = THIRD_PERSON.iter().any(|w| word_eq(t, w)) && quoted(subj);
+            ((named || pronoun) && !span.overlaps(speaker)).then_some(span)
+        });
+        if let Some(t) = target {
+            out.push((v, speaker, t));
+        }
+    }
+    out
+}
+
+/// Third-person personal pronouns a quoted statement may praise.
+const THIRD_PERSON: &[&str] = &["he", "she", "they"];
+
 /// Is one of the words a sentence needs for `demand_speech` there? A cheap test before
 /// the sentence is parsed for it.
 pub(crate) fn may_demand(doc: &Doc, range: &Range<usize>) -> bool {

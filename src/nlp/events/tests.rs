@@ -807,6 +807,9 @@ fn an_attack_tied_to_a_place_or_year_happened() {
     assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
     let r = run_parsed("Local news reports that there was a pause in the bombing in Aleppo.", &[("Aleppo", Loc)]);
     assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    // The subject after a fronted clause is no listed target.
+    let t = types("Before attacking the facility, Van Spronsen sent a letter to friends.", &[("Van Spronsen", Per)]);
+    assert!(!t.contains(&"DISAPPROVE"), "{t:?}");
 }
 
 #[test]
@@ -941,4 +944,89 @@ fn idioms_of_slamming_shut_resignation_to_and_cheap_shots_are_none() {
     // The acts themselves stay.
     assert_eq!(types("Ryan slammed the White House for its debt.", &[]), vec!["DISAPPROVE"]);
     assert_eq!(types("The minister resigned on Friday.", &[]), vec!["CONCEDE"]);
+}
+
+#[test]
+fn a_declared_backing_of_a_named_party_is_an_act_and_a_stance_none() {
+    let r = run("He will make a great Senator, and has my full support and endorsement!", &[]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "my"), "{r:?}");
+    let r = run("The bill now has Mitch McConnell's strong support.", &[("Mitch McConnell", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Mitch McConnell"), "{r:?}");
+    // A standing stance, an opinion, a poll, a past stance: none.
+    assert!(!types("McCarthy's support for a rescission package led to talk of a bid.", &[("McCarthy", Per)]).contains(&"SUPPORT"));
+    assert!(!types("Public strong support for the bill has fallen.", &[]).contains(&"SUPPORT"));
+    let names = [("Democratic Party", Org), ("Medicare", Misc)];
+    assert!(!types("Most Democratic Party caucus-goers rated strong support for Medicare as important.", &names).contains(&"SUPPORT"));
+    assert!(!types("He called out Biden's past strong support for the Hyde Amendment.", &[("Biden", Per)]).contains(&"SUPPORT"));
+}
+
+#[test]
+fn an_aspect_verb_keeping_up_a_nominal_act_gives_its_actor() {
+    let r = run("Trump has continued his threats to deploy federal agents to various cities.", &[("Trump", Per)]);
+    assert!(r.iter().any(|e| e.0 == "THREATEN" && e.2 == "Trump"), "{r:?}");
+    let r = run("The New Yorkers led a revolt against the House plan early on.", &[("New Yorkers", Misc), ("House", Org)]);
+    assert!(r.iter().any(|e| e.0 == "REJECT" && e.2 == "New Yorkers"), "{r:?}");
+    let r = run("In mid-March, Gov. Phil Murphy activated the National Guard.", &[("Phil Murphy", Per), ("National Guard", Org)]);
+    assert!(r.iter().any(|e| e.0 == "MOBILIZE"), "{r:?}");
+    // Across a comma the verb keeps up nothing of the noun's.
+    let r = run("Trump continued, calling the allegations preposterous.", &[("Trump", Per)]);
+    assert!(r.iter().all(|e| e.1 != "allegations" || e.2.is_empty()), "{r:?}");
+}
+
+#[test]
+fn an_adjective_of_the_trigger_phrase_is_no_actor() {
+    let r = run_parsed("After lengthy talks with Iran, the deal was signed.", &[("Iran", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "CONSULT" && e.2.is_empty()), "{r:?}");
+    let r = run_parsed("Lengthy talks with the union ended on Friday.", &[]);
+    assert!(r.iter().all(|e| e.2 != "Lengthy"), "{r:?}");
+}
+
+#[test]
+fn an_attack_on_a_list_holding_a_person_is_verbal() {
+    let r = run("Trump steps up attacks on whistleblower, Schiff.", &[("Trump", Per), ("Schiff", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+    assert!(r.iter().all(|e| e.0 != "ASSAULT"), "{r:?}");
+    // The subject after a fronted clause is no listed target.
+    let t = types("Before attacking the facility, Van Spronsen sent a letter to friends.", &[("Van Spronsen", Per)]);
+    assert!(!t.contains(&"DISAPPROVE"), "{t:?}");
+}
+
+#[test]
+fn speech_saying_a_party_is_praiseworthy_is_support() {
+    let r = run_parsed("\"Cruz is obviously a brilliant member,\" Tillis said.", &[("Cruz", Per), ("Tillis", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Tillis" && e.3 == "Cruz"), "{r:?}");
+    let names = [("William Barr", Per)];
+    let r = run_parsed(
+        "\"Attorney General William Barr is a man of the highest character and unquestionable integrity,\" the lawmakers said.",
+        &names,
+    );
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.3 == "William Barr"), "{r:?}");
+    // A quoted third person is someone else; a reported "he" is mostly the speaker.
+    let r = run_parsed("She's been a great ambassador, but there was some confusion,” he said.", &[]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.3 == "She"), "{r:?}");
+    assert!(run_parsed("Scott said he was a great driver.", &[("Scott", Per)]).iter().all(|e| e.0 != "SUPPORT"));
+    // Praise of no party, or no predicate: none.
+    let r = run_parsed("\"We will make America great again,\" Trump said.", &[("America", Loc), ("Trump", Per)]);
+    assert!(r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
+    let r = run_parsed("\"It is a great honor to lead the FBI,\" Wray said.", &[("FBI", Org), ("Wray", Per)]);
+    assert!(r.iter().all(|e| e.0 != "SUPPORT"), "{r:?}");
+}
+
+#[test]
+fn people_named_by_a_common_noun_kill_beside_their_attack() {
+    let t = types("The couple opened fire and killed 14 people at the center.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 2, "{t:?}");
+    // An incident or a thing kills no one as a party.
+    let t = types("A gunman opened fire on Friday, and the fire killed three people.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 1, "{t:?}");
+    // Killing oneself after the attack is no second act on another.
+    let t = types("A student shot four classmates before killing himself.", &[]);
+    assert_eq!(t.iter().filter(|t| **t == "ASSAULT").count(), 1, "{t:?}");
+}
+
+#[test]
+fn a_causative_governs_an_act_that_happened() {
+    let names = [("Soros", Per), ("Britain", Loc), ("European Exchange Rate Mechanism", Org)];
+    let t = types("Soros made a fortune shorting sterling, forcing Britain to withdraw from the European Exchange Rate Mechanism.", &names);
+    assert!(t.contains(&"REJECT") || t.contains(&"RETREAT"), "{t:?}");
 }
