@@ -8,6 +8,8 @@
 //! hash mixed from a template id and the hashes it looks at; `bucket` picks its row.
 
 use crate::nlp::clusters::{self, Clusters};
+use crate::nlp::model_bytes::KeyTable;
+use std::sync::OnceLock;
 use crate::nlp::word_shape::{lower_into, word_shapes};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
@@ -108,7 +110,31 @@ pub(crate) fn normalize(word: &str, out: &mut String) {
 }
 
 /// Analyse one word; `norm` and `lower` are scratch strings.
+#[cfg(test)]
 pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> WordFeats {
+    let (mut f, key) = word_feats_but_clusters(word, norm, lower);
+    set_clusters(&mut f, cluster_paths().get(key).unwrap_or(0));
+    f
+}
+
+/// The word clusters as a `KeyTable` (same keys and paths as `Clusters`), so that a
+/// sentence's look-ups can be prefetched together.
+pub(crate) fn cluster_paths() -> &'static KeyTable<clusters::Path> {
+    static T: OnceLock<KeyTable<clusters::Path>> = OnceLock::new();
+    T.get_or_init(|| {
+        let pairs: Vec<_> = Clusters::get().entries().collect();
+        KeyTable::new(pairs.into_iter())
+    })
+}
+
+/// Fill the cluster fields of `f` from the word's path.
+#[inline]
+pub(crate) fn set_clusters(f: &mut WordFeats, path: clusters::Path) {
+    f.cluster = [clusters::prefix(path, 4), clusters::prefix(path, 6), clusters::prefix(path, 12), clusters::prefix(path, 24)];
+}
+
+/// `word_feats` without the cluster fields, and the word's cluster key.
+pub(crate) fn word_feats_but_clusters(word: &str, norm: &mut String, lower: &mut String) -> (WordFeats, u64) {
     normalize(word, norm);
     lower.clear();
     lower_into(norm, lower);
@@ -136,9 +162,7 @@ pub(crate) fn word_feats(word: &str, norm: &mut String, lower: &mut String) -> W
     let (a, b) = word_shapes::<24>(word);
     f.shape = a;
     f.short_shape = b;
-    let path = Clusters::get().path(clusters::key(lower));
-    f.cluster = [clusters::prefix(path, 4), clusters::prefix(path, 6), clusters::prefix(path, 12), clusters::prefix(path, 24)];
-    f
+    (f, clusters::key(lower))
 }
 
 #[cfg(test)]
@@ -175,6 +199,12 @@ mod tests {
         assert_eq!(x.prefix[0], y.prefix[0]);
         assert_ne!(x.suffix[0], y.suffix[0]);
         let z = word_feats("", &mut a, &mut b);
+        // The prefetchable table gives the clusters' own paths.
+        for w in ["the", "said", "paris", "zzqxw", ""] {
+            let (_, key) = word_feats_but_clusters(w, &mut a, &mut b);
+            assert_eq!(cluster_paths().get(key).unwrap_or(0), Clusters::get().path(clusters::key(w)), "{w}");
+        }
+        assert_ne!(cluster_paths().get(clusters::key("the")), None);
         assert_eq!(z.prefix[0], NONE_HASH);
     }
 }
