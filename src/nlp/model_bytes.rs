@@ -81,6 +81,22 @@ pub fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
+/// True when the CPU has POPCNT and AVX2 (checked once; std caches the answer). The row
+/// sums below are also compiled for them and picked at run time: `RowIndex::find` counts
+/// bits once per feature, and the x86-64 baseline has no popcount instruction (about a
+/// dozen instructions each in software). Integer sums: both builds give the same values.
+#[inline(always)]
+pub fn has_popcnt_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("popcnt") && std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Most rows a call to `RowIndex::find` looks up.
 pub const FIND_BATCH: usize = 128;
 

@@ -9,7 +9,7 @@
 
 use super::decode::Weights;
 use super::features::NTAGS;
-use crate::nlp::model_bytes::{read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
+use crate::nlp::model_bytes::{has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGNER\0\0\x01";
 
@@ -126,6 +126,23 @@ impl QTable {
     /// them (their loads overlap). Integer sums: the order does not matter.
     #[inline]
     fn sum_rows(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        #[cfg(target_arch = "x86_64")]
+        if has_popcnt_avx2() {
+            // SAFETY: the CPU has POPCNT and AVX2, checked just above.
+            return unsafe { self.sum_rows_popcnt(buckets, acc) };
+        }
+        self.sum_rows_portable(buckets, acc)
+    }
+
+    /// `sum_rows` compiled with POPCNT and AVX2 (`model_bytes::has_popcnt_avx2`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt,avx2")]
+    fn sum_rows_popcnt(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        self.sum_rows_portable(buckets, acc)
+    }
+
+    #[inline(always)]
+    fn sum_rows_portable(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
         let mut sum = [0i32; NTAGS];
         let rows: &[i16] = &self.rows;
         let mut ids = [0u32; FIND_BATCH];
