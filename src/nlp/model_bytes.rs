@@ -380,7 +380,8 @@ mod tests {
     #[test]
     fn key_tables_find_every_key_and_no_other() {
         // Keys crowding one slot (same top bits), key 0, and a repeated key.
-        let pairs: Vec<(u64, u32)> = (0..200u64).map(|k| ((k << 3) | (7 << 60), k as u32)).chain([(0, 99), (5 << 3 | 7 << 60, 1000)]).collect();
+        let pairs: Vec<(u64, u32)> =
+            (0..200u64).map(|k| ((k << 3) | (7 << 60), k as u32)).chain([(0, 99), (5 << 3 | 7 << 60, 1000)]).collect();
         let t = KeyTable::new(pairs.iter().copied());
         assert_eq!(t.len(), 201);
         for k in 0..200u64 {

@@ -9,8 +9,8 @@
 
 use crate::nlp::clusters::{self, Clusters};
 use crate::nlp::model_bytes::KeyTable;
-use std::sync::OnceLock;
 use crate::nlp::word_shape::{lower_into, word_shapes};
+use std::sync::OnceLock;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Bump when the templates or the normalisation change: old model files stop loading.
