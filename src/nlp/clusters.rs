@@ -57,10 +57,10 @@ impl Clusters {
         self.map.iter().map(|(&k, &p)| (k, p))
     }
 
-    /// Path of a word given `key` of its lowercase form (0 when it has none). The parser
-    /// looks paths up here; the entity tagger reads them through its merged lexicon
-    /// (`entries`).
-    #[inline]
+    /// Path of a word given `key` of its lowercase form (0 when it has none). The tagger,
+    /// the parser and the entity tagger read paths through their own prefetchable tables
+    /// (`model_bytes::KeyTable`, built from `entries`); tests compare them with this.
+    #[cfg(test)]
     pub(crate) fn path(&self, key: u64) -> Path {
         self.map.get(&key).copied().unwrap_or(0)
     }

@@ -22,6 +22,17 @@ pub(crate) trait Weights {
             self.add(b, acc);
         }
     }
+    /// For each group of `groups` marked in `need`: `base` plus the rows of its buckets,
+    /// into the group's slot of `out` (as `add_all` on a copy of `base`). Quantised tables
+    /// look up all the groups' rows before summing any, so their cache misses overlap.
+    fn add_groups(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        for ((g, &nd), o) in groups.iter().zip(need).zip(out) {
+            if nd {
+                *o = *base;
+                self.add_all(g, o);
+            }
+        }
+    }
     /// Perceptron update after a wrong decision (training tables only).
     fn update(&mut self, _buckets: &[u32], _gold: u8, _guess: u8) {}
     /// Called once per decided token (training tables count time for averaging).
@@ -520,7 +531,7 @@ fn beam_search<W: Weights>(
     let start = Hyp { score: 0.0, p1: TAG_BOS, p2: TAG_BOS, entry: NONE };
     let mut beam = [start; MAXW];
     let mut nb = 1;
-    let mut dyn_b = [0u32; NDYN];
+    let bits = w.bits();
     let n = stat.len();
     for i in 0..n {
         let last = i + 1 == n;
@@ -528,14 +539,29 @@ fn beam_search<W: Weights>(
         let mut top: [Successor; MAXW] = [(f32::NEG_INFINITY, 0, 0, 0.0); MAXW];
         let mut nt = 0;
         let plain = stat.plain(i);
+        // The scores of every hypothesis that needs them, looked up together.
+        let mut need = [false; MAXW];
+        let mut groups = [[0u32; NDYN]; MAXW];
         for (hi, h) in beam[..nb].iter().enumerate() {
-            if plain && closed(h.p1) {
+            if !(plain && closed(h.p1)) {
+                need[hi] = true;
+                for (b, f) in groups[hi].iter_mut().zip(dynamic_features(stat.info(i), h.p1, h.p2)) {
+                    *b = bucket(f, bits);
+                }
+            }
+        }
+        let mut accs = [[0f32; NTAGS]; MAXW];
+        if need.iter().any(|&x| x) {
+            let sacc = stat.get(w, i);
+            w.add_groups(&groups[..nb], &need[..nb], &sacc, &mut accs[..nb]);
+        }
+        for (hi, h) in beam[..nb].iter().enumerate() {
+            if !need[hi] {
                 // Tagged O unscored (log-probability 0): keep the hypothesis as it is.
                 offer(&mut top, &mut nt, width, &beam, (h.score, hi, TAG_O, 0.0));
                 continue;
             }
-            let sacc = stat.get(w, i);
-            let acc = scores(w, stat.info(i), h.p1, h.p2, &sacc, &mut dyn_b);
+            let acc = accs[hi];
             let mask = allowed_mask(h.p1, last);
             let (_, m, lz) = best_allowed(&acc, mask, scale);
             let mut mm = mask;

@@ -7,6 +7,7 @@
 //! strings it looks at; the model maps it to a bucket of a fixed-size weight table.
 
 use crate::nlp::clusters::{self, Clusters};
+use crate::nlp::model_bytes::KeyTable;
 use crate::nlp::word_shape::{lower_into, word_shapes};
 use std::sync::OnceLock;
 
@@ -202,7 +203,7 @@ pub(crate) struct Resources {
     /// Lowercase hash -> (offset, len) of its usual written form in `case_text`, bucket.
     /// Lowercase hash -> its word-case entry and word-cluster path, in one map: one
     /// lookup per token (these lookups miss the cache and dominated token analysis).
-    lex: IdMap<Lex>,
+    lex: KeyTable<Lex>,
     case_text: String,
     pub(crate) fingerprint: u64,
     /// Fingerprint of second-stage tables (their features add the label aggregates).
@@ -226,7 +227,7 @@ impl Resources {
             gaz: IdMap::default(),
             gaz_max: 1,
             gaz_prefix: vec![0; GAZ_PREFIX_BITS / 64],
-            lex: IdMap::default(),
+            lex: KeyTable::new(std::iter::empty()),
             case_text: String::new(),
             fingerprint2: 0,
             fingerprint: FEATURE_VERSION
@@ -259,6 +260,7 @@ impl Resources {
                 *r.gaz.entry(h).or_insert(0) |= 1 << bit;
             }
         }
+        let mut lex: IdMap<Lex> = IdMap::default();
         for line in wordcase.lines() {
             let Some((form, bucket)) = line.split_once('\t') else {
                 continue;
@@ -268,28 +270,27 @@ impl Resources {
             lower_into(form, &mut buf);
             let off = r.case_text.len() as u32;
             r.case_text.push_str(form);
-            let e = r.lex.entry(xxh3_64(buf.as_bytes())).or_default();
+            let e = lex.entry(xxh3_64(buf.as_bytes())).or_default();
             (e.off, e.len, e.bucket) = (off, form.len().min(u16::MAX as usize) as u16, bucket);
         }
         for (key, path) in Clusters::get().entries() {
-            r.lex.entry(key).or_default().cl = path;
+            lex.entry(key).or_default().cl = path;
         }
+        r.lex = KeyTable::new(lex.into_iter());
         r.fingerprint2 = fmix(r.fingerprint ^ STAGE2_VERSION.wrapping_mul(K));
         r
     }
 
-    /// The usual written form and case bucket of a word (None when not in the word-case
-    /// lexicon) and its cluster path, given the hash of its lowercase form.
+    /// The word-case entry and cluster path of a word, given the hash of its lowercase
+    /// form (an all-zero entry when it has neither).
     #[inline]
-    fn lex(&self, lower_hash: u64) -> (Option<(&str, u8)>, clusters::Path) {
-        match self.lex.get(&lower_hash) {
-            Some(e) => {
-                let case =
-                    (e.bucket > 0).then(|| (crate::text_slice(&self.case_text, e.off as usize..e.off as usize + e.len as usize), e.bucket));
-                (case, e.cl)
-            }
-            None => (None, 0),
-        }
+    fn lex(&self, lower_hash: u64) -> Lex {
+        self.lex.get(lower_hash).unwrap_or_default()
+    }
+
+    /// The usual written form of a word with a word-case entry.
+    fn case_form(&self, e: &Lex) -> &str {
+        crate::text_slice(&self.case_text, e.off as usize..e.off as usize + e.len as usize)
     }
 }
 
@@ -391,9 +392,12 @@ pub(crate) fn is_caps_sentence<'s>(toks: impl Iterator<Item = &'s str>) -> bool 
 /// Reusable buffers for analysing sentences.
 #[derive(Default)]
 pub(crate) struct Analyzer {
-    norm: String,
-    lower: String,
     cased: String,
+    /// The sentence's normalised forms, concatenated, and where each ends.
+    norms: String,
+    norm_ends: Vec<usize>,
+    /// The sentence's lowercase hashes (lexicon keys).
+    keys: Vec<u64>,
     /// The document's lowercase forms, concatenated, and where each ends (indexed like
     /// the analysed tokens).
     lows: String,
@@ -414,19 +418,35 @@ impl Analyzer {
     pub(crate) fn sentence(&mut self, res: &Resources, toks: &[&str], out: &mut Vec<TokInfo>, lazy: bool) {
         let base = out.len();
         let caps = is_caps_sentence(toks.iter().copied());
-        for (i, &tok) in toks.iter().enumerate() {
-            self.norm.clear();
-            normalize_into(tok, &mut self.norm);
-            self.lower.clear();
-            lower_into(&self.norm, &mut self.lower);
-            let l = xxh3_64(self.lower.as_bytes());
-            let (case, cl) = res.lex(l);
+        // First the normalised and lowercase forms of every token, prefetching their
+        // lexicon entries (cache misses, now waited for together), then the analysis.
+        let low_base = self.low_ends.len();
+        self.norms.clear();
+        self.norm_ends.clear();
+        self.keys.clear();
+        for &tok in toks {
+            let na = self.norms.len();
+            normalize_into(tok, &mut self.norms);
+            self.norm_ends.push(self.norms.len());
+            let la = self.lows.len();
+            lower_into(crate::text_slice(&self.norms, na..self.norms.len()), &mut self.lows);
+            self.low_ends.push(self.lows.len());
+            let l = xxh3_64(crate::text_slice(&self.lows, la..self.lows.len()).as_bytes());
+            res.lex.prefetch(l);
+            self.keys.push(l);
+        }
+        for i in 0..toks.len() {
+            let norm = crate::text_slice(&self.norms, if i == 0 { 0 } else { self.norm_ends[i - 1] }..self.norm_ends[i]);
+            let k = low_base + i;
+            let lower = crate::text_slice(&self.lows, if k == 0 { 0 } else { self.low_ends[k - 1] }..self.low_ends[k]);
+            let l = self.keys[i];
+            let lex = res.lex(l);
             let mut flags = if i == 0 { FL_FIRST } else { 0 };
             if caps {
                 flags |= FL_CAPSENT;
             }
             let (mut upper, mut lowerc, mut digit, mut alpha) = (0, 0, false, false);
-            for c in self.norm.chars() {
+            for c in norm.chars() {
                 if c.is_uppercase() {
                     upper += 1;
                 } else if c.is_lowercase() {
@@ -447,19 +467,18 @@ impl Analyzer {
             // In all-caps sentences use the word's usual written form.
             let form: &str = if caps && upper > 0 {
                 self.cased.clear();
-                match case {
-                    Some((f, _)) => self.cased.push_str(f),
-                    None => {
-                        let mut cs = self.lower.chars();
-                        if let Some(c0) = cs.next() {
-                            self.cased.extend(c0.to_uppercase());
-                            self.cased.push_str(cs.as_str());
-                        }
+                if lex.bucket > 0 {
+                    self.cased.push_str(res.case_form(&lex));
+                } else {
+                    let mut cs = lower.chars();
+                    if let Some(c0) = cs.next() {
+                        self.cased.extend(c0.to_uppercase());
+                        self.cased.push_str(cs.as_str());
                     }
                 }
                 &self.cased
             } else {
-                &self.norm
+                norm
             };
             let mut fc = form.chars();
             if fc.next().is_some_and(|c| c.is_uppercase()) {
@@ -477,18 +496,16 @@ impl Analyzer {
                 pre: [0; 4],
                 suf: [0; 4],
                 gaz: 0,
-                cl,
+                cl: lex.cl,
                 doc: 0,
-                case: case.map_or(0, |c| c.1),
+                case: lex.bucket,
                 flags,
                 plain: !caps && upper == 0 && !digit,
                 affixed: false,
                 agg: 0,
             };
-            self.lows.push_str(&self.lower);
-            self.low_ends.push(self.lows.len());
             if !lazy {
-                set_affixes(&self.lower, &mut info);
+                set_affixes(lower, &mut info);
             }
             out.push(info);
         }

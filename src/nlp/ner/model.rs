@@ -8,8 +8,11 @@
 //! then high bytes. All integers little-endian.
 
 use super::decode::Weights;
-use super::features::NTAGS;
-use crate::nlp::model_bytes::{read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
+use super::features::{NDYN, NTAGS};
+
+/// Most groups `QTable::sum_groups` sums (the widest beam).
+const MAX_GROUPS: usize = 8;
+use crate::nlp::model_bytes::{has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGNER\0\0\x01";
 
@@ -126,6 +129,79 @@ impl QTable {
     /// them (their loads overlap). Integer sums: the order does not matter.
     #[inline]
     fn sum_rows(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        #[cfg(target_arch = "x86_64")]
+        if has_popcnt_avx2() {
+            // SAFETY: the CPU has POPCNT and AVX2, checked just above.
+            return unsafe { self.sum_rows_popcnt(buckets, acc) };
+        }
+        self.sum_rows_portable(buckets, acc)
+    }
+
+    /// `Weights::add_groups`: every group's index lines prefetched, then every group's
+    /// rows found (and prefetched), then the sums; each group's sum is `base` plus its
+    /// rows' integer sum, as `sum_rows` gives it.
+    #[inline]
+    fn sum_groups(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        #[cfg(target_arch = "x86_64")]
+        if has_popcnt_avx2() {
+            // SAFETY: the CPU has POPCNT and AVX2, checked just above.
+            return unsafe { self.sum_groups_popcnt(groups, need, base, out) };
+        }
+        self.sum_groups_portable(groups, need, base, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt,avx2")]
+    fn sum_groups_popcnt(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        self.sum_groups_portable(groups, need, base, out)
+    }
+
+    #[inline(always)]
+    fn sum_groups_portable(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        for (g, &nd) in groups.iter().zip(need) {
+            if nd {
+                self.index.prefetch(g);
+            }
+        }
+        let rows: &[i16] = &self.rows;
+        let mut ids = [0u32; FIND_BATCH];
+        let mut found = [([0u32; NDYN], 0usize); MAX_GROUPS];
+        for ((g, &nd), f) in groups.iter().zip(need).zip(&mut found) {
+            if nd {
+                let n = self.index.find(g, rows, 2 * NTAGS, &mut ids);
+                f.0[..n].copy_from_slice(&ids[..n]);
+                f.1 = n;
+            }
+        }
+        for ((f, &nd), o) in found.iter().zip(need).zip(out) {
+            if !nd {
+                continue;
+            }
+            let mut sum = [0i32; NTAGS];
+            for &r in &f.0[..f.1] {
+                let start = r as usize * NTAGS;
+                if let Some(row) = rows.get(start..start + NTAGS) {
+                    for k in 0..NTAGS {
+                        sum[k] += row[k] as i32;
+                    }
+                }
+            }
+            *o = *base;
+            for k in 0..NTAGS {
+                o[k] += sum[k] as f32;
+            }
+        }
+    }
+
+    /// `sum_rows` compiled with POPCNT and AVX2 (`model_bytes::has_popcnt_avx2`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt,avx2")]
+    fn sum_rows_popcnt(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
+        self.sum_rows_portable(buckets, acc)
+    }
+
+    #[inline(always)]
+    fn sum_rows_portable(&self, buckets: &[u32], acc: &mut [f32; NTAGS]) {
         let mut sum = [0i32; NTAGS];
         let rows: &[i16] = &self.rows;
         let mut ids = [0u32; FIND_BATCH];
@@ -151,6 +227,10 @@ impl Weights for QTable {
         self.bits
     }
     #[inline]
+    fn add_groups(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        self.sum_groups(groups, need, base, out)
+    }
+    #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
         self.sum_rows(&[bucket], acc)
     }
@@ -172,6 +252,10 @@ pub(crate) struct QRef<'a>(pub &'a QTable);
 impl Weights for QRef<'_> {
     fn bits(&self) -> u32 {
         self.0.bits
+    }
+    #[inline]
+    fn add_groups(&self, groups: &[[u32; NDYN]], need: &[bool], base: &[f32; NTAGS], out: &mut [[f32; NTAGS]]) {
+        self.0.sum_groups(groups, need, base, out)
     }
     #[inline]
     fn add(&self, bucket: u32, acc: &mut [f32; NTAGS]) {
@@ -244,5 +328,39 @@ impl QTable {
             return Err("bad scale or temperature".into());
         }
         Ok((QTable::new(bits, unit, &present, rows), fingerprint, temperature))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Groups summed together give what each group's `add_all` on a copy of the base
+    /// gives; groups not needed are left as they were.
+    #[test]
+    fn grouped_sums_equal_one_group_at_a_time() {
+        let bits = 10;
+        let present: Vec<bool> = (0..1usize << bits).map(|b| b % 3 != 0).collect();
+        let nrows = present.iter().filter(|&&p| p).count();
+        let rows: Vec<i16> = (0..nrows * NTAGS).map(|k| ((k * 7919) % 601) as i16 - 300).collect();
+        let t = QTable::new(bits, 0.5, &present, HugeBuf::from_slice(&rows));
+        let groups = [[0u32, 1, 2, 3], [5, 5, 1023, 9], [3, 6, 9, 12], [1, 2, 4, 8]];
+        let need = [true, true, false, true];
+        let mut base = [0f32; NTAGS];
+        for (k, b) in base.iter_mut().enumerate() {
+            *b = k as f32 * 3.0 - 20.0;
+        }
+        let mut out = [[-1f32; NTAGS]; 4];
+        QRef(&t).add_groups(&groups, &need, &base, &mut out);
+        for (g, (&nd, o)) in groups.iter().zip(need.iter().zip(&out)) {
+            let mut want = base;
+            QRef(&t).add_all(g, &mut want);
+            if nd {
+                assert_eq!(*o, want);
+            } else {
+                assert_eq!(*o, [-1f32; NTAGS]);
+            }
+        }
+        assert_ne!(out[0], base);
     }
 }

@@ -9,7 +9,7 @@
 //! head = s1). The root pseudo-word is index `n`; it can only take a head-less s0 when
 //! the stack holds one word.
 
-use super::features::{bucket, f1, f2, f3, NONE_HASH, ROOT_HASH};
+use super::features::{mixed_buckets, p1, p2, p3, NONE_HASH, ROOT_HASH};
 use super::table::{QTable, Scorer, TrainTable};
 use super::tagger::{argmax, TaggerState, NTAGS};
 use super::{Deprel, Parsed, Upos};
@@ -205,7 +205,7 @@ impl ParserState {
         }
     }
 
-    /// Feature hashes of the current configuration: those of each role alone
+    /// Feature hashes (premixed) of the current configuration: those of each role alone
     /// (`role_features`), then `config_features`.
     fn features(&mut self) {
         let mut f = std::mem::take(&mut self.feats);
@@ -219,7 +219,7 @@ impl ParserState {
         self.config_features();
     }
 
-    /// Features that look at one stack word alone (`x`: s0, s1 or s2; NIL when the stack
+    /// Features (premixed: `features::p1`) that look at one stack word alone (`x`: s0, s1 or s2; NIL when the stack
     /// is shallower) or at the buffer's first three words alone (`x` = the buffer front):
     /// they depend on `x` and the role only, not on the arcs built, so a decoder may
     /// cache their row sums per sentence.
@@ -232,44 +232,44 @@ impl ParserState {
         let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
         match role {
             Role::S0 => {
-                f.push(f1(1, w(x)));
-                f.push(f1(2, p(x)));
-                f.push(f1(3, wp(x)));
-                f.push(f2(91, p(x), suf(x)));
-                f.push(f1(96, c12(x)));
+                f.push(p1(1, w(x)));
+                f.push(p1(2, p(x)));
+                f.push(p1(3, wp(x)));
+                f.push(p2(91, p(x), suf(x)));
+                f.push(p1(96, c12(x)));
             }
             Role::S1 => {
-                f.push(f1(4, w(x)));
-                f.push(f1(5, p(x)));
-                f.push(f1(6, wp(x)));
-                f.push(f2(93, p(x), suf(x)));
-                f.push(f1(98, c12(x)));
+                f.push(p1(4, w(x)));
+                f.push(p1(5, p(x)));
+                f.push(p1(6, wp(x)));
+                f.push(p2(93, p(x), suf(x)));
+                f.push(p1(98, c12(x)));
             }
             Role::S2 => {
-                f.push(f1(16, p(x)));
-                f.push(f1(17, w(x)));
+                f.push(p1(16, p(x)));
+                f.push(p1(17, w(x)));
             }
             Role::Buffer => {
                 let buf = |k: u32| if x != NIL && x as usize + k as usize <= n { x + k } else { NIL };
                 let (b0, b1, b2) = (buf(0), buf(1), buf(2));
                 let (b0w, b0p, b1w, b1p, b2w, b2p) = (w(b0), p(b0), w(b1), p(b1), w(b2), p(b2));
-                f.push(f1(7, b0w));
-                f.push(f1(8, b0p));
-                f.push(f1(9, wp(b0)));
-                f.push(f1(10, b1w));
-                f.push(f1(11, b1p));
-                f.push(f2(12, b1w, b1p));
-                f.push(f1(13, b2w));
-                f.push(f1(14, b2p));
-                f.push(f2(25, b0p, b1p));
-                f.push(f2(31, b0w, b1w));
-                f.push(f3(32, b0p, b1p, b2p));
-                f.push(f2(92, b0p, suf(b0)));
-                f.push(f1(97, c12(b0)));
-                f.push(f1(99, c12(b1)));
-                f.push(f3(105, b0w, b1w, b2w));
-                f.push(f2(106, b0w, b1p));
-                f.push(f2(107, b0p, b1w));
+                f.push(p1(7, b0w));
+                f.push(p1(8, b0p));
+                f.push(p1(9, wp(b0)));
+                f.push(p1(10, b1w));
+                f.push(p1(11, b1p));
+                f.push(p2(12, b1w, b1p));
+                f.push(p1(13, b2w));
+                f.push(p1(14, b2p));
+                f.push(p2(25, b0p, b1p));
+                f.push(p2(31, b0w, b1w));
+                f.push(p3(32, b0p, b1p, b2p));
+                f.push(p2(92, b0p, suf(b0)));
+                f.push(p1(97, c12(b0)));
+                f.push(p1(99, c12(b1)));
+                f.push(p3(105, b0w, b1w, b2w));
+                f.push(p2(106, b0w, b1p));
+                f.push(p2(107, b0p, b1w));
             }
         }
     }
@@ -302,105 +302,105 @@ impl ParserState {
         let (s0vl, s0vr, b0vl) = (cnt(&self.nl, s0), cnt(&self.nr, s0), cnt(&self.nl, b0));
         let f = &mut self.feats;
         // Pairs (the words and tags of s0, s1, s2 and the buffer alone: `role_features`).
-        f.push(f2(18, s0wp, b0wp));
-        f.push(f2(19, s0wp, b0w));
-        f.push(f2(20, s0w, b0wp));
-        f.push(f2(21, s0wp, b0p));
-        f.push(f2(22, s0p, b0wp));
-        f.push(f2(23, s0w, b0w));
-        f.push(f2(24, s0p, b0p));
-        f.push(f2(26, s1wp, s0wp));
-        f.push(f2(27, s1w, s0w));
-        f.push(f2(28, s1p, s0p));
-        f.push(f2(29, s1w, s0p));
-        f.push(f2(30, s1p, s0w));
+        f.push(p2(18, s0wp, b0wp));
+        f.push(p2(19, s0wp, b0w));
+        f.push(p2(20, s0w, b0wp));
+        f.push(p2(21, s0wp, b0p));
+        f.push(p2(22, s0p, b0wp));
+        f.push(p2(23, s0w, b0w));
+        f.push(p2(24, s0p, b0p));
+        f.push(p2(26, s1wp, s0wp));
+        f.push(p2(27, s1w, s0w));
+        f.push(p2(28, s1p, s0p));
+        f.push(p2(29, s1w, s0p));
+        f.push(p2(30, s1p, s0w));
         // Triples of tags.
-        f.push(f3(33, s0p, b0p, b1p));
-        f.push(f3(34, s1p, s0p, b0p));
-        f.push(f3(35, s2p, s1p, s0p));
-        f.push(f3(36, s0p, p(s0l), b0p));
-        f.push(f3(37, s0p, p(s0r), b0p));
-        f.push(f3(38, s0p, b0p, p(b0l)));
-        f.push(f3(39, s1p, p(s1r), s0p));
-        f.push(f3(40, s1p, s0p, p(s0l)));
-        f.push(f3(41, s1p, s0p, p(s0r)));
-        f.push(f3(42, s1p, p(s1l), s0p));
-        f.push(f3(43, s1wp, s0p, b0p));
-        f.push(f3(44, s1p, s0wp, b0p));
-        f.push(f3(45, s1p, s0p, b0wp));
+        f.push(p3(33, s0p, b0p, b1p));
+        f.push(p3(34, s1p, s0p, b0p));
+        f.push(p3(35, s2p, s1p, s0p));
+        f.push(p3(36, s0p, p(s0l), b0p));
+        f.push(p3(37, s0p, p(s0r), b0p));
+        f.push(p3(38, s0p, b0p, p(b0l)));
+        f.push(p3(39, s1p, p(s1r), s0p));
+        f.push(p3(40, s1p, s0p, p(s0l)));
+        f.push(p3(41, s1p, s0p, p(s0r)));
+        f.push(p3(42, s1p, p(s1l), s0p));
+        f.push(p3(43, s1wp, s0p, b0p));
+        f.push(p3(44, s1p, s0wp, b0p));
+        f.push(p3(45, s1p, s0p, b0wp));
         // Distance.
-        f.push(f2(46, s0w, d));
-        f.push(f2(47, s0p, d));
-        f.push(f2(48, b0w, d));
-        f.push(f2(49, b0p, d));
-        f.push(f3(50, s0w, b0w, d));
-        f.push(f3(51, s0p, b0p, d));
-        f.push(f3(52, s1p, s0p, d2));
-        f.push(f3(53, s1w, s0w, d2));
-        f.push(f2(54, s1wp, d2));
-        f.push(f2(55, s0wp, d2));
+        f.push(p2(46, s0w, d));
+        f.push(p2(47, s0p, d));
+        f.push(p2(48, b0w, d));
+        f.push(p2(49, b0p, d));
+        f.push(p3(50, s0w, b0w, d));
+        f.push(p3(51, s0p, b0p, d));
+        f.push(p3(52, s1p, s0p, d2));
+        f.push(p3(53, s1w, s0w, d2));
+        f.push(p2(54, s1wp, d2));
+        f.push(p2(55, s0wp, d2));
         // Valency.
-        f.push(f2(56, s0w, s0vr));
-        f.push(f2(57, s0p, s0vr));
-        f.push(f2(58, s0w, s0vl));
-        f.push(f2(59, s0p, s0vl));
-        f.push(f2(60, b0w, b0vl));
-        f.push(f2(61, b0p, b0vl));
-        f.push(f2(62, s1p, cnt(&self.nr, s1)));
+        f.push(p2(56, s0w, s0vr));
+        f.push(p2(57, s0p, s0vr));
+        f.push(p2(58, s0w, s0vl));
+        f.push(p2(59, s0p, s0vl));
+        f.push(p2(60, b0w, b0vl));
+        f.push(p2(61, b0p, b0vl));
+        f.push(p2(62, s1p, cnt(&self.nr, s1)));
         // Children.
-        f.push(f1(63, w(s0l)));
-        f.push(f1(64, p(s0l)));
-        f.push(f1(65, l(s0l)));
-        f.push(f1(66, w(s0r)));
-        f.push(f1(67, p(s0r)));
-        f.push(f1(68, l(s0r)));
-        f.push(f1(69, w(b0l)));
-        f.push(f1(70, p(b0l)));
-        f.push(f1(71, l(b0l)));
-        f.push(f2(72, p(s1r), l(s1r)));
-        f.push(f2(73, p(s1l), l(s1l)));
-        f.push(f1(74, w(s1r)));
-        f.push(f2(75, p(s0l2), l(s0l2)));
-        f.push(f2(76, p(s0r2), l(s0r2)));
-        f.push(f2(77, p(b0l2), l(b0l2)));
-        f.push(f3(78, s0p, p(s0l), p(s0l2)));
-        f.push(f3(79, s0p, p(s0r), p(s0r2)));
-        f.push(f3(80, b0p, p(b0l), p(b0l2)));
-        f.push(f2(81, s0wp, l(s0l)));
-        f.push(f2(82, s0wp, l(s0r)));
-        f.push(f2(83, b0wp, l(b0l)));
+        f.push(p1(63, w(s0l)));
+        f.push(p1(64, p(s0l)));
+        f.push(p1(65, l(s0l)));
+        f.push(p1(66, w(s0r)));
+        f.push(p1(67, p(s0r)));
+        f.push(p1(68, l(s0r)));
+        f.push(p1(69, w(b0l)));
+        f.push(p1(70, p(b0l)));
+        f.push(p1(71, l(b0l)));
+        f.push(p2(72, p(s1r), l(s1r)));
+        f.push(p2(73, p(s1l), l(s1l)));
+        f.push(p1(74, w(s1r)));
+        f.push(p2(75, p(s0l2), l(s0l2)));
+        f.push(p2(76, p(s0r2), l(s0r2)));
+        f.push(p2(77, p(b0l2), l(b0l2)));
+        f.push(p3(78, s0p, p(s0l), p(s0l2)));
+        f.push(p3(79, s0p, p(s0r), p(s0r2)));
+        f.push(p3(80, b0p, p(b0l), p(b0l2)));
+        f.push(p2(81, s0wp, l(s0l)));
+        f.push(p2(82, s0wp, l(s0r)));
+        f.push(p2(83, b0wp, l(b0l)));
         // Label sets.
-        f.push(f2(84, s0w, set(&self.rset, s0)));
-        f.push(f2(85, s0p, set(&self.rset, s0)));
-        f.push(f2(86, s0w, set(&self.lset, s0)));
-        f.push(f2(87, s0p, set(&self.lset, s0)));
-        f.push(f2(88, b0w, set(&self.lset, b0)));
-        f.push(f2(89, b0p, set(&self.lset, b0)));
-        f.push(f2(90, s1p, set(&self.rset, s1)));
+        f.push(p2(84, s0w, set(&self.rset, s0)));
+        f.push(p2(85, s0p, set(&self.rset, s0)));
+        f.push(p2(86, s0w, set(&self.lset, s0)));
+        f.push(p2(87, s0p, set(&self.lset, s0)));
+        f.push(p2(88, b0w, set(&self.lset, b0)));
+        f.push(p2(89, b0p, set(&self.lset, b0)));
+        f.push(p2(90, s1p, set(&self.rset, s1)));
         // Suffixes stand in for the fine tags (VBN/VBD/VBG, ...); words around commas.
         let suf = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.suf[x as usize] };
-        f.push(f3(94, s1p, s0p, b0w));
-        f.push(f3(95, s0wp, b0w, b1p));
+        f.push(p3(94, s1p, s0p, b0w));
+        f.push(p3(95, s0wp, b0w, b1p));
         // Word clusters.
         {
             let c6 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl6[x as usize] };
             let c12 = |x: u32| if x == NIL || x as usize >= n { NONE_HASH } else { self.cl12[x as usize] };
             let (s0c, b0c) = (c12(s0), c12(b0));
-            f.push(f2(100, s0c, b0p));
-            f.push(f2(101, s0p, b0c));
-            f.push(f2(102, c6(s0), c6(b0)));
-            f.push(f3(103, c6(s0), c6(b0), d));
-            f.push(f3(104, c6(s1), c6(s0), b0p));
+            f.push(p2(100, s0c, b0p));
+            f.push(p2(101, s0p, b0c));
+            f.push(p2(102, c6(s0), c6(b0)));
+            f.push(p3(103, c6(s0), c6(b0), d));
+            f.push(p3(104, c6(s1), c6(s0), b0p));
         }
         // Third-order and lookahead combinations (Zhang & Nivre 2011 style).
         {
-            f.push(f3(108, s1w, s0w, b0w));
-            f.push(f3(109, s1p, l(s1r), s0p));
-            f.push(f3(110, s0w, l(s0l), l(s0r)));
-            f.push(f3(111, s0p, b0p, dist_bucket(s1, b0)));
-            f.push(f3(112, s0p, suf(s0), b0p));
-            f.push(f3(113, s0p, b0p, suf(b0)));
-            f.push(f3(114, s0wp, p(s0r), b0p));
+            f.push(p3(108, s1w, s0w, b0w));
+            f.push(p3(109, s1p, l(s1r), s0p));
+            f.push(p3(110, s0w, l(s0l), l(s0r)));
+            f.push(p3(111, s0p, b0p, dist_bucket(s1, b0)));
+            f.push(p3(112, s0p, suf(s0), b0p));
+            f.push(p3(113, s0p, b0p, suf(b0)));
+            f.push(p3(114, s0wp, p(s0r), b0p));
         }
     }
 
@@ -411,7 +411,7 @@ impl ParserState {
         self.features();
         self.buckets.clear();
         let bits = w.bits();
-        self.buckets.extend(self.feats.iter().map(|&h| bucket(h, bits)));
+        mixed_buckets(&self.feats, bits, &mut self.buckets);
         acc.fill(0.0);
         w.scores(&self.buckets, acc);
     }
@@ -441,7 +441,8 @@ impl ParserState {
         self.feats.clear();
         self.config_features();
         self.buckets.clear();
-        self.buckets.extend(self.rfeats.iter().chain(&self.feats).map(|&h| bucket(h, bits)));
+        mixed_buckets(&self.rfeats, bits, &mut self.buckets);
+        mixed_buckets(&self.feats, bits, &mut self.buckets);
         q.prefetch_index(&self.buckets);
         let mut sum = [0i32; NMOVES];
         let mut start = 0;
@@ -466,7 +467,7 @@ impl ParserState {
         }
     }
 
-    /// Feature hashes for labelling the arc `h -> d` (direction `dir`: 0 left, 1 right).
+    /// Feature hashes (premixed) for labelling the arc `h -> d` (direction `dir`: 0 left, 1 right).
     fn label_features(&mut self, h: u32, d: u32, dir: usize) {
         let n = self.n as u32;
         let w = |x: u32| if x == NIL { NONE_HASH } else { self.word[x as usize] };
@@ -483,44 +484,44 @@ impl ParserState {
         let t = |k: u64| 2 * k + dir as u64;
         let f = &mut self.lfeats;
         f.clear();
-        f.push(f1(t(1), dw));
-        f.push(f1(t(2), dp));
-        f.push(f1(t(3), dwp));
-        f.push(f1(t(4), hw));
-        f.push(f1(t(5), hp));
-        f.push(f1(t(6), hwp));
-        f.push(f2(t(7), dp, hp));
-        f.push(f2(t(8), dw, hp));
-        f.push(f2(t(9), dp, hw));
-        f.push(f2(t(10), dw, hw));
-        f.push(f3(t(11), dp, hp, dist));
-        f.push(f2(t(12), dp, self.lset[d as usize]));
-        f.push(f2(t(13), dp, self.rset[d as usize]));
-        f.push(f3(t(14), hp, dp, self.lset[h as usize]));
-        f.push(f3(t(15), hp, dp, self.rset[h as usize]));
-        f.push(f2(t(16), w(dl), dp));
-        f.push(f3(t(17), w(dl), dp, hp));
-        f.push(f3(t(18), p(dr), l(dr), dp));
-        f.push(f3(t(19), p(prev), dp, hp));
-        f.push(f3(t(20), p(next), dp, hp));
-        f.push(f3(t(21), hw, dp, w(dl)));
-        f.push(f3(t(22), dwp, hp, dist));
-        f.push(f3(t(23), p(dl), l(dl), dp));
-        f.push(f3(t(24), hp, dp, self.nl[h as usize] as u64));
-        f.push(f3(t(25), dwp, hwp, dist));
+        f.push(p1(t(1), dw));
+        f.push(p1(t(2), dp));
+        f.push(p1(t(3), dwp));
+        f.push(p1(t(4), hw));
+        f.push(p1(t(5), hp));
+        f.push(p1(t(6), hwp));
+        f.push(p2(t(7), dp, hp));
+        f.push(p2(t(8), dw, hp));
+        f.push(p2(t(9), dp, hw));
+        f.push(p2(t(10), dw, hw));
+        f.push(p3(t(11), dp, hp, dist));
+        f.push(p2(t(12), dp, self.lset[d as usize]));
+        f.push(p2(t(13), dp, self.rset[d as usize]));
+        f.push(p3(t(14), hp, dp, self.lset[h as usize]));
+        f.push(p3(t(15), hp, dp, self.rset[h as usize]));
+        f.push(p2(t(16), w(dl), dp));
+        f.push(p3(t(17), w(dl), dp, hp));
+        f.push(p3(t(18), p(dr), l(dr), dp));
+        f.push(p3(t(19), p(prev), dp, hp));
+        f.push(p3(t(20), p(next), dp, hp));
+        f.push(p3(t(21), hw, dp, w(dl)));
+        f.push(p3(t(22), dwp, hp, dist));
+        f.push(p3(t(23), p(dl), l(dl), dp));
+        f.push(p3(t(24), hp, dp, self.nl[h as usize] as u64));
+        f.push(p3(t(25), dwp, hwp, dist));
         // Word clusters; suffixes (fine tags) and neighbours of the dependent.
         {
             let c = |x: u32| if x == NIL || x >= n { NONE_HASH } else { self.cl12[x as usize] };
-            f.push(f2(t(26), c(d), hp));
-            f.push(f2(t(27), dp, c(h)));
-            f.push(f3(t(28), c(d), c(h), dist));
+            f.push(p2(t(26), c(d), hp));
+            f.push(p2(t(27), dp, c(h)));
+            f.push(p3(t(28), c(d), c(h), dist));
             let su = |x: u32| if x == NIL || x >= n { NONE_HASH } else { self.suf[x as usize] };
-            f.push(f3(t(29), dp, su(d), hp));
-            f.push(f3(t(30), dp, hp, su(h)));
-            f.push(f3(t(31), w(prev), dp, hp));
-            f.push(f3(t(32), w(next), dp, hp));
-            f.push(f3(t(33), dw, p(dr), l(dr)));
-            f.push(f3(t(34), hp, p(self.lc1[h as usize]), dp));
+            f.push(p3(t(29), dp, su(d), hp));
+            f.push(p3(t(30), dp, hp, su(h)));
+            f.push(p3(t(31), w(prev), dp, hp));
+            f.push(p3(t(32), w(next), dp, hp));
+            f.push(p3(t(33), dw, p(dr), l(dr)));
+            f.push(p3(t(34), hp, p(self.lc1[h as usize]), dp));
         }
     }
 
@@ -528,7 +529,7 @@ impl ParserState {
         self.label_features(h, d, dir);
         self.buckets.clear();
         let bits = w.bits();
-        self.buckets.extend(self.lfeats.iter().map(|&x| bucket(x, bits)));
+        mixed_buckets(&self.lfeats, bits, &mut self.buckets);
         acc.fill(0.0);
         w.scores(&self.buckets, acc);
         acc[ROOT_LABEL as usize] = f32::NEG_INFINITY;

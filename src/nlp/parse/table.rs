@@ -17,7 +17,7 @@ use super::features::FEATURE_VERSION;
 use super::parser::{NLABELS, NMOVES};
 use super::tagger::NTAGS;
 use super::Inner;
-use crate::nlp::model_bytes::{read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
+use crate::nlp::model_bytes::{has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGPARSE\x01";
 
@@ -194,6 +194,23 @@ impl QTable {
     /// overlap; integer sums do not depend on that order.
     #[inline(always)]
     pub(crate) fn sum_fixed<const W: usize>(&self, buckets: &[u32], sum: &mut [i32; W]) {
+        #[cfg(target_arch = "x86_64")]
+        if has_popcnt_avx2() {
+            // SAFETY: the CPU has POPCNT and AVX2, checked just above.
+            return unsafe { self.sum_fixed_popcnt(buckets, sum) };
+        }
+        self.sum_fixed_portable(buckets, sum)
+    }
+
+    /// `sum_fixed` compiled with POPCNT and AVX2 (`model_bytes::has_popcnt_avx2`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt,avx2")]
+    fn sum_fixed_popcnt<const W: usize>(&self, buckets: &[u32], sum: &mut [i32; W]) {
+        self.sum_fixed_portable(buckets, sum)
+    }
+
+    #[inline(always)]
+    fn sum_fixed_portable<const W: usize>(&self, buckets: &[u32], sum: &mut [i32; W]) {
         if W != self.width {
             return;
         }

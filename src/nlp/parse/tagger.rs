@@ -2,7 +2,7 @@
 //! word (form, lowercase, prefixes and suffixes 1-4, shapes), its neighbours (±2) and
 //! the two previous predicted tags, and word-cluster prefixes (`nlp::clusters`).
 
-use super::features::{bucket, f1, f2, f3, fmix, word_feats, WordFeats, NONE_HASH};
+use super::features::{bucket, cluster_paths, f1, f2, f3, fmix, set_clusters, word_feats_but_clusters, WordFeats, NONE_HASH};
 use super::table::{QTable, Scorer, TrainTable};
 use super::Upos;
 
@@ -21,6 +21,8 @@ pub(crate) struct TaggerState {
     word_buckets: Vec<u32>,
     norm: String,
     lower: String,
+    /// Cluster keys of the prepared words.
+    keys: Vec<u64>,
     /// Row sums of the word features, across sentences (quantised tables only).
     cache: WordCache,
 }
@@ -29,8 +31,17 @@ impl TaggerState {
     /// Analyse the words of one sentence.
     pub(crate) fn prepare(&mut self, words: &[&str]) {
         self.words.clear();
+        self.keys.clear();
+        // Cluster look-ups miss the cache: all of the sentence's are prefetched first.
+        let paths = cluster_paths();
         for w in words {
-            self.words.push(word_feats(w, &mut self.norm, &mut self.lower));
+            let (f, key) = word_feats_but_clusters(w, &mut self.norm, &mut self.lower);
+            paths.prefetch(key);
+            self.words.push(f);
+            self.keys.push(key);
+        }
+        for (f, &key) in self.words.iter_mut().zip(&self.keys) {
+            set_clusters(f, paths.get(key).unwrap_or(0));
         }
         self.tags.clear();
     }
