@@ -262,6 +262,7 @@ impl AttributionExtractor {
                 && (a.kind == AttributionKind::DirectQuote || a.source.is_none_or(|x| !word_eq(doc.span_text(x), "you")))
                 && !in_caption(doc.text, a.cue)
                 && !first_person_belief(doc, a)
+                && !said_by_nobody(doc, a)
         });
         for a in &mut out {
             if a.source.is_some_and(|x| interview_label(doc.text, x)) {
@@ -730,8 +731,14 @@ fn number_word(t: &str) -> bool {
 }
 
 /// `Name: statement` opening a sentence (headlines "Poll: Voters Abandon …",
-/// transcripts "PENCE: Well, …"): the name is the source, the colon the cue. The name
-/// is a short phrase of capitalised words.
+/// transcripts "PENCE: Well, …", a list of someone's words "Limbaugh: Obama is …"): the
+/// name is the source, the colon the cue. The name is a short phrase of capitalised
+/// words. PolNeAR marks all three (polnear-dev: 19 of the 22 colon rows right). No
+/// statement: a section label or heading (allsides-dev), that is a label that is a
+/// function word or adverb ("In: A provision …", "Also: …"), a short heading or a list
+/// of names in title case ("Winner: Kamala Harris", "Nevada: Mac Abrams, Greg Bailor,
+/// …"), a heading in capitals ("JAMES CARAFANO: US FOREIGN POLICY -- …") or a glossary
+/// entry describing the name ("George Papadopoulos: A former Trump campaign adviser, …").
 fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
     let mut a = s.range.start;
     while a < s.range.end && matches!(doc.token_text(a), "\"" | "“" | "'" | "‘") {
@@ -744,8 +751,22 @@ fn colon_statement(doc: &Doc, s: &Sent) -> Option<Attribution> {
     if page_label(doc.span_text(tok_span(doc, a, colon))) {
         return None;
     }
-    let content = clause(doc, &s.range, colon + 1, trim_end_punct(doc, &s.range))?;
-    if doc.span_text(content).split_whitespace().count() < 2 {
+    let first = doc.token_text(a);
+    if is_preposition(first) || super::events::phrase::is_adverb(first) || is_determiner(first) {
+        return None;
+    }
+    let last = trim_end_punct(doc, &s.range);
+    let content = clause(doc, &s.range, colon + 1, last)?;
+    let words = doc.span_text(content).split_whitespace().count();
+    if words < 2 {
+        return None;
+    }
+    let body = colon + 1..last;
+    let commas = body.clone().filter(|&k| doc.token_text(k) == ",").count();
+    let heading = (title_case(doc, &body) && (words < 4 || commas >= 2))
+        || doc.span_text(content).chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase())
+        || (colon + 1 < last && ["a", "an"].iter().any(|w| word_eq(doc.token_text(colon + 1), w)) && words >= 3);
+    if heading {
         return None;
     }
     Some(Attribution {
@@ -802,6 +823,16 @@ fn page_label(label: &str) -> bool {
         "transcript",
         "question",
         "answer",
+        "contributing",
+        "photographer",
+        "byline",
+        "story",
+        "now watch",
+        "related video",
+        "winner",
+        "loser",
+        "so",
+        "then",
     ];
     let l = label.trim().to_lowercase();
     let letters: Vec<char> = l.chars().filter(|c| c.is_alphabetic()).collect();
@@ -1358,7 +1389,7 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
         // "the report", "a statement", "Venezuela's state", "the United States".
         // A capitalised cue is a name ("Venezuela's State") except for a present tense
         // in a title-case headline ("Lindsey Graham Says …").
-        if is_determiner(prev)
+        if (is_determiner(prev) && bare_quantity(doc, s, m.start).is_none())
             || prev == "'s"
             || prev == "’s"
             || (is_capitalized(doc.token_text(m.start))
@@ -1880,10 +1911,36 @@ fn clause_end(doc: &Doc, s: &Sent, from: usize, last: usize) -> usize {
 /// when it is a noun or pronoun ("Those"; for "which", a name only); with none, the row
 /// has no source. "WHO" (the organisation) is no relative pronoun.
 fn relative_antecedent(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
+    let (a, b) = (token_at(doc, src.start), token_at(doc, src.end));
+    // "Romney, whom Trump attacked", "the man whom Esquire's Charlie Pierce described":
+    // the speaker is the relative clause's own subject, after "whom".
+    if let Some(w) = (a..b).find(|&k| word_eq(doc.token_text(k), "whom")) {
+        return (w + 1 < b).then(|| tok_span(doc, w + 1, b)).or_else(|| quantified_relative(doc, s, w));
+    }
     if !matches!(doc.span_text(src), "who" | "which" | "that") {
         return Some(src);
     }
-    let k = token_at(doc, src.start);
+    antecedent_before(doc, s, a, doc.span_text(src) == "which")
+}
+
+/// "environmentalists, some of whom had said": the noun phrase the quantified "whom" at
+/// `w` stands for, else the quantified phrase; none for a bare "whom".
+fn quantified_relative(doc: &Doc, s: &Sent, w: usize) -> Option<Span> {
+    if w < s.range.start + 2 || !word_eq(doc.token_text(w - 1), "of") {
+        return None;
+    }
+    let q = doc.token_text(w - 2);
+    let quantifier = number_word(q) || ["some", "all", "most", "one", "none", "each", "both", "half", "any"].iter().any(|x| word_eq(q, x));
+    if !quantifier {
+        return None;
+    }
+    // Without a noun phrase before it, the quantified phrase itself ("many of whom").
+    antecedent_before(doc, s, w - 2, false).or_else(|| Some(tok_span(doc, w - 2, w + 1)))
+}
+
+/// The noun phrase a relative word at token `k` stands for (see `relative_antecedent`);
+/// `name_only`: only a name will do (a "which" may stand for a whole clause).
+fn antecedent_before(doc: &Doc, s: &Sent, k: usize, name_only: bool) -> Option<Span> {
     // Back over a comma and closing quotes ("the world's greatest entertainer,” who").
     let mut j = k.checked_sub(1)?;
     for _ in 0..3 {
@@ -1900,7 +1957,7 @@ fn relative_antecedent(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
         return Some(m.span);
     }
     // A "which" may stand for a whole clause ("…,” which suggests"): a name only.
-    if doc.span_text(src) == "which" {
+    if name_only {
         return None;
     }
     let t = doc.token_text(j);
@@ -2084,6 +2141,9 @@ fn subject_head(doc: &Doc, s: &Sent, src: Span, cue: Span) -> Span {
 /// pronoun, which is no subject form).
 fn quantified_pronoun(doc: &Doc, s: &Sent, cue: usize) -> Option<(Span, SubjectKind)> {
     let j = super::events::phrase::skip_verb_group_left(doc, &s.range, cue, s.dates);
+    if let Some(x) = bare_quantity(doc, s, j) {
+        return Some((x, SubjectKind::Direct));
+    }
     if j < s.range.start + 3 || !super::events::phrase::is_object_pronoun(doc.token_text(j - 1)) || !word_eq(doc.token_text(j - 2), "of") {
         return None;
     }
@@ -2099,6 +2159,77 @@ fn quantified_pronoun(doc: &Doc, s: &Sent, cue: usize) -> Option<(Span, SubjectK
         a -= 1;
     }
     Some((tok_span(doc, a, j), SubjectKind::Direct))
+}
+
+/// A bare quantity opening a clause right before the verb group at `j`: the poll's
+/// respondents or a group's members ("42% say they're liberal", "Nearly a third say",
+/// "Several said", "most said they were …", "another says"), which the word-order
+/// subject finder takes for no noun phrase. It opens the sentence or follows a comma,
+/// a colon, a semicolon or a conjunction, and holds a number, a percentage, a fraction
+/// or a quantifier.
+fn bare_quantity(doc: &Doc, s: &Sent, j: usize) -> Option<Span> {
+    const QUANTITY: &[&str] = &[
+        "most",
+        "many",
+        "some",
+        "several",
+        "others",
+        "another",
+        "one",
+        "few",
+        "half",
+        "all",
+        "both",
+        "majority",
+        "plurality",
+        "minority",
+        "third",
+        "thirds",
+        "quarter",
+        "quarters",
+        "fifth",
+        "fifths",
+        "percent",
+        "%",
+    ];
+    const MODIFIERS: &[&str] =
+        &["a", "nearly", "about", "almost", "just", "over", "under", "more", "than", "roughly", "only", "fewer", "less", "the"];
+    let mut a = j;
+    let mut head = false;
+    while a > s.range.start && j - a < 5 {
+        let t = doc.token_text(a - 1);
+        let number =
+            t.chars().next().is_some_and(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%'));
+        let quantity = number || QUANTITY.iter().any(|w| word_eq(t, w)) || number_word(t) || t.to_ascii_lowercase().ends_with("-thirds");
+        if !(quantity || MODIFIERS.iter().any(|w| word_eq(t, w))) {
+            break;
+        }
+        head |= quantity;
+        a -= 1;
+    }
+    if !head || a == j {
+        return None;
+    }
+    let opens = a == s.range.start
+        || matches!(doc.token_text(a - 1), "," | ":" | ";" | "—" | "\"" | "“")
+        || ["and", "but", "while", "whereas"].iter().any(|w| word_eq(doc.token_text(a - 1), w));
+    // The last word is the quantity itself, not a modifier ("more than").
+    let last = doc.token_text(j - 1);
+    let ends_on_quantity = !MODIFIERS.iter().any(|w| word_eq(last, w)) || word_eq(last, "more");
+    (opens && ends_on_quantity).then(|| tok_span(doc, a, j))
+}
+
+/// "No one said …", "Nobody has claimed …", "None of them said …": a statement no one
+/// made.
+fn said_by_nobody(doc: &Doc, a: &Attribution) -> bool {
+    let Some(x) = a.source else {
+        return false;
+    };
+    let k = token_at(doc, x.start);
+    let t = doc.token_text(k);
+    ["nobody", "none", "no-one", "noone"].iter().any(|w| word_eq(t, w))
+        || (word_eq(t, "one") && k > 0 && word_eq(doc.token_text(k - 1), "no"))
+        || (word_eq(t, "no") && k + 1 < doc.tokens.len() && word_eq(doc.token_text(k + 1), "one"))
 }
 
 /// "I think …", "I believe …", "I hope …" outside a quotation: the writer's (or a
