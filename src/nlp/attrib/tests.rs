@@ -831,3 +831,45 @@ fn bare_quantity_of(text: &str) -> Option<String> {
     let k = range.clone().find(|&k| doc.token_text(k) == "said")?;
     bare_quantity(&doc, &s, k).map(|x| doc.span_text(x).to_string())
 }
+
+#[test]
+fn calling_with_a_quoted_predicate_is_a_statement() {
+    for (text, source) in [
+        ("Sirius XM Vice President for news and talk Dave Gorab called the show “the conservative news show of record.”", "Dave Gorab"),
+        (
+            "In April, Trump called Ford’s plans to open a big assembly plant in Mexico “an absolute disgrace,” and threatened a tax.",
+            "Trump",
+        ),
+        ("Ryan calls Trump line 'racist,' but backs him.", "Ryan"),
+        ("Ms. Boxer called what she witnessed ''terrible.''", "Ms. Boxer"),
+    ] {
+        let got = run_parsed(text, &[]);
+        assert!(got.iter().any(|r| r.1.ends_with(source) && r.2.starts_with("call")), "{text}: {got:?}");
+    }
+    // A name given, not a judgement.
+    for text in ["They run a program called “Project ORCA” for the children.", "It was called “Project ORCA” in the end."] {
+        assert!(run_parsed(text, &[]).iter().all(|r| !r.2.starts_with("call")), "{text}: {:?}", run_parsed(text, &[]));
+    }
+}
+
+#[test]
+fn clause_then_speaker_told_an_addressee() {
+    let got = run(
+        "The union will likely sit out the election altogether, UMWA Director of Government Affairs Phil Smith told POLITICO.",
+        &["Phil Smith", "POLITICO"],
+    );
+    assert_eq!(
+        got,
+        vec![row(
+            "indirect",
+            "UMWA Director of Government Affairs Phil Smith",
+            "told",
+            "The union will likely sit out the election altogether"
+        )]
+    );
+    let got = run(
+        "This includes a special force to assist the Peshmerga, Defense Secretary Ash Carter told a Senate panel on Wednesday.",
+        &["Ash Carter"],
+    );
+    assert!(got.iter().any(|r| r.1.ends_with("Ash Carter") && r.2 == "told" && r.3.starts_with("This includes")), "{got:?}");
+}
