@@ -1449,11 +1449,17 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
         // the words of a longer subject the finder cut at "of" or "and" ("…, UMWA
         // Director of Government Affairs Phil Smith told", "…, teachers and union
         // officials told").
+        // (The subject's first word too: the finder may take "recounting what Trump".)
         let comma_at =
-            (subj_start.saturating_sub(8).max(s.range.start)..subj_start).rev().find(|&j| doc.token_text(j) == ",").filter(|&j| {
-                (j + 1..subj_start).all(|i| {
+            (subj_start.saturating_sub(12).max(s.range.start)..subj_start).rev().find(|&j| doc.token_text(j) == ",").filter(|&j| {
+                (j + 1..subj_start + 1).all(|i| {
                     let t = doc.token_text(i);
-                    is_np_word_or_det(t) || ["of", "and", "for", "at", "'s", "’s"].iter().any(|w| word_eq(t, w))
+                    // Not a participle or a relative word ("…, recounting what Trump told").
+                    let clause_word = super::events::phrase::is_relative(t)
+                        || word_eq(t, "what")
+                        || (t.len() > 4 && t.chars().all(char::is_lowercase) && (t.ends_with("ing") || t.ends_with("ed")));
+                    !clause_word
+                        && (i >= subj_start || is_np_word_or_det(t) || ["of", "and", "for", "at", "'s", "’s"].iter().any(|w| word_eq(t, w)))
                 })
             });
         // `CLAUSE, X told POLITICO (this week).`: only the addressee and setting words
@@ -1991,7 +1997,18 @@ fn relative_antecedent(doc: &Doc, s: &Sent, src: Span) -> Option<Span> {
     // "Romney, whom Trump attacked", "the man whom Esquire's Charlie Pierce described":
     // the speaker is the relative clause's own subject, after "whom".
     if let Some(w) = (a..b).find(|&k| word_eq(doc.token_text(k), "whom")) {
-        return (w + 1 < b).then(|| tok_span(doc, w + 1, b)).or_else(|| quantified_relative(doc, s, w));
+        // After "whom" a subject ("whom Trump", "whom police"); a verb there makes
+        // "many of whom" the subject ("His voters, many of whom rely on …, believed").
+        let subject_after = w + 1 < b && {
+            let t = doc.token_text(w + 1);
+            is_capitalized(t)
+                || super::events::phrase::is_subject_pronoun(t)
+                || is_determiner(t)
+                || ["everyone", "everybody", "people", "police", "officials", "critics", "experts", "others", "voters", "analysts"]
+                    .iter()
+                    .any(|x| word_eq(t, x))
+        };
+        return if subject_after { Some(tok_span(doc, w + 1, b)) } else { quantified_relative(doc, s, w) };
     }
     if !matches!(doc.span_text(src), "who" | "which" | "that") {
         return Some(src);

@@ -808,6 +808,12 @@ fn whom_names_the_relative_clause_subject() {
         &["Zinke"],
     );
     assert!(got.iter().any(|r| r.1 == "environmentalists" && r.2 == "said"), "{got:?}");
+    // "whom" before a verb: "many of whom" is that verb's subject, no speaker of the cue.
+    let doc = Doc::new("His voters, many of whom rely on the law for coverage, believed him.");
+    let s = Sent { index: 0, range: doc.sentences[0].tokens.clone(), ms: &[], dates: &[], cues: Vec::new(), max_cue_len: 0 };
+    let src = tok_span(&doc, 0, 12);
+    assert_eq!(doc.span_text(src), "His voters, many of whom rely on the law for coverage");
+    assert_eq!(relative_antecedent(&doc, &s, src).map(|x| doc.span_text(x)), Some("His voters"));
 }
 
 #[test]
@@ -872,4 +878,7 @@ fn clause_then_speaker_told_an_addressee() {
         &["Ash Carter"],
     );
     assert!(got.iter().any(|r| r.1.ends_with("Ash Carter") && r.2 == "told" && r.3.starts_with("This includes")), "{got:?}");
+    // A participle clause before the subject is no part of it.
+    let got = run("“Talk with Rudy,” said Sondland, recounting what Trump had told him.", &["Rudy", "Sondland", "Trump"]);
+    assert!(got.iter().all(|r| !(r.2 == "told" && r.3.contains("Sondland"))), "{got:?}");
 }
