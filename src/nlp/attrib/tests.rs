@@ -776,3 +776,109 @@ fn a_date_is_no_source() {
     let got = run("April Mellody, a spokeswoman for the party, said that the vote was fair.", &["April Mellody"]);
     assert_eq!(got[0].1, "April Mellody");
 }
+
+#[test]
+fn labels_and_headings_before_a_colon_are_no_statements() {
+    // A headline, a transcript line: the name is the source (PolNeAR marks both).
+    let got = run("Poll: 3 battleground Senate races are tight.", &[]);
+    assert_eq!(got, vec![row("indirect", "Poll", ":", "3 battleground Senate races are tight")]);
+    let got = run("PENCE: Well, Hillary Clinton apparently thinks this is an episode of a reality show.", &[]);
+    assert_eq!(got.iter().map(|r| (r.1.as_str(), r.2.as_str())).collect::<Vec<_>>(), vec![("PENCE", ":")]);
+    // A section label: a short heading or a list of names in title case, a heading in
+    // capitals, a function word, a glossary entry, a credit.
+    for text in [
+        "Winner: Kamala Harris",
+        "North Carolina: Don Davis, Francis De Luca, Anita Earls, Jonathan Felts.",
+        "JAMES CARAFANO: US FOREIGN POLICY -- ARE WE BETTER OFF THAN WE WERE?",
+        "In: A provision that would bar the agency from regulating methane.",
+        "George Papadopoulos: A former Trump campaign foreign policy adviser, Papadopoulos was charged this month.",
+        "Contributing: Justin Vicory and Sam R. Hall.",
+    ] {
+        assert!(run(text, &[]).iter().all(|r| r.2 != ":"), "{text}: {:?}", run(text, &[]));
+    }
+}
+
+#[test]
+fn whom_names_the_relative_clause_subject() {
+    let got = run("The fate of Salah Abdeslam, whom police say was a key operative in the attacks, is unknown.", &["Salah Abdeslam"]);
+    assert!(got.iter().any(|r| r.1 == "police" && r.2 == "say"), "{got:?}");
+    assert!(got.iter().all(|r| !r.1.contains("whom")), "{got:?}");
+    let got = run(
+        "That is already alarming environmentalists, some of whom had said they might prefer to see a distracted Zinke stay in the job.",
+        &["Zinke"],
+    );
+    assert!(got.iter().any(|r| r.1 == "environmentalists" && r.2 == "said"), "{got:?}");
+    // "whom" before a verb: "many of whom" is that verb's subject, no speaker of the cue.
+    let doc = Doc::new("His voters, many of whom rely on the law for coverage, believed him.");
+    let s = Sent { index: 0, range: doc.sentences[0].tokens.clone(), ms: &[], dates: &[], cues: Vec::new(), max_cue_len: 0 };
+    let src = tok_span(&doc, 0, 12);
+    assert_eq!(doc.span_text(src), "His voters, many of whom rely on the law for coverage");
+    assert_eq!(relative_antecedent(&doc, &s, src).map(|x| doc.span_text(x)), Some("His voters"));
+}
+
+#[test]
+fn a_bare_quantity_is_the_subject() {
+    let got = run("It is on social issues that they lean left: 42% say they're liberal and 32% call themselves conservative.", &[]);
+    assert!(got.iter().any(|r| r.1 == "42%" && r.2 == "say" && r.3 == "they're liberal and 32% call themselves conservative"), "{got:?}");
+    let got = run("Several said they would rather federal officials dole out the funding.", &[]);
+    assert_eq!(got.iter().map(|r| (r.1.as_str(), r.2.as_str())).collect::<Vec<_>>(), vec![("Several", "said")]);
+    let got = run("Nearly a third say they don't know what to make of it.", &[]);
+    assert_eq!(got.iter().map(|r| (r.1.as_str(), r.2.as_str())).collect::<Vec<_>>(), vec![("Nearly a third", "say")]);
+    // "No one said": no statement; "That said" none either.
+    assert!(run("No one said the plan would fail in the end.", &[]).is_empty());
+    assert!(run("Nobody has claimed that the plan would fail.", &[]).is_empty());
+    assert!(bare_quantity_of("That said, the plan would fail.").is_none());
+}
+
+fn bare_quantity_of(text: &str) -> Option<String> {
+    let doc = Doc::new(text);
+    let range = doc.sentences[0].tokens.clone();
+    let s = Sent { index: 0, range: range.clone(), ms: &[], dates: &[], cues: Vec::new(), max_cue_len: 0 };
+    let k = range.clone().find(|&k| doc.token_text(k) == "said")?;
+    bare_quantity(&doc, &s, k).map(|x| doc.span_text(x).to_string())
+}
+
+#[test]
+fn calling_with_a_quoted_predicate_is_a_statement() {
+    for (text, source) in [
+        ("Sirius XM Vice President for news and talk Dave Gorab called the show “the conservative news show of record.”", "Dave Gorab"),
+        (
+            "In April, Trump called Ford’s plans to open a big assembly plant in Mexico “an absolute disgrace,” and threatened a tax.",
+            "Trump",
+        ),
+        ("Ryan calls Trump line 'racist,' but backs him.", "Ryan"),
+        ("Ms. Boxer called what she witnessed ''terrible.''", "Ms. Boxer"),
+    ] {
+        let got = run_parsed(text, &[]);
+        assert!(got.iter().any(|r| r.1.ends_with(source) && r.2.starts_with("call")), "{text}: {got:?}");
+    }
+    // A name given, not a judgement.
+    for text in ["They run a program called “Project ORCA” for the children.", "It was called “Project ORCA” in the end."] {
+        assert!(run_parsed(text, &[]).iter().all(|r| !r.2.starts_with("call")), "{text}: {:?}", run_parsed(text, &[]));
+    }
+}
+
+#[test]
+fn clause_then_speaker_told_an_addressee() {
+    let got = run(
+        "The union will likely sit out the election altogether, UMWA Director of Government Affairs Phil Smith told POLITICO.",
+        &["Phil Smith", "POLITICO"],
+    );
+    assert_eq!(
+        got,
+        vec![row(
+            "indirect",
+            "UMWA Director of Government Affairs Phil Smith",
+            "told",
+            "The union will likely sit out the election altogether"
+        )]
+    );
+    let got = run(
+        "This includes a special force to assist the Peshmerga, Defense Secretary Ash Carter told a Senate panel on Wednesday.",
+        &["Ash Carter"],
+    );
+    assert!(got.iter().any(|r| r.1.ends_with("Ash Carter") && r.2 == "told" && r.3.starts_with("This includes")), "{got:?}");
+    // A participle clause before the subject is no part of it.
+    let got = run("“Talk with Rudy,” said Sondland, recounting what Trump had told him.", &["Rudy", "Sondland", "Trump"]);
+    assert!(got.iter().all(|r| !(r.2 == "told" && r.3.contains("Sondland"))), "{got:?}");
+}
