@@ -1322,7 +1322,7 @@ fn resolve_groups(
             // matched by its one word only as no person, as in `kb_link`): "Hill" after
             // "Fiona Hill" is her (253 lone "Hill" persons on allsides-dev).
             let kb_thing =
-                kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per && !(e.name.starts_with("The ") && !keys[a].contains(' ')));
+                kb_of[a].is_some_and(|e| e.entity_type != EntityType::Per && (!e.name.starts_with("The ") || keys[a].contains(' ')));
             if kb_thing && kb_of[b].is_none_or(|e| e.entity_type != EntityType::Per) {
                 continue;
             }
