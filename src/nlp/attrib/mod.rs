@@ -1418,8 +1418,16 @@ fn reported(doc: &Doc, s: &Sent, c: &Cue, prev: Option<&Attribution>) -> Option<
     // `CLAUSE, says Bob Dane, a spokesman.`: a comma before the cue and a name after it
     // to the end. Read before the word-order subject, which would take the clause
     // ("Enforcement works") as the speaker and the name as what was said.
-    let inverted =
-        !follow_on && m.start > s.range.start && doc.token_text(m.start - 1) == "," && rest_is_setting_or_np(doc, s, m.end, last_token);
+    // Never for a participle: "…, praising his work on the plan." names what was praised,
+    // not who spoke (allsides-dev had the clause before the comma as the content and
+    // "work" or the clause as the source).
+    let cue_word = doc.token_text(m.start);
+    let participle = cue_word.len() > 4 && cue_word.ends_with("ing") && cue_word.chars().all(char::is_lowercase);
+    let inverted = !follow_on
+        && !participle
+        && m.start > s.range.start
+        && doc.token_text(m.start - 1) == ","
+        && rest_is_setting_or_np(doc, s, m.end, last_token);
     let inverted_source = if inverted { np_after(doc, s.ms, &s.range, m.end, 8) } else { None };
     let (source, content, mut weight) = if let Some(src) = inverted_source {
         (Some(src), clause(doc, &s.range, s.range.start, m.start - 1)?, c.weight * 0.9)

@@ -680,6 +680,21 @@ fn calling_after_a_comma_is_a_statement_of_its_own() {
 }
 
 #[test]
+fn a_participle_after_a_comma_is_not_inverted() {
+    // "…, praising his work": the praised thing is no speaker, the clause before no content.
+    let got = run_parsed(
+        "Senate Majority Leader Mitch McConnell (R-Ky.) lauded Ryan from the Senate floor, praising his work on the GOP tax plan.",
+        &["Mitch McConnell", "Ryan"],
+    );
+    let praising: Vec<_> = got.iter().filter(|r| r.2 == "praising").collect();
+    assert_eq!(praising.len(), 1, "{got:?}");
+    assert!(praising[0].1.contains("McConnell") && praising[0].3.starts_with("his work"), "{got:?}");
+    // A finite cue after a comma still reads inverted.
+    let got = run("The plan works, says Bob Dane, a spokesman.", &["Bob Dane"]);
+    assert_eq!(got[0].1, "Bob Dane", "{got:?}");
+}
+
+#[test]
 fn coordinated_and_quantified_pronoun_subjects() {
     let got = run("It is not only about big audiences for advertisers, he and Mr. Allen said.", &["Allen"]);
     assert_eq!(got, vec![row("indirect", "he and Mr. Allen", "said", "It is not only about big audiences for advertisers")]);
