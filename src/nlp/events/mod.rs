@@ -1628,7 +1628,19 @@ fn nominal_start(doc: &Doc, range: &Range<usize>, start: usize) -> Option<usize>
 /// name or demonym ("Israeli tank shelling").
 fn possessor(doc: &Doc, ms: &[&Mention], np_start: usize, trigger: usize) -> Option<Span> {
     if let Some(p) = (np_start..trigger).find(|&k| matches!(doc.token_text(k), "'s" | "’s")) {
-        return (p > np_start).then(|| widen(ms, doc, np_start, p));
+        // The possessor is the name before "'s", not a verb the word order took in with
+        // it ("to support Trump's wiretapping allegation": Trump, not "support Trump").
+        let mut a = p;
+        while a > np_start && {
+            let t = doc.token_text(a - 1);
+            is_capitalized(t) || t == "." || t == "&"
+        } {
+            a -= 1;
+        }
+        if a == p {
+            a = np_start;
+        }
+        return (p > a).then(|| widen(ms, doc, a, p));
     }
     let mut b = np_start;
     while b < trigger && is_capitalized(doc.token_text(b)) {

@@ -1030,3 +1030,14 @@ fn a_causative_governs_an_act_that_happened() {
     let t = types("Soros made a fortune shorting sterling, forcing Britain to withdraw from the European Exchange Rate Mechanism.", &names);
     assert!(t.contains(&"REJECT") || t.contains(&"RETREAT"), "{t:?}");
 }
+
+#[test]
+fn a_possessor_is_the_name_before_the_possessive() {
+    // "to support Trump's wiretapping allegation": the accuser is Trump, not "support Trump".
+    let text = "Comey testified in March that the Justice Department had no information to support Trump's wiretapping allegation.";
+    for r in [run(text, &[("Trump", EntityType::Per)]), run_parsed(text, &[("Trump", EntityType::Per)])] {
+        for e in r.iter().filter(|e| e.1 == "allegation") {
+            assert_eq!(e.2, "Trump", "{r:?}");
+        }
+    }
+}
