@@ -1041,3 +1041,14 @@ fn a_possessor_is_the_name_before_the_possessive() {
         }
     }
 }
+
+#[test]
+fn a_strike_is_no_killer() {
+    // "the strike that killed Soleimani": the act is no party; the victim stays.
+    let text = "Officials expressed regret after the strike that killed Soleimani.";
+    for r in [run(text, &[("Soleimani", EntityType::Per)]), run_parsed(text, &[("Soleimani", EntityType::Per)])] {
+        for e in r.iter().filter(|e| e.1 == "killed") {
+            assert!(e.2.is_empty(), "{r:?}");
+        }
+    }
+}
