@@ -1052,3 +1052,15 @@ fn a_strike_is_no_killer() {
         }
     }
 }
+
+#[test]
+fn a_promise_of_harm_is_a_threat() {
+    let t = types(
+        "Trump has also promised to rain down fire and fury on North Korea.",
+        &[("Trump", EntityType::Per), ("North Korea", EntityType::Loc)],
+    );
+    assert_eq!(t, vec!["THREATEN"]);
+    // A promise to work together stays an agreement.
+    let t = types("Trump promised to work with Congress.", &[("Trump", EntityType::Per), ("Congress", EntityType::Org)]);
+    assert!(!t.contains(&"THREATEN"), "{t:?}");
+}
