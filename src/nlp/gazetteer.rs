@@ -560,6 +560,10 @@ const US_STATE_ABBREVIATIONS: &[(&str, &str)] = &[
 
 /// The US state an abbreviation written with its periods names ("Calif." -> "California").
 pub fn us_state_of_abbreviation(surface: &str) -> Option<&'static str> {
+    // Every mention of an article asks; nearly none ends with a period.
+    if !surface.ends_with('.') {
+        return None;
+    }
     US_STATE_ABBREVIATIONS.iter().find(|(a, _)| *a == surface).map(|&(_, name)| name)
 }
 

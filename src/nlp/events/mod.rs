@@ -339,56 +339,27 @@ impl EventExtractor {
                     }
                 }
             }
-            // Speech criticising a named target, unless its verb is already a trigger
-            // or a DISAPPROVE of that target was found ("condemned X, calling him a
-            // liar" is one act; "blasted by Republicans, and soldiers called him a
-            // deserter" two).
-            let found_critics =
-                if critic { sp.get().map(|p| syntax::criticisms(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
-            for (v, speaker, target) in found_critics {
-                let trigger = doc.tokens[v].span;
-                let told = out[first_out..].iter().any(|e| {
-                    e.trigger.overlaps(trigger)
-                        || (e.event_type == PloverType::Disapprove && e.recipient.is_none_or(|r| r.overlaps(target)))
-                });
-                if !told {
-                    learned::trace(|| format!("{:?} DISAPPROVE: speech with blame of a named target", doc.token_text(v)));
-                    out.push(Event {
-                        sentence: si,
-                        event_type: PloverType::Disapprove,
-                        mode: "disapprove".to_string(),
-                        trigger,
-                        actor: Some(speaker),
-                        recipient: Some(target),
-                        location: None,
-                        date: nearest_date(dates, trigger),
-                        negated: false,
-                        confidence: 0.5,
+            // Speech blaming or praising a named target, unless its verb is already a
+            // trigger or an act of that type on that target was found ("condemned X,
+            // calling him a liar" is one act; "blasted by Republicans, and soldiers
+            // called him a deserter" two).
+            for (on, event_type, mode, what) in
+                [(critic, PloverType::Disapprove, "disapprove", "blame"), (praise, PloverType::Support, "praise", "praise")]
+            {
+                let found = match sp.get().filter(|_| on) {
+                    Some(p) if event_type == PloverType::Disapprove => syntax::criticisms(doc, ms, &range, &p),
+                    Some(p) => syntax::praises(doc, ms, &range, &p),
+                    None => Vec::new(),
+                };
+                for (v, speaker, target) in found {
+                    let trigger = doc.tokens[v].span;
+                    let told = out[first_out..].iter().any(|e| {
+                        e.trigger.overlaps(trigger) || (e.event_type == event_type && e.recipient.is_none_or(|r| r.overlaps(target)))
                     });
-                }
-            }
-            // Speech praising a named target, unless its verb is already a trigger or
-            // a SUPPORT of that target was found.
-            let found_praise = if praise { sp.get().map(|p| syntax::praises(doc, ms, &range, &p)).unwrap_or_default() } else { Vec::new() };
-            for (v, speaker, target) in found_praise {
-                let trigger = doc.tokens[v].span;
-                let told = out[first_out..].iter().any(|e| {
-                    e.trigger.overlaps(trigger) || (e.event_type == PloverType::Support && e.recipient.is_none_or(|r| r.overlaps(target)))
-                });
-                if !told {
-                    learned::trace(|| format!("{:?} SUPPORT: speech with praise of a named target", doc.token_text(v)));
-                    out.push(Event {
-                        sentence: si,
-                        event_type: PloverType::Support,
-                        mode: "praise".to_string(),
-                        trigger,
-                        actor: Some(speaker),
-                        recipient: Some(target),
-                        location: None,
-                        date: nearest_date(dates, trigger),
-                        negated: false,
-                        confidence: 0.5,
-                    });
+                    if !told {
+                        learned::trace(|| format!("{:?} {}: speech with {what} of a named target", doc.token_text(v), event_type.as_str()));
+                        out.push(speech_act(si, event_type, mode, trigger, speaker, target, dates));
+                    }
                 }
             }
             // Speech telling a named party what it should do, where no other DEMAND
@@ -397,18 +368,7 @@ impl EventExtractor {
                 if let Some((v, speaker, told)) = sp.get().and_then(|p| syntax::demand_speech(doc, ms, &range, &p)) {
                     let trigger = doc.tokens[v].span;
                     learned::trace(|| format!("{:?} DEMAND: speech saying a named party should act", doc.token_text(v)));
-                    out.push(Event {
-                        sentence: si,
-                        event_type: PloverType::Demand,
-                        mode: String::new(),
-                        trigger,
-                        actor: Some(speaker),
-                        recipient: Some(told),
-                        location: None,
-                        date: nearest_date(dates, trigger),
-                        negated: false,
-                        confidence: 0.5,
-                    });
+                    out.push(speech_act(si, PloverType::Demand, "", trigger, speaker, told, dates));
                 }
             }
             // The learned pass over what the rules kept and what they dropped
@@ -1394,6 +1354,22 @@ fn people_noun(doc: &Doc, ms: &[&Mention], a: Span) -> bool {
         && !WordClass::ViolenceWords.has(last)
         && !WordClass::NoPartyNouns.has(last)
         && !ms.iter().any(|m| m.span.overlaps(a))
+}
+
+/// An act a statement performs (blame, praise, a demand): its speaker's on the named party.
+fn speech_act(sentence: usize, event_type: PloverType, mode: &str, trigger: Span, speaker: Span, target: Span, dates: &[Span]) -> Event {
+    Event {
+        sentence,
+        event_type,
+        mode: mode.to_string(),
+        trigger,
+        actor: Some(speaker),
+        recipient: Some(target),
+        location: None,
+        date: nearest_date(dates, trigger),
+        negated: false,
+        confidence: 0.5,
+    }
 }
 
 /// A possessive determiner ("my full support", "their backing").

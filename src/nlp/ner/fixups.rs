@@ -77,7 +77,6 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             && !is_in_address(doc, m)
             && !is_weekday(doc, m)
             && !is_place_pair(doc, m, g)
-            && !is_title_only(doc, m)
             && !is_abbreviation_only(doc, m)
             && !is_common_noun(doc, m)
             && !is_compound_modifier(doc, m)
@@ -219,7 +218,7 @@ const STORM_WORDS: &[&str] = &["hurricane", "superstorm", "typhoon", "cyclone"];
 /// Weinstein), so the storm is one MISC entity. `floor`: the previous mention's end.
 fn widen_to_storm_word(doc: &Doc, m: &mut Mention, floor: usize) {
     let start = m.tokens.start;
-    if start == 0 || start - 1 < floor || m.tokens.len() > 2 {
+    if start == 0 || m.tokens.len() > 2 {
         return;
     }
     let Some(sentence) = doc.sentences.get(m.sentence) else { return };
@@ -668,12 +667,6 @@ fn is_compound_word(text: &str) -> bool {
     text.rsplit_once('-').is_some_and(|(head, tail)| !head.is_empty() && tail.chars().next().is_some_and(char::is_lowercase))
 }
 
-fn is_title_only(doc: &Doc, m: &Mention) -> bool {
-    let Some(text) = doc.text.get(m.span.range()) else { return false };
-    let word = text.trim_end_matches('.');
-    !word.contains(' ') && TITLE_ABBREVIATIONS.iter().any(|t| t.eq_ignore_ascii_case(word))
-}
-
 /// Abbreviations that are no entity alone, written with their period: months ("Dec."),
 /// "No." before a number, "St." and "Co." cut from their names. allsides-dev had "Dec."
 /// 95 times, "No." 87, "Feb." 15 as entities.
@@ -683,14 +676,16 @@ const DOTTED_ABBREVIATIONS: &[&str] =
 /// "the LLC", "Jr.").
 const NAME_SUFFIXES: &[&str] = &["inc", "llc", "ltd", "corp", "jr", "sr"];
 
+/// A title ("Sens."), a name suffix ("Inc.", "LLC") or a dotted abbreviation ("Dec.")
+/// standing alone as a mention.
 fn is_abbreviation_only(doc: &Doc, m: &Mention) -> bool {
     let Some(text) = doc.text.get(m.span.range()) else { return false };
     if text.contains(char::is_whitespace) {
         return false;
     }
     let word = text.trim_end_matches('.');
-    NAME_SUFFIXES.iter().any(|t| t.eq_ignore_ascii_case(word))
-        || (word.len() < text.len() && DOTTED_ABBREVIATIONS.iter().any(|t| t.eq_ignore_ascii_case(word)))
+    let listed = |list: &[&str]| list.iter().any(|t| t.eq_ignore_ascii_case(word));
+    listed(TITLE_ABBREVIATIONS) || listed(NAME_SUFFIXES) || (word.len() < text.len() && listed(DOTTED_ABBREVIATIONS))
 }
 
 #[cfg(test)]

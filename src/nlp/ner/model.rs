@@ -12,7 +12,7 @@ use super::features::{NDYN, NTAGS};
 
 /// Most groups `QTable::sum_groups` sums (the widest beam).
 const MAX_GROUPS: usize = 8;
-use crate::nlp::model_bytes::{has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
+use crate::nlp::model_bytes::{add_rows, has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGNER\0\0\x01";
 
@@ -178,14 +178,7 @@ impl QTable {
                 continue;
             }
             let mut sum = [0i32; NTAGS];
-            for &r in &f.0[..f.1] {
-                let start = r as usize * NTAGS;
-                if let Some(row) = rows.get(start..start + NTAGS) {
-                    for k in 0..NTAGS {
-                        sum[k] += row[k] as i32;
-                    }
-                }
-            }
+            add_rows(rows, &f.0[..f.1], &mut sum);
             *o = *base;
             for k in 0..NTAGS {
                 o[k] += sum[k] as f32;
@@ -207,14 +200,7 @@ impl QTable {
         let mut ids = [0u32; FIND_BATCH];
         for chunk in buckets.chunks(FIND_BATCH) {
             let n = self.index.find(chunk, rows, 2 * NTAGS, &mut ids);
-            for &r in &ids[..n] {
-                let start = r as usize * NTAGS;
-                if let Some(row) = rows.get(start..start + NTAGS) {
-                    for k in 0..NTAGS {
-                        sum[k] += row[k] as i32;
-                    }
-                }
-            }
+            add_rows(rows, &ids[..n], &mut sum);
         }
         for k in 0..NTAGS {
             acc[k] += sum[k] as f32;

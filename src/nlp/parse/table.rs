@@ -17,7 +17,7 @@ use super::features::FEATURE_VERSION;
 use super::parser::{NLABELS, NMOVES};
 use super::tagger::NTAGS;
 use super::Inner;
-use crate::nlp::model_bytes::{has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
+use crate::nlp::model_bytes::{add_rows, has_popcnt_avx2, read_quantized_rows, ByteReader, HugeBuf, RowIndex, FIND_BATCH};
 
 const MAGIC: &[u8; 8] = b"NGPARSE\x01";
 
@@ -218,14 +218,7 @@ impl QTable {
         let mut ids = [0u32; FIND_BATCH];
         for chunk in buckets.chunks(FIND_BATCH) {
             let n = self.index.find(chunk, rows, 2 * W, &mut ids);
-            for &r in &ids[..n] {
-                let start = r as usize * W;
-                if let Some(row) = rows.get(start..start + W) {
-                    for k in 0..W {
-                        sum[k] += row[k] as i32;
-                    }
-                }
-            }
+            add_rows(rows, &ids[..n], sum);
         }
     }
 
