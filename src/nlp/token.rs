@@ -9,7 +9,7 @@ use super::{Span, Token};
 /// Abbreviations that keep their trailing period (lowercase, without the period).
 pub const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm", "gov", "sen", "rep", "rev", "hon", "pres",
-    "st", "jr", "sr", "inc", "corp", "co", "ltd", "plc", "bros", "dept", "univ", "assn", "ave", "blvd", "mt", "ft", "no", "nos", "vs",
+    "st", "jr", "sr", "inc", "corp", "co", "ltd", "plc", "bros", "dept", "univ", "assn", "ave", "blvd", "mt", "ft", "no", "nos", "vs", "v",
     "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur",
     "thurs", "fri", "sat", "sun", "approx", "est", "fig", "vol", "ca", "cf", "al", "ariz", "calif", "colo", "conn", "fla", "ga", "ill",
     "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "penn", "tenn", "tex",
@@ -19,8 +19,11 @@ pub const ABBREVIATIONS: &[&str] = &[
 /// Title abbreviations: a period after them never ends a sentence.
 pub const TITLE_ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "adm", "gov", "sen", "rep", "rev", "hon", "pres",
-    "st", "no", "nos", "vs",
+    "st", "no", "nos", "vs", "v",
 ];
+
+/// Top-level domains that make "HealthCare.gov", "Amazon.com" one word.
+pub const DOMAINS: &[&str] = &["gov", "com", "org", "net", "edu", "mil", "io"];
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || is_combining(c)
@@ -164,6 +167,7 @@ fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
     let b = text.as_bytes();
     let mut end = start;
     let mut has_inner_dot = false;
+    let mut in_domain = false;
     let mut iter = text[start..].char_indices().peekable();
     while let Some((off, c)) = iter.next() {
         let pos = start + off;
@@ -179,7 +183,16 @@ fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
                 // "U.S", "5.93", "e.g"; not "end.Next" where a long lowercase word precedes.
                 let prev_digit = prev.is_some_and(|p| p.is_ascii_digit());
                 let next_digit = next.is_some_and(|n| n.is_ascii_digit());
-                next_is_word && ((prev_digit && next_digit) || pos - last_break(text, start, pos) <= 1)
+                next_is_word
+                    && ((prev_digit && next_digit) || pos - last_break(text, start, pos) <= 1 || {
+                        // A web domain's last dot: "HealthCare.gov", not "end.Next"; a period
+                        // after it ends the sentence.
+                        let tld_end = scan_alpha(text, pos + 1);
+                        let domain =
+                            DOMAINS.contains(&&text[pos + 1..tld_end]) && text[tld_end..].chars().next().is_none_or(|n| !is_word_char(n));
+                        in_domain |= domain;
+                        domain
+                    })
             }
             ',' => {
                 prev.is_some_and(|p| p.is_ascii_digit())
@@ -206,7 +219,7 @@ fn scan_word_part(text: &str, start: usize) -> (usize, Option<usize>) {
         let _ = iter.peek();
     }
     // A trailing period joins abbreviations: "U.S." "Mr." "J.".
-    if b.get(end) == Some(&b'.') {
+    if b.get(end) == Some(&b'.') && !in_domain {
         let word = &text[start..end];
         let single_letter = word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase());
         let dotted = has_inner_dot && !word.chars().any(|c| c.is_ascii_digit());
@@ -248,6 +261,12 @@ mod tests {
         let mut out = Vec::new();
         tokenize(text, &mut out);
         out.iter().map(|t| &text[t.span.range()]).collect()
+    }
+
+    #[test]
+    fn case_names_and_web_domains() {
+        assert_eq!(toks("Roe v. Wade, on HealthCare.gov."), ["Roe", "v.", "Wade", ",", "on", "HealthCare.gov", "."]);
+        assert_eq!(toks("the end.Next one.com2"), ["the", "end", ".", "Next", "one", ".", "com2"]);
     }
 
     #[test]
