@@ -1064,3 +1064,80 @@ fn a_promise_of_harm_is_a_threat() {
     let t = types("Trump promised to work with Congress.", &[("Trump", EntityType::Per), ("Congress", EntityType::Org)]);
     assert!(!t.contains(&"THREATEN"), "{t:?}");
 }
+
+#[test]
+fn leaving_an_agreement_is_a_rejection() {
+    // Realnews guidelines: leaving an agreement is REJECT; troops withdrawn stay RETREAT.
+    let t = types("Trump withdrew from the Iran nuclear agreement in May.", &[("Trump", Per), ("Iran", Loc)]);
+    assert_eq!(t, vec!["REJECT"]);
+    let t = types("Russia withdrew its troops from the border.", &[("Russia", Loc)]);
+    assert_eq!(t, vec!["RETREAT"]);
+}
+
+#[test]
+fn coercive_orders_and_leave() {
+    for (text, names) in [
+        ("The IRS on Wednesday placed two employees on administrative leave for accepting gifts.", &[("IRS", Org)][..]),
+        ("In taking away Brennan's security clearance, Trump took Powers at her word.", &[("Brennan", Per), ("Trump", Per)][..]),
+        ("Though he did order a 14-day quarantine for those flying into the state.", &[][..]),
+    ] {
+        let r = run_parsed(text, names);
+        assert!(r.iter().any(|e| e.0 == "COERCE"), "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn vowing_more_pressure_is_a_threat() {
+    let r = run_parsed(
+        "The White House has vowed to ramp up the economic pressure on countries doing business with Tehran.",
+        &[("White House", Org), ("Tehran", Loc)],
+    );
+    assert_eq!(r.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), vec!["THREATEN"], "{r:?}");
+}
+
+#[test]
+fn hands_laid_on_a_person_and_news_outlets_reporting_it() {
+    // An outlet reporting an assault is no accusation by the outlet.
+    let r = run_parsed(
+        "The Daily Californian reports another Trump supporter was grabbed by a crowd of agitators and thrown to the ground.",
+        &[("Daily Californian", Org), ("Trump", Per)],
+    );
+    assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
+    assert!(!r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+    // "choked with emotion" is no violence.
+    let r = run_parsed("Clinton said in a voice choked with emotion that she grieved.", &[("Clinton", Per)]);
+    assert!(r.is_empty(), "{r:?}");
+}
+
+#[test]
+fn money_given_is_aid_and_a_denied_motion_a_rejection() {
+    let r = run_parsed("It is also funded by Walmart, Bank of America and Google.", &[("Walmart", Org), ("Bank of America", Org), ("Google", Org)]);
+    assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Walmart"), "{r:?}");
+    let r = run_parsed("Omidyar Network is giving $1 million to the campaign.", &[("Omidyar Network", Org)]);
+    assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Omidyar Network"), "{r:?}");
+    let r = run_parsed("The district court denied the plaintiffs' motion for a preliminary injunction.", &[]);
+    assert!(r.iter().any(|e| e.0 == "REJECT"), "{r:?}");
+}
+
+#[test]
+fn speech_blaming_with_wider_words_and_naming_as_praise() {
+    let r = run_parsed("Schumer said Trump's decision was a gross injustice.", &[("Schumer", Per), ("Trump", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.2 == "Schumer"), "{r:?}");
+    // Naming someone something praiseworthy is SUPPORT; something scornful DISAPPROVE.
+    let r = run_parsed("Obama described Biden as a decent and honest man.", &[("Obama", Per), ("Biden", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Obama" && e.3 == "Biden"), "{r:?}");
+    let r = run_parsed("Obama described Biden as a liar.", &[("Obama", Per), ("Biden", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE") && !r.iter().any(|e| e.0 == "SUPPORT"), "{r:?}");
+}
+
+#[test]
+fn a_bare_participle_adjunct_is_done_by_the_subject() {
+    let r = run_parsed("Protesters marched through the capital demanding détente with the West.", &[("West", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.2 == "Protesters"), "{r:?}");
+    // Not after an existential "there was".
+    let r = run_parsed(
+        "There was Ron Paul and his newsletters promising to show you how to put all your money in gold.",
+        &[("Ron Paul", Per)],
+    );
+    assert!(!r.iter().any(|e| e.0 == "AGREE"), "{r:?}");
+}
