@@ -652,6 +652,12 @@ impl EventExtractor {
                     || dates.iter().any(|d| d.contains(doc.tokens[m.end].span))
             });
         let passive = is_passive(doc, range, m.start) || (agent.is_some() && past) || reduced;
+        if &*e.mode == "funded" && !is_passive(doc, range, m.start) {
+            // "a group funded by the Koch brothers", "research financed by the
+            // campaign": a description of who pays, not a gift told (allsides-dev: about
+            // half such rows were no act, and their parties reversed); "is funded by" is.
+            return Err("funding_described");
+        }
         let modality = if nominal.is_none() && f.subject_from == m.start { self.modality(doc, range, m.start) } else { Modality::Actual };
         let going_to = modality == Modality::Future && {
             // "to" right before the verb (over adverbs), "be going" before it.

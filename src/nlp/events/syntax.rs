@@ -558,7 +558,10 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
                 && p.head(k)
                     .is_none_or(|h| !ms.iter().any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org) && m.tokens.contains(&h)))
         };
-        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k));
+        // A blame word inside a name blames no one ("Carl Bogus, a law professor").
+        let in_name = |k: usize| ms.iter().any(|m| m.tokens.contains(&k));
+        let blame =
+            range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k) && !in_name(k));
         if !blame {
             continue;
         }

@@ -1141,3 +1141,23 @@ fn a_bare_participle_adjunct_is_done_by_the_subject() {
     );
     assert!(!r.iter().any(|e| e.0 == "AGREE"), "{r:?}");
 }
+
+#[test]
+fn metaphors_of_blows_and_descriptions_of_funding_are_no_events() {
+    for (text, names) in [
+        ("When push came to shove, Congress was reduced to casting a symbolic vote.", &[("Congress", Org)][..]),
+        ("The Federal Trade Commission recently slapped Google with a $170 million fine.", &[("Federal Trade Commission", Org), ("Google", Org)][..]),
+        ("Extreme right-wing factions funded by millionaires have held sway over American politics.", &[][..]),
+    ] {
+        let r = run_parsed(text, names);
+        assert!(!r.iter().any(|e| e.0 == "ASSAULT" || e.0 == "AID"), "{text}: {r:?}");
+    }
+    let r = run_parsed("Martin Gugino was shoved by police officers and fell backward.", &[("Martin Gugino", Per)]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT" && e.2 == "police officers"), "{r:?}");
+    // A blame word inside a name blames no one.
+    let r = run_parsed(
+        "Carl Bogus, a law professor, has argued that James Madison wrote the amendment to reassure Virginia.",
+        &[("Carl Bogus", Per), ("James Madison", Per), ("Virginia", Loc)],
+    );
+    assert!(!r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+}
