@@ -754,10 +754,18 @@ pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p:
             let Some(subj) = p.word(w).and_then(|x| p.parsed.subject(x)).map(|x| x + p.base) else {
                 continue;
             };
-            let Some(told) = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)) else {
+            // A name, or "they" told by a modal of duty by a speaker who is not "they"
+            // ("If Dems are serious about DACA, they should support the Grassley bill!",
+            // Trump added); "they need …" is as often a want as a duty (allsides-dev).
+            let modal = p.children(w).any(|c| p.deprel(c) == Some(Deprel::Aux) && WordClass::DutyModals.has(doc.token_text(c)));
+            let told = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)).map(|m| m.span).or_else(|| {
+                let t = doc.tokens[subj].span;
+                (modal && word_eq(doc.span_text(t), "they") && !word_eq(doc.span_text(speaker), "they")).then_some(t)
+            });
+            let Some(told) = told else {
                 continue;
             };
-            return Some((v, speaker, told.span));
+            return Some((v, speaker, told));
         }
     }
     None

@@ -1161,3 +1161,40 @@ fn metaphors_of_blows_and_descriptions_of_funding_are_no_events() {
     );
     assert!(!r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
 }
+
+#[test]
+fn searching_and_tracing_by_investigators_is_an_investigation() {
+    let r = run_parsed("Investigators said they traced Wint to the scene after finding his DNA.", &[("Wint", Per)]);
+    assert!(r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    let r = run_parsed("Dive teams from the FBI finished searching the bottom of a muddy lake.", &[("FBI", Org)]);
+    assert!(r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    // Anyone else tracing or reviewing investigates nothing.
+    for text in ["The family traced its roots to Ireland.", "She reviewed the book for the newspaper."] {
+        let r = run_parsed(text, &[]);
+        assert!(!r.iter().any(|e| e.0 == "INVESTIGATE"), "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn promises_and_warned_consequences() {
+    let r = run_parsed("The new FDA chief admitted the agency failed and promised dramatic action.", &[("FDA", Org)]);
+    assert!(r.iter().any(|e| e.0 == "AGREE" && e.1 == "promised"), "{r:?}");
+    let r = run_parsed("He also warned there would be consequences for MPs in his party.", &[]);
+    assert!(r.iter().any(|e| e.0 == "THREATEN"), "{r:?}");
+    // "they" told what to do by a named speaker.
+    let r = run_parsed("Trump added that they should support the Grassley bill.", &[("Trump", Per), ("Grassley", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.3 == "they"), "{r:?}");
+}
+
+#[test]
+fn promised_to_someone_and_publications_reviewing_are_no_acts() {
+    for text in ["The economy is not performing as well as we were promised it would.", "The program can actually work as promised."] {
+        let r = run_parsed(text, &[]);
+        assert!(!r.iter().any(|e| e.0 == "AGREE"), "{text}: {r:?}");
+    }
+    let r = run_parsed("Yet NRC memos reviewed by The Hill show that it did approve the shipment.", &[("NRC", Org), ("The Hill", Org)]);
+    assert!(!r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    // "they need" is no duty told.
+    let r = run_parsed("Governors need revenues, he says, and they need to implement their programs.", &[]);
+    assert!(!r.iter().any(|e| e.0 == "DEMAND"), "{r:?}");
+}
