@@ -1339,9 +1339,34 @@ fn going_to(doc: &Doc, range: &Range<usize>, to: usize) -> bool {
 
 /// Heads of a phrase naming those who investigate.
 const INVESTIGATORS: &[&str] = &[
-    "investigators", "investigator", "detectives", "detective", "agents", "agent", "police", "officers", "inspectors",
-    "inspector", "auditors", "auditor", "prosecutors", "prosecutor", "examiners", "examiner", "FBI", "teams", "team",
-    "divers", "crew", "crews", "unit", "committee", "panel", "investigation", "inquiry", "authorities",
+    "investigators",
+    "investigator",
+    "detectives",
+    "detective",
+    "agents",
+    "agent",
+    "police",
+    "officers",
+    "inspectors",
+    "inspector",
+    "auditors",
+    "auditor",
+    "prosecutors",
+    "prosecutor",
+    "examiners",
+    "examiner",
+    "FBI",
+    "teams",
+    "team",
+    "divers",
+    "crew",
+    "crews",
+    "unit",
+    "committee",
+    "panel",
+    "investigation",
+    "inquiry",
+    "authorities",
 ];
 
 /// Does span `a` name investigators: a phrase holding an investigator noun ("dive

@@ -560,8 +560,7 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
         };
         // A blame word inside a name blames no one ("Carl Bogus, a law professor").
         let in_name = |k: usize| ms.iter().any(|m| m.tokens.contains(&k));
-        let blame =
-            range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k) && !in_name(k));
+        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k) && !in_name(k));
         if !blame {
             continue;
         }
@@ -758,10 +757,11 @@ pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p:
             // ("If Dems are serious about DACA, they should support the Grassley bill!",
             // Trump added); "they need …" is as often a want as a duty (allsides-dev).
             let modal = p.children(w).any(|c| p.deprel(c) == Some(Deprel::Aux) && WordClass::DutyModals.has(doc.token_text(c)));
-            let told = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)).map(|m| m.span).or_else(|| {
-                let t = doc.tokens[subj].span;
-                (modal && word_eq(doc.span_text(t), "they") && !word_eq(doc.span_text(speaker), "they")).then_some(t)
-            });
+            let told =
+                ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)).map(|m| m.span).or_else(|| {
+                    let t = doc.tokens[subj].span;
+                    (modal && word_eq(doc.span_text(t), "they") && !word_eq(doc.span_text(speaker), "they")).then_some(t)
+                });
             let Some(told) = told else {
                 continue;
             };

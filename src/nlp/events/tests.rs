@@ -1111,7 +1111,10 @@ fn hands_laid_on_a_person_and_news_outlets_reporting_it() {
 
 #[test]
 fn money_given_is_aid_and_a_denied_motion_a_rejection() {
-    let r = run_parsed("It is also funded by Walmart, Bank of America and Google.", &[("Walmart", Org), ("Bank of America", Org), ("Google", Org)]);
+    let r = run_parsed(
+        "It is also funded by Walmart, Bank of America and Google.",
+        &[("Walmart", Org), ("Bank of America", Org), ("Google", Org)],
+    );
     assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Walmart"), "{r:?}");
     let r = run_parsed("Omidyar Network is giving $1 million to the campaign.", &[("Omidyar Network", Org)]);
     assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Omidyar Network"), "{r:?}");
@@ -1135,10 +1138,8 @@ fn a_bare_participle_adjunct_is_done_by_the_subject() {
     let r = run_parsed("Protesters marched through the capital demanding détente with the West.", &[("West", Loc)]);
     assert!(r.iter().any(|e| e.0 == "DEMAND" && e.2 == "Protesters"), "{r:?}");
     // Not after an existential "there was".
-    let r = run_parsed(
-        "There was Ron Paul and his newsletters promising to show you how to put all your money in gold.",
-        &[("Ron Paul", Per)],
-    );
+    let r =
+        run_parsed("There was Ron Paul and his newsletters promising to show you how to put all your money in gold.", &[("Ron Paul", Per)]);
     assert!(!r.iter().any(|e| e.0 == "AGREE"), "{r:?}");
 }
 
@@ -1146,7 +1147,10 @@ fn a_bare_participle_adjunct_is_done_by_the_subject() {
 fn metaphors_of_blows_and_descriptions_of_funding_are_no_events() {
     for (text, names) in [
         ("When push came to shove, Congress was reduced to casting a symbolic vote.", &[("Congress", Org)][..]),
-        ("The Federal Trade Commission recently slapped Google with a $170 million fine.", &[("Federal Trade Commission", Org), ("Google", Org)][..]),
+        (
+            "The Federal Trade Commission recently slapped Google with a $170 million fine.",
+            &[("Federal Trade Commission", Org), ("Google", Org)][..],
+        ),
         ("Extreme right-wing factions funded by millionaires have held sway over American politics.", &[][..]),
     ] {
         let r = run_parsed(text, names);
