@@ -430,34 +430,56 @@ pub(crate) fn may_criticise(doc: &Doc, range: &Range<usize>) -> bool {
         || (has(WordClass::NamingVerbs) && (has(WordClass::ScornWords) || has(WordClass::BlameWords)))
 }
 
-/// "Trump called Gillum a “thief”", "soldiers called him a deserter": naming a named
-/// party (or a pronoun) something scornful; the verb, the namer and the named.
-fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse, out: &mut Vec<(usize, Span, Span)>) {
+/// "Trump called Gillum a “thief”", "soldiers called him a deserter", "whom he has
+/// described as a “demon”": naming a named party (or a pronoun) something that passes
+/// `fits` (scorn or blame; praise for `praises`); the verb, the namer and the named.
+fn naming(
+    doc: &Doc,
+    ms: &[&Mention],
+    range: &Range<usize>,
+    p: &SentenceParse,
+    fits: &dyn Fn(&str) -> bool,
+    out: &mut Vec<(usize, Span, Span)>,
+) {
     for v in range.clone() {
         if !WordClass::NamingVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
         }
+        // The one named: the object, or the relative pronoun standing for it ("whom he
+        // has described as").
         let Some(named) = p.word(v).and_then(|w| p.parsed.object(w)).map(|o| o + p.base) else {
             continue;
         };
         let Some(target) = party_span(doc, ms, range, p, named) else {
             continue;
         };
-        let pronoun = super::phrase::is_object_pronoun(doc.span_text(target));
+        let t = doc.span_text(target);
+        let pronoun = super::phrase::is_object_pronoun(t) || word_eq(t, "whom");
         if !(is_name(ms, target) || pronoun) {
             continue;
         }
-        // What it is called: the verb's open complement (or a second object), over its
-        // subtree.
-        let Some(what) = p.children(v).find(|&c| c != named && matches!(p.deprel(c), Some(Deprel::Xcomp | Deprel::Obj))) else {
+        // What it is called: the verb's open complement (or a second object), or an
+        // "as" phrase ("described him as a liar"), over its subtree.
+        let as_phrase = |c: usize| {
+            matches!(p.deprel(c), Some(Deprel::Obl | Deprel::Advcl | Deprel::Xcomp))
+                && p.children(c).any(|g| matches!(p.deprel(g), Some(Deprel::Case | Deprel::Mark)) && word_eq(doc.token_text(g), "as"))
+        };
+        let Some(what) = p.children(v).find(|&c| c != named && (matches!(p.deprel(c), Some(Deprel::Xcomp | Deprel::Obj)) || as_phrase(c)))
+        else {
             continue;
         };
-        let scorn = range
-            .clone()
-            .any(|k| under(p, k, what) && (WordClass::ScornWords.has(doc.token_text(k)) || WordClass::BlameWords.has(doc.token_text(k))));
-        if !scorn {
+        if !range.clone().any(|k| under(p, k, what) && fits(doc.token_text(k))) {
             continue;
         }
+        // "whom he has described": the antecedent the relative clause hangs on.
+        let target = if word_eq(t, "whom") {
+            match p.head(v).and_then(|h| party_span(doc, ms, range, p, h)) {
+                Some(a) if p.deprel(v) == Some(Deprel::AclRelcl) => a,
+                _ => continue,
+            }
+        } else {
+            target
+        };
         // The subject, or the noun a quantifier subject is of ("some of his soldiers").
         let subject = p.word(v).and_then(|w| p.parsed.subject(w)).map(|s| s + p.base);
         let namer = subject.and_then(|s| {
@@ -467,8 +489,15 @@ fn scornful_naming(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sentenc
         let Some(namer) = namer else {
             continue;
         };
+        if namer.overlaps(target) {
+            continue;
+        }
         out.push((v, namer, target));
     }
+}
+
+fn scorn_or_blame(t: &str) -> bool {
+    WordClass::ScornWords.has(t) || WordClass::BlameWords.has(t)
 }
 
 /// Is token `t` inside the subtree of token `root`? (Walks up the heads, a bounded
@@ -494,7 +523,7 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
 /// Gillum a “thief”, and ... he said a caravan ... was “an invasion”" is two).
 pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Vec<(usize, Span, Span)> {
     let mut out = Vec::new();
-    scornful_naming(doc, ms, range, p, &mut out);
+    naming(doc, ms, range, p, &scorn_or_blame, &mut out);
     for v in range.clone() {
         if out.iter().any(|&(w, _, _)| w == v) {
             continue;
@@ -529,7 +558,9 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
                 && p.head(k)
                     .is_none_or(|h| !ms.iter().any(|m| matches!(m.entity_type, EntityType::Per | EntityType::Org) && m.tokens.contains(&h)))
         };
-        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k));
+        // A blame word inside a name blames no one ("Carl Bogus, a law professor").
+        let in_name = |k: usize| ms.iter().any(|m| m.tokens.contains(&k));
+        let blame = range.clone().any(|k| inside(k) && WordClass::BlameWords.has(doc.token_text(k)) && !modifies_no_name(k) && !in_name(k));
         if !blame {
             continue;
         }
@@ -577,6 +608,20 @@ const PRAISE_WORDS: &[&str] = &[
     "principled",
     "patriot",
     "champion",
+    "fantastic",
+    "amazing",
+    "incredible",
+    "extraordinary",
+    "extraordinarily",
+    "decent",
+    "honest",
+    "capable",
+    "respected",
+    "dedicated",
+    "kind",
+    "gentle",
+    "nice",
+    "wise",
 ];
 
 fn praise_word(t: &str) -> bool {
@@ -586,7 +631,8 @@ fn praise_word(t: &str) -> bool {
 /// Is one of the words a sentence needs for `praises` there? A cheap test before the
 /// sentence is parsed for it.
 pub(crate) fn may_praise(doc: &Doc, range: &Range<usize>) -> bool {
-    range.clone().any(|k| WordClass::SpeechVerbs.has(doc.token_text(k))) && range.clone().any(|k| praise_word(doc.token_text(k)))
+    range.clone().any(|k| WordClass::SpeechVerbs.has(doc.token_text(k)) || WordClass::NamingVerbs.has(doc.token_text(k)))
+        && range.clone().any(|k| praise_word(doc.token_text(k)))
 }
 
 /// Speech saying a party is something praiseworthy: the speech verb, its speaker and
@@ -599,7 +645,16 @@ pub(crate) fn may_praise(doc: &Doc, range: &Range<usize>) -> bool {
 /// party).
 pub(crate) fn praises(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse) -> Vec<(usize, Span, Span)> {
     let mut out = Vec::new();
+    // Naming a party something praiseworthy ("described him as “an exceptionally
+    // decent guy”", "called her “a true hero”"), with no word of scorn or blame in it.
+    let mut named = Vec::new();
+    naming(doc, ms, range, p, &praise_word, &mut named);
+    named.retain(|&(v, _, _)| !range.clone().any(|k| k > v && scorn_or_blame(doc.token_text(k))));
+    out.extend(named);
     for v in range.clone() {
+        if out.iter().any(|&(w, _, _)| w == v) {
+            continue;
+        }
         if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
             continue;
         }
@@ -645,6 +700,7 @@ pub(crate) fn praises(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
             out.push((v, speaker, t));
         }
     }
+    out.sort_by_key(|&(v, _, _)| v);
     out
 }
 
@@ -697,10 +753,19 @@ pub(crate) fn demand_speech(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p:
             let Some(subj) = p.word(w).and_then(|x| p.parsed.subject(x)).map(|x| x + p.base) else {
                 continue;
             };
-            let Some(told) = ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)) else {
+            // A name, or "they" told by a modal of duty by a speaker who is not "they"
+            // ("If Dems are serious about DACA, they should support the Grassley bill!",
+            // Trump added); "they need …" is as often a want as a duty (allsides-dev).
+            let modal = p.children(w).any(|c| p.deprel(c) == Some(Deprel::Aux) && WordClass::DutyModals.has(doc.token_text(c)));
+            let told =
+                ms.iter().find(|m| m.span.contains(doc.tokens[subj].span) && !m.span.overlaps(speaker)).map(|m| m.span).or_else(|| {
+                    let t = doc.tokens[subj].span;
+                    (modal && word_eq(doc.span_text(t), "they") && !word_eq(doc.span_text(speaker), "they")).then_some(t)
+                });
+            let Some(told) = told else {
                 continue;
             };
-            return Some((v, speaker, told.span));
+            return Some((v, speaker, told));
         }
     }
     None
@@ -716,7 +781,7 @@ pub(crate) fn is_name(ms: &[&Mention], s: Span) -> bool {
 /// clause the participle hangs on, when the participle has none of its own. The word
 /// before the comma is that clause's object, not the doer.
 pub(crate) fn adjunct_subject(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse, head: usize) -> Option<Span> {
-    if head <= range.start || doc.token_text(head - 1) != "," || !ends_ing(doc.token_text(head)) {
+    if head <= range.start || !ends_ing(doc.token_text(head)) {
         return None;
     }
     let w = p.word(head)?;
@@ -724,6 +789,17 @@ pub(crate) fn adjunct_subject(doc: &Doc, ms: &[&Mention], range: &Range<usize>, 
         return None;
     }
     let gov = p.head(head)?;
+    // Without the comma, a bare participle adjunct of an active verb ("protesters
+    // marched through the capital demanding détente"); not one opened by a
+    // preposition or conjunction ("accused X of attacking", "after meeting").
+    if doc.token_text(head - 1) != ","
+        && (p.deprel(head) != Some(Deprel::Advcl)
+            || p.children(head).any(|c| matches!(p.deprel(c), Some(Deprel::Mark | Deprel::Case)))
+            || p.word(gov).is_none_or(|g| p.parsed.is_passive(g))
+            || WordClass::BeHave.has(doc.token_text(gov)))
+    {
+        return None;
+    }
     // The clause right before the comma: no other verb between ("announced the date
     // after Kim removed a barrier, releasing three Americans" has Kim release them).
     if !verb_at(p, gov) || gov >= head || (gov + 1..head).any(|k| p.upos(k) == Some(Upos::Verb)) {

@@ -1064,3 +1064,141 @@ fn a_promise_of_harm_is_a_threat() {
     let t = types("Trump promised to work with Congress.", &[("Trump", EntityType::Per), ("Congress", EntityType::Org)]);
     assert!(!t.contains(&"THREATEN"), "{t:?}");
 }
+
+#[test]
+fn leaving_an_agreement_is_a_rejection() {
+    // Realnews guidelines: leaving an agreement is REJECT; troops withdrawn stay RETREAT.
+    let t = types("Trump withdrew from the Iran nuclear agreement in May.", &[("Trump", Per), ("Iran", Loc)]);
+    assert_eq!(t, vec!["REJECT"]);
+    let t = types("Russia withdrew its troops from the border.", &[("Russia", Loc)]);
+    assert_eq!(t, vec!["RETREAT"]);
+}
+
+#[test]
+fn coercive_orders_and_leave() {
+    for (text, names) in [
+        ("The IRS on Wednesday placed two employees on administrative leave for accepting gifts.", &[("IRS", Org)][..]),
+        ("In taking away Brennan's security clearance, Trump took Powers at her word.", &[("Brennan", Per), ("Trump", Per)][..]),
+        ("Though he did order a 14-day quarantine for those flying into the state.", &[][..]),
+    ] {
+        let r = run_parsed(text, names);
+        assert!(r.iter().any(|e| e.0 == "COERCE"), "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn vowing_more_pressure_is_a_threat() {
+    let r = run_parsed(
+        "The White House has vowed to ramp up the economic pressure on countries doing business with Tehran.",
+        &[("White House", Org), ("Tehran", Loc)],
+    );
+    assert_eq!(r.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(), vec!["THREATEN"], "{r:?}");
+}
+
+#[test]
+fn hands_laid_on_a_person_and_news_outlets_reporting_it() {
+    // An outlet reporting an assault is no accusation by the outlet.
+    let r = run_parsed(
+        "The Daily Californian reports another Trump supporter was grabbed by a crowd of agitators and thrown to the ground.",
+        &[("Daily Californian", Org), ("Trump", Per)],
+    );
+    assert!(r.iter().any(|e| e.0 == "ASSAULT"), "{r:?}");
+    assert!(!r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+    // "choked with emotion" is no violence.
+    let r = run_parsed("Clinton said in a voice choked with emotion that she grieved.", &[("Clinton", Per)]);
+    assert!(r.is_empty(), "{r:?}");
+}
+
+#[test]
+fn money_given_is_aid_and_a_denied_motion_a_rejection() {
+    let r = run_parsed(
+        "It is also funded by Walmart, Bank of America and Google.",
+        &[("Walmart", Org), ("Bank of America", Org), ("Google", Org)],
+    );
+    assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Walmart"), "{r:?}");
+    let r = run_parsed("Omidyar Network is giving $1 million to the campaign.", &[("Omidyar Network", Org)]);
+    assert!(r.iter().any(|e| e.0 == "AID" && e.2 == "Omidyar Network"), "{r:?}");
+    let r = run_parsed("The district court denied the plaintiffs' motion for a preliminary injunction.", &[]);
+    assert!(r.iter().any(|e| e.0 == "REJECT"), "{r:?}");
+}
+
+#[test]
+fn speech_blaming_with_wider_words_and_naming_as_praise() {
+    let r = run_parsed("Schumer said Trump's decision was a gross injustice.", &[("Schumer", Per), ("Trump", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE" && e.2 == "Schumer"), "{r:?}");
+    // Naming someone something praiseworthy is SUPPORT; something scornful DISAPPROVE.
+    let r = run_parsed("Obama described Biden as a decent and honest man.", &[("Obama", Per), ("Biden", Per)]);
+    assert!(r.iter().any(|e| e.0 == "SUPPORT" && e.2 == "Obama" && e.3 == "Biden"), "{r:?}");
+    let r = run_parsed("Obama described Biden as a liar.", &[("Obama", Per), ("Biden", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DISAPPROVE") && !r.iter().any(|e| e.0 == "SUPPORT"), "{r:?}");
+}
+
+#[test]
+fn a_bare_participle_adjunct_is_done_by_the_subject() {
+    let r = run_parsed("Protesters marched through the capital demanding détente with the West.", &[("West", Loc)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.2 == "Protesters"), "{r:?}");
+    // Not after an existential "there was".
+    let r =
+        run_parsed("There was Ron Paul and his newsletters promising to show you how to put all your money in gold.", &[("Ron Paul", Per)]);
+    assert!(!r.iter().any(|e| e.0 == "AGREE"), "{r:?}");
+}
+
+#[test]
+fn metaphors_of_blows_and_descriptions_of_funding_are_no_events() {
+    for (text, names) in [
+        ("When push came to shove, Congress was reduced to casting a symbolic vote.", &[("Congress", Org)][..]),
+        (
+            "The Federal Trade Commission recently slapped Google with a $170 million fine.",
+            &[("Federal Trade Commission", Org), ("Google", Org)][..],
+        ),
+        ("Extreme right-wing factions funded by millionaires have held sway over American politics.", &[][..]),
+    ] {
+        let r = run_parsed(text, names);
+        assert!(!r.iter().any(|e| e.0 == "ASSAULT" || e.0 == "AID"), "{text}: {r:?}");
+    }
+    let r = run_parsed("Martin Gugino was shoved by police officers and fell backward.", &[("Martin Gugino", Per)]);
+    assert!(r.iter().any(|e| e.0 == "ASSAULT" && e.2 == "police officers"), "{r:?}");
+    // A blame word inside a name blames no one.
+    let r = run_parsed(
+        "Carl Bogus, a law professor, has argued that James Madison wrote the amendment to reassure Virginia.",
+        &[("Carl Bogus", Per), ("James Madison", Per), ("Virginia", Loc)],
+    );
+    assert!(!r.iter().any(|e| e.0 == "DISAPPROVE"), "{r:?}");
+}
+
+#[test]
+fn searching_and_tracing_by_investigators_is_an_investigation() {
+    let r = run_parsed("Investigators said they traced Wint to the scene after finding his DNA.", &[("Wint", Per)]);
+    assert!(r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    let r = run_parsed("Dive teams from the FBI finished searching the bottom of a muddy lake.", &[("FBI", Org)]);
+    assert!(r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    // Anyone else tracing or reviewing investigates nothing.
+    for text in ["The family traced its roots to Ireland.", "She reviewed the book for the newspaper."] {
+        let r = run_parsed(text, &[]);
+        assert!(!r.iter().any(|e| e.0 == "INVESTIGATE"), "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn promises_and_warned_consequences() {
+    let r = run_parsed("The new FDA chief admitted the agency failed and promised dramatic action.", &[("FDA", Org)]);
+    assert!(r.iter().any(|e| e.0 == "AGREE" && e.1 == "promised"), "{r:?}");
+    let r = run_parsed("He also warned there would be consequences for MPs in his party.", &[]);
+    assert!(r.iter().any(|e| e.0 == "THREATEN"), "{r:?}");
+    // "they" told what to do by a named speaker.
+    let r = run_parsed("Trump added that they should support the Grassley bill.", &[("Trump", Per), ("Grassley", Per)]);
+    assert!(r.iter().any(|e| e.0 == "DEMAND" && e.3 == "they"), "{r:?}");
+}
+
+#[test]
+fn promised_to_someone_and_publications_reviewing_are_no_acts() {
+    for text in ["The economy is not performing as well as we were promised it would.", "The program can actually work as promised."] {
+        let r = run_parsed(text, &[]);
+        assert!(!r.iter().any(|e| e.0 == "AGREE"), "{text}: {r:?}");
+    }
+    let r = run_parsed("Yet NRC memos reviewed by The Hill show that it did approve the shipment.", &[("NRC", Org), ("The Hill", Org)]);
+    assert!(!r.iter().any(|e| e.0 == "INVESTIGATE"), "{r:?}");
+    // "they need" is no duty told.
+    let r = run_parsed("Governors need revenues, he says, and they need to implement their programs.", &[]);
+    assert!(!r.iter().any(|e| e.0 == "DEMAND"), "{r:?}");
+}
