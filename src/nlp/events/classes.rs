@@ -238,6 +238,7 @@ impl<V: Copy> FoldMap<V> {
         FoldMap { slots: vec![0; 16], shift: 64 - 4, entries: Vec::new(), text: Vec::new(), max_tok: 0 }
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
