@@ -145,19 +145,9 @@ fn table() -> &'static ClassTable {
 /// The word classes compiled into one table: each folded word maps to the bits of the
 /// classes holding it.
 pub(crate) struct ClassTable {
-    /// Open addressing over the folded words' hashes: per slot the hash's low 16 bits
-    /// above the index of the entry + 1 (0: empty); at most a third full, 4 bytes a slot
-    /// so that the table stays in the first-level cache.
-    slots: Vec<u32>,
-    shift: u32,
-    entries: Vec<Entry>,
-    /// The entries' folded words, each zero-padded to whole `u64`s.
-    text: Vec<u64>,
+    map: FoldMap<ClassSet>,
     /// Each class's words, indexed by `WordClass as usize`.
     words: Vec<Vec<Box<str>>>,
-    /// Longest token (bytes) that can fold to a word of the table: a `'` may be written
-    /// `’` (3 bytes).
-    max_tok: usize,
 }
 
 impl ClassTable {
@@ -168,7 +158,6 @@ impl ClassTable {
         let mut errors = Vec::new();
         let mut map: HashMap<Box<[u8]>, ClassSet, FxBuild> = HashMap::default();
         let mut words: Vec<Vec<Box<str>>> = vec![Vec::new(); WordClass::ALL.len()];
-        let mut max_len = 0;
         for (i, line) in text.lines().enumerate() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
@@ -191,7 +180,6 @@ impl ClassTable {
                     ));
                     continue;
                 }
-                max_len = max_len.max(w.len());
                 *map.entry(w.as_bytes().into()).or_default() |= class.bit();
                 if !words[class as usize].iter().any(|x| &**x == w) {
                     words[class as usize].push(w.into());
@@ -203,28 +191,15 @@ impl ClassTable {
                 errors.push(format!("wordclasses.tsv: class {} has no words", c.name()));
             }
         }
-        let mut t = ClassTable { slots: Vec::new(), shift: 64, entries: Vec::new(), text: Vec::new(), words, max_tok: 3 * max_len };
         let mut map: Vec<_> = map.into_iter().collect();
         // Entry order does not change any answer; sorted, the table is the same every run.
         map.sort_unstable();
-        if map.len() >= u16::MAX as usize {
-            errors.push(format!("wordclasses.tsv: {} words, at most {} fit the table", map.len(), u16::MAX - 1));
-            map.truncate(u16::MAX as usize - 1);
-        }
-        let cap = (map.len() * 3).next_power_of_two().max(16);
-        t.slots = vec![0; cap];
-        t.shift = 64 - cap.trailing_zeros();
+        let mut t = ClassTable { map: FoldMap::new(), words };
         for (w, set) in map {
-            let mut folded = [0u64; FOLD_WORDS];
-            let Some((len, h)) = fold_key(&w, &mut folded) else { continue };
-            let off = t.text.len() as u32;
-            t.text.extend_from_slice(&folded[..len.div_ceil(8)]);
-            t.entries.push(Entry { hash: h, off, len: len as u32, set });
-            let mut i = (h >> t.shift) as usize;
-            while t.slots[i] != 0 {
-                i = (i + 1) & (cap - 1);
+            if !t.map.insert(&w, set) {
+                errors.push(format!("wordclasses.tsv: more than {} words, the rest are left out", FOLD_MAP_MAX));
+                break;
             }
-            t.slots[i] = (h as u32) << 16 | t.entries.len() as u32;
         }
         (t, errors)
     }
@@ -232,24 +207,147 @@ impl ClassTable {
     /// The bits of the classes holding `tok`, 0 for none.
     #[inline]
     pub(crate) fn get(&self, tok: &str) -> ClassSet {
-        if tok.is_empty() || tok.len() > self.max_tok {
-            return 0;
+        self.map.get(tok).unwrap_or(0)
+    }
+}
+
+/// Most words a `FoldMap` holds (slot ids are 16 bits, 0 is empty).
+pub(crate) const FOLD_MAP_MAX: usize = u16::MAX as usize - 1;
+
+/// Lowercase words mapped to values, looked up by a token folded as `fold_word` does
+/// (ASCII case folded, `’` read as `'`) with no allocation: open addressing over the
+/// folded words' hashes, per slot the hash's low 16 bits above the index of the entry + 1
+/// (0: empty), at most a third full, 4 bytes a slot so that the slots of a few thousand
+/// words stay in the first-level cache. Short ASCII tokens (most of them) are folded and
+/// hashed a machine word at a time. Used by the word classes and the phrase lexicons'
+/// vocabularies (`lexicon::PhraseSet::token_ids`); both look up every token, several
+/// times over.
+pub(crate) struct FoldMap<V> {
+    slots: Vec<u32>,
+    shift: u32,
+    entries: Vec<Entry<V>>,
+    /// The entries' folded words, each zero-padded to whole `u64`s.
+    text: Vec<u64>,
+    /// Longest token (bytes) that can fold to a word of the map: a `'` may be written
+    /// `’` (3 bytes).
+    max_tok: usize,
+}
+
+impl<V: Copy> FoldMap<V> {
+    pub(crate) fn new() -> FoldMap<V> {
+        FoldMap { slots: vec![0; 16], shift: 64 - 4, entries: Vec::new(), text: Vec::new(), max_tok: 0 }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Add `word` (already folded: a token folding to it finds it) with `value`, unless
+    /// the map is full (`FOLD_MAP_MAX` words) or the word is empty or longer than
+    /// `FOLD_MAX` bytes: then false, and nothing is added. A word already in the map
+    /// keeps its first value (the caller looks it up first).
+    pub(crate) fn insert(&mut self, word: &[u8], value: V) -> bool {
+        if self.entries.len() >= FOLD_MAP_MAX {
+            return false;
         }
         let mut folded = [0u64; FOLD_WORDS];
-        let Some((len, h)) = fold_key(tok.as_bytes(), &mut folded) else { return 0 };
+        let Some((len, h)) = fold_key(word, &mut folded) else { return false };
+        if len == 0 {
+            return false;
+        }
+        if self.find(h, len, &folded).is_some() {
+            return true;
+        }
+        let off = self.text.len() as u32;
+        self.text.extend_from_slice(&folded[..len.div_ceil(8)]);
+        self.entries.push(Entry { hash: h, off, len: len as u32, value });
+        self.max_tok = self.max_tok.max(3 * len);
+        if self.entries.len() * 3 > self.slots.len() {
+            let cap = (self.entries.len() * 3).next_power_of_two().max(16);
+            self.slots = vec![0; cap];
+            self.shift = 64 - cap.trailing_zeros();
+            for k in 0..self.entries.len() {
+                self.place(k);
+            }
+        } else {
+            self.place(self.entries.len() - 1);
+        }
+        true
+    }
+
+    fn place(&mut self, k: usize) {
+        let h = self.entries[k].hash;
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (h as u32) << 16 | (k + 1) as u32;
+    }
+
+    /// The value of the word `tok` folds to, if it is in the map.
+    #[inline]
+    pub(crate) fn get(&self, tok: &str) -> Option<V> {
+        let b = tok.as_bytes();
+        if b.is_empty() || b.len() > self.max_tok {
+            return None;
+        }
+        if b.len() <= 16 {
+            // Up to two words, loaded whole and folded in registers when ASCII (`’`
+            // and every other non-ASCII byte take the bytewise fold).
+            let (w0, w1) = load16(b);
+            if (w0 | w1) & 0x8080_8080_8080_8080 == 0 {
+                let (w0, w1) = (ascii_lower(w0), ascii_lower(w1));
+                let n = b.len();
+                let h = if n <= 8 { finish_hash(n, &[w0]) } else { finish_hash(n, &[w0, w1]) };
+                return self.find_short(h, n, w0, w1).map(|k| self.entries[k].value);
+            }
+        }
+        let mut folded = [0u64; FOLD_WORDS];
+        let (len, h) = fold_key(b, &mut folded)?;
+        self.find(h, len, &folded).map(|k| self.entries[k].value)
+    }
+
+    /// `find` for a folded word of at most 16 bytes held in `w0`, `w1` (zero-padded).
+    #[inline(always)]
+    fn find_short(&self, h: u64, len: usize, w0: u64, w1: u64) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize;
         loop {
             let slot = self.slots[i];
             let id = slot & 0xffff;
             if id == 0 {
-                return 0;
+                return None;
             }
             if slot >> 16 == h as u32 & 0xffff {
                 let e = &self.entries[id as usize - 1];
-                let n = len.div_ceil(8);
+                if e.hash == h && e.len as usize == len {
+                    let off = e.off as usize;
+                    if self.text.get(off) == Some(&w0) && (len <= 8 || self.text.get(off + 1) == Some(&w1)) {
+                        return Some(id as usize - 1);
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn find(&self, h: u64, len: usize, folded: &[u64; FOLD_WORDS]) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> self.shift) as usize;
+        let n = len.div_ceil(8);
+        loop {
+            let slot = self.slots[i];
+            let id = slot & 0xffff;
+            if id == 0 {
+                return None;
+            }
+            if slot >> 16 == h as u32 & 0xffff {
+                let e = &self.entries[id as usize - 1];
                 if e.hash == h && e.len as usize == len && self.text.get(e.off as usize..e.off as usize + n) == Some(&folded[..n]) {
-                    return e.set;
+                    return Some(id as usize - 1);
                 }
             }
             i = (i + 1) & mask;
@@ -260,13 +358,41 @@ impl ClassTable {
 /// `FOLD_MAX` bytes as `u64`s.
 const FOLD_WORDS: usize = FOLD_MAX / 8;
 
-/// A word of the table: its hash, where its folded bytes start in `ClassTable::text`
-/// (in `u64`s) and how many bytes they are, and its classes.
-struct Entry {
+/// A word of a `FoldMap`: its hash, where its folded bytes start in `FoldMap::text`
+/// (in `u64`s) and how many bytes they are, and its value.
+struct Entry<V> {
     hash: u64,
     off: u32,
     len: u32,
-    set: ClassSet,
+    value: V,
+}
+
+/// The bytes of `b` (at most 16) as two little-endian words, zero-padded, read with
+/// overlapping fixed-size loads rather than a byte loop or a `memcpy` call.
+#[inline(always)]
+fn load16(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let rd8 = |k: usize| u64::from_le_bytes(b[k..k + 8].try_into().unwrap_or_default());
+    let rd4 = |k: usize| u32::from_le_bytes(b[k..k + 4].try_into().unwrap_or_default()) as u64;
+    match n {
+        0 => (0, 0),
+        1..=3 => (b[0] as u64 | (b[n / 2] as u64) << (8 * (n / 2)) | (b[n - 1] as u64) << (8 * (n - 1)), 0),
+        4..=7 => (rd4(0) | rd4(n - 4) << (8 * (n - 4)), 0),
+        8 => (rd8(0), 0),
+        _ => (rd8(0), rd8(n - 8) >> (8 * (16 - n.min(16)))),
+    }
+}
+
+/// ASCII uppercase letters of the eight bytes of `w` lowercased, every other byte as it
+/// is (all bytes below 0x80: the caller checks).
+#[inline]
+fn ascii_lower(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte: high bit set when the byte is at least 'A', and when it is past 'Z'.
+    let ge_a = w.wrapping_add(ONES * (0x80 - b'A' as u64));
+    let gt_z = w.wrapping_add(ONES * (0x80 - b'Z' as u64 - 1));
+    let upper = ge_a & !gt_z & (ONES * 0x80);
+    w | (upper >> 2)
 }
 
 /// Fold `tok` as `fold_word` does, into `out` as little-endian `u64`s (zero-padded), and
@@ -291,14 +417,20 @@ fn fold_key(tok: &[u8], out: &mut [u64; FOLD_WORDS]) -> Option<(usize, u64)> {
         out[n >> 3] |= (f as u64) << ((n & 7) * 8);
         n += 1;
     }
+    Some((n, finish_hash(n, &out[..n.div_ceil(8)])))
+}
+
+/// The hash of a folded word of `n` bytes held in `words`.
+#[inline]
+fn finish_hash(n: usize, words: &[u64]) -> u64 {
     let mut h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for &w in &out[..n.div_ceil(8)] {
+    for &w in words {
         h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
     // The slot comes from the top bits: mix the low ones up.
     h ^= h >> 29;
     h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    Some((n, h ^ (h >> 32)))
+    h ^ (h >> 32)
 }
 
 /// Is `tok` one of `words` (compared as `word_eq`)? The linear definition the table must
@@ -360,6 +492,53 @@ mod tests {
             for c in WordClass::ALL {
                 assert_eq!(c.has(t), in_list(c.words(), t), "{t:?} in {}", c.name());
             }
+        }
+    }
+
+    /// A `FoldMap` grown one word at a time answers as a map of the folded bytes
+    /// (`fold_word`), for ASCII tokens of every length around the one- and two-word fast
+    /// path, case variants, curly apostrophes and non-ASCII bytes.
+    #[test]
+    fn fold_map_agrees_with_a_map_of_folded_words() {
+        use super::super::lexicon::fold_word;
+        let mut words: Vec<String> = Vec::new();
+        for n in 1..=40 {
+            words.push((0..n).map(|k| (b'a' + (k * 7 % 26) as u8) as char).collect());
+        }
+        words.extend(["don't", "n't", "i'm", "@home", "[z]", "a-b", "été", "x’y", "über", "o'brien-smith-jones"].map(String::from));
+        let mut m = FoldMap::new();
+        let mut reference: HashMap<Vec<u8>, u32> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            let mut buf = [0u8; FOLD_MAX];
+            let key = fold_word(w, &mut buf).expect("short").to_vec();
+            assert!(m.insert(&key, i as u32));
+            reference.entry(key).or_insert(i as u32);
+        }
+        assert_eq!(m.len(), reference.len());
+        let mut toks: Vec<String> = Vec::new();
+        for w in &words {
+            toks.push(w.clone());
+            toks.push(w.to_uppercase());
+            toks.push(w.replace('\'', "’"));
+            toks.push(format!("{w}@"));
+            toks.push(format!("{w}["));
+            toks.push(w.chars().skip(1).collect());
+        }
+        toks.extend(["", "@", "`", "Z", "[", "{", "ÉTÉ", "DON’T", "X’Y"].map(String::from));
+        toks.push("q".repeat(300));
+        for t in &toks {
+            let mut buf = [0u8; FOLD_MAX];
+            let want = fold_word(t, &mut buf).and_then(|k| reference.get(k).copied());
+            assert_eq!(m.get(t), want, "{t:?}");
+        }
+        assert!(!m.insert(b"", 0));
+        assert_eq!(ascii_lower(u64::from_le_bytes(*b"@AZ[`az{")), u64::from_le_bytes(*b"@az[`az{"));
+        let bytes: Vec<u8> = (1..=16).collect();
+        for n in 0..=16 {
+            let mut raw = [0u8; 16];
+            raw[..n].copy_from_slice(&bytes[..n]);
+            let want = (u64::from_le_bytes(raw[..8].try_into().unwrap()), u64::from_le_bytes(raw[8..].try_into().unwrap()));
+            assert_eq!(load16(&bytes[..n]), want, "{n} bytes");
         }
     }
 

@@ -8,6 +8,7 @@
 //! vocabulary (word ids, `PhraseSet::token_ids`) and the word classes (`classes`) are O(1)
 //! per token with no allocation.
 
+use super::classes::FoldMap;
 use crate::hashing::FxBuild;
 use crate::nlp::Doc;
 use std::collections::{HashMap, HashSet};
@@ -91,6 +92,12 @@ pub(crate) struct PhraseSet<T> {
     /// By first byte, bit `min(len, 63)` set for the lengths of the vocabulary words: a
     /// cheap reject before the hash lookup.
     shapes: Box<[u64; 256]>,
+    /// The vocabulary words a folded token can equal (no uppercase, no `’`), for
+    /// `token_ids`: one `FoldMap` probe per token instead of a fold into a buffer and a
+    /// `HashMap` look-up (2% of a run's CPU, the most of it cache misses on the map).
+    fast: FoldMap<u32>,
+    /// False when `fast` filled up: `token_ids` then uses `vocab`.
+    fast_ok: bool,
 }
 
 /// Verb forms for `lemma`: irregular table first, then regular English rules.
@@ -197,7 +204,15 @@ pub(crate) struct LexiconError {
 
 impl<T> PhraseSet<T> {
     pub fn new() -> PhraseSet<T> {
-        PhraseSet { entries: Vec::new(), patterns: Vec::new(), vocab: HashMap::default(), by_first: Vec::new(), shapes: Box::new([0; 256]) }
+        PhraseSet {
+            entries: Vec::new(),
+            patterns: Vec::new(),
+            vocab: HashMap::default(),
+            by_first: Vec::new(),
+            shapes: Box::new([0; 256]),
+            fast: FoldMap::new(),
+            fast_ok: true,
+        }
     }
 
     fn word_id(&mut self, w: &str) -> u32 {
@@ -208,6 +223,11 @@ impl<T> PhraseSet<T> {
             if let Some(&b) = w.as_bytes().first() {
                 self.shapes[b as usize] |= 1 << w.len().min(63);
             }
+            // A word that folding changes is equal to no folded token: left out.
+            let mut buf = [0u8; FOLD_MAX];
+            if self.fast_ok && !w.is_empty() && fold_word(w, &mut buf) == Some(w.as_bytes()) {
+                self.fast_ok = self.fast.insert(w.as_bytes(), id);
+            }
         }
         id
     }
@@ -216,6 +236,10 @@ impl<T> PhraseSet<T> {
     /// into `out`: one fold and one lookup per token, for `longest_at_ids`.
     pub fn token_ids(&self, doc: &Doc, out: &mut Vec<u32>) {
         out.clear();
+        if self.fast_ok {
+            out.extend(doc.tokens.iter().map(|t| self.fast.get(crate::text_slice(doc.text, t.span.range())).unwrap_or(NO_WORD)));
+            return;
+        }
         let mut buf = [0u8; FOLD_MAX];
         out.extend(doc.tokens.iter().map(|t| {
             let tok = crate::text_slice(doc.text, t.span.range());
@@ -468,6 +492,31 @@ pub(crate) fn lower_into<'b>(s: &str, buf: &'b mut String) -> &'b str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `token_ids` through the `FoldMap` gives the ids the byte map gives, for tokens in
+    /// and out of the vocabulary, any case, curly apostrophes, and a word the fold would
+    /// change (never equal to a folded token).
+    #[test]
+    fn token_ids_fast_path_agrees_with_the_map() {
+        let inf = Inflector::builtin();
+        let mut set = PhraseSet::new();
+        set.add(&inf, "speak~|talk~ by phone with", 0).unwrap();
+        set.add(&inf, "don't_know a_long_multiword_alternative_here", 1).unwrap();
+        set.add(&inf, "élan über-ally", 2).unwrap();
+        // Lowercased by `add`; "o’neil" keeps its `’`, which no folded token holds.
+        set.add(&inf, "Announce~ o’neil", 3).unwrap();
+        assert!(set.fast_ok);
+        let doc = Doc::new(
+            "Ana SPOKE by Phone with Bo. I don’t KNOW a_long_multiword_alternative_here. Élan élan über-ally ÜBER-ALLY announced O’Neil o'neil.",
+        );
+        let mut fast = Vec::new();
+        set.token_ids(&doc, &mut fast);
+        set.fast_ok = false;
+        let mut slow = Vec::new();
+        set.token_ids(&doc, &mut slow);
+        assert_eq!(fast, slow);
+        assert!(fast.iter().filter(|&&id| id != NO_WORD).count() >= 7, "{fast:?}");
+    }
 
     #[test]
     fn inflections() {

@@ -346,7 +346,9 @@ impl EventExtractor {
             for (on, event_type, mode, what) in
                 [(critic, PloverType::Disapprove, "disapprove", "blame"), (praise, PloverType::Support, "praise", "praise")]
             {
-                let found = match sp.get().filter(|_| on) {
+                // Parsed only for a pass that is on: `sp.get().filter(|_| on)` parsed every
+                // sentence with a trigger candidate here.
+                let found = match on.then(|| sp.get()).flatten() {
                     Some(p) if event_type == PloverType::Disapprove => syntax::criticisms(doc, ms, &range, &p),
                     Some(p) => syntax::praises(doc, ms, &range, &p),
                     None => Vec::new(),
