@@ -566,6 +566,14 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         if matches!(*t, EntityType::Org | EntityType::Misc) && g.is_some_and(|g| matches!(g.kind, NameKind::State | NameKind::Region)) {
             *t = EntityType::Loc;
         }
+        // So is a city after a preposition of place ("the convention in Cleveland", "a
+        // congressman from El Paso": allsides-dev had both as ORG over 100 times).
+        if matches!(*t, EntityType::Org | EntityType::Misc)
+            && g.is_some_and(|g| g.kind == NameKind::City)
+            && matches!(word_before(text, mentions[i].span.start as usize), "in" | "from" | "near" | "outside" | "at")
+        {
+            *t = EntityType::Loc;
+        }
     }
 
     // A person title and a name is a person, however the tagger typed it ("Officer
@@ -1890,6 +1898,13 @@ fn publisher_outlet(kb: &'static Kb, source: &str) -> Option<&'static KbEntry> {
 }
 
 /// Last words of newspaper names that stand alone for the paper ("the Times").
+/// The word right before `pos` (letters only, after spaces), or "".
+fn word_before(text: &str, pos: usize) -> &str {
+    let before = text.get(..pos).unwrap_or("").trim_end_matches(' ');
+    let start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    before.get(start..).unwrap_or("")
+}
+
 /// True when the word "the" (any case) stands right before `pos`, after a space or at
 /// the start of the text.
 fn after_the(text: &str, pos: usize) -> bool {
@@ -2625,6 +2640,10 @@ mod tests {
         assert_eq!((r[0].1.entity_type, r[0].1.canonical_name.as_str()), (Per, "Joe Biden"), "{r:?}");
         assert_eq!((r[1].1.entity_type, r[1].1.canonical_name.as_str()), (Per, "Nancy Pelosi"), "{r:?}");
         assert_eq!(r[2].1.entity_type, Org);
+        let r = resolve("They met in Cleveland. Cleveland voted.", &[("Cleveland", Org), ("Cleveland", Org)]);
+        assert_eq!(r[0].1.entity_type, Loc, "{r:?}");
+        assert_eq!(word_before("so — in  El Paso", "so — in  ".len()), "in");
+        assert_eq!(word_before("Paso", 0), "");
         assert!(
             !is_titled_name("General Motors") && !is_titled_name("Officer Down Memorial Foundation") && !is_titled_name("Mr. and Mrs.")
         );

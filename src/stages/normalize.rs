@@ -423,7 +423,12 @@ struct EntityStats {
 impl EntityStats {
     fn voted_type(&self) -> EntityType {
         let first = self.type_counts[self.entity_type as usize];
-        EntityType::ALL.into_iter().zip(self.type_counts).filter(|&(_, n)| n > first).max_by_key(|&(_, n)| n).map_or(self.entity_type, |(t, _)| t)
+        EntityType::ALL
+            .into_iter()
+            .zip(self.type_counts)
+            .filter(|&(_, n)| n > first)
+            .max_by_key(|&(_, n)| n)
+            .map_or(self.entity_type, |(t, _)| t)
     }
 }
 
