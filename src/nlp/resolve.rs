@@ -566,6 +566,15 @@ pub fn resolve_document_from(text: &str, mentions: &[Mention], gazetteer: &Gazet
         if matches!(*t, EntityType::Org | EntityType::Misc) && g.is_some_and(|g| matches!(g.kind, NameKind::State | NameKind::Region)) {
             *t = EntityType::Loc;
         }
+        // A state's name of two words is no person ("Rhode Island" PER 24 times).
+        if *t == EntityType::Per && g.is_some_and(|g| g.kind == NameKind::State) && surface_keys[i].contains(' ') {
+            *t = EntityType::Loc;
+        }
+        // "Never Trump", "Team Trump": a movement or camp named for a person is none, and
+        // a lone "Trump" must not resolve to it (allsides-dev: 33 did).
+        if *t == EntityType::Per && (surface_keys[i].starts_with("never ") || surface_keys[i].starts_with("team ")) {
+            *t = EntityType::Misc;
+        }
         // So is a city after a preposition of place ("the convention in Cleveland", "a
         // congressman from El Paso": allsides-dev had both as ORG over 100 times).
         if matches!(*t, EntityType::Org | EntityType::Misc)
@@ -2642,6 +2651,10 @@ mod tests {
         assert_eq!(r[2].1.entity_type, Org);
         let r = resolve("They met in Cleveland. Cleveland voted.", &[("Cleveland", Org), ("Cleveland", Org)]);
         assert_eq!(r[0].1.entity_type, Loc, "{r:?}");
+        let text = "Rhode Island voted. A Never Trump challenger ran. Trump won.";
+        let r = resolve(text, &[("Rhode Island", Per), ("Never Trump", Per), ("Trump", Per)]);
+        assert_eq!((r[0].1.entity_type, r[1].1.entity_type), (Loc, Misc), "{r:?}");
+        assert_eq!(r[2].1.canonical_name, "Donald Trump", "{r:?}");
         assert_eq!(word_before("so — in  El Paso", "so — in  ".len()), "in");
         assert_eq!(word_before("Paso", 0), "");
         assert!(

@@ -748,6 +748,17 @@ const FUNCTION_WORDS: &[&str] = &[
     "previously",
     "recently",
     "notably",
+    "given",
+    "unsurprisingly",
+    "surprisingly",
+    "predictably",
+    "accordingly",
+    "consequently",
+    "regardless",
+    "although",
+    "though",
+    "despite",
+    "amid",
 ];
 
 fn is_function_word(doc: &Doc, m: &Mention) -> bool {
@@ -763,7 +774,7 @@ fn is_function_word(doc: &Doc, m: &Mention) -> bool {
 }
 
 /// Capitalised common nouns the tagger takes for names (compared folded, without "s").
-const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac", "dna", "iq", "tv", "pc", "gdp", "mp", "ceo"];
+const COMMON_NOUNS: &[&str] = &["pac", "super pac", "superpac", "dna", "iq", "tv", "pc", "gdp", "mp", "ceo", "police"];
 
 fn is_common_noun(doc: &Doc, m: &Mention) -> bool {
     let Some(text) = doc.text.get(m.span.range()) else { return false };
@@ -1090,6 +1101,16 @@ mod tests {
         let mut ms = Vec::new();
         fix_mentions(&doc, &mut ms);
         assert_eq!(texts(&doc, &ms), vec![("FoxNews.com".to_string(), EntityType::Org)]);
+    }
+
+    #[test]
+    fn sentence_openers_and_police_are_no_entities() {
+        let doc = Doc::new("Given that, Police said so. Unsurprisingly, Zoom won.");
+        let at = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
+        let mut ms: Vec<Mention> =
+            ["Given", "Police", "Unsurprisingly", "Zoom"].iter().map(|w| mention(&doc, at(w), at(w) + 1, EntityType::Per)).collect();
+        fix_mentions(&doc, &mut ms);
+        assert_eq!(texts(&doc, &ms), vec![("Zoom".to_string(), EntityType::Per)]);
     }
 
     #[test]
