@@ -19,8 +19,8 @@ use std::collections::HashMap;
 /// rows.
 #[rustfmt::skip]
 pub(crate) const SPEECH_FORMS: &[&str] = &[
-    "statement", "statements", "criticism", "complaints", "admission", "remarks", "comments", "mention", "mentioned",
-    "mentioning", "released", "issued", "posted", "published", "discuss", "discussed", "talking", "talked", "respond",
+    "statement", "statements", "criticism", "admission", "remarks", "comments", "mention", "mentioned",
+    "mentioning", "released", "issued", "posted", "published", "discuss", "discussed", "respond",
     "responded", "commented", "comment", "citing", "cites", "cited", "accused", "accusing", "describe", "described",
     "describing", "portrayed", "referenced", "referencing", "repeated", "repeating", "requested", "retweeted",
     "tweeting", "emailed", "quoted", "recounted", "recalling", "explain", "voiced", "decried", "railed", "lashed",

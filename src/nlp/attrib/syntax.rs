@@ -270,11 +270,55 @@ pub(crate) fn noun_source(doc: &Doc, ms: &[&Mention], p: &SentView, k: usize) ->
             return Some(np_span(doc, ms, &p.range(), p, h));
         }
     }
+    // The verb's subject speaks only when the verb puts the words out ("Trump issued a
+    // statement", "Democrats voiced criticism"), not when it receives them ("the
+    // decision drew criticism", "Trump faced criticism").
     match (p.deprel(k), p.head(k)) {
-        (Some(Deprel::Obj | Deprel::Obl), Some(v)) if p.upos(v) == Some(Upos::Verb) => parse_source(doc, ms, p, v),
+        (Some(Deprel::Obj), Some(v)) if p.upos(v) == Some(Upos::Verb) && UTTERING.iter().any(|w| word_eq(doc.token_text(v), w)) => {
+            parse_source(doc, ms, p, v)
+        }
         _ => None,
     }
 }
+
+/// Verbs whose subject utters their object (a statement noun): see [`noun_source`].
+const UTTERING: &[&str] = &[
+    "issued",
+    "issues",
+    "issue",
+    "issuing",
+    "released",
+    "releases",
+    "release",
+    "releasing",
+    "made",
+    "makes",
+    "make",
+    "making",
+    "voiced",
+    "voice",
+    "voices",
+    "voicing",
+    "offered",
+    "offer",
+    "offers",
+    "offering",
+    "delivered",
+    "deliver",
+    "delivers",
+    "leveled",
+    "levelled",
+    "posted",
+    "published",
+    "sent",
+    "put",
+    "wrote",
+    "writes",
+    "penned",
+    "expressed",
+    "express",
+    "expresses",
+];
 
 /// The span of the noun phrase headed by `h`: the mention covering it, else the head
 /// with its compound / amod / flat / det / possessive children (and theirs).

@@ -919,3 +919,14 @@ fn learned_frames_read_speech_acts_the_lexicon_lacks() {
     // Acts and attitudes PolNeAR marks are not learned.
     assert!(run_parsed("Sanders supported the bill in the Senate.", &["Sanders"]).is_empty());
 }
+
+#[test]
+fn a_statement_noun_names_its_speaker_not_its_target() {
+    // The verb's subject speaks only when the verb puts the words out.
+    let got = run_parsed("Eight senators voiced criticism of the budget office on Monday.", &[]);
+    assert!(got.iter().any(|r| r.1 == "Eight senators"), "{got:?}");
+    let got = run_parsed("The decision drew criticism on Monday.", &[]);
+    assert!(got.iter().all(|r| r.1 != "The decision"), "{got:?}");
+    // A conversation is no statement.
+    assert!(run_parsed("Abe talked to Trump on Friday.", &["Abe", "Trump"]).is_empty());
+}
