@@ -10,6 +10,9 @@
 //! - credits: `Reporting by X; Editing by Y`, `X and Y contributed to this report`,
 //!   one row per credited party.
 //!
+//! With the parse, learned cue frames (`frames.rs`) add speech acts the lexicon lacks
+//! ("released a statement", "railed against", "his criticism of").
+//!
 //! Sources are the subject noun phrase (names, pronouns kept as written, relative
 //! "who"); contents cover the quote or clause only (no quote marks, no cue).
 
@@ -410,7 +413,7 @@ impl AttributionExtractor {
             let Some(frame) = frames::frame_of(&p, k) else {
                 continue;
             };
-            if !self.frames.get(lower_into(doc.token_text(k), &mut buf)).is_some_and(|fs| fs.iter().any(|f| *f == frame)) {
+            if !self.frames.get(lower_into(doc.token_text(k), &mut buf)).is_some_and(|fs| fs.contains(&frame)) {
                 continue;
             }
             let verb = p.upos(k) == Some(super::parse::Upos::Verb);
