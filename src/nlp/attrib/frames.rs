@@ -22,7 +22,7 @@ pub(crate) const SPEECH_FORMS: &[&str] = &[
     "statement", "statements", "criticism", "admission", "remarks", "comments", "mention", "mentioned",
     "mentioning", "released", "issued", "posted", "published", "discuss", "discussed", "respond",
     "responded", "commented", "comment", "citing", "cites", "cited", "accused", "accusing", "describe", "described",
-    "describing", "portrayed", "referenced", "referencing", "repeated", "repeating", "requested", "retweeted",
+    "describing", "portrayed", "referenced", "referencing", "repeated", "repeating", "retweeted",
     "tweeting", "emailed", "quoted", "recounted", "recalling", "explain", "voiced", "decried", "railed", "lashed",
     "bemoaned", "touted", "touting", "highlighted", "invoked", "thanked", "thanking", "calling", "calls", "call",
     "called", "said", "say", "saying", "telling", "tell", "told", "wrote", "announced", "confirmed", "articulated",

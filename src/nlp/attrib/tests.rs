@@ -927,6 +927,7 @@ fn a_statement_noun_names_its_speaker_not_its_target() {
     assert!(got.iter().any(|r| r.1 == "Eight senators"), "{got:?}");
     let got = run_parsed("The decision drew criticism on Monday.", &[]);
     assert!(got.iter().all(|r| r.1 != "The decision"), "{got:?}");
-    // A conversation is no statement.
+    // A conversation is no statement, nor a request for money or tickets.
     assert!(run_parsed("Abe talked to Trump on Friday.", &["Abe", "Trump"]).is_empty());
+    assert!(run_parsed("Obama requested $3.7 billion from Congress.", &["Obama"]).is_empty());
 }
