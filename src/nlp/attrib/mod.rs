@@ -10,9 +10,13 @@
 //! - credits: `Reporting by X; Editing by Y`, `X and Y contributed to this report`,
 //!   one row per credited party.
 //!
+//! With the parse, learned cue frames (`frames.rs`) add speech acts the lexicon lacks
+//! ("released a statement", "railed against", "his criticism of").
+//!
 //! Sources are the subject noun phrase (names, pronouns kept as written, relative
 //! "who"); contents cover the quote or clause only (no quote marks, no cue).
 
+pub(crate) mod frames;
 mod quotes;
 mod syntax;
 
@@ -67,6 +71,8 @@ pub struct AttributionExtractor {
     parser: Option<ParseModel>,
     /// Forms of [`LEARNED_TSV`] (lowercase).
     learned: HashSet<String>,
+    /// Learned frames per form ([`LEARNED_TSV`] rows with a frame, see `frames.rs`).
+    frames: HashMap<String, Vec<String>>,
 }
 
 /// Forms of the writer's own hedge ("the crowd seemed to …", "it appears that …",
@@ -125,8 +131,15 @@ fn disjoint_sorted(spans: &[Span]) -> bool {
 
 impl AttributionExtractor {
     pub fn builtin() -> AttributionExtractor {
+        Self::with_learned(LEARNED_TSV)
+    }
+
+    /// The extractor with the learned cues and frames of `learned` (a
+    /// `cues-learned.tsv` text) in place of the built-in ones: `newsgrid train cues`
+    /// learns the frames against the cues it has just learned.
+    pub fn with_learned(learned: &str) -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor { cues, parser: None, learned: learned_forms(LEARNED_TSV) }
+        AttributionExtractor { cues, parser: None, learned: learned_forms(learned), frames: frames::learned_frames(learned) }
     }
 
     /// The extractor with `parser` reading reported speech (None, the default: word
@@ -238,6 +251,7 @@ impl AttributionExtractor {
             if self.parser.is_some() {
                 findings(doc, s, &used, parses, &mut out);
                 noun_statements(doc, s, parses, &mut out);
+                self.frame_cues(doc, s, (&quoted, quoted_disjoint), &used, parses, &mut out);
             }
         }
         split_coordinated(doc, &mut out);
@@ -352,6 +366,99 @@ impl AttributionExtractor {
                 cue: doc.tokens[k].span,
                 content,
                 confidence: if source.is_some() { 0.6 } else { 0.45 },
+            });
+        }
+    }
+
+    /// Cues by a learned frame (`frames.rs`): a form of the table outside quotations and
+    /// outside the lexicon's cues, whose parse frame is one learned for it, and that is
+    /// no part of a cue read already (its head, dependent or sibling: "said in a
+    /// statement", "issued a statement saying"). The source is a verb's subject, or a
+    /// noun's possessor ("his criticism"), its "from"/"by" phrase, else the subject of
+    /// the verb it hangs on ("Trump released a statement"); the content is the
+    /// complement, else the words after the cue.
+    fn frame_cues(
+        &self,
+        doc: &Doc,
+        s: &Sent,
+        (quoted, quoted_disjoint): (&[Span], bool),
+        used: &HashSet<usize>,
+        parses: &mut ParseCache,
+        out: &mut Vec<Attribution>,
+    ) {
+        if self.frames.is_empty() {
+            return;
+        }
+        let mut buf = String::new();
+        let cands: Vec<usize> = s
+            .range
+            .clone()
+            .filter(|&k| {
+                let t = doc.token_text(k);
+                t.len() >= 3
+                    && t.chars().next().is_some_and(char::is_alphabetic)
+                    && self.frames.contains_key(lower_into(t, &mut buf))
+                    && !used.contains(&k)
+                    && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
+                    && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
+            })
+            .collect();
+        if cands.is_empty() {
+            return;
+        }
+        let Some(p) = parses.get(doc, s.index, &s.range) else {
+            return;
+        };
+        for k in cands {
+            let Some(frame) = frames::frame_of(&p, k) else {
+                continue;
+            };
+            if !self.frames.get(lower_into(doc.token_text(k), &mut buf)).is_some_and(|fs| fs.contains(&frame)) {
+                continue;
+            }
+            let verb = p.upos(k) == Some(super::parse::Upos::Verb);
+            if !frames::object_ok(doc, &p, k, &buf) || (verb && syntax::judge(doc, &p, k) != syntax::Verdict::Keep) {
+                continue;
+            }
+            let near = |t: usize| {
+                t == k
+                    || p.head(k) == Some(t)
+                    || p.head(t) == Some(k)
+                    || (p.head(t).is_some() && p.head(t) == p.head(k))
+                    || p.head(t).and_then(|h| p.head(h)) == Some(k)
+                    || p.head(k).and_then(|h| p.head(h)) == Some(t)
+            };
+            if out.iter().any(|a| a.sentence == s.index && (a.cue.contains(doc.tokens[k].span) || near(token_at(doc, a.cue.start)))) {
+                continue;
+            }
+            let source = if verb { syntax::parse_source(doc, s.ms, &p, k) } else { syntax::noun_source(doc, s.ms, &p, k) };
+            let comp = if verb {
+                p.child_where(k, |d| matches!(d, super::parse::Deprel::Ccomp | super::parse::Deprel::Xcomp | super::parse::Deprel::Obj))
+                    .or_else(|| p.child_where(k, |d| d.as_str().starts_with("obl")))
+                    .filter(|&c| c > k)
+            } else {
+                None
+            };
+            let content = match comp {
+                Some(c) => {
+                    let (a, b) = syntax::subtree(&p, c);
+                    clause(doc, &s.range, a.max(k + 1), b)
+                }
+                None => {
+                    let (_, b) = syntax::subtree(&p, k);
+                    clause(doc, &s.range, k + 1, b).or_else(|| clause(doc, &s.range, k + 1, s.range.end))
+                }
+            };
+            let Some(content) = content else {
+                continue;
+            };
+            out.push(Attribution {
+                sentence: s.index,
+                kind: AttributionKind::Indirect,
+                source,
+                cue: doc.tokens[k].span,
+                content,
+                confidence: if source.is_some() { 0.5 } else { 0.4 },
             });
         }
     }
@@ -2385,9 +2492,10 @@ fn valid(doc: &Doc, a: &Attribution) -> bool {
     ok(a.cue) && ok(a.content) && a.source.is_none_or(ok)
 }
 
-/// The forms of the learned cue file: first column of each row.
+/// The forms of the learned cue file that count with a clausal complement: first column
+/// of each row without a frame (three columns).
 fn learned_forms(text: &str) -> HashSet<String> {
-    tsv_rows(text).filter_map(|(_, f)| f.first().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
+    tsv_rows(text).filter(|(_, f)| f.len() < 4).filter_map(|(_, f)| f.first().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
 }
 
 /// Contents of the quotations of four words or more: a reporting verb inside ("I think

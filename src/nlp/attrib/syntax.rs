@@ -254,6 +254,72 @@ pub(crate) fn parse_source(doc: &Doc, ms: &[&Mention], p: &SentView, cue: usize)
     Some(np_span(doc, ms, &p.range(), p, h))
 }
 
+/// The speaker of a statement noun `k` ("his criticism of …", "criticism from Democrats",
+/// "Trump released a statement"): its possessor, its "from" or "by" phrase, else the
+/// speaker of the verb it is an argument of.
+pub(crate) fn noun_source(doc: &Doc, ms: &[&Mention], p: &SentView, k: usize) -> Option<Span> {
+    if let Some(h) = p.child_where(k, |d| d == Deprel::NmodPoss) {
+        return Some(np_span(doc, ms, &p.range(), p, h));
+    }
+    let from = p.children(k).find(|&c| {
+        p.deprel(c) == Some(Deprel::Nmod)
+            && p.children(c).any(|g| p.deprel(g) == Some(Deprel::Case) && ["from", "by"].iter().any(|w| word_eq(doc.token_text(g), w)))
+    });
+    if let Some(h) = from {
+        if matches!(p.upos(h), Some(Upos::Noun | Upos::Propn | Upos::Pron)) {
+            return Some(np_span(doc, ms, &p.range(), p, h));
+        }
+    }
+    // The verb's subject speaks only when the verb puts the words out ("Trump issued a
+    // statement", "Democrats voiced criticism"), not when it receives them ("the
+    // decision drew criticism", "Trump faced criticism").
+    match (p.deprel(k), p.head(k)) {
+        (Some(Deprel::Obj), Some(v)) if p.upos(v) == Some(Upos::Verb) && UTTERING.iter().any(|w| word_eq(doc.token_text(v), w)) => {
+            parse_source(doc, ms, p, v)
+        }
+        _ => None,
+    }
+}
+
+/// Verbs whose subject utters their object (a statement noun): see [`noun_source`].
+const UTTERING: &[&str] = &[
+    "issued",
+    "issues",
+    "issue",
+    "issuing",
+    "released",
+    "releases",
+    "release",
+    "releasing",
+    "made",
+    "makes",
+    "make",
+    "making",
+    "voiced",
+    "voice",
+    "voices",
+    "voicing",
+    "offered",
+    "offer",
+    "offers",
+    "offering",
+    "delivered",
+    "deliver",
+    "delivers",
+    "leveled",
+    "levelled",
+    "posted",
+    "published",
+    "sent",
+    "put",
+    "wrote",
+    "writes",
+    "penned",
+    "expressed",
+    "express",
+    "expresses",
+];
+
 /// The span of the noun phrase headed by `h`: the mention covering it, else the head
 /// with its compound / amod / flat / det / possessive children (and theirs).
 fn np_span(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentView, h: usize) -> Span {

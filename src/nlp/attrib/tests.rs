@@ -897,3 +897,37 @@ fn clause_then_speaker_told_an_addressee() {
     let got = run("“Talk with Rudy,” said Sondland, recounting what Trump had told him.", &["Rudy", "Sondland", "Trump"]);
     assert!(got.iter().all(|r| !(r.2 == "told" && r.3.contains("Sondland"))), "{got:?}");
 }
+
+#[test]
+fn learned_frames_read_speech_acts_the_lexicon_lacks() {
+    // Learned frames (cues-learned.tsv rows with a fourth column): a speech form in a
+    // parse frame PolNeAR marks as a cue, read with the parse only.
+    assert!(LEARNED_TSV.lines().any(|l| l.starts_with("railed\t") && l.ends_with("\tV:obl:subj")));
+    let got = run_parsed("Warren railed against the big banks on Tuesday.", &["Warren"]);
+    assert_eq!(got, vec![row("indirect", "Warren", "railed", "against the big banks on Tuesday")]);
+    let got = run_parsed("Gowdy released a statement highlighting the role Congress played.", &["Gowdy"]);
+    assert_eq!(cues_of(&got), vec!["released"], "{got:?}");
+    assert_eq!(got[0].1, "Gowdy");
+    // Word order alone reads none of them.
+    assert!(run("Warren railed against the big banks on Tuesday.", &["Warren"]).is_empty());
+    // A publishing verb is a statement only with a document as its object.
+    assert!(run_parsed("The company released its earnings on Monday.", &[]).is_empty());
+    assert!(run_parsed("Iran released the two sailors on Friday.", &["Iran"]).is_empty());
+    // A frame cue next to a cue already read is part of it, not a second statement.
+    let got = run_parsed("Senator Smith said in a statement that the bill would pass.", &["Senator Smith"]);
+    assert_eq!(cues_of(&got), vec!["said"], "{got:?}");
+    // Acts and attitudes PolNeAR marks are not learned.
+    assert!(run_parsed("Sanders supported the bill in the Senate.", &["Sanders"]).is_empty());
+}
+
+#[test]
+fn a_statement_noun_names_its_speaker_not_its_target() {
+    // The verb's subject speaks only when the verb puts the words out.
+    let got = run_parsed("Eight senators voiced criticism of the budget office on Monday.", &[]);
+    assert!(got.iter().any(|r| r.1 == "Eight senators"), "{got:?}");
+    let got = run_parsed("The decision drew criticism on Monday.", &[]);
+    assert!(got.iter().all(|r| r.1 != "The decision"), "{got:?}");
+    // A conversation is no statement, nor a request for money or tickets.
+    assert!(run_parsed("Abe talked to Trump on Friday.", &["Abe", "Trump"]).is_empty());
+    assert!(run_parsed("Obama requested $3.7 billion from Congress.", &["Obama"]).is_empty());
+}
