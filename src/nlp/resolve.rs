@@ -1910,7 +1910,7 @@ fn publisher_outlet(kb: &'static Kb, source: &str) -> Option<&'static KbEntry> {
 /// The word right before `pos` (letters only, after spaces), or "".
 fn word_before(text: &str, pos: usize) -> &str {
     let before = text.get(..pos).unwrap_or("").trim_end_matches(' ');
-    let start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let start = before.char_indices().rev().find(|(_, c)| !c.is_alphabetic()).map_or(0, |(i, c)| i + c.len_utf8());
     before.get(start..).unwrap_or("")
 }
 
