@@ -60,6 +60,8 @@ const AMBIGUOUS: u32 = u32::MAX;
 pub struct Kb {
     entries: Vec<KbEntry>,
     strong: Map<Box<str>, u32>,
+    /// Every proper word prefix of a strong alias ("roe", "roe v" of "roe v wade").
+    strong_prefixes: Map<Box<str>, ()>,
     weak: Map<Box<str>, u32>,
     shared_surnames: Map<Box<str>, ()>,
     country_qids: Map<&'static str, &'static str>,
@@ -84,6 +86,7 @@ impl Kb {
         let mut kb = Kb {
             entries: Vec::new(),
             strong: Map::with_capacity_and_hasher(4096, BuildHasherDefault::default()),
+            strong_prefixes: Map::with_capacity_and_hasher(4096, BuildHasherDefault::default()),
             weak: Map::with_capacity_and_hasher(512, BuildHasherDefault::default()),
             shared_surnames: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
             country_qids: Map::with_capacity_and_hasher(64, BuildHasherDefault::default()),
@@ -119,6 +122,11 @@ impl Kb {
                 let k = lookup_key(alias);
                 if k.is_empty() || seen.contains(&k) {
                     continue;
+                }
+                if !weak {
+                    for prefix in k.match_indices(' ').filter_map(|(i, _)| k.get(..i)) {
+                        kb.strong_prefixes.insert(prefix.into(), ());
+                    }
                 }
                 let map = if weak { &mut kb.weak } else { &mut kb.strong };
                 map.entry(k.clone().into_boxed_str()).and_modify(|v| *v = AMBIGUOUS).or_insert(idx);
@@ -163,6 +171,12 @@ impl Kb {
 
     fn get(&self, map: &Map<Box<str>, u32>, key: &str) -> Option<&KbEntry> {
         map.get(key).filter(|&&i| i != AMBIGUOUS).and_then(|&i| self.entries.get(i as usize))
+    }
+
+    /// True when some strong alias starts with this key and a space: the key may widen
+    /// rightwards into a name ("roe" of "roe v wade").
+    pub fn opens_strong(&self, key: &str) -> bool {
+        self.strong_prefixes.contains_key(key)
     }
 
     /// The entry a name or listed alias (a [`lookup_key`]) names, when exactly one does.

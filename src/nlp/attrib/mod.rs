@@ -28,6 +28,7 @@ use super::events::phrase::{
 use super::parse::ParseModel;
 use super::parse_cache::ParseCache;
 use super::{Attribution, AttributionKind, Doc, Mention, Span};
+use crate::nlp::events::classes::FoldMap;
 use crate::nlp::events::classes::WordClass;
 use quotes::{find_quotes, Quote};
 use std::collections::{HashMap, HashSet};
@@ -73,6 +74,8 @@ pub struct AttributionExtractor {
     learned: HashSet<String>,
     /// Learned frames per form ([`LEARNED_TSV`] rows with a frame, see `frames.rs`).
     frames: HashMap<String, Vec<String>>,
+    /// The forms of `frames`, looked up for every token without folding it into a buffer.
+    frame_words: FoldMap<()>,
 }
 
 /// Forms of the writer's own hedge ("the crowd seemed to …", "it appears that …",
@@ -139,7 +142,12 @@ impl AttributionExtractor {
     /// learns the frames against the cues it has just learned.
     pub fn with_learned(learned: &str) -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        AttributionExtractor { cues, parser: None, learned: learned_forms(learned), frames: frames::learned_frames(learned) }
+        let frames = frames::learned_frames(learned);
+        let mut frame_words = FoldMap::new();
+        for form in frames.keys() {
+            frame_words.insert(form.as_bytes(), ());
+        }
+        AttributionExtractor { cues, parser: None, learned: learned_forms(learned), frames, frame_words }
     }
 
     /// The extractor with `parser` reading reported speech (None, the default: word
@@ -397,6 +405,7 @@ impl AttributionExtractor {
                 let t = doc.token_text(k);
                 t.len() >= 3
                     && t.chars().next().is_some_and(char::is_alphabetic)
+                    && self.frame_words.get(t).is_some()
                     && self.frames.contains_key(lower_into(t, &mut buf))
                     && !used.contains(&k)
                     && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)

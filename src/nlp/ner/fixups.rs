@@ -180,6 +180,12 @@ fn widen_right(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb, key: &mut String
             continue;
         };
         let ceiling = (m.tokens.end + MAX_WIDEN_RIGHT_TOKENS).min(sentence.tokens.end).min(doc.tokens.len());
+        // Most mentions open no knowledge-base name: one look-up decides.
+        let opens = (m.tokens.end < ceiling) && doc.text.get(m.span.range()).is_some_and(|t| kb.opens_strong(&lookup_key(t)));
+        if !opens {
+            i += 1;
+            continue;
+        }
         let mut widened = None;
         for end in (m.tokens.end + 1..=ceiling).rev() {
             if !doc.token_text(end - 1).starts_with(|c: char| c.is_uppercase()) {
@@ -1090,6 +1096,8 @@ mod tests {
                 ("HealthCare.gov".to_string(), EntityType::Org),
             ]
         );
+        let kb = Kb::builtin();
+        assert!(kb.opens_strong("roe") && kb.opens_strong("roe v") && !kb.opens_strong("roe v wade") && !kb.opens_strong("zzz"));
         // One span over a full knowledge-base name "and" another capitalised name is two.
         let doc = Doc::new("They cited Roe v. Wade and HealthCare.gov yesterday.");
         let at = |w: &str| doc.tokens.iter().position(|t| doc.span_text(t.span) == w).unwrap();
