@@ -822,6 +822,11 @@ fn the_thanks_formula_and_a_price_charge_are_no_events() {
     assert!(!t.contains(&"COERCE"), "{t:?}");
     let t = types("Police charged 15 people with violating the order.", &[]);
     assert!(t.contains(&"COERCE"), "{t:?}");
+    // A task given is no charge; a crime charged still is.
+    let t = types("The department dismantled a team charged with investigating abuses.", &[]);
+    assert!(!t.contains(&"COERCE"), "{t:?}");
+    let t = types("Cruz was charged with shooting 17 people.", &[("Cruz", Per)]);
+    assert!(t.contains(&"COERCE"), "{t:?}");
 }
 
 #[test]
