@@ -483,6 +483,8 @@ pub struct Output {
 /// One entity's statistics within a batch, mergeable across batches.
 struct EntityPart {
     entity_type: EntityType,
+    /// Mentions per type, in [`EntityType::ALL`] order (the entity's type is their vote).
+    types: [u32; 4],
     kb_id: Option<&'static str>,
     mentions: i64,
     articles: i64,
@@ -508,6 +510,7 @@ fn entity_parts_schema() -> SchemaRef {
                 Field::new("names", DataType::Utf8, false),
                 Field::new("aliases", DataType::Utf8, false),
                 Field::new("countries", DataType::Utf8, false),
+                Field::new("types", DataType::Utf8, false),
                 Field::new("first_file", DataType::Utf8, false),
                 Field::new("first_position", DataType::Int64, false),
             ]))
@@ -631,6 +634,7 @@ pub fn extract(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) 
                 part_order.push(o.entity_id);
                 EntityPart {
                     entity_type: o.entity_type,
+                    types: [0; 4],
                     kb_id: None,
                     mentions: 0,
                     articles: 0,
@@ -643,6 +647,7 @@ pub fn extract(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) 
                 }
             });
             p.kb_id = p.kb_id.or(o.kb_id);
+            p.types[o.entity_type as usize] += 1;
             p.mentions += 1;
             if p.last_article != seq {
                 p.articles += 1;
@@ -682,7 +687,7 @@ pub fn extract(input: Input, settings: &Settings, rule: Option<&RepeatedLines>) 
 }
 
 fn parts_batch(order: &[u128], parts: &HashMap<u128, EntityPart>) -> Result<RecordBatch, Error> {
-    let mut b: [StringBuilder; 6] = Default::default();
+    let mut b: [StringBuilder; 7] = Default::default();
     let (mut mentions, mut articles, mut first_position) = (Int64Builder::new(), Int64Builder::new(), Int64Builder::new());
     let mut first_file = StringBuilder::new();
     let json = |v: Value| serde_json::to_string(&v).unwrap_or_default();
@@ -694,12 +699,14 @@ fn parts_batch(order: &[u128], parts: &HashMap<u128, EntityPart>) -> Result<Reco
         b[3].append_value(json(Value::Object(p.names.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect())));
         b[4].append_value(json(Value::Array(p.aliases.iter().map(|a| Value::String(a.clone())).collect())));
         b[5].append_value(json(Value::Object(p.countries.iter().map(|(k, v)| (k.to_string(), Value::from(*v))).collect())));
+        let types = EntityType::ALL.iter().zip(p.types).filter(|(_, n)| *n > 0);
+        b[6].append_value(json(Value::Object(types.map(|(t, n)| (t.as_str().to_string(), Value::from(n))).collect())));
         mentions.append_value(p.mentions);
         articles.append_value(p.articles);
         first_file.append_value(&p.first_file);
         first_position.append_value(p.first_position);
     }
-    let [mut id, mut ty, mut kb, mut names, mut aliases, mut countries] = b;
+    let [mut id, mut ty, mut kb, mut names, mut aliases, mut countries, mut types] = b;
     let columns: Vec<ArrayRef> = vec![
         Arc::new(id.finish()),
         Arc::new(ty.finish()),
@@ -709,6 +716,7 @@ fn parts_batch(order: &[u128], parts: &HashMap<u128, EntityPart>) -> Result<Reco
         Arc::new(names.finish()),
         Arc::new(aliases.finish()),
         Arc::new(countries.finish()),
+        Arc::new(types.finish()),
         Arc::new(first_file.finish()),
         Arc::new(first_position.finish()),
     ];
@@ -718,6 +726,7 @@ fn parts_batch(order: &[u128], parts: &HashMap<u128, EntityPart>) -> Result<Reco
 /// Merged statistics of one entity across batches.
 struct Merged {
     entity_type: EntityType,
+    types: [u32; 4],
     kb_id: Option<String>,
     mentions: i64,
     articles: i64,
@@ -742,6 +751,10 @@ pub fn merge_entities(parts: &[RecordBatch], settings: &Settings) -> Result<Reco
         let (id, ty, kb, names, aliases, countries) =
             (col("entity_id")?, col("entity_type")?, col("kb_id")?, col("names")?, col("aliases")?, col("countries")?);
         let (mentions, articles) = (col("mention_count")?, col("article_count")?);
+        // Parts written before session 10 have no `types`: their mentions count for
+        // their `entity_type`.
+        let types = batch.column_by_name("types").map(|c| arrow::compute::cast(c, &DataType::Utf8)).transpose().map_err(arrow_err)?;
+        let types = types.as_ref().map(|t| t.as_string::<i32>());
         let (id, ty, kb) = (id.as_string::<i32>(), ty.as_string::<i32>(), kb.as_string::<i32>());
         let (names, aliases, countries) = (names.as_string::<i32>(), aliases.as_string::<i32>(), countries.as_string::<i32>());
         let (mentions, articles) =
@@ -752,6 +765,7 @@ pub fn merge_entities(parts: &[RecordBatch], settings: &Settings) -> Result<Reco
                 order.push(key);
                 Merged {
                     entity_type: EntityType::parse(ty.value(i)).unwrap_or(EntityType::Misc),
+                    types: [0; 4],
                     kb_id: None,
                     mentions: 0,
                     articles: 0,
@@ -777,6 +791,19 @@ pub fn merge_entities(parts: &[RecordBatch], settings: &Settings) -> Result<Reco
             for (k, v) in counts(countries.value(i)) {
                 *m.countries.entry(k).or_default() += v;
             }
+            match types.filter(|t| t.is_valid(i)) {
+                Some(t) => {
+                    for (k, v) in counts(t.value(i)) {
+                        if let Some(ty) = EntityType::parse(&k) {
+                            m.types[ty as usize] += v;
+                        }
+                    }
+                }
+                None => {
+                    let ty = EntityType::parse(ty.value(i)).unwrap_or(EntityType::Misc);
+                    m.types[ty as usize] += mentions.value(i).max(0) as u32;
+                }
+            }
             if let Ok(Value::Array(list)) = serde_json::from_str::<Value>(aliases.value(i)) {
                 for a in list.into_iter().filter_map(|v| v.as_str().map(str::to_string)) {
                     if m.aliases.len() < MAX_ALIASES && !m.aliases.contains(&a) {
@@ -793,7 +820,7 @@ pub fn merge_entities(parts: &[RecordBatch], settings: &Settings) -> Result<Reco
         let aliases: BTreeSet<&str> = m.aliases.iter().map(String::as_str).collect();
         let row = crate::stages::normalize::entity_row(
             key,
-            m.entity_type,
+            crate::stages::normalize::voted_type(m.entity_type, m.types),
             m.names.iter().map(|(n, c)| (n.as_str(), *c)),
             aliases.into_iter(),
             m.countries.iter().map(|(c, n)| (c.as_str(), *n)),
@@ -817,6 +844,41 @@ mod tests {
         let file: ArrayRef = Arc::new(StringArray::from(vec!["f.jsonl"; lines.len()]));
         let pos: ArrayRef = Arc::new(Int64Array::from((1..=lines.len() as i64).collect::<Vec<_>>()));
         RecordBatch::try_from_iter(vec![(FILE_COLUMN, file), (POSITION_COLUMN, pos), (JSON_COLUMN, json)]).unwrap()
+    }
+
+    #[test]
+    fn merged_parts_vote_on_the_entity_type() {
+        // "Cleveland" ORG twice in one batch, LOC three times in another: one LOC entity.
+        let part = |ty: EntityType, n: u32| EntityPart {
+            entity_type: ty,
+            types: {
+                let mut t = [0; 4];
+                t[ty as usize] = n;
+                t
+            },
+            kb_id: None,
+            mentions: i64::from(n),
+            articles: 1,
+            last_article: 1,
+            names: HashMap::from([("Cleveland".to_string(), n)]),
+            aliases: vec!["Cleveland".to_string()],
+            countries: HashMap::new(),
+            first_file: "f.jsonl".into(),
+            first_position: 1,
+        };
+        let batch = |ty, n| parts_batch(&[5], &HashMap::from([(5u128, part(ty, n))])).unwrap();
+        let settings = settings(None).unwrap();
+        let merged = merge_entities(&[batch(EntityType::Org, 2), batch(EntityType::Loc, 3)], &settings).unwrap();
+        let ty = merged.column_by_name("entity_type").unwrap().as_string::<i32>().value(0).to_string();
+        assert_eq!((ty.as_str(), merged.num_rows()), ("LOC", 1));
+        // Parts without `types` (written before it existed) count for their own type.
+        let old = |ty, n| {
+            let b = batch(ty, n);
+            let keep: Vec<usize> = (0..b.num_columns()).filter(|&i| b.schema().field(i).name() != "types").collect();
+            b.project(&keep).unwrap()
+        };
+        let merged = merge_entities(&[old(EntityType::Org, 4), old(EntityType::Loc, 3)], &settings).unwrap();
+        assert_eq!(merged.column_by_name("entity_type").unwrap().as_string::<i32>().value(0), "ORG");
     }
 
     #[test]

@@ -422,14 +422,15 @@ struct EntityStats {
 
 impl EntityStats {
     fn voted_type(&self) -> EntityType {
-        let first = self.type_counts[self.entity_type as usize];
-        EntityType::ALL
-            .into_iter()
-            .zip(self.type_counts)
-            .filter(|&(_, n)| n > first)
-            .max_by_key(|&(_, n)| n)
-            .map_or(self.entity_type, |(t, _)| t)
+        voted_type(self.entity_type, self.type_counts)
     }
+}
+
+/// The type most mentions of an entity have (`counts` in [`EntityType::ALL`] order); the
+/// first mention's type on a tie, and the last of the others tied above it.
+pub fn voted_type(first: EntityType, counts: [u32; 4]) -> EntityType {
+    let at_first = counts[first as usize];
+    EntityType::ALL.into_iter().zip(counts).filter(|&(_, n)| n > at_first).max_by_key(|&(_, n)| n).map_or(first, |(t, _)| t)
 }
 
 const MAX_ALIASES: usize = 50;
