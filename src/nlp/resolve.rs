@@ -1811,8 +1811,8 @@ fn surname_evidence(text: &str, span: std::ops::Range<usize>, role: Option<&str>
     // administration official": a president's; "a Clinton administration" may be one to
     // come (2016's Hillary Clinton), so only after "the" or "former".
     let office = office.or_else(|| {
-        let word_before = prefix.trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-        if !read_after || !(word_before.eq_ignore_ascii_case("the") || word_before.eq_ignore_ascii_case("former")) {
+        let before = word_before(text, span.start);
+        if !read_after || !(before.eq_ignore_ascii_case("the") || before.eq_ignore_ascii_case("former")) {
             return None;
         }
         let after = text.get(span.end..).unwrap_or("");
@@ -1907,11 +1907,9 @@ fn publisher_outlet(kb: &'static Kb, source: &str) -> Option<&'static KbEntry> {
 }
 
 /// Last words of newspaper names that stand alone for the paper ("the Times").
-/// The word right before `pos` (letters only, after spaces), or "".
+/// The word right before `pos` (letters and digits, after whitespace), or "".
 fn word_before(text: &str, pos: usize) -> &str {
-    let before = text.get(..pos).unwrap_or("").trim_end_matches(' ');
-    let start = before.char_indices().rev().find(|(_, c)| !c.is_alphabetic()).map_or(0, |(i, c)| i + c.len_utf8());
-    before.get(start..).unwrap_or("")
+    text.get(..pos).unwrap_or("").trim_end().rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("")
 }
 
 /// True when the word "the" (any case) stands right before `pos`, after a space or at

@@ -72,10 +72,12 @@ pub struct AttributionExtractor {
     parser: Option<ParseModel>,
     /// Forms of [`LEARNED_TSV`] (lowercase).
     learned: HashSet<String>,
-    /// Learned frames per form ([`LEARNED_TSV`] rows with a frame, see `frames.rs`).
-    frames: HashMap<String, Vec<String>>,
-    /// The forms of `frames`, looked up for every token without folding it into a buffer.
-    frame_words: FoldMap<()>,
+    /// Learned frames of a form ([`LEARNED_TSV`] rows with a frame, see `frames.rs`), at
+    /// the form's index in `frame_words`.
+    frames: Vec<Vec<String>>,
+    /// The forms with learned frames, looked up for every token without folding it into
+    /// a buffer.
+    frame_words: FoldMap<u32>,
 }
 
 /// Forms of the writer's own hedge ("the crowd seemed to …", "it appears that …",
@@ -142,10 +144,11 @@ impl AttributionExtractor {
     /// learns the frames against the cues it has just learned.
     pub fn with_learned(learned: &str) -> AttributionExtractor {
         let (cues, _errors) = compile_cues(CUES_TSV);
-        let frames = frames::learned_frames(learned);
-        let mut frame_words = FoldMap::new();
-        for form in frames.keys() {
-            frame_words.insert(form.as_bytes(), ());
+        let (mut frames, mut frame_words) = (Vec::new(), FoldMap::new());
+        for (form, list) in frames::learned_frames(learned) {
+            if frame_words.insert(form.as_bytes(), frames.len() as u32) {
+                frames.push(list);
+            }
         }
         AttributionExtractor { cues, parser: None, learned: learned_forms(learned), frames, frame_words }
     }
@@ -320,20 +323,9 @@ impl AttributionExtractor {
             return;
         }
         let mut buf = String::new();
-        let cands: Vec<usize> = s
-            .range
-            .clone()
-            .filter(|&k| {
-                let t = doc.token_text(k);
-                t.len() >= 3
-                    && t.chars().next().is_some_and(char::is_alphabetic)
-                    && self.learned.contains(lower_into(t, &mut buf))
-                    && !HEDGES.contains(&buf.as_str())
-                    && !used.contains(&k)
-                    && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
-                    && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
-            })
-            .collect();
+        let cands = open_words(doc, s, (quoted, quoted_disjoint), used, |t| {
+            self.learned.contains(lower_into(t, &mut buf)) && !HEDGES.contains(&buf.as_str())
+        });
         // Only a verb is kept: the tags alone rule out the others, unparsed.
         if !cands.iter().any(|&k| parses.upos(doc, s.index, &s.range, k) == Some(super::parse::Upos::Verb)) {
             return;
@@ -398,20 +390,7 @@ impl AttributionExtractor {
             return;
         }
         let mut buf = String::new();
-        let cands: Vec<usize> = s
-            .range
-            .clone()
-            .filter(|&k| {
-                let t = doc.token_text(k);
-                t.len() >= 3
-                    && t.chars().next().is_some_and(char::is_alphabetic)
-                    && self.frame_words.get(t).is_some()
-                    && self.frames.contains_key(lower_into(t, &mut buf))
-                    && !used.contains(&k)
-                    && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
-                    && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
-            })
-            .collect();
+        let cands = open_words(doc, s, (quoted, quoted_disjoint), used, |t| self.frame_words.get(t).is_some());
         if cands.is_empty() {
             return;
         }
@@ -422,9 +401,10 @@ impl AttributionExtractor {
             let Some(frame) = frames::frame_of(&p, k) else {
                 continue;
             };
-            if !self.frames.get(lower_into(doc.token_text(k), &mut buf)).is_some_and(|fs| fs.contains(&frame)) {
+            if !self.frame_words.get(doc.token_text(k)).is_some_and(|i| self.frames[i as usize].contains(&frame)) {
                 continue;
             }
+            lower_into(doc.token_text(k), &mut buf);
             let verb = p.upos(k) == Some(super::parse::Upos::Verb);
             if !frames::object_ok(doc, &p, k, &buf) || (verb && syntax::judge(doc, &p, k) != syntax::Verdict::Keep) {
                 continue;
@@ -2481,6 +2461,30 @@ fn clause(doc: &Doc, range: &Range<usize>, from: usize, to: usize) -> Option<Spa
 
 /// `x` lies inside one of the `quoted` spans (binary search when they are disjoint and
 /// sorted, as `find_quotes` gives them).
+/// The sentence's words of three or more letters that `known` accepts and that are no
+/// cue found, no word `used` and not inside a quotation: where a learned cue or frame
+/// may stand.
+fn open_words(
+    doc: &Doc,
+    s: &Sent,
+    (quoted, quoted_disjoint): (&[Span], bool),
+    used: &HashSet<usize>,
+    mut known: impl FnMut(&str) -> bool,
+) -> Vec<usize> {
+    s.range
+        .clone()
+        .filter(|&k| {
+            let t = doc.token_text(k);
+            t.len() >= 3
+                && t.chars().next().is_some_and(char::is_alphabetic)
+                && known(t)
+                && !used.contains(&k)
+                && !s.cues.iter().any(|c| c.m.start <= k && k < c.m.end)
+                && !in_quoted(quoted, quoted_disjoint, doc.tokens[k].span)
+        })
+        .collect()
+}
+
 fn in_quoted(quoted: &[Span], disjoint: bool, x: Span) -> bool {
     if !disjoint {
         return quoted.iter().any(|q| q.contains(x));

@@ -312,32 +312,21 @@ impl<V: Copy> FoldMap<V> {
     /// `find` for a folded word of at most 16 bytes held in `w0`, `w1` (zero-padded).
     #[inline(always)]
     fn find_short(&self, h: u64, len: usize, w0: u64, w1: u64) -> Option<usize> {
-        let mask = self.slots.len() - 1;
-        let mut i = (h >> self.shift) as usize;
-        loop {
-            let slot = self.slots[i];
-            let id = slot & 0xffff;
-            if id == 0 {
-                return None;
-            }
-            if slot >> 16 == h as u32 & 0xffff {
-                let e = &self.entries[id as usize - 1];
-                if e.hash == h && e.len as usize == len {
-                    let off = e.off as usize;
-                    if self.text.get(off) == Some(&w0) && (len <= 8 || self.text.get(off + 1) == Some(&w1)) {
-                        return Some(id as usize - 1);
-                    }
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(h, len, |off| self.text.get(off) == Some(&w0) && (len <= 8 || self.text.get(off + 1) == Some(&w1)))
     }
 
     #[inline]
     fn find(&self, h: u64, len: usize, folded: &[u64; FOLD_WORDS]) -> Option<usize> {
+        let n = len.div_ceil(8);
+        self.probe(h, len, |off| self.text.get(off..off + n) == Some(&folded[..n]))
+    }
+
+    /// The entry of hash `h` and length `len` whose folded text (at its offset in
+    /// `text`) `same_text` accepts: linear probing from the hash's slot to an empty one.
+    #[inline(always)]
+    fn probe(&self, h: u64, len: usize, same_text: impl Fn(usize) -> bool) -> Option<usize> {
         let mask = self.slots.len() - 1;
         let mut i = (h >> self.shift) as usize;
-        let n = len.div_ceil(8);
         loop {
             let slot = self.slots[i];
             let id = slot & 0xffff;
@@ -346,7 +335,7 @@ impl<V: Copy> FoldMap<V> {
             }
             if slot >> 16 == h as u32 & 0xffff {
                 let e = &self.entries[id as usize - 1];
-                if e.hash == h && e.len as usize == len && self.text.get(e.off as usize..e.off as usize + n) == Some(&folded[..n]) {
+                if e.hash == h && e.len as usize == len && same_text(e.off as usize) {
                     return Some(id as usize - 1);
                 }
             }

@@ -515,6 +515,20 @@ fn under(p: &SentenceParse, mut t: usize, root: usize) -> bool {
     false
 }
 
+/// The speaker of a speech verb `v`: its subject's party span, when that is a name, a
+/// pronoun, or a common noun naming people ("his prosecutors said Manafort had lied").
+fn speech_speaker(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &SentenceParse, v: usize) -> Option<Span> {
+    if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
+        return None;
+    }
+    let subject = p.word(v).and_then(|w| p.parsed.subject(w));
+    let speaker = subject.and_then(|s| party_span(doc, ms, range, p, s + p.base))?;
+    let ok = is_name(ms, speaker)
+        || super::phrase::is_subject_pronoun(doc.span_text(speaker))
+        || subject.is_some_and(|sw| p.upos(sw + p.base) == Some(Upos::Noun));
+    ok.then_some(speaker)
+}
+
 /// Speech that criticises a named target (realnews guidelines: "Biden said Harris
 /// mischaracterized his record", "Perez is a radical with a corrupt record, Fitton
 /// said"): the speech verb, its speaker and the target, when what is said holds a word
@@ -528,20 +542,7 @@ pub(crate) fn criticisms(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &S
         if out.iter().any(|&(w, _, _)| w == v) {
             continue;
         }
-        if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
-            continue;
-        }
-        let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
-            continue;
-        };
-        // A name, a pronoun, or a common noun naming people ("his prosecutors said
-        // Manafort had lied").
-        let speaker_ok = is_name(ms, speaker)
-            || super::phrase::is_subject_pronoun(doc.span_text(speaker))
-            || p.word(v).and_then(|w| p.parsed.subject(w)).is_some_and(|sw| p.upos(sw + p.base) == Some(Upos::Noun));
-        if !speaker_ok {
-            continue;
-        }
+        let Some(speaker) = speech_speaker(doc, ms, range, p, v) else { continue };
         // What is said: the verb's clausal complement, or the clause the verb is a
         // parenthetical of ("X is corrupt, he said").
         let down = p.children(v).find(|&c| matches!(p.deprel(c), Some(Deprel::Ccomp | Deprel::Parataxis)));
@@ -655,18 +656,7 @@ pub(crate) fn praises(doc: &Doc, ms: &[&Mention], range: &Range<usize>, p: &Sent
         if out.iter().any(|&(w, _, _)| w == v) {
             continue;
         }
-        if !WordClass::SpeechVerbs.has(doc.token_text(v)) || p.upos(v) != Some(Upos::Verb) {
-            continue;
-        }
-        let Some(speaker) = p.word(v).and_then(|w| p.parsed.subject(w)).and_then(|s| party_span(doc, ms, range, p, s + p.base)) else {
-            continue;
-        };
-        if !is_name(ms, speaker)
-            && !super::phrase::is_subject_pronoun(doc.span_text(speaker))
-            && p.word(v).and_then(|w| p.parsed.subject(w)).is_none_or(|sw| p.upos(sw + p.base) != Some(Upos::Noun))
-        {
-            continue;
-        }
+        let Some(speaker) = speech_speaker(doc, ms, range, p, v) else { continue };
         let down = p.children(v).find(|&c| matches!(p.deprel(c), Some(Deprel::Ccomp | Deprel::Parataxis)));
         let up = matches!(p.deprel(v), Some(Deprel::Parataxis | Deprel::Ccomp)).then(|| p.head(v)).flatten();
         let Some(root) = down.or(up) else { continue };

@@ -38,7 +38,7 @@
 //!   since a title before a name is a role that normalize splits off.
 
 use crate::nlp::events::lexicon::word_eq;
-use crate::nlp::gazetteer::{lookup_key, Gazetteer};
+use crate::nlp::gazetteer::{lookup_key, lookup_key_into, Gazetteer};
 use crate::nlp::kb::Kb;
 use crate::nlp::{Doc, Mention, Span};
 
@@ -100,12 +100,11 @@ pub fn fix_mentions(doc: &Doc, mentions: &mut Vec<Mention>) {
             if text.contains('\n') {
                 continue;
             }
-            key.clear();
-            key.push_str(&lookup_key(text));
+            lookup_key_into(text, &mut key);
             // The widened words must be capitalised or function words of a name
             // ("of the"), never a lowercase verb or a sentence opener like "The".
             let first = doc.token_text(start);
-            if !first.chars().next().is_some_and(char::is_uppercase) || first.eq_ignore_ascii_case("the") {
+            if !capitalised(first) || first.eq_ignore_ascii_case("the") {
                 continue;
             }
             // Persons are left alone: their KB aliases hold titles ("President Trump")
@@ -181,14 +180,18 @@ fn widen_right(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb, key: &mut String
         };
         let ceiling = (m.tokens.end + MAX_WIDEN_RIGHT_TOKENS).min(sentence.tokens.end).min(doc.tokens.len());
         // Most mentions open no knowledge-base name: one look-up decides.
-        let opens = (m.tokens.end < ceiling) && doc.text.get(m.span.range()).is_some_and(|t| kb.opens_strong(&lookup_key(t)));
+        let opens = (m.tokens.end < ceiling)
+            && doc.text.get(m.span.range()).is_some_and(|t| {
+                lookup_key_into(t, key);
+                kb.opens_strong(key)
+            });
         if !opens {
             i += 1;
             continue;
         }
         let mut widened = None;
         for end in (m.tokens.end + 1..=ceiling).rev() {
-            if !doc.token_text(end - 1).starts_with(|c: char| c.is_uppercase()) {
+            if !capitalised(doc.token_text(end - 1)) {
                 continue;
             }
             let span = Span { start: m.span.start, end: doc.tokens[end - 1].span.end };
@@ -196,8 +199,7 @@ fn widen_right(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb, key: &mut String
             if text.contains('\n') {
                 continue;
             }
-            key.clear();
-            key.push_str(&lookup_key(text));
+            lookup_key_into(text, key);
             if let Some(entry) = kb.strong(key) {
                 widened = Some((span, end, entry.entity_type));
                 break;
@@ -214,7 +216,7 @@ fn widen_right(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb, key: &mut String
         // The mentions it reaches into.
         let mut j = i + 1;
         while j < mentions.len() && mentions[j].tokens.start < end {
-            let rest = (end..mentions[j].tokens.end).find(|&k| doc.token_text(k).starts_with(|c: char| c.is_uppercase()));
+            let rest = (end..mentions[j].tokens.end).find(|&k| capitalised(doc.token_text(k)));
             match rest {
                 Some(k) => {
                     let n = &mut mentions[j];
@@ -265,7 +267,7 @@ fn split_conjunctions(doc: &Doc, mentions: &mut Vec<Mention>, kb: &Kb) {
         let capitalised_side = |a: usize, b: usize| {
             (a..b).all(|t| {
                 let w = doc.token_text(t);
-                w.starts_with(|c: char| c.is_uppercase()) || matches!(w, "of" | "the" | "v." | "." | "&")
+                capitalised(w) || matches!(w, "of" | "the" | "v." | "." | "&")
             })
         };
         let full_name = |a: usize, b: usize| b - a >= 2 && side(a, b).is_some_and(|(_, strong)| strong);
